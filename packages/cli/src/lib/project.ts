@@ -1,0 +1,75 @@
+/**
+ * A Toro project on disk: the folder holding `toro.json`. The config names the service, its entry file
+ * and the machine it wants (CPUs, memory), which `toro build` and `toro run` use as defaults.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { UserError } from './errors.js';
+
+export interface ToroConfig {
+  /** Service name: lower-case letters, digits and dashes. Also the image's file name. */
+  name: string;
+  /** The TypeScript entry file, relative to the project folder. */
+  entry: string;
+  /** CPUs the VM gets. */
+  cpus: number;
+  /** Guest memory, e.g. "128M". */
+  memory: string;
+}
+
+export interface Project {
+  dir: string;
+  configPath: string;
+  config: ToroConfig;
+}
+
+export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
+export const MEMORY_PATTERN = /^\d+(?:[KMGT]i?B?|[kmgt])?$/;
+
+/** Checks a name for a service; returns a message when it is not acceptable. */
+export function checkName(name: string): string | undefined {
+  if (!NAME_PATTERN.test(name)) {
+    return `"${name}" is not a valid service name: use lower-case letters, digits and dashes, starting with a letter`;
+  }
+  return undefined;
+}
+
+/** Finds toro.json in `from` or a parent folder and reads it. */
+export function loadProject(from: string): Project {
+  let dir = resolve(from);
+  while (!existsSync(join(dir, 'toro.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) {
+      throw new UserError(
+        `no toro.json found in ${resolve(from)} or any parent folder`,
+        'run this inside a Toro project, or create one with `toro new hello my-service`',
+      );
+    }
+    dir = parent;
+  }
+  const configPath = join(dir, 'toro.json');
+  return { dir, configPath, config: parseConfig(readFileSync(configPath, 'utf8'), configPath) };
+}
+
+export function parseConfig(text: string, path: string): ToroConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`${path}: not valid JSON (${(e as Error).message})`, 'fix the file or recreate it with `toro new`');
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new UserError(`${path}: expected an object with name, entry, cpus and memory`);
+  }
+  const obj = raw as Record<string, unknown>;
+  const fail = (field: string, want: string): never => {
+    throw new UserError(`${path}: "${field}" must be ${want} (found ${JSON.stringify(obj[field])})`);
+  };
+  if (typeof obj.name !== 'string' || checkName(obj.name)) fail('name', 'lower-case letters, digits and dashes');
+  if (typeof obj.entry !== 'string' || obj.entry.length === 0) fail('entry', 'a path such as "src/main.ts"');
+  if (typeof obj.cpus !== 'number' || !Number.isInteger(obj.cpus) || obj.cpus < 1 || obj.cpus > 255) {
+    fail('cpus', 'a whole number from 1 to 255');
+  }
+  if (typeof obj.memory !== 'string' || !MEMORY_PATTERN.test(obj.memory)) fail('memory', 'a size such as "128M"');
+  return { name: obj.name as string, entry: obj.entry as string, cpus: obj.cpus as number, memory: obj.memory as string };
+}
