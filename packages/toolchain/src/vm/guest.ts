@@ -1,0 +1,52 @@
+/**
+ * startGuest: the runner's front door. Finds QEMU, checks the image boots via PVH, picks KVM or TCG, builds
+ * the argv and launches the guest. Everything that can be rejected is rejected here, before QEMU starts.
+ */
+
+import { readFile } from 'node:fs/promises';
+import { type AccelRequest, resolveAccel } from './accel.js';
+import { buildQemuArgs, type QemuConfig } from './cmdline.js';
+import { BootImageError } from './errors.js';
+import { findQemu } from './find-qemu.js';
+import { checkBootImage } from './image-check.js';
+import { type Guest, launchGuest } from './launch.js';
+
+export interface GuestOptions extends Omit<QemuConfig, 'accel'> {
+  /** Default 'auto': KVM if the probe guest runs under it, else TCG. */
+  accel?: AccelRequest;
+  /** Default: TORO_QEMU, else qemu-system-x86_64 on PATH. */
+  qemuPath?: string;
+  /** Hard limit on the guest's life; 0 for none (interactive `toro run`). Default 30 s. */
+  timeoutMs?: number;
+  /** SIGTERM → SIGKILL grace. Default 2 s. */
+  killGraceMs?: number;
+  /** Append every serial line to this file. */
+  logFile?: string;
+  /** Default true: refuse images that are not PVH-bootable x86-64 ELFs. */
+  validateImage?: boolean;
+}
+
+async function validate(image: string): Promise<void> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(image);
+  } catch (err) {
+    throw new BootImageError('unreadable', `cannot read image ${image}: ${(err as Error).message}`);
+  }
+  checkBootImage(bytes);
+}
+
+export async function startGuest(options: GuestOptions): Promise<Guest> {
+  const qemuPath = options.qemuPath ?? findQemu();
+  if (options.validateImage !== false) await validate(options.image);
+  const { accel } = await resolveAccel(options.accel ?? 'auto', { qemuPath });
+  const args = buildQemuArgs({ ...options, accel });
+  return launchGuest({
+    qemuPath,
+    args,
+    accel,
+    timeoutMs: options.timeoutMs,
+    killGraceMs: options.killGraceMs,
+    logFile: options.logFile,
+  });
+}
