@@ -56,6 +56,8 @@ export interface MemOperand {
   rel: boolean;
   /** `nosplit` was written (do not turn [eax*2] into [eax+eax]). */
   nosplit?: boolean;
+  /** `far` was written before the memory operand (`jmp far [eax]`: an m16:16/m16:32 pointer). */
+  far?: boolean;
 }
 
 export type Operand = RegOperand | ImmOperand | MemOperand;
