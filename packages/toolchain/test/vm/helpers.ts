@@ -36,8 +36,16 @@ export async function buildEnvGuest(
   return path;
 }
 
-/** Parses the env guest's "cpus 0x..." / "ram 0x..." lines. */
-export function envReport(lines: readonly string[]): { cpus: number; ramBytes: bigint; cmdline: string } {
+export interface EnvReport {
+  cpus: number;
+  ramBytes: bigint;
+  cmdline: string;
+  /** Signatures of the ACPI tables the guest found through the PVH RSDP pointer. */
+  acpiTables: string[];
+}
+
+/** Parses the env guest's report lines ("cmdline: ...", "cpus 0x...", "ram 0x...", "acpi: ..."). */
+export function envReport(lines: readonly string[]): EnvReport {
   const find = (re: RegExp) => {
     for (const l of lines) {
       const m = re.exec(l);
@@ -49,5 +57,8 @@ export function envReport(lines: readonly string[]): { cpus: number; ramBytes: b
     cpus: Number.parseInt(find(/^cpus 0x([0-9a-f]+)$/), 16),
     ramBytes: BigInt(`0x${find(/^ram 0x([0-9a-f]+)$/)}`),
     cmdline: find(/^cmdline: (.*)$/),
+    acpiTables: find(/^acpi:(.*)$/)
+      .split(' ')
+      .filter((t) => t !== ''),
   };
 }

@@ -9,6 +9,7 @@
 ;   cmdline: <PVH command line>
 ;   cpus 0x<fw_cfg NB_CPUS, 16 bits>
 ;   ram 0x<fw_cfg RAM_SIZE, 64 bits>
+;   acpi: <signature of every table in the XSDT/RSDT, e.g. FACP APIC SRAT>   (nothing after ':' without ACPI)
 ; then, depending on -D defines:
 ;   HANG         spin forever (jmp $)
 ;   POWEROFF     print "toro: exit 5" and power off through q35's ACPI PM1a control (QEMU exits 0)
@@ -28,6 +29,7 @@ FW_CFG_DATA equ 0x511
 FW_CFG_RAM_SIZE equ 0x03
 FW_CFG_NB_CPUS  equ 0x05
 START_INFO_CMDLINE equ 24       ; hvm_start_info.cmdline_paddr (u64, we use the low half)
+START_INFO_RSDP    equ 32       ; hvm_start_info.rsdp_paddr (u64, low half)
 
 start:
     mov esp, stack_top
@@ -57,6 +59,8 @@ start:
     call fwcfg_hex
     call newline
 
+    call print_acpi
+
 %ifdef HANG
     mov esi, msg_hang
     call puts
@@ -77,6 +81,49 @@ start:
     out 0xf4, al
     jmp $
 %endif
+
+; print_acpi: "acpi:" then " SIGN" for each table the root table lists. Uses the XSDT when the RSDP is
+; revision 2+ and has one, else the RSDT. Clobbers eax, ecx, edx, esi, ebp.
+print_acpi:
+    mov esi, msg_acpi
+    call puts_nonl
+    mov esi, [ebx + START_INFO_RSDP]
+    test esi, esi
+    jz .done
+    cmp byte [esi + 15], 2
+    jb .rsdt
+    mov eax, [esi + 24]
+    test eax, eax
+    jz .rsdt
+    mov dword [acpi_step], 8
+    jmp .have_root
+.rsdt:
+    mov eax, [esi + 16]
+    mov dword [acpi_step], 4
+.have_root:
+    test eax, eax
+    jz .done
+    mov ecx, [eax + 4]          ; root table length, header included
+    lea ebp, [eax + 36]         ; first entry
+    add ecx, eax                ; end of the table
+.next:
+    cmp ebp, ecx
+    jae .done
+    mov esi, [ebp]
+    mov al, ' '
+    call putc
+    mov al, [esi]
+    call putc
+    mov al, [esi + 1]
+    call putc
+    mov al, [esi + 2]
+    call putc
+    mov al, [esi + 3]
+    call putc
+    add ebp, [acpi_step]
+    jmp .next
+.done:
+    jmp newline
 
 ; fwcfg_hex: select item ax, read ecx little-endian bytes, print them as one hex number (most significant
 ; first). Clobbers eax, ecx, edx, edi.
@@ -147,12 +194,14 @@ msg_hello:   db "guest: hello", 0
 msg_cmdline: db "cmdline: ", 0
 msg_cpus:    db "cpus ", 0
 msg_ram:     db "ram ", 0
+msg_acpi:    db "acpi:", 0
 msg_hang:    db "guest: hanging", 0
 msg_exit5:   db "toro: exit 5", 0
 %defstr EXIT_CODE_STR EXIT_CODE
 msg_banner:  db "toro: exit ", EXIT_CODE_STR, 0
 
 fwbuf: times 8 db 0
+acpi_step: dd 0
 align 16
 stack: times 256 db 0
 stack_top:
