@@ -6,7 +6,7 @@
  * `inc [eax]` does not), an absolute known immediate fits `imm8s` when it survives sign extension from a
  * byte at the form's operand size, and relocatable or not-yet-known values never fit a shrunk class.
  *
- *   r8 r16 r32 r64         general register of that size
+ *   r8 r16 r32 r64         general register of that size (r32na: any but eax)
  *   rm8 … rm64             that register, or memory of that size (or unsized, see above)
  *   m m8 m16 m32 m64 m80 m128   memory (m: any size)
  *   imm8 imm16 imm32 imm64 any immediate (an explicit size keyword must agree)
@@ -25,7 +25,7 @@ import type { Bits, Operand, Register } from './operand.js';
 import { register } from './registers.js';
 
 export type ClassSpec =
-  | { kind: 'gpr'; size: number; fixed?: Register }
+  | { kind: 'gpr'; size: number; fixed?: Register; notAcc?: boolean }
   | { kind: 'rm'; size: number }
   | { kind: 'mem'; size?: number }
   | { kind: 'mfar' }
@@ -48,6 +48,7 @@ export type ClassSpec =
 export function parseClass(text: string): ClassSpec {
   let m = /^r(8|16|32|64)$/.exec(text);
   if (m) return { kind: 'gpr', size: Number(m[1]) };
+  if (text === 'r32na') return { kind: 'gpr', size: 32, notAcc: true };
   m = /^rm(8|16|32|64)$/.exec(text);
   if (m) return { kind: 'rm', size: Number(m[1]) };
   m = /^m(8|16|32|64|80|128)?$/.exec(text);
@@ -136,6 +137,7 @@ export function matchClass(cls: ClassSpec, index: number, ctx: MatchContext): bo
   switch (cls.kind) {
     case 'gpr':
       if (op.kind !== 'reg' || regBits(op.reg) !== cls.size) return false;
+      if (cls.notAcc && op.reg.num === 0) return false;
       return !cls.fixed || (cls.fixed.num === op.reg.num && !op.reg.high8 && !op.reg.rexOnly);
     case 'rm':
       if (op.kind === 'reg') return regBits(op.reg) === cls.size;
@@ -156,7 +158,8 @@ export function matchClass(cls: ClassSpec, index: number, ctx: MatchContext): bo
       return op.kind === 'mem' && isMoffs(op, ctx.bits) && (op.size === undefined || op.size === cls.size);
     case 'imm':
       if (op.kind !== 'imm' || op.segment || op.branch) return false;
-      if (op.size !== undefined) return op.size === cls.size;
+      // An imm32 sign-extended to 64 bits is written `qword` (NASM: `add qword [x], dword 1` is a mismatch).
+      if (op.size !== undefined) return op.size === (cls.size === 32 && ctx.opSize === 64 ? 64 : cls.size);
       return !ctx.defaultSize || ctx.opSize === defaultOpSize(ctx.bits);
     case 'imm8s': {
       if (op.kind !== 'imm' || op.branch || !isAbsoluteKnown(op)) return false;

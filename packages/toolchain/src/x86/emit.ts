@@ -40,7 +40,7 @@ function operandOf(form: Form, ins: Instruction, role: string): Operand | undefi
 }
 
 function regNum(op: Operand | undefined): number {
-  if (!op || op.kind !== 'reg') throw new EncodeError('internal: register operand expected');
+  if (op?.kind !== 'reg') throw new EncodeError('internal: register operand expected');
   return op.reg.num;
 }
 

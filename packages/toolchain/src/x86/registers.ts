@@ -20,9 +20,15 @@ for (let n = 0; n < 8; n++) {
   add(`e${r}`, 'gpr32', n);
   add(`r${r}`, 'gpr64', n);
 }
-['al', 'cl', 'dl', 'bl'].forEach((name, n) => add(name, 'gpr8', n));
-['ah', 'ch', 'dh', 'bh'].forEach((name, n) => add(name, 'gpr8', n + 4, { high8: true }));
-['spl', 'bpl', 'sil', 'dil'].forEach((name, n) => add(name, 'gpr8', n + 4, { rexOnly: true }));
+['al', 'cl', 'dl', 'bl'].forEach((name, n) => {
+  add(name, 'gpr8', n);
+});
+['ah', 'ch', 'dh', 'bh'].forEach((name, n) => {
+  add(name, 'gpr8', n + 4, { high8: true });
+});
+['spl', 'bpl', 'sil', 'dil'].forEach((name, n) => {
+  add(name, 'gpr8', n + 4, { rexOnly: true });
+});
 for (let n = 8; n < 16; n++) {
   add(`r${n}`, 'gpr64', n);
   add(`r${n}d`, 'gpr32', n);
@@ -31,7 +37,9 @@ for (let n = 8; n < 16; n++) {
   // NASM also accepts the AMD-style `r8l` spelling for the low byte.
   add(`r${n}l`, 'gpr8', n);
 }
-['es', 'cs', 'ss', 'ds', 'fs', 'gs'].forEach((name, n) => add(name, 'seg', n));
+['es', 'cs', 'ss', 'ds', 'fs', 'gs'].forEach((name, n) => {
+  add(name, 'seg', n);
+});
 for (let n = 0; n < 16; n++) add(`xmm${n}`, 'xmm', n);
 for (const n of [0, 2, 3, 4, 8]) add(`cr${n}`, 'cr', n);
 for (let n = 0; n < 8; n++) add(`dr${n}`, 'dr', n);

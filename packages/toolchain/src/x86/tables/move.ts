@@ -21,11 +21,12 @@ function movRows(): Row[] {
     ['mov', 'm16,sreg', 'mr: 8C /r'],
     ['mov', 'r16,sreg', 'mr: o16 8C /r'],
     ['mov', 'r32,sreg', 'mr: o32 8C /r'],
-    ['mov', 'r64,sreg', 'mr: o64 8C /r'],
+    // NASM writes no REX.W for segment moves with a 64-bit register (the result is the same).
+    ['mov', 'r64,sreg', 'mr: 8C /r', 'long'],
     ['mov', 'sreg,m16', 'rm: 8E /r'],
     ['mov', 'sreg,r16', 'rm: 8E /r'],
     ['mov', 'sreg,r32', 'rm: 8E /r'],
-    ['mov', 'sreg,r64', 'rm: o64 8E /r'],
+    ['mov', 'sreg,r64', 'rm: 8E /r', 'long'],
     ['mov', 'r32,cr', 'mr: 0F 20 /r', 'nolong'],
     ['mov', 'r64,cr', 'mr: 0F 20 /r', 'long'],
     ['mov', 'cr,r32', 'rm: 0F 22 /r', 'nolong'],
@@ -58,7 +59,6 @@ function extendRows(): Row[] {
   ] as const) {
     for (const s of WORD_SIZES) rows.push([m, `r${s},rm8`, `rm: ${osz(s)} 0F ${hex(op)} /r`]);
     for (const s of [32, 64]) rows.push([m, `r${s},rm16`, `rm: ${osz(s)} 0F ${hex(op + 1)} /r`]);
-    rows.push([m, 'r16,rm16', `rm: o16 0F ${hex(op + 1)} /r`]);
   }
   rows.push(['movsxd', 'r64,rm32', 'rm: o64 63 /r']);
   for (const s of WORD_SIZES) rows.push(['lea', `r${s},m`, `rm: ${osz(s)} 8D /r`]);
@@ -67,11 +67,17 @@ function extendRows(): Row[] {
 
 function xchgRows(): Row[] {
   const rows: Row[] = [];
-  // 90+r with the accumulator; `xchg eax, eax` in 64-bit mode must not become nop (it zero-extends),
-  // so the short form is refused there for eax,eax by the emitter's caller (see encode.ts).
+  // 90+r with the accumulator. In 64-bit mode `xchg eax, eax` must not become 90 (nop), because the
+  // real instruction zero-extends rax: there the short form takes any 32-bit register but eax (r32na).
   for (const s of WORD_SIZES) {
-    rows.push(['xchg', `${ACC[s]},r${s}`, `-o: ${osz(s)} 90+r`]);
-    rows.push(['xchg', `r${s},${ACC[s]}`, `o-: ${osz(s)} 90+r`]);
+    const other = s === 32 ? 'r32na' : `r${s}`;
+    const flag = s === 32 ? 'long' : '';
+    rows.push(['xchg', `${ACC[s]},${other}`, `-o: ${osz(s)} 90+r`, flag]);
+    rows.push(['xchg', `${other},${ACC[s]}`, `o-: ${osz(s)} 90+r`, flag]);
+    if (s === 32) {
+      rows.push(['xchg', 'eax,r32', '-o: o32 90+r', 'nolong']);
+      rows.push(['xchg', 'r32,eax', 'o-: o32 90+r', 'nolong']);
+    }
   }
   rows.push(['xchg', 'r8,rm8', 'rm: 86 /r'], ['xchg', 'rm8,r8', 'mr: 86 /r']);
   for (const s of WORD_SIZES) rows.push(['xchg', `r${s},rm${s}`, `rm: ${osz(s)} 87 /r`]);
@@ -91,9 +97,10 @@ function stackRows(): Row[] {
     ['push', 'r16', 'o: o16 50+r'],
     ['push', 'r32', 'o: o32 50+r', 'nolong'],
     ['push', 'r64', 'o: o64nw 50+r'],
-    ['push', 'rm16', 'm: o16 FF /6', 'ds'],
-    ['push', 'rm32', 'm: o32 FF /6', 'nolong ds'],
-    ['push', 'rm64', 'm: o64nw FF /6', 'ds'],
+    // NASM wants a size on `push [mem]` (unlike jmp/call [mem], which take the mode's size).
+    ['push', 'rm16', 'm: o16 FF /6'],
+    ['push', 'rm32', 'm: o32 FF /6', 'nolong'],
+    ['push', 'rm64', 'm: o64nw FF /6'],
     ['push', 'imm8s', 'i: o16 6A ibs', 'ds'],
     ['push', 'imm8s', 'i: o32 6A ibs', 'ds nolong'],
     ['push', 'imm8s', 'i: o64nw 6A ibs', 'ds'],
@@ -109,9 +116,9 @@ function stackRows(): Row[] {
     ['pop', 'r16', 'o: o16 58+r'],
     ['pop', 'r32', 'o: o32 58+r', 'nolong'],
     ['pop', 'r64', 'o: o64nw 58+r'],
-    ['pop', 'rm16', 'm: o16 8F /0', 'ds'],
-    ['pop', 'rm32', 'm: o32 8F /0', 'nolong ds'],
-    ['pop', 'rm64', 'm: o64nw 8F /0', 'ds'],
+    ['pop', 'rm16', 'm: o16 8F /0'],
+    ['pop', 'rm32', 'm: o32 8F /0', 'nolong'],
+    ['pop', 'rm64', 'm: o64nw 8F /0'],
     ['pop', 'es', '-: 07', 'nolong'],
     ['pop', 'ss', '-: 17', 'nolong'],
     ['pop', 'ds', '-: 1F', 'nolong'],
