@@ -26,6 +26,11 @@ export interface ResolvedSymbol {
 }
 
 export interface LinkedImage {
+  /**
+   * The address that corresponds to file offset 0 in a flat image (NASM's `org`; the first section's
+   * start when no org was given). Set by the bin-style linker.
+   */
+  origin?: bigint;
   sections: PlacedSection[];
   symbols: ResolvedSymbol[];
 }

@@ -14,6 +14,11 @@ export interface Section {
   size: number;
   /** Alignment of the section start in bytes (a power of two). */
   align: number;
+  /**
+   * True when the source fixed the alignment (`align=`, or an `align`/`sectalign` directive inside the
+   * section). NASM's bin layout aligns the first section to the origin only in that case.
+   */
+  alignDefined?: boolean;
   nobits: boolean;
   /** Permissions wanted in the image (ELF segment flags). */
   flags: { write: boolean; exec: boolean };

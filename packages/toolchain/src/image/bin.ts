@@ -1,0 +1,20 @@
+/**
+ * Flat binary output, the file `nasm -f bin` writes: every progbits section at (load address − origin),
+ * gaps zero-filled, nobits sections not written.
+ */
+import type { LinkedImage } from '../link/image.js';
+
+export function writeBin(image: LinkedImage): Uint8Array {
+  const progbits = image.sections.filter((s) => !s.nobits && s.size > 0);
+  if (progbits.length === 0) return new Uint8Array(0);
+  const origin = image.origin ?? progbits.reduce((m, s) => (s.loadAddress < m ? s.loadAddress : m), progbits[0].loadAddress);
+  let end = 0;
+  for (const s of progbits) {
+    const off = Number(s.loadAddress - origin);
+    if (off < 0) throw new Error(`section ${s.name} begins before the image origin`);
+    end = Math.max(end, off + s.size);
+  }
+  const out = new Uint8Array(end);
+  for (const s of progbits) out.set(s.bytes.subarray(0, s.size), Number(s.loadAddress - origin));
+  return out;
+}
