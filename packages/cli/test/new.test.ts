@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runToro } from './run-toro.js';
 
@@ -21,14 +21,19 @@ describe('toro new', () => {
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 
   it('scaffolds the hello template with flags and no prompts', () => {
-    const r = runToro(['new', 'hello', 'svc', '--yes', '--cpus', '4', '--memory', '256M', '--name', 'my-svc'], {
-      cwd: work,
-    });
+    const r = runToro(
+      ['new', 'hello', 'svc', '--yes', '--cpus', '4', '--memory', '256M', '--name', 'my-svc'],
+      {
+        cwd: work,
+      },
+    );
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const config = JSON.parse(readFileSync(join(work, 'svc', 'toro.json'), 'utf8'));
     expect(config).toEqual({ name: 'my-svc', entry: 'src/main.ts', cpus: 4, memory: '256M' });
-    expect(readFileSync(join(work, 'svc', 'src', 'main.ts'), 'utf8')).toContain("console.log('Hello from my-svc!')");
+    expect(readFileSync(join(work, 'svc', 'src', 'main.ts'), 'utf8')).toContain(
+      "console.log('Hello from my-svc!')",
+    );
     expect(existsSync(join(work, 'svc', '.gitignore'))).toBe(true);
   });
 

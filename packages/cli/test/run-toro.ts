@@ -13,7 +13,10 @@ export interface ToroRun {
   stderr: string;
 }
 
-export function runToro(args: string[], opts: { cwd?: string; timeoutMs?: number; input?: string } = {}): ToroRun {
+export function runToro(
+  args: string[],
+  opts: { cwd?: string; timeoutMs?: number; input?: string } = {},
+): ToroRun {
   const r = spawnSync(process.execPath, [TORO_BIN, ...args], {
     cwd: opts.cwd,
     input: opts.input ?? '',

@@ -16,7 +16,9 @@ export default class Deploy extends ToroCommand<DeployResult> {
     'This command is not available yet: it lands with the deployment milestone. Until then, boot the image ' +
     'locally with `toro run`, or hand the ELF (a PVH kernel) to any VMM that boots PVH: QEMU -kernel, ' +
     'Firecracker 1.12 or later, Cloud Hypervisor.';
-  static override examples = ['<%= config.bin %> deploy --target gcp --project my-project --region europe-west1'];
+  static override examples = [
+    '<%= config.bin %> deploy --target gcp --project my-project --region europe-west1',
+  ];
   static override flags = {
     target: Flags.string({ description: 'where to deploy', options: [...DEPLOY_TARGETS], required: true }),
     image: Flags.string({ description: 'image to deploy (default: the project build output)' }),

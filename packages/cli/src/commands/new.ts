@@ -63,11 +63,18 @@ export default class New extends ToroCommand<NewResult> {
 
     const dir = resolve(args.dir ?? answers.name);
     if (existsSync(dir) && readdirSync(dir).length > 0 && !flags.force) {
-      throw new UserError(`${dir} is not empty`, 'choose another folder, or pass --force to write into it anyway');
+      throw new UserError(
+        `${dir} is not empty`,
+        'choose another folder, or pass --force to write into it anyway',
+      );
     }
 
     const sdkDir = sdkPackageDir();
-    const files = renderTemplate(template, { name: answers.name, cpus: answers.cpus, memory: answers.memory });
+    const files = renderTemplate(template, {
+      name: answers.name,
+      cpus: answers.cpus,
+      memory: answers.memory,
+    });
     for (const [rel, text] of files) {
       const path = join(dir, rel);
       mkdirSync(dirname(path), { recursive: true });

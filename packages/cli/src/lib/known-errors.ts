@@ -2,9 +2,25 @@
  * Turns errors raised by the toolchain into UserErrors with a hint. Errors that are not listed here are
  * bugs in Toro, and oclif reports them as such.
  */
-import { UserError } from './errors.js';
+import { AccelUnavailableError, BootImageError, QemuNotFoundError, VmOptionError } from '@toro/toolchain';
+import { ExitCode, UserError } from './errors.js';
 
 export function toUserError(err: Error): UserError | undefined {
   if (err instanceof UserError) return err;
+  if (err instanceof QemuNotFoundError) {
+    return new UserError(
+      err.message,
+      'install QEMU: sudo apt-get install qemu-system-x86',
+      ExitCode.missingTool,
+    );
+  }
+  if (err instanceof AccelUnavailableError) {
+    return new UserError(err.message, 'use --accel tcg (software emulation) or --accel auto', ExitCode.usage);
+  }
+  if (err instanceof VmOptionError)
+    return new UserError(err.message, 'see `toro run --help`', ExitCode.usage);
+  if (err instanceof BootImageError) {
+    return new UserError(err.message, 'build a bootable image with `toro build`', ExitCode.usage);
+  }
   return undefined;
 }

@@ -56,7 +56,10 @@ export function parseConfig(text: string, path: string): ToroConfig {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new UserError(`${path}: not valid JSON (${(e as Error).message})`, 'fix the file or recreate it with `toro new`');
+    throw new UserError(
+      `${path}: not valid JSON (${(e as Error).message})`,
+      'fix the file or recreate it with `toro new`',
+    );
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new UserError(`${path}: expected an object with name, entry, cpus and memory`);
@@ -65,11 +68,23 @@ export function parseConfig(text: string, path: string): ToroConfig {
   const fail = (field: string, want: string): never => {
     throw new UserError(`${path}: "${field}" must be ${want} (found ${JSON.stringify(obj[field])})`);
   };
-  if (typeof obj.name !== 'string' || checkName(obj.name)) fail('name', 'lower-case letters, digits and dashes');
+  if (typeof obj.name !== 'string' || checkName(obj.name))
+    fail('name', 'lower-case letters, digits and dashes');
   if (typeof obj.entry !== 'string' || obj.entry.length === 0) fail('entry', 'a path such as "src/main.ts"');
   if (typeof obj.cpus !== 'number' || !Number.isInteger(obj.cpus) || obj.cpus < 1 || obj.cpus > 255) {
     fail('cpus', 'a whole number from 1 to 255');
   }
-  if (typeof obj.memory !== 'string' || !MEMORY_PATTERN.test(obj.memory)) fail('memory', 'a size such as "128M"');
-  return { name: obj.name as string, entry: obj.entry as string, cpus: obj.cpus as number, memory: obj.memory as string };
+  if (typeof obj.memory !== 'string' || !MEMORY_PATTERN.test(obj.memory))
+    fail('memory', 'a size such as "128M"');
+  return {
+    name: obj.name as string,
+    entry: obj.entry as string,
+    cpus: obj.cpus as number,
+    memory: obj.memory as string,
+  };
+}
+
+/** Where `toro build` writes the project's image, and where `toro run` looks for it. */
+export function imagePathFor(project: Project): string {
+  return join(project.dir, 'build', `${project.config.name}.elf`);
 }

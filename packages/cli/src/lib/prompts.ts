@@ -45,7 +45,8 @@ export async function askMissing(
     };
   }
   const name =
-    given.name ?? (await input({ message: 'Service name', default: defaultName, validate: (v) => checkName(v) ?? true }));
+    given.name ??
+    (await input({ message: 'Service name', default: defaultName, validate: (v) => checkName(v) ?? true }));
   const cpus =
     given.cpus ??
     (await number({ message: 'CPUs', default: DEFAULTS.cpus, min: 1, max: 255, required: true })) ??

@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Args, Flags } from '@oclif/core';
+import { type GuestExit, type Machine, type PortForward, startGuest } from '@toro/toolchain';
+import { ToroCommand } from '../lib/base-command.js';
+import { ExitCode, UserError } from '../lib/errors.js';
+import { imagePathFor, loadProject, type Project } from '../lib/project.js';
+
+export interface RunResult {
+  image: string;
+  machine: Machine;
+  accel: 'kvm' | 'tcg';
+  cpus: number;
+  memory: string;
+  exitCode: number | null;
+  exitSource: GuestExit['source'];
+  durationMs: number;
+  /** Serial console lines (only collected with --json; otherwise they stream to stdout). */
+  serial?: string[];
+}
+
+export default class Run extends ToroCommand<RunResult> {
+  static override summary = 'Boot an image in QEMU and stream its serial console.';
+  static override description =
+    'Boots IMAGE (default: the image `toro build` wrote for the project in this folder) and prints the ' +
+    "guest's serial console. The command exits with the guest's exit code; Ctrl-C stops the guest. KVM is " +
+    'used only when a quick probe boot works under it; otherwise QEMU emulates the CPU (TCG). Port forwards ' +
+    'listen on 127.0.0.1 only.';
+  static override examples = [
+    '<%= config.bin %> run',
+    '<%= config.bin %> run build/hello.elf --cpus 4 --memory 512M --machine q35',
+    '<%= config.bin %> run --accel tcg -p 8080:80',
+  ];
+  static override args = {
+    image: Args.string({ description: 'PVH ELF image to boot (default: the project build output)' }),
+  };
+  static override flags = {
+    cpus: Flags.integer({ description: 'CPUs (default: toro.json, else 1)', min: 1, max: 255 }),
+    memory: Flags.string({ description: 'guest memory, e.g. 128M or 2G (default: toro.json, else 128M)' }),
+    numa: Flags.integer({ description: 'NUMA nodes; CPUs and memory are split evenly', min: 1, max: 64 }),
+    machine: Flags.string({ description: 'QEMU machine', options: ['microvm', 'q35'], default: 'microvm' }),
+    accel: Flags.string({ description: 'accelerator', options: ['auto', 'kvm', 'tcg'], default: 'auto' }),
+    port: Flags.string({
+      char: 'p',
+      description: 'forward 127.0.0.1:HOST to the guest port GUEST (HOST:GUEST, repeatable)',
+      multiple: true,
+    }),
+    append: Flags.string({ description: 'kernel command line' }),
+    timeout: Flags.integer({
+      description: 'stop the guest after this many seconds (default: no limit)',
+      min: 1,
+    }),
+    log: Flags.string({ description: 'also write the serial console to this file' }),
+  };
+
+  async run(): Promise<RunResult> {
+    const { args, flags } = await this.parse(Run);
+    const project = args.image ? undefined : loadProject(process.cwd());
+    const image = resolve(args.image ?? imagePathFor(project as Project));
+    if (!existsSync(image)) {
+      throw new UserError(
+        `no image at ${image}`,
+        args.image ? 'check the path' : 'build it first with `toro build`',
+      );
+    }
+    const cpus = flags.cpus ?? project?.config.cpus ?? 1;
+    const memory = flags.memory ?? project?.config.memory ?? '128M';
+    const machine = flags.machine as Machine;
+    const json = this.jsonEnabled();
+
+    const guest = await startGuest({
+      image,
+      machine,
+      cpus,
+      memory,
+      numa: flags.numa,
+      append: flags.append,
+      ports: (flags.port ?? []).map(parsePort),
+      accel: flags.accel as 'auto' | 'kvm' | 'tcg',
+      timeoutMs: flags.timeout ? flags.timeout * 1000 : 0,
+      logFile: flags.log,
+    });
+
+    const stop = (): void => {
+      void guest.stop();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    if (!json) guest.serial.on('data', (line: string) => process.stdout.write(`${line}\n`));
+    const exit = await guest.exited;
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+
+    if (exit.error) this.logToStderr(`toro run: ${exit.error}`);
+    process.exitCode = exit.code ?? ExitCode.failure;
+    return {
+      image,
+      machine,
+      accel: guest.accel,
+      cpus,
+      memory,
+      exitCode: exit.code,
+      exitSource: exit.source,
+      durationMs: Math.round(exit.durationMs),
+      serial: json ? [...guest.lines] : undefined,
+    };
+  }
+}
+
+function parsePort(spec: string): PortForward {
+  const m = /^(\d{1,5}):(\d{1,5})(?:\/(tcp|udp))?$/.exec(spec);
+  if (!m) {
+    throw new UserError(`bad port forward "${spec}"`, 'write HOST:GUEST, e.g. -p 8080:80 (or 5353:53/udp)');
+  }
+  return { host: Number(m[1]), guest: Number(m[2]), proto: (m[3] as 'tcp' | 'udp' | undefined) ?? 'tcp' };
+}
