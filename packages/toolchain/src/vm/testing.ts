@@ -4,7 +4,7 @@
  * whatever the test does.
  */
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GuestExit } from './exit-code.js';
@@ -40,13 +40,22 @@ export async function bootAndCollect(options: CollectOptions): Promise<Collected
   }
 }
 
-/** True while a process with this PID exists (signal 0 probes without killing). */
+/**
+ * True while a process with this PID exists and has not exited. A zombie (exited, not yet reaped by an
+ * adoptive parent that may never reap it) counts as gone: it runs nothing and holds no resources but its PID.
+ */
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ..."; comm may contain spaces or parentheses, so split at the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // No procfs (not Linux): signal 0 said it exists.
   }
 }
 
