@@ -88,8 +88,9 @@ export interface MatchContext {
   bits: Bits;
   /** The form's operand size (from o16/o32/o64/o64nw), for sign-extension tests. */
   opSize?: number;
-  /** The form's flags (`ds`). */
+  /** The form's flags (`ds`, `um`). */
   defaultSize: boolean;
+  unsizedMem?: boolean;
   /** All the instruction's operands and the form's classes, for size inference. */
   operands: Operand[];
   classes: ClassSpec[];
@@ -147,7 +148,9 @@ export function matchClass(cls: ClassSpec, index: number, ctx: MatchContext): bo
         const inferred = inferredMemSize(ctx, index);
         if (inferred !== undefined) return inferred === cls.size;
       }
-      // push [eax], jmp [eax]: NASM takes the mode's operand size.
+      // cvtsi2sd xmm0, [rax] and friends: NASM takes the first (32-bit) form.
+      if (ctx.unsizedMem) return true;
+      // jmp [eax], call [eax]: NASM takes the mode's operand size.
       return ctx.defaultSize && cls.size === ctx.opSize && cls.size === defaultOpSize(ctx.bits);
     case 'mfar':
       return op.kind === 'mem' && op.far === true;

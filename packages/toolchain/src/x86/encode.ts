@@ -21,6 +21,7 @@ function fits(form: Form, ins: Instruction, bits: EncodeContext['bits']): boolea
     bits,
     opSize: form.opSize,
     defaultSize: form.defaultSize,
+    unsizedMem: form.unsizedMem,
     operands: ins.operands,
     classes: form.classes,
   };
@@ -32,6 +33,7 @@ export function encodeInstruction(ins: Instruction, ctx: EncodeContext): Encoded
   const forms = formsOf(ins.mnemonic.toLowerCase());
   if (forms.length === 0) throw new EncodeError(`unknown instruction '${ins.mnemonic}'`);
   let matchedOtherMode = false;
+  let outOfRange = false;
   for (const form of forms) {
     if (!fits(form, ins, ctx.bits)) continue;
     if (!modeAllows(form, ctx.bits)) {
@@ -40,7 +42,9 @@ export function encodeInstruction(ins: Instruction, ctx: EncodeContext): Encoded
     }
     const result = emit(form, ins, ctx);
     if (result !== OUT_OF_RANGE) return result;
+    outOfRange = true;
   }
+  if (outOfRange) throw new EncodeError('short jump is out of range');
   const hint = forms
     .filter((f) => modeAllows(f, ctx.bits))
     .map((f) => f.text)

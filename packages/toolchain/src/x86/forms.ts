@@ -35,6 +35,8 @@ export interface Form {
   long: boolean;
   nolong: boolean;
   defaultSize: boolean;
+  /** `um`: an unsized memory operand fits the form's rm class (SSE forms with a general-register side). */
+  unsizedMem: boolean;
   /** The source row, for error messages and the README. */
   text: string;
 }
@@ -66,6 +68,7 @@ function parseRow(row: Row): Form {
     long: flags.has('long'),
     nolong: flags.has('nolong'),
     defaultSize: flags.has('ds'),
+    unsizedMem: flags.has('um'),
     text: `${mnemonic} ${operandText}`.trim(),
   };
   for (const t of tokens) {

@@ -323,7 +323,7 @@ function formLines(bits: Bits): CorpusLine[] {
       if (form.addrSize === 64 && bits !== 64) continue;
       if (form.classes.some((c) => c.kind === 'rel8' || c.kind === 'rel')) continue;
       const sizedMemOk = (size: number) =>
-        form.defaultSize
+        form.unsizedMem || form.defaultSize
           ? size === (bits === 64 ? 64 : bits) && form.classes.length === 1
           : form.classes.some((c) => c.kind === 'gpr' && !c.fixed && c.size === size);
       const lists = form.classes.map((c) => samples(c, bits, sizedMemOk, form));

@@ -17,7 +17,8 @@
  *   `rel` (rel16/rel32 by mode) branch displacements, `far` (offset then segment), `moffs` (address-size
  *   absolute offset), `rex` (force a REX prefix).
  * - flags: space separated: `long` (64-bit mode only), `nolong` (not in 64-bit mode), `ds` (an unsized
- *   immediate takes the mode's default operand size: push imm).
+ *   immediate takes the mode's default operand size: push imm), `um` (an unsized memory operand fits the
+ *   rm class: NASM accepts `cvtsi2sd xmm0, [rax]` as the dword form).
  */
 export type Row = readonly [mnemonic: string, operands: string, encoding: string, flags?: string];
 
