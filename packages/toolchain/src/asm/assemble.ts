@@ -77,7 +77,7 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
   let n = 0;
   while (n < maxPasses) {
     n++;
-    pass = new Pass(stmts, prev, prevExterns, { readFile, includePaths, defaultBits: options.bits ?? 16 });
+    pass = new Pass(stmts, prev, prevExterns, { readFile, includePaths, mainFile: file, defaultBits: options.bits ?? 16 });
     pass.run();
     if (n > 1 && sameSymbols(pass.symbols, prev)) {
       converged = true;

@@ -115,5 +115,5 @@ export function tokenize(line: string): Token[] {
 function isFloatish(s: string): boolean {
   const t = s.toLowerCase();
   if (/^0[xh]/.test(t)) return t.endsWith('p');
-  return t.includes('.') && t.endsWith('e');
+  return /^[0-9.]+e$/.test(t);
 }

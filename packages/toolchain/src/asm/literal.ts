@@ -26,7 +26,7 @@ function parseRadix(body: string, radix: number): bigint {
 export function isFloatLiteral(text: string): boolean {
   const t = text.toLowerCase().replace(/_/g, '');
   if (/^0[xh][0-9a-f]*\.?[0-9a-f]*p[+-]?[0-9]+$/.test(t)) return true;
-  return /^[0-9]*\.[0-9]*(e[+-]?[0-9]+)?$/.test(t) || /^[0-9]+e[+-][0-9]+$/.test(t);
+  return /^[0-9]*\.[0-9]*(e[+-]?[0-9]+)?$/.test(t) || /^[0-9]+e[+-]?[0-9]+$/.test(t);
 }
 
 /** Parse an integer literal (`0x1F`, `1Fh`, `$1F`, `0b101`, `101b`, `17q`, `1_000`…). */

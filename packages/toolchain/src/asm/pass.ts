@@ -3,12 +3,12 @@
  * expressions (forward references use the previous pass's values), encodes instructions, emits data and
  * records relocations. The driver (./assemble.ts) repeats passes until every label is stable.
  */
-import { dirname, isAbsolute, join } from 'node:path';
 import { fitsIn, writeLE } from '../obj/bytes.js';
 import type { SourcePos, Value } from '../obj/value.js';
 import { encode } from '../x86/index.js';
 import { type Bits, EncodeError, type Instruction } from '../x86/operand.js';
 import { AsmError, DiagnosticBag } from './diagnostic.js';
+import { searchPath } from './files.js';
 import { type EvalEnv, evaluate, evaluateAbsolute } from './evaluate.js';
 import type { Expr } from './expr.js';
 import { buildOperand } from './operands.js';
@@ -23,6 +23,7 @@ export interface SymbolInfo {
 export interface PassOptions {
   readFile(path: string): Uint8Array | undefined;
   includePaths: string[];
+  mainFile: string;
   defaultBits: Bits;
 }
 
@@ -130,16 +131,18 @@ export class Pass implements EvalEnv {
 
   private statement(st: Statement): void {
     const body = st.body;
+    // Expressions see `$` as the start of the statement, even inside `times` (as in NASM).
+    this.itemStart = this.location();
     if (st.label && body?.k !== 'equ') this.defineSymbol(st.label.name, this.location(), st.label.col);
     if (!body) return;
     if (body.k === 'equ') {
       const label = st.label as { name: string; col: number };
-      this.defineSymbol(label.name, evaluate(body.expr, this.envAt(this.location())), label.col);
+      this.defineSymbol(label.name, evaluate(body.expr, this), label.col);
       return;
     }
     let count = 1n;
     if (st.times) {
-      const t = evaluateAbsolute(st.times, this.envAt(this.location()), 'the TIMES count');
+      const t = evaluateAbsolute(st.times, this, 'the TIMES count');
       if (!t.known) count = 0n;
       else if (t.v < 0n) throw new AsmError(`TIMES value ${t.v} is negative`, st.times.col);
       else if (t.v > MAX_TIMES) throw new AsmError(`TIMES value ${t.v} is too large`, st.times.col);
@@ -148,10 +151,6 @@ export class Pass implements EvalEnv {
     for (let i = 0n; i < count; i++) this.exec(body);
   }
 
-  private envAt(v: Value): EvalEnv {
-    this.itemStart = v;
-    return this;
-  }
 
   private exec(body: Body): void {
     switch (body.k) {
@@ -191,7 +190,7 @@ export class Pass implements EvalEnv {
         this.sectionAttrs(body.attrs);
         return;
       case 'absolute': {
-        const v = evaluate(body.expr, this.envAt(this.location()));
+        const v = evaluate(body.expr, this);
         this.abs = { start: v, offset: 0n };
         return;
       }
@@ -219,7 +218,7 @@ export class Pass implements EvalEnv {
         this.istrucStart = this.location();
         return;
       case 'at': {
-        const field = evaluate(body.field, this.envAt(this.location()));
+        const field = evaluate(body.field, this);
         const base = this.lookup(body.struc);
         this.padStruc(field.addend - (base?.addend ?? 0n), body.col);
         if (body.rest) this.exec(body.rest);
@@ -246,7 +245,7 @@ export class Pass implements EvalEnv {
   }
 
   private constant(e: Expr, what: string): bigint {
-    const r = evaluateAbsolute(e, this.envAt(this.location()), what);
+    const r = evaluateAbsolute(e, this, what);
     return r.known ? r.v : 0n;
   }
 
@@ -384,7 +383,6 @@ export class Pass implements EvalEnv {
   }
 
   private dataItem(item: DataItem, unit: number): void {
-    this.itemStart = this.location();
     if (item.k === 'str') {
       const out = new Uint8Array(Math.ceil(item.bytes.length / unit) * unit);
       out.set(item.bytes);
@@ -405,7 +403,6 @@ export class Pass implements EvalEnv {
   }
 
   private instruction(body: Body & { k: 'ins' }): void {
-    this.itemStart = this.location();
     const ctx = { bits: this.bits, defaultRel: this.defaultRel };
     const ins: Instruction = {
       mnemonic: body.mnemonic,
@@ -414,7 +411,7 @@ export class Pass implements EvalEnv {
     };
     let enc: ReturnType<typeof encode>;
     try {
-      enc = encode(ins, { bits: this.bits, here: this.itemStart });
+      enc = encode(ins, { bits: this.bits, here: this.location() });
     } catch (e) {
       if (e instanceof EncodeError) throw new AsmError(e.message, body.col, e.hint);
       throw new AsmError(`encoder failed: ${e instanceof Error ? e.message : String(e)}`, body.col);
@@ -434,9 +431,7 @@ export class Pass implements EvalEnv {
 
   private incbin(body: Body & { k: 'incbin' }): void {
     const name = body.file;
-    const candidates = isAbsolute(name)
-      ? [name]
-      : [join(dirname(this.st.pos.file), name), ...this.opts.includePaths.map((p) => join(p, name)), name];
+    const candidates = searchPath(name, this.st.pos.file, this.opts.mainFile, this.opts.includePaths);
     let data: Uint8Array | undefined;
     for (const c of candidates) {
       data = this.opts.readFile(c);

@@ -6,9 +6,9 @@
  * expansions carry the position of the invocation). Preprocessing is done once; the assembler's passes
  * reuse the result, which matches NASM because preprocessor expressions cannot see labels.
  */
-import { dirname, isAbsolute, join } from 'node:path';
 import type { SourcePos } from '../obj/value.js';
 import { AsmError, type DiagnosticBag } from './diagnostic.js';
+import { searchPath } from './files.js';
 import { evaluateAbsolute } from './evaluate.js';
 import { parseExpr, TokenStream } from './expr.js';
 import { commentStart, tokenize } from './lexer.js';
@@ -230,14 +230,14 @@ export class Preprocessor {
         const params = m[2] ? m[3].split(',').map((p) => p.trim()).filter((p) => p !== '') : null;
         let value = m[4].trim();
         if (name.startsWith('x')) value = expandDefines(value, this.defs);
-        this.defs.set(m[1], { params, body: value }, name.includes('i'));
+        this.defs.set(m[1], { params, body: value }, name === 'idefine' || name === 'xidefine');
         return;
       }
       case 'undef':
       case 'iundef': {
         const n = body.trim();
         if (n === '') throw new AsmError('%undef expects a macro name', 1);
-        this.defs.delete(n, name === 'iundef');
+        this.defs.delete(n, true);
         return;
       }
       case 'assign':
@@ -388,9 +388,7 @@ export class Preprocessor {
     const m = /^\s*(["'<`])(.*)[>"'`]\s*$/.exec(expandDefines(body, this.defs));
     if (!m) throw new AsmError('%include expects a quoted file name', 1, '%include "file.inc"');
     const name = m[2];
-    const candidates = isAbsolute(name)
-      ? [name]
-      : [join(dirname(line.pos.file), name), ...this.opts.includePaths.map((p) => join(p, name)), name];
+    const candidates = searchPath(name, line.pos.file, this.opts.file, this.opts.includePaths);
     for (const c of candidates) {
       const data = this.opts.readFile(c);
       if (data === undefined) continue;
