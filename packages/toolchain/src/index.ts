@@ -2,4 +2,12 @@
  * @toro/toolchain: everything between source and a running VM, one folder per stage.
  * See docs/architecture.md for how the stages hand off to each other.
  */
+export * from './asm/index.js';
+export * from './build/index.js';
+export { writeBin } from './image/bin.js';
+export { type ElfOptions, writeElf } from './image/elf.js';
+export * from './link/index.js';
+export type { ObjectFile, Relocation, Section, SymbolDef } from './obj/object.js';
+export type { Fixup, SourcePos, Value } from './obj/value.js';
 export * from './vm/index.js';
+export * as x86 from './x86/index.js';

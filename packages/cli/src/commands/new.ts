@@ -28,8 +28,11 @@ export default class New extends ToroCommand<NewResult> {
     '<%= config.bin %> new hello --name api --cpus 4 --yes',
   ];
   static override args = {
-    template: Args.string({ description: 'template to start from (see the list with --help)' }),
-    dir: Args.string({ description: 'folder to create (default: ./<name>)' }),
+    template: Args.string({
+      ignoreStdin: true,
+      description: 'template to start from (see the list with --help)',
+    }),
+    dir: Args.string({ ignoreStdin: true, description: 'folder to create (default: ./<name>)' }),
   };
   static override flags = {
     name: Flags.string({ description: 'service name (lower-case letters, digits, dashes)' }),

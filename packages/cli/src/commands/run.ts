@@ -32,7 +32,10 @@ export default class Run extends ToroCommand<RunResult> {
     '<%= config.bin %> run --accel tcg -p 8080:80',
   ];
   static override args = {
-    image: Args.string({ description: 'PVH ELF image to boot (default: the project build output)' }),
+    image: Args.string({
+      ignoreStdin: true,
+      description: 'PVH ELF image to boot (default: the project build output)',
+    }),
   };
   static override flags = {
     cpus: Flags.integer({ description: 'CPUs (default: toro.json, else 1)', min: 1, max: 255 }),

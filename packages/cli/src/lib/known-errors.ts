@@ -2,7 +2,14 @@
  * Turns errors raised by the toolchain into UserErrors with a hint. Errors that are not listed here are
  * bugs in Toro, and oclif reports them as such.
  */
-import { AccelUnavailableError, BootImageError, QemuNotFoundError, VmOptionError } from '@toro/toolchain';
+import {
+  AccelUnavailableError,
+  BootImageError,
+  BuildError,
+  formatDiagnostic,
+  QemuNotFoundError,
+  VmOptionError,
+} from '@toro/toolchain';
 import { ExitCode, UserError } from './errors.js';
 
 export function toUserError(err: Error): UserError | undefined {
@@ -21,6 +28,11 @@ export function toUserError(err: Error): UserError | undefined {
     return new UserError(err.message, 'see `toro run --help`', ExitCode.usage);
   if (err instanceof BootImageError) {
     return new UserError(err.message, 'build a bootable image with `toro build`', ExitCode.usage);
+  }
+  if (err instanceof BuildError) {
+    // Every diagnostic, tsc-style (file(line,col): error: …), then the summary as the error itself.
+    const shown = err.diagnostics.map(formatDiagnostic).join('\n');
+    return new UserError(shown ? `${shown}\n${err.message}` : err.message, undefined, ExitCode.failure);
   }
   return undefined;
 }
