@@ -87,7 +87,10 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
     prevExterns = pass.externs;
   }
   const final = pass as Pass;
-  const diagnostics = [...pre.list, ...final.diags.list];
+  // Report in source order: parse errors and pass errors interleave by position.
+  const diagnostics = [...pre.list, ...final.diags.list].sort((a, b) =>
+    a.file === b.file ? a.line - b.line || a.col - b.col : 0,
+  );
   if (!converged) {
     diagnostics.push({
       severity: 'error',

@@ -45,6 +45,7 @@ interface Cond {
   taken: boolean;
   sawElse: boolean;
   pos: SourcePos;
+  text: string;
 }
 
 const MAX_INCLUDE_DEPTH = 64;
@@ -87,11 +88,11 @@ export class Preprocessor {
       try {
         this.processLine(line);
       } catch (e) {
-        if (e instanceof AsmError) this.opts.diags.error(line.pos, e.message, e.hint, line.text.trim());
+        if (e instanceof AsmError) this.opts.diags.error(line.pos, e.message, e.hint, line.text);
         else throw e;
       }
     }
-    for (const c of this.conds) this.opts.diags.error(c.pos, '%if without a matching %endif', 'close it with %endif');
+    for (const c of this.conds) this.opts.diags.error(c.pos, '%if without a matching %endif', 'close it with %endif', c.text);
     return this.out;
   }
 
@@ -159,7 +160,7 @@ export class Preprocessor {
     const parentActive = this.active;
     let v = false;
     if (parentActive) v = this.evalCondition(m[3] ?? '', rest) !== (m[2] === 'n');
-    this.conds.push({ parentActive, active: parentActive && v, taken: v, sawElse: false, pos: line.pos });
+    this.conds.push({ parentActive, active: parentActive && v, taken: v, sawElse: false, pos: line.pos, text: line.text });
     return true;
   }
 
@@ -267,8 +268,8 @@ export class Preprocessor {
       case 'fatal':
       case 'warning': {
         const msg = unquote(expandDefines(body.trim(), this.defs));
-        if (name === 'warning') this.opts.diags.warning(line.pos, msg, undefined, line.text.trim());
-        else this.opts.diags.error(line.pos, msg, undefined, line.text.trim());
+        if (name === 'warning') this.opts.diags.warning(line.pos, msg, undefined, line.text);
+        else this.opts.diags.error(line.pos, msg, undefined, line.text);
         return;
       }
       case 'pragma':
