@@ -4,7 +4,7 @@
  */
 
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,28 +14,35 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isProcessAlive } from '../../src/vm/testing.js';
 import { buildEnvGuest } from './helpers.js';
 
-const VM_SRC = fileURLToPath(new URL('../../src/vm/', import.meta.url));
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 let dir: string;
 let image: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'toro-vm-reaper-'));
   image = await buildEnvGuest(dir, { HANG: true });
-  // Node 20 cannot import .ts: compile the runner (without type-checking; tsc -p covers that) for the child.
+  // Node 20 cannot import .ts: compile the runner and what it imports (without type-checking; tsc -p covers
+  // that) for the child.
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const files = readdirSync(VM_SRC)
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => join(VM_SRC, f));
-  const flags = ['--outDir', join(dir, 'vm'), '--module', 'nodenext', '--moduleResolution', 'nodenext'];
-  flags.push('--target', 'es2022', '--types', 'node', '--skipLibCheck', '--noCheck');
-  await promisify(execFile)(process.execPath, [tsc, ...flags, ...files], {
+  const flags = ['--outDir', join(dir, 'out'), '--rootDir', SRC, '--module', 'nodenext'];
+  flags.push(
+    '--moduleResolution',
+    'nodenext',
+    '--target',
+    'es2022',
+    '--types',
+    'node',
+    '--skipLibCheck',
+    '--noCheck',
+  );
+  await promisify(execFile)(process.execPath, [tsc, ...flags, join(SRC, 'vm', 'index.ts')], {
     timeout: 60_000,
     killSignal: 'SIGKILL',
   });
   writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
   writeFileSync(
     join(dir, 'child.mjs'),
-    `import { startGuest } from './vm/index.js';
+    `import { startGuest } from './out/vm/index.js';
 const guest = await startGuest({ image: process.argv[2], accel: 'tcg', timeoutMs: 0 });
 await guest.waitForLine(/hanging/, 20000);
 console.log('QEMU_PID ' + guest.pid);
