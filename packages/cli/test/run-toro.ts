@@ -15,7 +15,7 @@ export interface ToroRun {
 
 export function runToro(
   args: string[],
-  opts: { cwd?: string; timeoutMs?: number; input?: string } = {},
+  opts: { cwd?: string; timeoutMs?: number; input?: string; env?: Record<string, string> } = {},
 ): ToroRun {
   const r = spawnSync(process.execPath, [TORO_BIN, ...args], {
     cwd: opts.cwd,
@@ -23,7 +23,7 @@ export function runToro(
     encoding: 'utf8',
     timeout: opts.timeoutMs ?? 60_000,
     killSignal: 'SIGKILL',
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...opts.env },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

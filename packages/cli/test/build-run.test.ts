@@ -1,0 +1,138 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runToro } from './run-toro.js';
+
+// One scaffolded project shared by the tests below; each QEMU boot is bounded by `--timeout`, which the
+// runner enforces by killing the guest's own PID.
+let work: string;
+let project: string;
+
+beforeAll(() => {
+  work = realpathSync(mkdtempSync(join(tmpdir(), 'toro-build-')));
+  project = join(work, 'svc');
+  expect(runToro(['new', 'hello', project, '--yes', '--cpus', '2', '--memory', '64M']).status).toBe(0);
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('toro build', () => {
+  it('writes a PVH ELF image and summarises it', () => {
+    const r = runToro(['build', '--json'], { cwd: project });
+    expect(r.status).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.image).toBe(join(project, 'build', 'svc.elf'));
+    expect(result.sections.map((s: { name: string }) => s.name)).toEqual([
+      '.text',
+      '.rodata',
+      '.data',
+      '.bss',
+    ]);
+    const headers = execFileSync('readelf', ['-h', '-n', result.image], { encoding: 'utf8' });
+    expect(headers).toContain('Advanced Micro Devices X86-64');
+    expect(headers).toMatch(/Xen\s+0x00000008\s+Unknown note type: \(0x00000012\)/);
+    expect(readFileSync(result.image).length).toBe(result.bytes);
+
+    const human = runToro(['build'], { cwd: project });
+    expect(human.status).toBe(0);
+    expect(human.stdout).toMatch(/^Built build\/svc\.elf \(\d+\.\d KiB\): \.text .* r-x, /m);
+  });
+
+  it('refuses to build outside a project', () => {
+    const r = runToro(['build'], { cwd: work });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('no toro.json found');
+    expect(r.stderr).toContain('toro new');
+  });
+});
+
+describe('toro run', () => {
+  beforeAll(() => {
+    expect(runToro(['build'], { cwd: project }).status).toBe(0);
+  });
+
+  it('boots the built image with the project defaults and exits with the guest code', () => {
+    const r = runToro(['run', '--timeout', '30', '--accel', 'tcg'], { cwd: project });
+    expect(r.stdout).toContain('toro: kernel 0.1.0 x86-64 (PVH)');
+    expect(r.stdout).toMatch(/^toro: cpus 2 \(/m);
+    expect(r.stdout).toContain('toro: exit 0');
+    expect(r.status).toBe(0);
+  });
+
+  it('passes the command line and returns a non-zero guest exit code, on q35 too', () => {
+    const r = runToro(
+      ['run', '--machine', 'q35', '--cpus', '1', '--append', 'exit=5', '--timeout', '30', '--json'],
+      {
+        cwd: project,
+      },
+    );
+    expect(r.status).toBe(5);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ machine: 'q35', cpus: 1, exitCode: 5, exitSource: 'debug-exit' });
+    expect(result.serial).toContain('toro: cmdline "exit=5"');
+  });
+
+  it('refuses an image that cannot boot before starting QEMU', () => {
+    const notElf = join(work, 'notes.txt');
+    writeFileSync(notElf, 'not a kernel\n');
+    const r = runToro(['run', notElf, '--timeout', '30']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('not an ELF');
+    expect(r.stdout).toBe('');
+    const missing = runToro(['run', join(work, 'nope.elf')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('no image at');
+  });
+
+  it('says how to install QEMU when it is missing', () => {
+    const r = runToro(['run', join(project, 'build', 'svc.elf')], {
+      cwd: project,
+      env: { TORO_QEMU: join(work, 'no-such-qemu'), PATH: '/nonexistent' },
+    });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toContain('apt-get install qemu-system-x86');
+  });
+
+  it('rejects malformed port forwards with a hint', () => {
+    const r = runToro(['run', '-p', '80', '--timeout', '5'], { cwd: project });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('HOST:GUEST');
+  });
+});
+
+describe('toro asm', () => {
+  it('writes the same bytes as nasm -f bin', () => {
+    const src = join(work, 'boot.asm');
+    writeFileSync(
+      src,
+      [
+        'bits 64',
+        'org 0x7c00',
+        'start: mov rax, [rel data]',
+        '  lea rsi, [rbx+r12*4+0x80]',
+        '  jmp start',
+        'data: dq start, 0x1122334455667788',
+        '  times 16 - ($ - $$) % 16 db 0x90',
+        '',
+      ].join('\n'),
+    );
+    const ours = join(work, 'ours.bin');
+    const r = runToro(['asm', src, '-o', ours]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const theirs = join(work, 'nasm.bin');
+    execFileSync('nasm', ['-f', 'bin', src, '-o', theirs], { timeout: 30_000 });
+    expect(Buffer.compare(readFileSync(ours), readFileSync(theirs))).toBe(0);
+  });
+
+  it('reports errors with file(line,col), the source line and a hint', () => {
+    const src = join(work, 'bad.asm');
+    writeFileSync(src, 'bits 64\nmov eax, ebx\nmovv eax, 1\n');
+    const r = runToro(['asm', src, '-o', join(work, 'bad.bin')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${src}(3,1): error:`);
+    expect(r.stderr).toContain('movv eax, 1');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
