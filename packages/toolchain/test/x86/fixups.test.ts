@@ -92,15 +92,21 @@ describe('forward references (the contract the front end iterates on)', () => {
   it('switches to near once the known distance does not fit a byte', () => {
     const to = (n: number): Operand => imm({ addend: BigInt(n), base: SECTION, known: true });
     expect(hexBytes(encode(ins('jmp', to(0x100 + 2 + 127)), { bits: 64, here }).bytes)).toBe('EB 7F');
-    expect(hexBytes(encode(ins('jmp', to(0x100 + 2 + 128)), { bits: 64, here }).bytes)).toBe('E9 7D 00 00 00');
+    expect(hexBytes(encode(ins('jmp', to(0x100 + 2 + 128)), { bits: 64, here }).bytes)).toBe(
+      'E9 7D 00 00 00',
+    );
     expect(hexBytes(encode(ins('jz', to(0x100 + 2 - 128)), { bits: 64, here }).bytes)).toBe('74 80');
-    expect(hexBytes(encode(ins('jz', to(0x100 + 2 - 129)), { bits: 64, here }).bytes)).toBe('0F 84 7B FF FF FF');
+    expect(hexBytes(encode(ins('jz', to(0x100 + 2 - 129)), { bits: 64, here }).bytes)).toBe(
+      '0F 84 7B FF FF FF',
+    );
     expect(hexBytes(encode(ins('jmp', to(0x1000)), { bits: 16, here }).bytes)).toBe('E9 FD 0E');
   });
   it('does not shrink unknown immediates or displacements (they shrink once known, as in NASM)', () => {
     const fwdConst: Value = { addend: 0n, known: false };
     expect(encode(ins('add', r('ebx'), imm(fwdConst)), { bits: 32, here }).bytes.length).toBe(6);
-    expect(encode(ins('add', r('ebx'), imm({ addend: 4n, known: true })), { bits: 32, here }).bytes.length).toBe(3);
+    expect(
+      encode(ins('add', r('ebx'), imm({ addend: 4n, known: true })), { bits: 32, here }).bytes.length,
+    ).toBe(3);
     const m = mem({ base: reg('ebx'), disp: fwdConst });
     expect(encode(ins('mov', r('eax'), m), { bits: 32, here }).bytes.length).toBe(6);
   });

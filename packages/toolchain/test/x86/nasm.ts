@@ -50,15 +50,11 @@ export function runNasm(
     const src = join(dir, 'corpus.asm');
     const body = sourceOf(bits, lines).split('\n');
     writeFileSync(src, `${[body[0], ...header, ...body.slice(1)].join('\n')}\n`);
-    const run = spawnSync(
-      'nasm',
-      ['-f', format, '-l', join(dir, 'out.lst'), '-o', join(dir, 'out.o'), src],
-      {
-        timeout: timeoutMs,
-        killSignal: 'SIGKILL',
-        encoding: 'utf8',
-      },
-    );
+    const run = spawnSync('nasm', ['-f', format, '-l', join(dir, 'out.lst'), '-o', join(dir, 'out.o'), src], {
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
+      encoding: 'utf8',
+    });
     const errors = `${run.stderr ?? ''}${run.error ? String(run.error) : ''}`;
     if (run.status !== 0) return { lines: [], labels: new Map(), errors, ok: false };
     const listing = readFileSync(join(dir, 'out.lst'), 'utf8');
@@ -91,7 +87,8 @@ function parseListing(
   let next = Number.POSITIVE_INFINITY;
   // Walk backwards so label lines take the address of the next line that has bytes.
   let end = 0;
-  for (const v of bytesBySource.values()) end = Math.max(end, v.address + v.hex.replace(/[[\]()]/g, '').length / 2);
+  for (const v of bytesBySource.values())
+    end = Math.max(end, v.address + v.hex.replace(/[[\]()]/g, '').length / 2);
   next = end;
   for (let i = lines.length - 1; i >= 0; i--) {
     const got = bytesBySource.get(i + firstLine);
