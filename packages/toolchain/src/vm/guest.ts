@@ -5,7 +5,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { type AccelRequest, resolveAccel } from './accel.js';
-import { buildQemuArgs, type QemuConfig } from './cmdline.js';
+import { buildQemuArgs, type QemuConfig, qemuConfigNotes } from './cmdline.js';
 import { BootImageError } from './errors.js';
 import { findQemu } from './find-qemu.js';
 import { checkBootImage } from './image-check.js';
@@ -40,8 +40,10 @@ export async function startGuest(options: GuestOptions): Promise<Guest> {
   const qemuPath = options.qemuPath ?? findQemu();
   if (options.validateImage !== false) await validate(options.image);
   const { accel } = await resolveAccel(options.accel ?? 'auto', { qemuPath });
-  const args = buildQemuArgs({ ...options, accel });
+  const config = { ...options, accel };
+  const args = buildQemuArgs(config);
   return launchGuest({
+    notes: qemuConfigNotes(config),
     qemuPath,
     args,
     accel,

@@ -25,6 +25,8 @@ export interface LaunchOptions {
   killGraceMs?: number;
   /** Every serial line is appended here too. */
   logFile?: string;
+  /** Warnings about the configuration (qemuConfigNotes), passed through to `Guest.notes`. */
+  notes?: string[];
 }
 
 export interface Guest {
@@ -32,6 +34,8 @@ export interface Guest {
   /** The full command: [qemuPath, ...args]. */
   readonly argv: readonly string[];
   readonly accel: Accel;
+  /** Allowed-but-surprising configuration (e.g. NUMA on microvm has no SRAT); the CLI prints these. */
+  readonly notes: readonly string[];
   /**
    * Serial console, one string per line (object mode): `for await (const line of guest.serial)`.
    * It also emits 'line' (line, msSinceStart) as lines arrive, whether or not the stream is being read.
@@ -201,6 +205,7 @@ export function launchGuest(options: LaunchOptions): Guest {
     pid,
     argv: [options.qemuPath, ...options.args],
     accel: options.accel,
+    notes: options.notes ?? [],
     serial,
     lines,
     get firstLineMs() {

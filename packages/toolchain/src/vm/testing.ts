@@ -20,6 +20,7 @@ export interface Collected {
   exit: GuestExit;
   pid: number;
   argv: readonly string[];
+  notes: readonly string[];
   /** The match for `until`, when given and seen. */
   match?: RegExpExecArray;
 }
@@ -34,7 +35,7 @@ export async function bootAndCollect(options: CollectOptions): Promise<Collected
       await guest.stop();
     }
     const exit = await guest.exited;
-    return { lines: [...guest.lines], exit, pid: guest.pid, argv: guest.argv, match };
+    return { lines: [...guest.lines], exit, pid: guest.pid, argv: guest.argv, notes: guest.notes, match };
   } finally {
     await guest.stop();
   }
