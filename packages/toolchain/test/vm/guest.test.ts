@@ -241,6 +241,20 @@ describe('guest I/O', () => {
     }
   });
 
+  it('waitForLine finds past lines, and times out without killing the guest', async () => {
+    const guest = await startGuest({ image: images.hang, cpus: 2, timeoutMs: 20_000 });
+    try {
+      await guest.waitForLine(/hanging/);
+      const past = await guest.waitForLine(/^cpus 0x(\w+)$/g, 1);
+      expect(Number.parseInt(past[1], 16)).toBe(2);
+      await expect(guest.waitForLine(/never printed/, 300)).rejects.toThrow(/no serial line matched/);
+      expect(isProcessAlive(guest.pid)).toBe(true);
+    } finally {
+      await guest.stop();
+    }
+    expect(isProcessAlive(guest.pid)).toBe(false);
+  });
+
   it('bootAndCollect can stop at a line', async () => {
     const { match, exit, lines, pid } = await bootAndCollect({
       image: images.hang,
