@@ -18,6 +18,11 @@ export interface EvalEnv {
   lookup(name: string): Value | undefined;
   /** Called for each reference to a symbol that has no value at all. */
   undefinedSymbol(name: string, col: number): void;
+  /**
+   * The base assumed for a symbol not defined yet: NASM's first pass treats a forward reference as
+   * being in the current section (so a jump to it is assumed short until proven otherwise).
+   */
+  forwardBase?(): string | undefined;
 }
 
 /** A memory address: registers with their multipliers, plus a displacement. */
@@ -127,7 +132,10 @@ export function evaluateLinear(e: Expr, env: EvalEnv): Linear {
       const v = env.lookup(e.name);
       if (v === undefined) {
         env.undefinedSymbol(e.name, e.col);
-        return lit(0n, false);
+        const base = env.forwardBase?.();
+        const value: Value = { addend: 0n, known: false };
+        if (base !== undefined) value.base = base;
+        return { regs: [], value };
       }
       return { regs: [], value: v };
     }

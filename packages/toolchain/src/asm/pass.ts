@@ -74,6 +74,9 @@ export class Pass implements EvalEnv {
     if (/^section\..+\.start$/.test(name)) return { addend: 0n, base: name, known: true };
     return undefined;
   }
+  forwardBase(): string | undefined {
+    return this.abs ? undefined : this.cur.name;
+  }
   undefinedSymbol(name: string, col: number): void {
     if (this.undefinedReported.has(name)) return;
     this.undefinedReported.add(name);
