@@ -49,7 +49,11 @@ function sameSymbols(a: Map<string, SymbolInfo>, b: Map<string, SymbolInfo>): bo
   for (const [k, v] of a) {
     const w = b.get(k);
     if (!w) return false;
-    if (w.value.addend !== v.value.addend || w.value.base !== v.value.base || w.value.known !== v.value.known) {
+    if (
+      w.value.addend !== v.value.addend ||
+      w.value.base !== v.value.base ||
+      w.value.known !== v.value.known
+    ) {
       return false;
     }
   }
@@ -65,7 +69,10 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
   try {
     lines = preprocess(source, { file, includePaths, readFile, defines: options.defines ?? {}, diags: pre });
   } catch (e) {
-    pre.error({ file, line: 1, col: 1 }, `internal preprocessor error: ${e instanceof Error ? e.message : String(e)}`);
+    pre.error(
+      { file, line: 1, col: 1 },
+      `internal preprocessor error: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   const stmts = new Parser(pre).parseAll(lines);
 
@@ -77,7 +84,12 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
   let n = 0;
   while (n < maxPasses) {
     n++;
-    pass = new Pass(stmts, prev, prevExterns, { readFile, includePaths, mainFile: file, defaultBits: options.bits ?? 16 });
+    pass = new Pass(stmts, prev, prevExterns, {
+      readFile,
+      includePaths,
+      mainFile: file,
+      defaultBits: options.bits ?? 16,
+    });
     pass.run();
     if (n > 1 && sameSymbols(pass.symbols, prev)) {
       converged = true;

@@ -54,7 +54,11 @@ export function evaluate(e: Expr, env: EvalEnv): Value {
 export function evaluateAbsolute(e: Expr, env: EvalEnv, what: string): { v: bigint; known: boolean } {
   const val = evaluate(e, env);
   if (val.base !== undefined && val.known) {
-    throw new AsmError(`${what} must be a constant, not an address`, e.col, 'use a number, or a difference of two labels');
+    throw new AsmError(
+      `${what} must be a constant, not an address`,
+      e.col,
+      'use a number, or a difference of two labels',
+    );
   }
   return { v: val.addend, known: val.known };
 }
@@ -77,7 +81,11 @@ function addLin(a: Linear, b: Linear, sign: bigint, col: number): Linear {
   let base: string | undefined;
   if (sign > 0n) {
     if (ab !== undefined && bb !== undefined && known) {
-      throw new AsmError('cannot add two addresses', col, 'only one label may be added; subtract labels to get a distance');
+      throw new AsmError(
+        'cannot add two addresses',
+        col,
+        'only one label may be added; subtract labels to get a distance',
+      );
     }
     base = ab ?? bb;
   } else if (bb === undefined) {
@@ -99,7 +107,12 @@ function addLin(a: Linear, b: Linear, sign: bigint, col: number): Linear {
 }
 
 function needScalar(l: Linear, op: string, col: number): bigint {
-  if (!scalar(l)) throw new AsmError(`register not allowed with operator \`${op}'`, col, 'registers may only be added or scaled by a constant');
+  if (!scalar(l))
+    throw new AsmError(
+      `register not allowed with operator \`${op}'`,
+      col,
+      'registers may only be added or scaled by a constant',
+    );
   if (l.value.base !== undefined && l.value.known) {
     throw new AsmError(
       `\`${op}' operator may only be applied to scalar values`,
@@ -121,7 +134,11 @@ export function evaluateLinear(e: Expr, env: EvalEnv): Linear {
     case 'str':
       return lit(strValue(e), true);
     case 'float':
-      throw new AsmError('floating-point constant not allowed here', e.col, 'floats are accepted only by dd and dq');
+      throw new AsmError(
+        'floating-point constant not allowed here',
+        e.col,
+        'floats are accepted only by dd and dq',
+      );
     case 'reg':
       return { regs: [{ reg: e.reg, mul: 1n }], value: num(0n) };
     case 'here':
@@ -159,7 +176,8 @@ export function evaluateLinear(e: Expr, env: EvalEnv): Linear {
       }
       if (!known) {
         // Forward reference: no error yet, the value is recomputed in a later pass.
-        if (!scalar(a) || !scalar(b)) throw new AsmError(`register not allowed with operator \`${e.op}'`, e.col);
+        if (!scalar(a) || !scalar(b))
+          throw new AsmError(`register not allowed with operator \`${e.op}'`, e.col);
         return lit(0n, false);
       }
       const x = needScalar(a, e.op, e.col);
@@ -209,7 +227,7 @@ function binary(op: string, x: bigint, y: bigint, col: number): bigint {
     case '||':
       return b(x !== 0n || y !== 0n);
     case '^^':
-      return b(x !== 0n !== (y !== 0n));
+      return b((x !== 0n) !== (y !== 0n));
     case '=':
     case '==':
       return b(x === y);

@@ -83,7 +83,7 @@ function parseLevel(ts: TokenStream, ctx: ExprContext, level: number): Expr {
   let left = parseLevel(ts, ctx, level + 1);
   for (;;) {
     const t = ts.peek();
-    if (!t || t.kind !== 'op' || !LEVELS[level].includes(t.text)) return left;
+    if (t?.kind !== 'op' || !LEVELS[level].includes(t.text)) return left;
     ts.next();
     const right = parseLevel(ts, ctx, level + 1);
     left = { k: 'bin', op: t.text, a: left, b: right, col: t.col };
@@ -102,7 +102,11 @@ function parseUnary(ts: TokenStream, ctx: ExprContext): Expr {
 function parseAtom(ts: TokenStream, ctx: ExprContext): Expr {
   const t = ts.next();
   if (!t) {
-    throw new AsmError('expression expected', ts.lineLength + 1, 'write a number, a label, $ or a parenthesised expression');
+    throw new AsmError(
+      'expression expected',
+      ts.lineLength + 1,
+      'write a number, a label, $ or a parenthesised expression',
+    );
   }
   switch (t.kind) {
     case 'num':

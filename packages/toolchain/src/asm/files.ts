@@ -5,7 +5,12 @@
  */
 import { dirname, isAbsolute, join } from 'node:path';
 
-export function searchPath(name: string, includingFile: string, mainFile: string, includePaths: string[]): string[] {
+export function searchPath(
+  name: string,
+  includingFile: string,
+  mainFile: string,
+  includePaths: string[],
+): string[] {
   if (isAbsolute(name)) return [name];
   const all = [
     join(dirname(includingFile), name),

@@ -23,13 +23,15 @@ export interface BinResult {
 export function assembleToBin(source: string, options: AssembleOptions = {}): BinResult {
   const { object, diagnostics } = assemble(source, options);
   const symbols = new Map<string, bigint>();
-  if (diagnostics.some((d) => d.severity === 'error')) return { bytes: new Uint8Array(0), symbols, diagnostics };
+  if (diagnostics.some((d) => d.severity === 'error'))
+    return { bytes: new Uint8Array(0), symbols, diagnostics };
   try {
     const image = link([object]);
     for (const s of image.symbols) symbols.set(s.name, s.address);
     return { bytes: writeBin(image), symbols, diagnostics };
   } catch (e) {
-    if (e instanceof LinkError) return { bytes: new Uint8Array(0), symbols, diagnostics: [...diagnostics, ...e.diagnostics] };
+    if (e instanceof LinkError)
+      return { bytes: new Uint8Array(0), symbols, diagnostics: [...diagnostics, ...e.diagnostics] };
     throw e;
   }
 }

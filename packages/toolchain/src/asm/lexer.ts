@@ -20,7 +20,23 @@ export interface Token {
 
 const ID_START = /[A-Za-z_.?@]/;
 const ID_CHAR = /[A-Za-z0-9_.?@$#~]/;
-const OPERATORS = ['<<<', '>>>', '<=>', '<<', '>>', '//', '%%', '==', '!=', '<>', '<=', '>=', '&&', '||', '^^'];
+const OPERATORS = [
+  '<<<',
+  '>>>',
+  '<=>',
+  '<<',
+  '>>',
+  '//',
+  '%%',
+  '==',
+  '!=',
+  '<>',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '^^',
+];
 
 /** Index of the `;` starting a comment, honouring quotes; -1 when there is none. */
 export function commentStart(line: string): number {
@@ -55,7 +71,12 @@ export function tokenize(line: string): Token[] {
         j++;
       }
       if (j >= text.length) throw new AsmError('unterminated string', col, `close the string with ${c}`);
-      out.push({ kind: 'str', text: text.slice(i, j + 1), col, bytes: decodeString(text.slice(i + 1, j), c) });
+      out.push({
+        kind: 'str',
+        text: text.slice(i, j + 1),
+        col,
+        bytes: decodeString(text.slice(i + 1, j), c),
+      });
       i = j + 1;
       continue;
     }

@@ -142,7 +142,11 @@ export function mapIdentifiers(
 }
 
 /** Expand every single-line macro in `text`, recursively, never re-expanding a macro inside itself. */
-export function expandDefines(text: string, defs: DefineTable, active: ReadonlySet<string> = new Set()): string {
+export function expandDefines(
+  text: string,
+  defs: DefineTable,
+  active: ReadonlySet<string> = new Set(),
+): string {
   return mapIdentifiers(text, (id, _start, end) => {
     const m = defs.get(id);
     if (!m || active.has(id)) return undefined;
@@ -214,14 +218,15 @@ export function substituteMacroLine(line: string, args: string[], uid: number, n
       continue;
     }
     const rest = line.slice(i + 1);
-    let m: RegExpExecArray | null;
-    if ((m = /^%([A-Za-z_.?@$][A-Za-z0-9_.?@$#~]*)/.exec(rest))) {
-      out += `..@${uid}.${m[1]}`;
-      i += 1 + m[0].length;
-    } else if ((m = /^\{(\d+)\}/.exec(rest)) || (m = /^(\d+)/.exec(rest))) {
-      const n = Number(m[1]);
+    const local = /^%([A-Za-z_.?@$][A-Za-z0-9_.?@$#~]*)/.exec(rest);
+    const param = /^\{(\d+)\}/.exec(rest) ?? /^(\d+)/.exec(rest);
+    if (local) {
+      out += `..@${uid}.${local[1]}`;
+      i += 1 + local[0].length;
+    } else if (param) {
+      const n = Number(param[1]);
       out += n === 0 ? String(args.length) : (args[n - 1] ?? '');
-      i += 1 + m[0].length;
+      i += 1 + param[0].length;
     } else if (rest.startsWith('+')) {
       out = out.replace(/[ \t]+$/, '');
       i += 2;

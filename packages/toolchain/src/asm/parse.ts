@@ -2,8 +2,9 @@
  * Parses preprocessed lines into Statements: labels (with `.local` names expanded), `times`, prefixes,
  * instructions with their operands, data and reservation pseudo-ops, and assembler directives.
  */
-import type { OperandSize, Prefix, Register } from '../x86/operand.js';
+
 import { isMnemonic, lookupRegister } from '../x86/index.js';
+import type { OperandSize, Prefix, Register } from '../x86/operand.js';
 import { AsmError, type DiagnosticBag } from './diagnostic.js';
 import { type Expr, type ExprContext, parseExpr, TokenStream } from './expr.js';
 import { type Token, tokenize } from './lexer.js';
@@ -11,23 +12,73 @@ import type { SourceLine } from './preprocess.js';
 import type { Body, DataItem, OperandAst, SectionAttr, Statement } from './statement.js';
 
 const PREFIXES = new Set<string>([
-  'lock', 'rep', 'repe', 'repz', 'repne', 'repnz', 'o16', 'o32', 'o64', 'a16', 'a32', 'a64',
-  'cs', 'ds', 'es', 'fs', 'gs', 'ss',
+  'lock',
+  'rep',
+  'repe',
+  'repz',
+  'repne',
+  'repnz',
+  'o16',
+  'o32',
+  'o64',
+  'a16',
+  'a32',
+  'a64',
+  'cs',
+  'ds',
+  'es',
+  'fs',
+  'gs',
+  'ss',
 ]);
 const SEG_PREFIXES = new Set(['cs', 'ds', 'es', 'fs', 'gs', 'ss']);
 const DATA_UNITS: Record<string, number> = { db: 1, dw: 2, dd: 4, dq: 8, dt: 10, do: 16, dy: 32, dz: 64 };
-const RES_UNITS: Record<string, number> = { resb: 1, resw: 2, resd: 4, resq: 8, rest: 10, reso: 16, resy: 32, resz: 64 };
+const RES_UNITS: Record<string, number> = {
+  resb: 1,
+  resw: 2,
+  resd: 4,
+  resq: 8,
+  rest: 10,
+  reso: 16,
+  resy: 32,
+  resz: 64,
+};
 const SIZES: Record<string, OperandSize> = { byte: 8, word: 16, dword: 32, qword: 64, tword: 80, oword: 128 };
 const DISP_SIZES: Record<string, 8 | 16 | 32 | 64> = { byte: 8, word: 16, dword: 32, qword: 64 };
 const DIRECTIVES = new Set([
-  'bits', 'use16', 'use32', 'use64', 'default', 'org', 'section', 'segment', 'absolute', 'global', 'extern',
-  'cpu', 'struc', 'endstruc', 'istruc', 'iend', 'at', 'align', 'alignb', 'sectalign', 'warning', 'list',
-  'map', 'float', 'static', 'common', 'required',
+  'bits',
+  'use16',
+  'use32',
+  'use64',
+  'default',
+  'org',
+  'section',
+  'segment',
+  'absolute',
+  'global',
+  'extern',
+  'cpu',
+  'struc',
+  'endstruc',
+  'istruc',
+  'iend',
+  'at',
+  'align',
+  'alignb',
+  'sectalign',
+  'warning',
+  'list',
+  'map',
+  'float',
+  'static',
+  'common',
+  'required',
 ]);
 /** Directives that may follow a label on the same line (NASM implements them as macros). */
 const AFTER_LABEL = new Set(['align', 'alignb', 'istruc', 'iend', 'at']);
 
-const DIRECTIVE_HINT = 'expected an instruction, db/dw/dd/dq, resb/resw/resd/resq, times, equ, incbin, or a directive';
+const DIRECTIVE_HINT =
+  'expected an instruction, db/dw/dd/dq, resb/resw/resd/resq, times, equ, incbin, or a directive';
 
 function isKeyword(name: string): boolean {
   const n = name.toLowerCase();
@@ -85,7 +136,8 @@ export class Parser implements ExprContext {
     let ts = new TokenStream(toks, line.text.length);
     if (ts.isOp('[')) {
       const last = toks[toks.length - 1];
-      if (last.kind !== 'op' || last.text !== ']') throw new AsmError('missing `]\' after directive', line.text.length + 1);
+      if (last.kind !== 'op' || last.text !== ']')
+        throw new AsmError("missing `]' after directive", line.text.length + 1);
       ts = new TokenStream(toks.slice(1, -1), line.text.length);
       st.body = this.directive(ts, true);
       return st;
@@ -124,8 +176,9 @@ export class Parser implements ExprContext {
       st.times = parseExpr(ts, this);
     }
     st.body = this.body(ts);
-    if (st.body.k === 'equ' && !st.label) throw new AsmError('`equ\' without a label', st.body.col, 'write NAME equ VALUE');
-    if (st.body.k === 'equ' && st.times) throw new AsmError('`times\' cannot be used with `equ\'', 1);
+    if (st.body.k === 'equ' && !st.label)
+      throw new AsmError("`equ' without a label", st.body.col, 'write NAME equ VALUE');
+    if (st.body.k === 'equ' && st.times) throw new AsmError("`times' cannot be used with `equ'", 1);
     return st;
   }
 
@@ -141,7 +194,11 @@ export class Parser implements ExprContext {
   private expectEnd(ts: TokenStream): void {
     if (!ts.atEnd()) {
       const t = ts.peek() as Token;
-      throw new AsmError(`unexpected \`${t.text}' at end of line`, t.col, 'remove it, or separate operands with commas');
+      throw new AsmError(
+        `unexpected \`${t.text}' at end of line`,
+        t.col,
+        'remove it, or separate operands with commas',
+      );
     }
   }
 
@@ -151,7 +208,8 @@ export class Parser implements ExprContext {
     for (;;) {
       const t = ts.peek();
       if (!t) {
-        if (prefixes.length > 0) throw new AsmError('instruction expected after prefix', ts.col(), DIRECTIVE_HINT);
+        if (prefixes.length > 0)
+          throw new AsmError('instruction expected after prefix', ts.col(), DIRECTIVE_HINT);
         throw new AsmError('instruction expected', ts.col(), DIRECTIVE_HINT);
       }
       if (t.kind !== 'id' || t.escaped) {
@@ -188,7 +246,8 @@ export class Parser implements ExprContext {
   private dataBody(ts: TokenStream, unit: number, col: number, prefixes: Prefix[]): Body {
     if (prefixes.length > 0) throw new AsmError('prefixes are not allowed on data', col);
     const items: DataItem[] = [];
-    if (ts.atEnd()) throw new AsmError('no operand for data declaration', ts.col(), 'e.g. db 1, 2, "text", 0');
+    if (ts.atEnd())
+      throw new AsmError('no operand for data declaration', ts.col(), 'e.g. db 1, 2, "text", 0');
     for (;;) {
       const t = ts.peek() as Token;
       const after = ts.peek(1);
@@ -203,14 +262,19 @@ export class Parser implements ExprContext {
       }
       if (ts.atEnd()) break;
       ts.expectOp(',');
-      if (ts.atEnd()) throw new AsmError('expression expected after `,\'', ts.col());
+      if (ts.atEnd()) throw new AsmError("expression expected after `,'", ts.col());
     }
     return { k: 'data', unit, items, col };
   }
 
   private incbin(ts: TokenStream, col: number): Body {
     const f = ts.next();
-    if (!f || f.kind !== 'str') throw new AsmError('incbin expects a quoted file name', f?.col ?? ts.col(), 'incbin "file.bin"[, skip[, length]]');
+    if (f?.kind !== 'str')
+      throw new AsmError(
+        'incbin expects a quoted file name',
+        f?.col ?? ts.col(),
+        'incbin "file.bin"[, skip[, length]]',
+      );
     const body: Body = { k: 'incbin', file: new TextDecoder().decode(f.bytes), col };
     if (ts.isOp(',')) {
       ts.next();
@@ -245,7 +309,7 @@ export class Parser implements ExprContext {
     const col = ts.col();
     for (;;) {
       const t = ts.peek();
-      if (!t || t.kind !== 'id' || t.escaped) break;
+      if (t?.kind !== 'id' || t.escaped) break;
       const n = t.text.toLowerCase();
       if (SIZES[n] !== undefined) size = SIZES[n];
       else if (n === 'strict') strict = true;
@@ -253,7 +317,8 @@ export class Parser implements ExprContext {
       else break;
       ts.next();
     }
-    if (ts.atEnd() || ts.isOp(',')) throw new AsmError('operand expected', ts.col(), 'a register, a number/label, or a [memory] reference');
+    if (ts.atEnd() || ts.isOp(','))
+      throw new AsmError('operand expected', ts.col(), 'a register, a number/label, or a [memory] reference');
     if (ts.isOp('[')) {
       if (branch === 'far') throw new AsmError('far memory operands are not supported', col);
       const mem = this.memory(ts);
@@ -287,7 +352,7 @@ export class Parser implements ExprContext {
     const mem: OperandAst & { k: 'mem' } = { k: 'mem', col: open.col };
     for (;;) {
       const t = ts.peek();
-      if (!t || t.kind !== 'id' || t.escaped) break;
+      if (t?.kind !== 'id' || t.escaped) break;
       const n = t.text.toLowerCase();
       const after = ts.peek(1);
       if (DISP_SIZES[n] !== undefined) mem.dispSize = DISP_SIZES[n];
@@ -304,7 +369,7 @@ export class Parser implements ExprContext {
     if (!ts.isOp(']')) {
       const t = ts.peek();
       throw new AsmError(
-        t ? `unexpected \`${t.text}' in memory reference` : 'missing `]\' in memory reference',
+        t ? `unexpected \`${t.text}' in memory reference` : "missing `]' in memory reference",
         ts.col(),
         'memory references look like [base + index*scale + displacement]',
       );
@@ -317,13 +382,14 @@ export class Parser implements ExprContext {
   /** Assembler directives (also the bracketed `[bits 64]` forms). */
   private directive(ts: TokenStream, bracketed: boolean): Body {
     const t = ts.next();
-    if (!t || t.kind !== 'id') throw new AsmError('directive expected', ts.col());
+    if (t?.kind !== 'id') throw new AsmError('directive expected', ts.col());
     const n = t.text.toLowerCase();
     const col = t.col;
     switch (n) {
       case 'bits': {
         const v = ts.next();
-        if (!v || !['16', '32', '64'].includes(v.text)) throw new AsmError('`bits\' expects 16, 32 or 64', v?.col ?? ts.col());
+        if (!v || !['16', '32', '64'].includes(v.text))
+          throw new AsmError("`bits' expects 16, 32 or 64", v?.col ?? ts.col());
         return { k: 'bits', bits: Number(v.text) as 16 | 32 | 64, col };
       }
       case 'use16':
@@ -335,7 +401,7 @@ export class Parser implements ExprContext {
         const w = v?.text.toLowerCase();
         if (w === 'rel' || w === 'abs') return { k: 'default', rel: w === 'rel', col };
         if (w === 'bnd' || w === 'nobnd') return { k: 'ignored', col };
-        throw new AsmError('`default\' expects rel or abs', v?.col ?? ts.col());
+        throw new AsmError("`default' expects rel or abs", v?.col ?? ts.col());
       }
       case 'org':
         return { k: 'org', expr: parseExpr(ts, this), col };
@@ -372,10 +438,10 @@ export class Parser implements ExprContext {
         while (!ts.atEnd()) ts.next();
         return { k: 'ignored', col };
       case 'common':
-        throw new AsmError('`common\' is not supported by the bin format', col);
+        throw new AsmError("`common' is not supported by the bin format", col);
       case 'struc': {
         const id = ts.next();
-        if (!id || id.kind !== 'id') throw new AsmError('`struc\' expects a structure name', ts.col());
+        if (id?.kind !== 'id') throw new AsmError("`struc' expects a structure name", ts.col());
         const name = this.defineLabelName(id.text);
         this.strucName = name;
         const body: Body = { k: 'struc', name, col };
@@ -386,16 +452,16 @@ export class Parser implements ExprContext {
         return body;
       }
       case 'endstruc':
-        if (!this.strucName) throw new AsmError('`endstruc\' without `struc\'', col);
+        if (!this.strucName) throw new AsmError("`endstruc' without `struc'", col);
         return { k: 'endstruc', name: this.strucName, col };
       case 'istruc': {
         const id = ts.next();
-        if (!id || id.kind !== 'id') throw new AsmError('`istruc\' expects a structure name', ts.col());
+        if (id?.kind !== 'id') throw new AsmError("`istruc' expects a structure name", ts.col());
         this.istrucName = id.text;
         return { k: 'istruc', name: id.text, col };
       }
       case 'at': {
-        if (!this.istrucName) throw new AsmError('`at\' outside `istruc\'', col);
+        if (!this.istrucName) throw new AsmError("`at' outside `istruc'", col);
         const field = parseExpr(ts, this);
         const body: Body = { k: 'at', struc: this.istrucName, field, col };
         if (ts.isOp(',')) {
@@ -405,7 +471,7 @@ export class Parser implements ExprContext {
         return body;
       }
       case 'iend':
-        if (!this.istrucName) throw new AsmError('`iend\' without `istruc\'', col);
+        if (!this.istrucName) throw new AsmError("`iend' without `istruc'", col);
         return { k: 'iend', struc: this.istrucName, col };
       case 'align':
       case 'alignb': {
@@ -426,14 +492,23 @@ export class Parser implements ExprContext {
         return { k: 'sectalign', n: parseExpr(ts, this), col };
       }
     }
-    if (bracketed) throw new AsmError(`unknown directive \`${t.text}'`, col, 'e.g. [bits 64], [section .text], [org 0x7c00]');
+    if (bracketed)
+      throw new AsmError(
+        `unknown directive \`${t.text}'`,
+        col,
+        'e.g. [bits 64], [section .text], [org 0x7c00]',
+      );
     throw new AsmError(`unknown directive \`${t.text}'`, col);
   }
 
   private section(ts: TokenStream, col: number): Body {
     const nameTok = ts.next();
     if (!nameTok || (nameTok.kind !== 'id' && nameTok.kind !== 'str')) {
-      throw new AsmError('section name expected', nameTok?.col ?? ts.col(), 'section .text  or  section .data align=16');
+      throw new AsmError(
+        'section name expected',
+        nameTok?.col ?? ts.col(),
+        'section .text  or  section .data align=16',
+      );
     }
     const name = nameTok.kind === 'str' ? new TextDecoder().decode(nameTok.bytes) : nameTok.text;
     const attrs: SectionAttr[] = [];
@@ -445,7 +520,7 @@ export class Parser implements ExprContext {
         ts.next();
         if (key === 'follows' || key === 'vfollows') {
           const v = ts.next();
-          if (!v || v.kind !== 'id') throw new AsmError(`\`${key}=' expects a section name`, ts.col());
+          if (v?.kind !== 'id') throw new AsmError(`\`${key}=' expects a section name`, ts.col());
           attrs.push({ key, name: v.text, col: k.col });
         } else {
           attrs.push({ key, expr: parseExpr(ts, this), col: k.col });

@@ -8,9 +8,9 @@ import type { SourcePos, Value } from '../obj/value.js';
 import { encode } from '../x86/index.js';
 import { type Bits, EncodeError, type Instruction } from '../x86/operand.js';
 import { AsmError, DiagnosticBag } from './diagnostic.js';
-import { searchPath } from './files.js';
 import { type EvalEnv, evaluate, evaluateAbsolute } from './evaluate.js';
 import type { Expr } from './expr.js';
+import { searchPath } from './files.js';
 import { buildOperand } from './operands.js';
 import { SectionState } from './sections.js';
 import type { Body, DataItem, SectionAttr, Statement } from './statement.js';
@@ -80,7 +80,11 @@ export class Pass implements EvalEnv {
   undefinedSymbol(name: string, col: number): void {
     if (this.undefinedReported.has(name)) return;
     this.undefinedReported.add(name);
-    this.error(`symbol \`${name}' not defined`, col, 'define it as a label, with equ, or declare it with extern');
+    this.error(
+      `symbol \`${name}' not defined`,
+      col,
+      'define it as a label, with equ, or declare it with extern',
+    );
   }
 
   // ---- driver ----
@@ -154,11 +158,11 @@ export class Pass implements EvalEnv {
     for (let i = 0n; i < count; i++) this.exec(body);
   }
 
-
   private exec(body: Body): void {
     switch (body.k) {
       case 'ins':
-        return this.instruction(body);
+        this.instruction(body);
+        return;
       case 'data':
         for (const item of body.items) this.dataItem(item, body.unit);
         return;
@@ -169,9 +173,11 @@ export class Pass implements EvalEnv {
         return;
       }
       case 'incbin':
-        return this.incbin(body);
+        this.incbin(body);
+        return;
       case 'align':
-        return this.align(body);
+        this.align(body);
+        return;
       case 'sectalign':
         if (body.n && !this.abs) this.cur.raiseAlign(this.powerOfTwo(body.n));
         return;
@@ -183,7 +189,8 @@ export class Pass implements EvalEnv {
         return;
       case 'org': {
         const v = this.constant(body.expr, 'org');
-        if (this.org !== undefined && this.org !== v) throw new AsmError('program origin redefined', body.col);
+        if (this.org !== undefined && this.org !== v)
+          throw new AsmError('program origin redefined', body.col);
         this.org = v;
         return;
       }
@@ -243,7 +250,8 @@ export class Pass implements EvalEnv {
   private padStruc(targetOffset: bigint, col: number): void {
     const start = this.istrucStart ?? this.location();
     const n = targetOffset - (this.location().addend - start.addend);
-    if (n < 0n) throw new AsmError(`TIMES value ${n} is negative`, col, 'fields inside istruc must be given in order');
+    if (n < 0n)
+      throw new AsmError(`TIMES value ${n} is negative`, col, 'fields inside istruc must be given in order');
     this.emit(new Uint8Array(Number(n)));
   }
 
@@ -364,7 +372,9 @@ export class Pass implements EvalEnv {
       const d = value.addend - BigInt(pcrelFrom);
       if (!fitsIn(d, size, 'signed')) {
         throw new AsmError(
-          size === 1 ? 'short jump is out of range' : `relative displacement ${d} does not fit in ${size * 8} bits`,
+          size === 1
+            ? 'short jump is out of range'
+            : `relative displacement ${d} does not fit in ${size * 8} bits`,
           col,
           size === 1 ? 'use a near jump (remove `short`), or move the target closer' : undefined,
         );
@@ -397,7 +407,11 @@ export class Pass implements EvalEnv {
       return;
     }
     if (unit > 8) {
-      throw new AsmError(`integer supplied to a ${unit === 10 ? 'DT' : 'DO/DY'} declaration`, item.col, 'use db/dw/dd/dq');
+      throw new AsmError(
+        `integer supplied to a ${unit === 10 ? 'DT' : 'DO/DY'} declaration`,
+        item.col,
+        'use db/dw/dd/dq',
+      );
     }
     const value = evaluate(item.expr, this);
     const at = this.cur.size;
@@ -440,7 +454,12 @@ export class Pass implements EvalEnv {
       data = this.opts.readFile(c);
       if (data) break;
     }
-    if (!data) throw new AsmError(`\`incbin': unable to open file \`${name}'`, body.col, `searched: ${candidates.join(', ')}`);
+    if (!data)
+      throw new AsmError(
+        `\`incbin': unable to open file \`${name}'`,
+        body.col,
+        `searched: ${candidates.join(', ')}`,
+      );
     const skip = body.skip ? Number(this.constant(body.skip, 'the incbin skip')) : 0;
     let end = data.length;
     if (body.len) end = Math.min(end, skip + Number(this.constant(body.len, 'the incbin length')));

@@ -8,9 +8,9 @@
  */
 import type { SourcePos } from '../obj/value.js';
 import { AsmError, type DiagnosticBag } from './diagnostic.js';
-import { searchPath } from './files.js';
 import { evaluateAbsolute } from './evaluate.js';
 import { parseExpr, TokenStream } from './expr.js';
+import { searchPath } from './files.js';
 import { commentStart, tokenize } from './lexer.js';
 import {
   DefineTable,
@@ -92,7 +92,8 @@ export class Preprocessor {
         else throw e;
       }
     }
-    for (const c of this.conds) this.opts.diags.error(c.pos, '%if without a matching %endif', 'close it with %endif', c.text);
+    for (const c of this.conds)
+      this.opts.diags.error(c.pos, '%if without a matching %endif', 'close it with %endif', c.text);
     return this.out;
   }
 
@@ -160,7 +161,14 @@ export class Preprocessor {
     const parentActive = this.active;
     let v = false;
     if (parentActive) v = this.evalCondition(m[3] ?? '', rest) !== (m[2] === 'n');
-    this.conds.push({ parentActive, active: parentActive && v, taken: v, sawElse: false, pos: line.pos, text: line.text });
+    this.conds.push({
+      parentActive,
+      active: parentActive && v,
+      taken: v,
+      sawElse: false,
+      pos: line.pos,
+      text: line.text,
+    });
     return true;
   }
 
@@ -227,8 +235,18 @@ export class Preprocessor {
       case 'idefine':
       case 'xidefine': {
         const m = /^\s*([A-Za-z_.?@$][A-Za-z0-9_.?@$#~]*)(\(([^)]*)\))?\s?(.*)$/.exec(body);
-        if (!m) throw new AsmError(`%${name} expects a macro name`, 1, `%${name} NAME value  or  %${name} NAME(a,b) value`);
-        const params = m[2] ? m[3].split(',').map((p) => p.trim()).filter((p) => p !== '') : null;
+        if (!m)
+          throw new AsmError(
+            `%${name} expects a macro name`,
+            1,
+            `%${name} NAME value  or  %${name} NAME(a,b) value`,
+          );
+        const params = m[2]
+          ? m[3]
+              .split(',')
+              .map((p) => p.trim())
+              .filter((p) => p !== '')
+          : null;
         let value = m[4].trim();
         if (name.startsWith('x')) value = expandDefines(value, this.defs);
         this.defs.set(m[1], { params, body: value }, name === 'idefine' || name === 'xidefine');
@@ -244,7 +262,8 @@ export class Preprocessor {
       case 'assign':
       case 'iassign': {
         const m = /^\s*([A-Za-z_.?@$][A-Za-z0-9_.?@$#~]*)\s+(.*)$/.exec(body);
-        if (!m) throw new AsmError(`%${name} expects a name and an expression`, 1, `%${name} NAME expression`);
+        if (!m)
+          throw new AsmError(`%${name} expects a name and an expression`, 1, `%${name} NAME expression`);
         const v = BigInt.asIntN(64, this.evalNumber(m[2], '%assign'));
         this.defs.set(m[1], { params: null, body: v.toString() }, name === 'iassign');
         return;
@@ -285,7 +304,7 @@ export class Preprocessor {
   }
 
   /** Reads the lines of a block up to its matching end directive (nesting-aware). */
-  private collectBlock(open: RegExp, close: RegExp, what: string, start: SourceLine): SourceLine[] {
+  private collectBlock(open: RegExp, close: RegExp, what: string, _start: SourceLine): SourceLine[] {
     const body: SourceLine[] = [];
     let depth = 1;
     for (;;) {
@@ -298,7 +317,9 @@ export class Preprocessor {
   }
 
   private defineMacro(body: string, line: SourceLine, caseless: boolean): void {
-    const m = /^\s*([A-Za-z_.?@$][A-Za-z0-9_.?@$#~]*)\s+(\d+)(\s*-\s*(\d+|\*))?(\+)?(\.nolist)?\s*(.*)$/.exec(body);
+    const m = /^\s*([A-Za-z_.?@$][A-Za-z0-9_.?@$#~]*)\s+(\d+)(\s*-\s*(\d+|\*))?(\+)?(\.nolist)?\s*(.*)$/.exec(
+      body,
+    );
     if (!m) {
       this.collectBlock(/^\s*%\s*i?macro\b/i, /^\s*%\s*(endmacro|endm)\b/i, '%macro', line);
       throw new AsmError('bad %macro header', 1, '%macro NAME COUNT  or  %macro NAME MIN-MAX[+] [defaults…]');
@@ -346,7 +367,8 @@ export class Preprocessor {
     } else if (m[2]) {
       return false;
     }
-    if (++this.expansions > MAX_EXPANSIONS) throw new AsmError('too many macro expansions (runaway recursion?)', 1);
+    if (++this.expansions > MAX_EXPANSIONS)
+      throw new AsmError('too many macro expansions (runaway recursion?)', 1);
     let argv = args.trim() === '' || args.trim().startsWith(';') ? [] : splitMacroArgs(args);
     const macro =
       cands.find((c) => argv.length >= c.min && argv.length <= c.max) ??
@@ -362,7 +384,13 @@ export class Preprocessor {
     if (macro.greedy && argv.length > macro.max) {
       // The last parameter swallows the rest of the line, commas included.
       const parts = splitTopLevel(args);
-      argv = [...parts.slice(0, macro.max - 1).map((s) => s.trim()), parts.slice(macro.max - 1).join(',').trim()];
+      argv = [
+        ...parts.slice(0, macro.max - 1).map((s) => s.trim()),
+        parts
+          .slice(macro.max - 1)
+          .join(',')
+          .trim(),
+      ];
     }
     for (let k = argv.length; k < macro.max && k - macro.min < macro.defaults.length; k++) {
       argv.push(macro.defaults[k - macro.min]);

@@ -7,7 +7,10 @@ import type { LinkedImage } from '../link/image.js';
 export function writeBin(image: LinkedImage): Uint8Array {
   const progbits = image.sections.filter((s) => !s.nobits && s.size > 0);
   if (progbits.length === 0) return new Uint8Array(0);
-  const origin = image.origin ?? progbits.reduce((m, s) => (s.loadAddress < m ? s.loadAddress : m), progbits[0].loadAddress);
+  let origin = image.origin ?? progbits[0].loadAddress;
+  if (image.origin === undefined) {
+    for (const s of progbits) if (s.loadAddress < origin) origin = s.loadAddress;
+  }
   let end = 0;
   for (const s of progbits) {
     const off = Number(s.loadAddress - origin);

@@ -9,8 +9,8 @@ import type { LinkedImage, PlacedSection, ResolvedSymbol } from './image.js';
 import { layoutSections } from './layout.js';
 import { mergeSections } from './merge.js';
 
-export type { LinkedImage, PlacedSection, ResolvedSymbol } from './image.js';
 export { LinkError } from './errors.js';
+export type { LinkedImage, PlacedSection, ResolvedSymbol } from './image.js';
 
 export interface LinkOptions {
   /** Overrides the objects' `org`. */
@@ -51,7 +51,12 @@ export function link(objects: ObjectFile[], options: LinkOptions = {}): LinkedIm
       symbols.push(r);
       if (s.global) {
         const prev = globals.get(s.name);
-        if (prev) errors.add(obj.file, `symbol \`${s.name}' is defined globally in both ${prev.file} and ${obj.file}`, s.pos);
+        if (prev)
+          errors.add(
+            obj.file,
+            `symbol \`${s.name}' is defined globally in both ${prev.file} and ${obj.file}`,
+            s.pos,
+          );
         else globals.set(s.name, { address: addr, file: obj.file });
       }
     }
@@ -68,12 +73,19 @@ export function link(objects: ObjectFile[], options: LinkOptions = {}): LinkedIm
   objects.forEach((obj, oi) => {
     for (const e of obj.externs) {
       if (resolve(oi, e) === undefined) {
-        errors.add(obj.file, `undefined symbol \`${e}' (declared extern in ${obj.file})`, undefined, 'define it as a global label in one of the linked objects');
+        errors.add(
+          obj.file,
+          `undefined symbol \`${e}' (declared extern in ${obj.file})`,
+          undefined,
+          'define it as a global label in one of the linked objects',
+        );
       }
     }
   });
 
-  const output = new Map(placed.map((p) => [p.section.name, p.section.nobits ? new Uint8Array(0) : p.section.bytes.slice()]));
+  const output = new Map(
+    placed.map((p) => [p.section.name, p.section.nobits ? new Uint8Array(0) : p.section.bytes.slice()]),
+  );
   objects.forEach((obj, oi) => {
     for (const r of obj.relocations) {
       const fieldBase = pieceAddress(oi, r.section);
@@ -84,7 +96,12 @@ export function link(objects: ObjectFile[], options: LinkOptions = {}): LinkedIm
       if (r.value.base !== undefined) {
         const b = resolve(oi, r.value.base);
         if (b === undefined) {
-          errors.add(obj.file, `undefined symbol \`${r.value.base}'`, r.pos, 'declare it extern and define it global in another object');
+          errors.add(
+            obj.file,
+            `undefined symbol \`${r.value.base}'`,
+            r.pos,
+            'declare it extern and define it global in another object',
+          );
           continue;
         }
         v += b;

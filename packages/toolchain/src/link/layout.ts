@@ -6,7 +6,7 @@
  * progbits ones: `.bss` after the last progbits section, any other nobits section after the section
  * defined just before it (NASM's behaviour, overlaps included).
  */
-import { LinkError } from './errors.js';
+import type { LinkError } from './errors.js';
 import type { MergedSection } from './merge.js';
 
 export interface Placement {

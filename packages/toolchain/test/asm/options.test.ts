@@ -67,6 +67,8 @@ describe('assemble options', () => {
     for (let i = 0; i < 6; i++) src += `jmp t${i}\n`;
     for (let i = 5; i >= 0; i--) src += `t${i}: times ${i === 5 ? 118 : 1} nop\n`;
     const r = assemble(src, { maxPasses: 2 });
-    expect(r.diagnostics.map((d) => d.message)).toContain('unable to find stable label values after 2 passes');
+    expect(r.diagnostics.map((d) => d.message)).toContain(
+      'unable to find stable label values after 2 passes',
+    );
   });
 });
