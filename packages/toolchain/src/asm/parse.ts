@@ -163,6 +163,14 @@ export class Parser implements ExprContext {
         }
       }
       st.label = { name: this.defineLabelName(first.text), col: first.col };
+      if (!colon && ts.atEnd()) {
+        this.diags.warning(
+          { ...line.pos, col: first.col },
+          'label alone on a line without a colon might be in error',
+          `write \`${first.text}:' if a label was meant`,
+          line.text,
+        );
+      }
     }
     if (ts.atEnd()) return st;
     const t = ts.peek() as Token;
