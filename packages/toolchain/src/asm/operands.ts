@@ -96,5 +96,6 @@ function buildMemory(op: OperandAst & { k: 'mem' }, env: EvalEnv, ctx: OperandCo
   if (op.seg) mem.seg = op.seg;
   if (op.dispSize !== undefined) mem.dispSize = op.dispSize;
   if (op.nosplit) mem.nosplit = true;
+  if (op.far) mem.far = true;
   return mem;
 }

@@ -328,9 +328,9 @@ export class Parser implements ExprContext {
     if (ts.atEnd() || ts.isOp(','))
       throw new AsmError('operand expected', ts.col(), 'a register, a number/label, or a [memory] reference');
     if (ts.isOp('[')) {
-      if (branch === 'far') throw new AsmError('far memory operands are not supported', col);
       const mem = this.memory(ts);
       if (size !== undefined) mem.size = size;
+      if (branch === 'far') mem.far = true;
       return mem;
     }
     const t = ts.peek() as Token;

@@ -27,6 +27,8 @@ export type OperandAst =
       rel?: boolean;
       abs?: boolean;
       nosplit?: boolean;
+      /** `far` before the brackets: an m16:16/m16:32/m16:64 pointer (`jmp far [eax]`). */
+      far?: boolean;
       col: number;
     };
 
