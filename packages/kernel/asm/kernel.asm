@@ -1,0 +1,47 @@
+; kernel.asm — Toro's first kernel: the top-level file that `nasm -f bin` (and Toro's own assembler) builds.
+;
+; Boot path, top to bottom:
+;   pvh.asm       QEMU enters `pvh_entry` in 32-bit protected mode through the PVH boot protocol.
+;   longmode.asm  identity-maps 4 GiB, turns on PAE + long mode + paging + SSE, far-jumps to 64-bit code.
+;   main.asm      `kmain`: prints the banner (see ../README.md), then powers off with the exit code.
+; Concerns used by kmain, one file each: serial.asm (COM1), print.asm (number/string output),
+; memmap.asm (PVH command line + memory map), acpi.asm (RSDP/XSDT/FADT/MADT/DSDT), fwcfg.asm (QEMU fw_cfg),
+; exit.asm (isa-debug-exit, then ACPI S5).
+;
+; Calling convention for every 64-bit routine (the System V one, so compiled code can call them later):
+; arguments in RDI, RSI, RDX; result in RAX; RAX, RCX, RDX, RSI, RDI, R8-R11 may be clobbered;
+; RBX, RBP, R12-R15 and RSP are preserved. No routine relies on a 16-byte-aligned stack.
+;
+; Memory layout: the image is linked at 1 MiB (physical = virtual; paging is an identity map).
+; Sections in address order: .text (code), .rodata (strings, tables), .data (GDT, variables with initial
+; values), .bss (nobits, page-aligned: page tables, boot stack, zero-initialised variables).
+
+org 0x100000
+
+section .text progbits align=16
+section .rodata progbits align=16 follows=.text
+section .data progbits align=16 follows=.rodata
+section .bss nobits align=4096
+
+%define KERNEL_VERSION "0.1.0"
+
+; Start of .bss, for pvh_entry's clearing loop. Reservations made by the files below follow in include
+; order; the first ones (boot stack, then page tables) are page-sized so the page tables stay aligned.
+section .bss
+bss_start:
+
+%include "defs.asm"
+%include "pvh.asm"
+%include "longmode.asm"
+%include "main.asm"
+%include "serial.asm"
+%include "print.asm"
+%include "memmap.asm"
+%include "acpi.asm"
+%include "fwcfg.asm"
+%include "exit.asm"
+
+; The bss section's bounds, so pvh_entry can clear it without trusting the loader to have done so.
+; Everything placed in .bss above this point by the included files is a multiple of 4 bytes long.
+section .bss
+bss_end:

@@ -1,0 +1,36 @@
+/**
+ * @toro/kernel: where the kernel's assembly sources are, for the toolchain to assemble.
+ *
+ * The kernel is NASM-syntax assembly in ../asm/. `kernel.asm` is the one file to assemble (it sets
+ * `org` and the sections and %includes the rest, resolved relative to the asm folder); `sources` lists
+ * every file so builds can tell when the kernel changed. The banner it prints is documented in
+ * ../README.md.
+ */
+import { fileURLToPath } from 'node:url';
+
+/** Absolute path of the folder holding the kernel's .asm files (with a trailing separator). */
+export const asmDir: string = fileURLToPath(new URL('../asm/', import.meta.url));
+
+/** The top-level file to hand to the assembler; the others are reached through %include. */
+export const entryFile = 'kernel.asm';
+
+/** Every source file of the kernel, relative to asmDir, entry file first. */
+export const sources: readonly string[] = [
+  'kernel.asm',
+  'defs.asm',
+  'pvh.asm',
+  'longmode.asm',
+  'main.asm',
+  'serial.asm',
+  'print.asm',
+  'memmap.asm',
+  'acpi.asm',
+  'fwcfg.asm',
+  'exit.asm',
+];
+
+/** Symbol of the 32-bit PVH entry point, for the image writer's Xen note. */
+export const pvhEntrySymbol = 'pvh_entry';
+
+/** Kernel version, as printed in the banner's first line. */
+export const kernelVersion = '0.1.0';
