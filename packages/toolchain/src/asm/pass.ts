@@ -308,8 +308,9 @@ export class Pass implements EvalEnv {
         case 'valign':
           break;
         default:
-          throw new AsmError(
-            `unknown section attribute \`${a.key}'`,
+          // nasm -f bin warns and carries on, so the same source builds with both.
+          this.warning(
+            `ignoring unknown section attribute \`${a.key}'`,
             a.col,
             'bin sections accept progbits, nobits, align=, start=, vstart=, follows=, vfollows=',
           );

@@ -37,6 +37,8 @@ export interface PreprocessOptions {
 interface Frame {
   lines: SourceLine[];
   idx: number;
+  /** Set on a `%rep` expansion: the %if depth to restore when `%exitrep` leaves it early. */
+  repCondDepth?: number;
 }
 
 interface Cond {
@@ -77,6 +79,9 @@ export class Preprocessor {
   private expansions = 0;
 
   constructor(private readonly opts: PreprocessOptions) {
+    // NASM's standard aliases for the line/file macros (the ?-less spellings are the older names).
+    this.defs.set('__LINE__', { params: null, body: '__?LINE?__' });
+    this.defs.set('__FILE__', { params: null, body: '__?FILE?__' });
     for (const [k, v] of Object.entries(opts.defines)) this.defs.set(k, { params: null, body: v });
   }
 
@@ -121,6 +126,8 @@ export class Preprocessor {
       return;
     }
     if (!this.active) return;
+    this.defs.set('__?LINE?__', { params: null, body: String(line.pos.line) });
+    this.defs.set('__?FILE?__', { params: null, body: `'${line.pos.file.replace(/'/g, '')}'` });
     const text = expandDefines(line.text, this.defs);
     if (this.tryMacroCall(text, line.pos)) return;
     this.out.push({ text, pos: line.pos });
@@ -280,6 +287,13 @@ export class Preprocessor {
         return;
       case 'endrep':
         throw new AsmError('%endrep without %rep', 1);
+      case 'exitrep': {
+        const at = this.frames.findLastIndex((f) => f.repCondDepth !== undefined);
+        if (at < 0) throw new AsmError('%exitrep outside %rep', 1);
+        this.conds.length = this.frames[at].repCondDepth as number;
+        this.frames.length = at;
+        return;
+      }
       case 'include':
         this.include(body, line);
         return;
@@ -410,7 +424,7 @@ export class Preprocessor {
     if (n > 1_000_000n) throw new AsmError('%rep count is too large', 1);
     const all: SourceLine[] = [];
     for (let k = 0n; k < n; k++) all.push(...lines);
-    this.frames.push({ lines: all, idx: 0 });
+    this.frames.push({ lines: all, idx: 0, repCondDepth: this.conds.length });
   }
 
   private include(body: string, line: SourceLine): void {
