@@ -209,13 +209,14 @@ function binary(op: string, x: bigint, y: bigint, col: number): bigint {
       if (op === '%') return u64(x) % u64(y);
       if (op === '//') return x / y;
       return x % y;
+    // Shift counts are taken modulo 64, as the x86 shift instructions NASM compiles to do.
     case '<<':
     case '<<<':
-      return y >= 64n ? 0n : x << y;
+      return x << (y & 63n);
     case '>>':
-      return y >= 64n ? 0n : u64(x) >> y;
+      return u64(x) >> (y & 63n);
     case '>>>':
-      return x >> (y >= 64n ? 63n : y);
+      return x >> (y & 63n);
     case '&':
       return x & y;
     case '|':
