@@ -113,4 +113,45 @@ describe('differential vs nasm', () => {
       same(`${lines.join('\n')}\n`);
     }
   });
+
+  test('random bin section layouts (those nasm accepts)', () => {
+    const rand = rng(31337);
+    let compared = 0;
+    for (let round = 0; round < 60; round++) {
+      const names = ['.text', '.data', '.rodata', 'sa', 'sb', 'sc', '.bss', 'nb'];
+      const lines: string[] = [];
+      if (rand() < 0.6) lines.push(`org 0x${(Math.floor(rand() * 16) * 0x100).toString(16)}`);
+      const defined: string[] = [];
+      for (let k = 0; k < 10; k++) {
+        const name = names[Math.floor(rand() * names.length)];
+        const first = !defined.includes(name);
+        const nobits = name === '.bss' || name === 'nb';
+        const attrs: string[] = [];
+        if (first && name !== '.bss') {
+          if (name === 'nb') attrs.push('nobits');
+          if (rand() < 0.3) attrs.push(`align=${2 ** Math.floor(rand() * 6)}`);
+          const r = rand();
+          const prev = defined.filter((d) => d !== name);
+          if (!nobits && r < 0.12) attrs.push(`start=0x${(0x2000 + Math.floor(rand() * 8) * 0x400).toString(16)}`);
+          else if (!nobits && r < 0.22) attrs.push(`vstart=0x${(0x9000 + Math.floor(rand() * 8) * 0x100).toString(16)}`);
+          else if (!nobits && r < 0.3 && prev.length > 0) attrs.push(`follows=${prev[Math.floor(rand() * prev.length)]}`);
+          else if (r < 0.36 && prev.length > 0) attrs.push(`vfollows=${prev[Math.floor(rand() * prev.length)]}`);
+        }
+        if (first) defined.push(name);
+        lines.push(`section ${name} ${attrs.join(' ')}`);
+        const label = `l${k}`;
+        if (nobits) lines.push(`${label}: resb ${Math.floor(rand() * 20)}`);
+        else lines.push(`${label}: db ${k}`, `  times ${Math.floor(rand() * 12)} db 0xEE`, `  dd l${Math.floor(rand() * (k + 1))}`);
+        if (rand() < 0.2) lines.push(nobits ? `alignb ${2 ** Math.floor(rand() * 5)}` : `align ${2 ** Math.floor(rand() * 5)}`);
+      }
+      const src = `${lines.join('\n')}\n`;
+      const ref = nasmSource(src);
+      if (!ref.ok) continue;
+      compared++;
+      const ours = assembleToBin(src, { file: 'layout.asm' });
+      expect(ours.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic), src).toEqual([]);
+      expect(hex(ours.bytes), src).toBe(hex(ref.bytes));
+    }
+    expect(compared).toBeGreaterThan(30);
+  });
 });
