@@ -34,3 +34,5 @@ export const pvhEntrySymbol = 'pvh_entry';
 
 /** Kernel version, as printed in the banner's first line. */
 export const kernelVersion = '0.1.0';
+
+export { type Banner, type MemmapEntry, type MemoryType, parseBanner } from './banner.js';

@@ -1,0 +1,103 @@
+/**
+ * Parser for the kernel's boot banner (format in ../README.md), shared by tests and the VM runner.
+ *
+ * Only lines starting with "toro: " are the kernel's; anything else on the console (firmware output,
+ * escape sequences) is ignored. Lines may end in CR LF or LF.
+ */
+
+export type MemoryType = 'usable' | 'reserved' | 'acpi' | 'nvs' | 'unusable' | number;
+
+export interface MemmapEntry {
+  start: bigint;
+  /** Exclusive. */
+  end: bigint;
+  type: MemoryType;
+}
+
+export interface Banner {
+  version?: string;
+  /** The PVH command line, unescaped. */
+  cmdline?: string;
+  memmap: MemmapEntry[];
+  usableKiB?: number;
+  cpus?: number;
+  cpuSource?: 'madt' | 'fw_cfg' | 'cpuid';
+  /** The code the kernel said it exits with. */
+  exit?: number;
+  /** Text of each "toro: error: ..." line. */
+  errors: string[];
+}
+
+const NAMED_TYPES = new Set(['usable', 'reserved', 'acpi', 'nvs', 'unusable']);
+
+/** One kind of banner line: its pattern after "toro: ", and what a match sets. */
+const LINES: ReadonlyArray<[RegExp, (m: RegExpExecArray, b: Banner) => void]> = [
+  [
+    /^kernel (\S+) x86-64 \(PVH\)$/,
+    (m, b) => {
+      b.version = m[1];
+    },
+  ],
+  [
+    /^cmdline "(.*)"$/,
+    (m, b) => {
+      b.cmdline = unquote(m[1]!);
+    },
+  ],
+  [
+    /^memmap (0x[0-9a-f]{16}) (0x[0-9a-f]{16}) (\w+)$/,
+    (m, b) => {
+      const type = NAMED_TYPES.has(m[3]!) ? (m[3] as MemoryType) : Number(m[3]);
+      b.memmap.push({ start: BigInt(m[1]!), end: BigInt(m[2]!), type });
+    },
+  ],
+  [
+    /^memory (\d+) KiB usable$/,
+    (m, b) => {
+      b.usableKiB = Number(m[1]);
+    },
+  ],
+  [
+    /^cpus (\d+) \((madt|fw_cfg|cpuid)\)$/,
+    (m, b) => {
+      b.cpus = Number(m[1]);
+      b.cpuSource = m[2] as Banner['cpuSource'];
+    },
+  ],
+  [
+    /^exit (\d+)$/,
+    (m, b) => {
+      b.exit = Number(m[1]);
+    },
+  ],
+  [
+    /^error: (.*)$/,
+    (m, b) => {
+      b.errors.push(m[1]!);
+    },
+  ],
+];
+
+export function parseBanner(console: string): Banner {
+  const banner: Banner = { memmap: [], errors: [] };
+  for (const raw of console.split('\n')) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (!line.startsWith('toro: ')) continue;
+    const body = line.slice('toro: '.length);
+    for (const [pattern, apply] of LINES) {
+      const m = pattern.exec(body);
+      if (m) {
+        apply(m, banner);
+        break;
+      }
+    }
+  }
+  return banner;
+}
+
+/** Undoes the kernel's quoting: \" and \\ stand for themselves, \xNN for the byte NN. */
+function unquote(quoted: string): string {
+  return quoted.replace(/\\(x[0-9a-f]{2}|["\\])/g, (_, e: string) =>
+    e.length === 1 ? e : String.fromCharCode(Number.parseInt(e.slice(1), 16)),
+  );
+}
