@@ -74,6 +74,8 @@ export class Preprocessor {
   private readonly macros = new Map<string, MultiMacro[]>();
   private readonly frames: Frame[] = [];
   private readonly conds: Cond[] = [];
+  /** The `%push` context stack; each context's locals are named `..@id.name`. */
+  private readonly contexts: { name: string; id: number }[] = [];
   private readonly out: SourceLine[] = [];
   private uid = 0;
   private expansions = 0;
@@ -115,7 +117,9 @@ export class Preprocessor {
     return this.conds.length === 0 || this.conds[this.conds.length - 1].active;
   }
 
-  private processLine(line: SourceLine): void {
+  private processLine(raw: SourceLine): void {
+    const line =
+      this.active && raw.text.includes('%$') ? { ...raw, text: this.contextLocals(raw.text) } : raw;
     const m = /^\s*%\s*([A-Za-z]+)\b(.*)$/.exec(line.text);
     if (m) {
       const name = m[1].toLowerCase();
@@ -131,6 +135,38 @@ export class Preprocessor {
     const text = expandDefines(line.text, this.defs);
     if (this.tryMacroCall(text, line.pos)) return;
     this.out.push({ text, pos: line.pos });
+  }
+
+  /** Rewrites context-local names: `%$x` → `..@N.x` for the innermost `%push` context, `%$$x` the next. */
+  private contextLocals(text: string): string {
+    let out = '';
+    let quote = '';
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (quote) {
+        if (c === quote) quote = '';
+        out += c;
+        continue;
+      }
+      if (c === "'" || c === '"' || c === '`') quote = c;
+      if (c === ';') return out + text.slice(i);
+      const m = c === '%' ? /^%(\$+)([A-Za-z_.?@$][A-Za-z0-9_.?@$#~]*)/.exec(text.slice(i)) : null;
+      if (!m) {
+        out += c;
+        continue;
+      }
+      const ctx = this.contexts[this.contexts.length - m[1].length];
+      if (!ctx) {
+        throw new AsmError(
+          `\`${m[0]}': ${this.contexts.length === 0 ? 'no context is active' : 'not that many contexts'}`,
+          i + 1,
+          'open a context with %push NAME',
+        );
+      }
+      out += `..@${ctx.id}.${m[2]}`;
+      i += m[0].length - 1;
+    }
+    return out;
   }
 
   /** Handles the %if family; returns false when `name` is not a conditional directive. */
@@ -149,7 +185,7 @@ export class Preprocessor {
       c.taken = true;
       return true;
     }
-    const m = /^(el)?if(n?)(def|idni|idn|num|str|id|empty|macro)?$/.exec(name);
+    const m = /^(el)?if(n?)(def|idni|idn|num|str|id|empty|macro|ctx)?$/.exec(name);
     if (!m) return false;
     const isElif = m[1] === 'el';
     if (isElif) {
@@ -188,6 +224,10 @@ export class Preprocessor {
         return this.defs.has(body);
       case 'macro':
         return this.macros.has(body.split(/\s+/)[0].toLowerCase());
+      case 'ctx': {
+        const top = this.contexts[this.contexts.length - 1];
+        return top !== undefined && body.split(/[\s,]+/).includes(top.name);
+      }
       case 'idn':
       case 'idni': {
         const parts = splitMacroArgs(expandDefines(body, this.defs)).map((p) => p.replace(/\s+/g, ' '));
@@ -303,6 +343,17 @@ export class Preprocessor {
         const msg = unquote(expandDefines(body.trim(), this.defs));
         if (name === 'warning') this.opts.diags.warning(line.pos, msg, undefined, line.text);
         else this.opts.diags.error(line.pos, msg, undefined, line.text);
+        return;
+      }
+      case 'push':
+        this.contexts.push({ name: body.trim(), id: ++this.uid });
+        return;
+      case 'repl':
+      case 'pop': {
+        const top = this.contexts[this.contexts.length - 1];
+        if (!top) throw new AsmError(`%${name} with no context on the stack`, 1, 'use %push NAME first');
+        if (name === 'pop') this.contexts.pop();
+        else top.name = body.trim();
         return;
       }
       case 'pragma':

@@ -132,17 +132,29 @@ describe('differential vs nasm', () => {
           if (rand() < 0.3) attrs.push(`align=${2 ** Math.floor(rand() * 6)}`);
           const r = rand();
           const prev = defined.filter((d) => d !== name);
-          if (!nobits && r < 0.12) attrs.push(`start=0x${(0x2000 + Math.floor(rand() * 8) * 0x400).toString(16)}`);
-          else if (!nobits && r < 0.22) attrs.push(`vstart=0x${(0x9000 + Math.floor(rand() * 8) * 0x100).toString(16)}`);
-          else if (!nobits && r < 0.3 && prev.length > 0) attrs.push(`follows=${prev[Math.floor(rand() * prev.length)]}`);
-          else if (r < 0.36 && prev.length > 0) attrs.push(`vfollows=${prev[Math.floor(rand() * prev.length)]}`);
+          if (!nobits && r < 0.12)
+            attrs.push(`start=0x${(0x2000 + Math.floor(rand() * 8) * 0x400).toString(16)}`);
+          else if (!nobits && r < 0.22)
+            attrs.push(`vstart=0x${(0x9000 + Math.floor(rand() * 8) * 0x100).toString(16)}`);
+          else if (!nobits && r < 0.3 && prev.length > 0)
+            attrs.push(`follows=${prev[Math.floor(rand() * prev.length)]}`);
+          else if (r < 0.36 && prev.length > 0)
+            attrs.push(`vfollows=${prev[Math.floor(rand() * prev.length)]}`);
         }
         if (first) defined.push(name);
         lines.push(`section ${name} ${attrs.join(' ')}`);
         const label = `l${k}`;
         if (nobits) lines.push(`${label}: resb ${Math.floor(rand() * 20)}`);
-        else lines.push(`${label}: db ${k}`, `  times ${Math.floor(rand() * 12)} db 0xEE`, `  dd l${Math.floor(rand() * (k + 1))}`);
-        if (rand() < 0.2) lines.push(nobits ? `alignb ${2 ** Math.floor(rand() * 5)}` : `align ${2 ** Math.floor(rand() * 5)}`);
+        else
+          lines.push(
+            `${label}: db ${k}`,
+            `  times ${Math.floor(rand() * 12)} db 0xEE`,
+            `  dd l${Math.floor(rand() * (k + 1))}`,
+          );
+        if (rand() < 0.2)
+          lines.push(
+            nobits ? `alignb ${2 ** Math.floor(rand() * 5)}` : `align ${2 ** Math.floor(rand() * 5)}`,
+          );
       }
       const src = `${lines.join('\n')}\n`;
       const ref = nasmSource(src);

@@ -117,6 +117,8 @@ const cases: Case[] = [
   { name: 'unknown directive in brackets', src: '[frob 1]', line: 1, col: 2, message: /unknown directive/ },
   { name: '%error', src: 'nop\n%error custom failure', line: 2, col: 1, message: /custom failure/ },
   { name: 'unclosed %if', src: '%if 1\ndb 1', line: 1, col: 1, message: /%if without a matching %endif/ },
+  { name: '%pop without %push', src: 'db 1\n%pop', line: 2, col: 1, message: /no context/, hint: /%push/ },
+  { name: '%$ outside a context', src: 'db %$x', line: 1, col: 4, message: /no context is active/ },
   { name: 'shift of an address', src: 'x: dw x >> 1', line: 1, col: 9, message: /scalar/ },
 ];
 
