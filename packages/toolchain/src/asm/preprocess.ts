@@ -95,7 +95,8 @@ export class Preprocessor {
       try {
         this.processLine(line);
       } catch (e) {
-        if (e instanceof AsmError) this.opts.diags.error(line.pos, e.message, e.hint, line.text);
+        if (e instanceof AsmError)
+          this.opts.diags.error({ ...line.pos, col: e.col ?? 1 }, e.message, e.hint, line.text);
         else throw e;
       }
     }
