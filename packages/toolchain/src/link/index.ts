@@ -70,19 +70,21 @@ export function link(objects: ObjectFile[], options: LinkOptions = {}): LinkedIm
     return local[oi].get(name) ?? globals.get(name)?.address;
   };
 
+  const missing = new Set<string>();
   objects.forEach((obj, oi) => {
     for (const e of obj.externs) {
-      if (resolve(oi, e) === undefined) {
-        errors.add(
-          obj.file,
-          `undefined symbol \`${e}' (declared extern in ${obj.file})`,
-          undefined,
-          'define it as a global label in one of the linked objects',
-        );
-      }
+      if (resolve(oi, e) !== undefined) continue;
+      missing.add(`${oi}:${e}`);
+      // Point at the first use, since that is what cannot be completed.
+      const use = obj.relocations.find((r) => r.value.base === e)?.pos;
+      errors.add(
+        obj.file,
+        `undefined symbol \`${e}' (declared extern in ${obj.file})`,
+        use,
+        'define it as a global label in one of the linked objects',
+      );
     }
   });
-
   const output = new Map(
     placed.map((p) => [p.section.name, p.section.nobits ? new Uint8Array(0) : p.section.bytes.slice()]),
   );
@@ -96,6 +98,7 @@ export function link(objects: ObjectFile[], options: LinkOptions = {}): LinkedIm
       if (r.value.base !== undefined) {
         const b = resolve(oi, r.value.base);
         if (b === undefined) {
+          if (missing.has(`${oi}:${r.value.base}`)) continue;
           errors.add(
             obj.file,
             `undefined symbol \`${r.value.base}'`,

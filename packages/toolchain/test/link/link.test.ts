@@ -95,6 +95,9 @@ scratch: resq 2
     const msgs = e.diagnostics.map((d) => d.message);
     expect(msgs.some((m) => m.includes("`helper'") && m.includes('a.asm'))).toBe(true);
     expect(msgs.some((m) => m.includes("`table'"))).toBe(true);
+    // One error per missing symbol, at its first use (`call helper` on line 7).
+    expect(e.diagnostics).toHaveLength(2);
+    expect(e.diagnostics.find((d) => d.message.includes('helper'))).toMatchObject({ file: 'a.asm', line: 7 });
   });
 
   test('a symbol defined globally twice is an error', () => {
