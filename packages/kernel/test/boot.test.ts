@@ -129,3 +129,21 @@ test('a start info with the wrong magic is refused with exit code 2', async () =
   expect(banner.exit).toBe(2);
   expect(guestExitCode(result.status!)).toBe(2);
 });
+
+test('a CPU without NX still boots: EFER.NXE is only set when CPUID reports NX', async () => {
+  const result = await boot({
+    machine: 'microvm',
+    cpu: 'qemu64,-nx',
+    memory: '64M',
+    smp: 1,
+    append: 'exit=6',
+  });
+  expect(parseBanner(result.stdout).exit).toBe(6);
+  expect(guestExitCode(result.status!)).toBe(6);
+});
+
+test('a CPU without long mode stops before any output with exit code 2', async () => {
+  const result = await boot({ machine: 'microvm', cpu: 'qemu32', memory: '64M', smp: 1, append: 'exit=6' });
+  expect(result.stdout).not.toContain('toro:');
+  expect(guestExitCode(result.status!)).toBe(2);
+});

@@ -15,6 +15,8 @@ export interface QemuBoot {
   /** -m value, e.g. "64M". */
   memory: string;
   smp: number;
+  /** -cpu value; QEMU's default (qemu64) when absent. */
+  cpu?: string;
   /** -append value. */
   append?: string;
   /** Add isa-debug-exit at port 0xf4 (the runner always does; false exercises the ACPI path). */
@@ -33,7 +35,9 @@ export interface QemuResult {
 }
 
 export function qemuArgs(boot: QemuBoot): string[] {
-  const args = ['-M', boot.machine, '-accel', 'tcg', '-kernel', boot.kernel];
+  const args = ['-M', boot.machine, '-accel', 'tcg'];
+  if (boot.cpu !== undefined) args.push('-cpu', boot.cpu);
+  args.push('-kernel', boot.kernel);
   if (boot.append !== undefined) args.push('-append', boot.append);
   args.push('-nodefaults', '-no-user-config', '-nographic', '-serial', 'stdio');
   if (boot.debugExit ?? true) args.push('-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04');
