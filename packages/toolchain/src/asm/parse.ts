@@ -152,15 +152,20 @@ export class Parser implements ExprContext {
       ts.next();
       const colon = ts.isOp(':');
       if (colon) ts.next();
-      else if (!ts.atEnd() && !(ts.peek()?.kind === 'id' && isKeyword(ts.peek()?.text ?? ''))) {
-        const t = ts.peek() as Token;
-        if (first.kind === 'id' && !first.escaped && !isMnemonic(first.text) && !ts.isOp(':')) {
-          throw new AsmError(
-            `\`${first.text}' is not an instruction or directive`,
-            first.col,
-            `${DIRECTIVE_HINT}; a label needs a trailing ':' when followed by \`${t.text}'`,
-          );
-        }
+      const next = ts.peek();
+      // Without a colon, what follows a label must start a statement; otherwise the word was meant
+      // as an instruction (NASM: "instruction expected").
+      if (
+        !colon &&
+        next &&
+        !first.escaped &&
+        !(next.kind === 'id' && !next.escaped && isKeyword(next.text))
+      ) {
+        throw new AsmError(
+          `\`${first.text}' is not an instruction or directive`,
+          first.col,
+          `${DIRECTIVE_HINT}; a label needs a trailing ':' when followed by \`${next.text}'`,
+        );
       }
       st.label = { name: this.defineLabelName(first.text), col: first.col };
       if (!colon && ts.atEnd()) {
