@@ -78,7 +78,7 @@ acpi_table_valid:
   xor eax, eax
   mov rcx, ACPI_MAPPED_LIMIT - acpi_sdt_size
   cmp rdi, rcx
-  jae .done
+  jae .done                             ; the header must be mapped
   test rdi, rdi
   jz .done
   cmp [rdi + acpi_sdt.signature], esi
@@ -86,6 +86,10 @@ acpi_table_valid:
   mov esi, [rdi + acpi_sdt.length]
   cmp esi, acpi_sdt_size
   jb .done
+  lea rdx, [rdi + rsi]
+  mov rcx, ACPI_MAPPED_LIMIT
+  cmp rdx, rcx
+  ja .done                              ; and so must the rest of the table
   call acpi_checksum
   test al, al
   setz al
