@@ -21,6 +21,8 @@ export type BuildStage = 'assemble' | 'link' | 'write';
 
 export interface BootImageOptions {
   kernel: KernelSources;
+  /** Predefined macros for the kernel sources (`-D NAME=value`), e.g. SELFTEST for the self-test image. */
+  defines?: Record<string, string>;
   /** Called before each stage starts; awaited, so a spinner can draw. */
   onStage?: (stage: BuildStage) => void | Promise<void>;
 }
@@ -42,7 +44,10 @@ export interface BootImage {
 export async function buildBootImage(options: BootImageOptions): Promise<BootImage> {
   const { kernel } = options;
   await options.onStage?.('assemble');
-  const { object } = assembleFile(`${kernel.asmDir}/${kernel.entryFile}`, { includePaths: [kernel.asmDir] });
+  const { object } = assembleFile(`${kernel.asmDir}/${kernel.entryFile}`, {
+    includePaths: [kernel.asmDir],
+    defines: options.defines,
+  });
 
   await options.onStage?.('link');
   const image = linkObjects([object]);
