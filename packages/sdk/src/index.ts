@@ -10,6 +10,7 @@ import './globals.js';
 export type Main = () => ExitStatus | Promise<ExitStatus>;
 
 /** The VM's exit code: a number from 0 to 255, or nothing for 0. */
+// biome-ignore lint/suspicious/noConfusingVoidType: `void` lets a main that returns nothing type-check.
 export type ExitStatus = number | undefined | void;
 
 /** The contents of `toro.json`, the file that makes a folder a Toro project. */

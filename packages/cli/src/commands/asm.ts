@@ -4,7 +4,7 @@ import { Args, Flags } from '@oclif/core';
 import { assembleFile, linkObjects, writeBin, writeElf } from '@toro/toolchain';
 import { ToroCommand } from '../lib/base-command.js';
 import { UserError } from '../lib/errors.js';
-import { formatBytes, hex } from '../lib/format.js';
+import { formatBytes } from '../lib/format.js';
 
 export interface AsmResult {
   input: string;
@@ -66,7 +66,8 @@ export default class Asm extends ToroCommand<AsmResult> {
       const placed = image.sections.filter((s) => s.size > 0);
       if (placed.length === 0)
         throw new UserError(`${args.file} produced no code or data`, 'an ELF needs at least one section');
-      let entry = placed.reduce((lo, s) => (s.address < lo ? s.address : lo), placed[0].address);
+      // The lowest section address (bigints, so no Math.min).
+      let entry = placed.map((s) => s.address).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))[0];
       if (flags.entry) {
         const sym = image.symbols.find((s) => s.name === flags.entry);
         if (!sym)
