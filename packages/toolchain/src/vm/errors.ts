@@ -18,15 +18,5 @@ export class VmOptionError extends Error {
   override readonly name = 'VmOptionError';
 }
 
-export type BootImageProblem = 'unreadable' | 'not-elf' | 'not-x86-64' | 'no-pvh-note';
-
-/** The image given to the runner cannot be booted through PVH; checked before QEMU is started. */
-export class BootImageError extends Error {
-  override readonly name = 'BootImageError';
-  constructor(
-    readonly problem: BootImageProblem,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+// One BootImageError for the whole toolchain: the image reader's, so `instanceof` works wherever it is caught.
+export { BootImageError, type BootImageProblem } from '../image/elf-read.js';

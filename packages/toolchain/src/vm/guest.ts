@@ -4,11 +4,11 @@
  */
 
 import { readFile } from 'node:fs/promises';
+import { validateBootImage } from '../image/elf-read.js';
 import { type AccelRequest, resolveAccel } from './accel.js';
 import { buildQemuArgs, type QemuConfig, qemuConfigNotes } from './cmdline.js';
-import { BootImageError } from './errors.js';
+import { BootImageError, VmOptionError } from './errors.js';
 import { findQemu } from './find-qemu.js';
-import { checkBootImage } from './image-check.js';
 import { type Guest, launchGuest } from './launch.js';
 
 export interface GuestOptions extends Omit<QemuConfig, 'accel'> {
@@ -31,9 +31,10 @@ async function validate(image: string): Promise<void> {
   try {
     bytes = await readFile(image);
   } catch (err) {
-    throw new BootImageError('unreadable', `cannot read image ${image}: ${(err as Error).message}`);
+    throw new VmOptionError(`cannot read image ${image}: ${(err as Error).message}`);
   }
-  checkBootImage(bytes);
+  const check = validateBootImage(bytes);
+  if (!check.ok) throw new BootImageError(check.problem, `${image}: ${check.message}`);
 }
 
 export async function startGuest(options: GuestOptions): Promise<Guest> {

@@ -24,7 +24,6 @@ export {
 export { decodeExit, describeExit, type ExitSource, type GuestExit } from './exit-code.js';
 export { findQemu, QEMU_BINARY } from './find-qemu.js';
 export { type GuestOptions, startGuest } from './guest.js';
-export { checkBootImage } from './image-check.js';
 export { DEFAULT_KILL_GRACE_MS, DEFAULT_TIMEOUT_MS, type Guest } from './launch.js';
 export { type BootTiming, measureBoot } from './measure.js';
 export { type FlatGuest, writePvhElf } from './pvh-elf.js';

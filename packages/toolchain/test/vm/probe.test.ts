@@ -7,11 +7,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { validateBootImage } from '../../src/image/elf-read.js';
 import { probeAccel, resolveAccel } from '../../src/vm/accel.js';
 import { buildQemuArgs } from '../../src/vm/cmdline.js';
 import { AccelUnavailableError } from '../../src/vm/errors.js';
 import { findQemu } from '../../src/vm/find-qemu.js';
-import { checkBootImage } from '../../src/vm/image-check.js';
 import { launchGuest } from '../../src/vm/launch.js';
 import {
   PROBE_CODE,
@@ -36,7 +36,7 @@ describe('KVM probe guest', () => {
 
   it('is a PVH image that executes SSE and reports 42 through isa-debug-exit', async () => {
     const image = probeImage();
-    expect(checkBootImage(image).pvhEntry).toBe(BigInt(PROBE_LOAD_ADDRESS));
+    expect(validateBootImage(image)).toMatchObject({ ok: true, pvhEntry: BigInt(PROBE_LOAD_ADDRESS) });
     await withTempDir(async (dir) => {
       const path = join(dir, 'probe.elf');
       writeFileSync(path, image);
