@@ -84,6 +84,7 @@ export default class Run extends ToroCommand<RunResult> {
       logFile: flags.log,
     });
 
+    for (const note of guest.notes) this.warn(note);
     const stop = (): void => {
       void guest.stop();
     };
