@@ -1,0 +1,68 @@
+/**
+ * The Target/ABI record for x86-64: value representation, calling convention, frame layout and the
+ * register roles. Instruction selection (./emit.ts), the frame builder (./frame.ts), the runtime's
+ * assembly (../runtime/core.asm gets these numbers as %defines) and the collector all read it here.
+ *
+ * Calling convention (Toro's own, System V-shaped):
+ *   arguments   rdi, rsi, rdx, rcx, r8, r9 — every argument is one 64-bit word in a general register,
+ *               doubles included (their bits); at most six (the front end refuses more)
+ *   result      rax (a double's bits likewise)
+ *   callee-saved rbp only: compiled code keeps every temporary in its frame, so no other register is
+ *               live across a call; runtime assembly may clobber every other general and xmm register
+ *   stack       rsp is 16-byte aligned at every call; the red zone is never used (the kernel target
+ *               takes interrupts on the same stack)
+ *
+ * Frame layout (frame pointers always kept; the collector walks the RBP chain until it reads 0):
+ *
+ *   [rbp+8]            return address
+ *   [rbp]              caller's rbp (0 in the outermost frame, set by _start)
+ *   [rbp-8]            N: number of value slots (a plain integer)
+ *   [rbp-16-8*i]       slot i, i = 0..N-1: one temporary each; zeroed in the prologue
+ *
+ * Every slot is scanned by the collector. A slot holds a double, a small integer or a boxed value;
+ * only words whose top 16 bits are TAG_REF are references, so the scan is precise.
+ */
+
+/** Boxed values: doubles are themselves; everything else sits in NaN space no arithmetic produces. */
+export const VALUE = {
+  /** Top 16 bits of the special constants below. */
+  TAG_SPECIAL: 0xfff9n,
+  /** Top 16 bits of a reference; the low 48 bits are the object's address. */
+  TAG_REF: 0xfffan,
+  UNDEFINED: 0xfff9_0000_0000_0000n,
+  NULL: 0xfff9_0000_0000_0001n,
+  FALSE: 0xfff9_0000_0000_0002n,
+  TRUE: 0xfff9_0000_0000_0003n,
+} as const;
+
+/** Heap object header (one word): bits 0–31 length, bits 32–39 kind; bit 63 set = forwarded. */
+export const HEAP = {
+  KIND_STRING: 1,
+  /** Bytes of the header before an object's payload. */
+  HEADER: 8,
+} as const;
+
+export const ARG_REGS = ['rdi', 'rsi', 'rdx', 'rcx', 'r8', 'r9'] as const;
+export const RET_REG = 'rax';
+export const MAX_ARGS = ARG_REGS.length;
+
+export const FRAME = {
+  /** Offset from rbp of the slot count. */
+  COUNT: -8,
+  /** Offset from rbp of slot 0; slot i is at FIRST_SLOT - 8*i. */
+  FIRST_SLOT: -16,
+} as const;
+
+export const slotOffset = (i: number): number => FRAME.FIRST_SLOT - 8 * i;
+
+/** Bytes to subtract from rsp after `push rbp; mov rbp, rsp` for N slots, keeping 16-byte alignment. */
+export const frameBytes = (slots: number): number => Math.ceil((8 + 8 * slots) / 16) * 16;
+
+/** Scratch registers instruction selection may clobber inside one IR instruction. */
+export const SCRATCH = { gpr: ['rax', 'rcx', 'rdx', 'r11'], xmm: ['xmm0', 'xmm1', 'xmm2'] } as const;
+
+/** Words in the runtime's scratch area (bignum limbs for number → string). */
+export const SCRATCH_WORDS = 2048;
+
+/** Linux: a static executable linked at this address. */
+export const LINUX = { ORG: 0x400000n, SYS_WRITE: 1, SYS_MMAP: 9, SYS_EXIT: 60 } as const;

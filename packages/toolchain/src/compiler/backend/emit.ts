@@ -1,0 +1,264 @@
+/**
+ * Instruction selection and emission for one IR function (x86-64, ./abi.ts conventions).
+ *
+ * Register allocation in this slice is the simplest correct one: every temporary owns a frame slot
+ * (./abi.ts FRAME), each IR instruction loads its operands into scratch registers, computes, and
+ * stores the result back. Nothing is live in a register between IR instructions, which is what makes
+ * every slot a precise GC root. A linear-scan allocator can later keep non-reference temporaries in
+ * registers without changing this file's per-op templates much.
+ */
+import { RT } from '../runtime/symbols.js';
+import type { Instr, IrFunction, Operand } from '../ir/types.js';
+import { ARG_REGS, frameBytes, MAX_ARGS, slotOffset, VALUE } from './abi.js';
+import { type CodeBuffer, I, L, M, R, RIP } from './code-buffer.js';
+
+const SIGN = 0x8000_0000_0000_0000n;
+const TAG_REF_BITS = VALUE.TAG_REF << 48n;
+
+/** setcc suffix for each double comparison, after `ucomisd a, b` (or b, a when swapped). */
+const DOUBLE_CMP: Record<string, { cc: string; swap: boolean }> = {
+  cltd: { cc: 'a', swap: true },
+  cled: { cc: 'ae', swap: true },
+  cgtd: { cc: 'a', swap: false },
+  cged: { cc: 'ae', swap: false },
+};
+
+export class FunctionEmitter {
+  constructor(
+    private readonly code: CodeBuffer,
+    private readonly fn: IrFunction,
+  ) {}
+
+  private slot(id: number) {
+    return M('rbp', slotOffset(id));
+  }
+
+  private blockLabel(i: number): string {
+    return `.L${this.fn.name}.${i}`;
+  }
+
+  /** Loads an operand into a general register (r11 is used for reference constants). */
+  private gpr(reg: string, op: Operand): void {
+    const c = this.code;
+    if (op.k === 'tmp') c.ins('mov', R(reg), this.slot(op.id));
+    else if (op.k === 'con') {
+      if (op.bits === 0n) c.ins('xor', R(reg32(reg)), R(reg32(reg)));
+      else c.ins('mov', R(reg), I(op.bits));
+    } else {
+      c.ins('lea', R(reg), RIP(op.name));
+      c.ins('mov', R('r11'), I(TAG_REF_BITS));
+      c.ins('or', R(reg), R('r11'));
+    }
+  }
+
+  private xmm(reg: string, op: Operand): void {
+    if (op.k === 'tmp') this.code.ins('movsd', R(reg), this.slot(op.id));
+    else {
+      this.gpr('r11', op);
+      this.code.ins('movq', R(reg), R('r11'));
+    }
+  }
+
+  private storeRax(i: Instr): void {
+    if (i.dst !== undefined) this.code.ins('mov', this.slot(i.dst), R('rax'));
+  }
+
+  private storeXmm0(i: Instr): void {
+    if (i.dst !== undefined) this.code.ins('movsd', this.slot(i.dst), R('xmm0'));
+  }
+
+  emit(): void {
+    const c = this.code;
+    const n = this.fn.temps.length;
+    c.align(16);
+    c.symbol(this.fn.name, true);
+    c.ins('push', R('rbp'));
+    c.ins('mov', R('rbp'), R('rsp'));
+    c.ins('sub', R('rsp'), I(frameBytes(n)));
+    c.ins('mov', M('rbp', -8), I(n));
+    if (n > 0) c.ins('xor', R('eax'), R('eax'));
+    for (let s = 0; s < n; s++) c.ins('mov', this.slot(s), R('rax'));
+    this.fn.params.forEach((p, k) => c.ins('mov', this.slot(p), R(ARG_REGS[k])));
+    this.fn.blocks.forEach((b, bi) => {
+      c.label(this.blockLabel(bi));
+      for (const ins of b.instrs) {
+        if (ins.line !== undefined && this.fn.file) c.position(this.fn.file, ins.line);
+        this.instr(ins, bi);
+      }
+    });
+    c.resolveLabels();
+  }
+
+  private call(symbol: string, args: Operand[], i: Instr): void {
+    if (args.length > MAX_ARGS) throw new Error(`internal error: ${args.length} arguments to ${symbol}`);
+    args.forEach((a, k) => this.gpr(ARG_REGS[k], a));
+    this.code.ins('call', L(symbol));
+    this.storeRax(i);
+  }
+
+  private instr(i: Instr, block: number): void {
+    const c = this.code;
+    const [a, b] = i.args;
+    switch (i.op) {
+      case 'copy':
+      case 'boxd':
+      case 'unboxd':
+        this.gpr('rax', a);
+        return this.storeRax(i);
+      case 'add':
+      case 'sub':
+      case 'mul':
+      case 'div':
+        this.xmm('xmm0', a);
+        this.xmm('xmm1', b);
+        c.ins(`${i.op}sd`, R('xmm0'), R('xmm1'));
+        return this.storeXmm0(i);
+      case 'rem':
+        return this.call(RT.fmod, i.args, i);
+      case 'neg':
+      case 'abs':
+        this.gpr('rax', a);
+        c.ins('mov', R('rcx'), I(i.op === 'neg' ? SIGN : SIGN - 1n));
+        c.ins(i.op === 'neg' ? 'xor' : 'and', R('rax'), R('rcx'));
+        return this.storeRax(i);
+      case 'floor':
+      case 'ceil':
+      case 'trunc':
+        // roundsd modes 1/2/3 (toward -inf, +inf, zero) with bit 3: no precision exception.
+        this.xmm('xmm0', a);
+        c.ins('roundsd', R('xmm0'), R('xmm0'), I(i.op === 'floor' ? 9 : i.op === 'ceil' ? 10 : 11));
+        return this.storeXmm0(i);
+      case 'sqrt':
+        this.xmm('xmm0', a);
+        c.ins('sqrtsd', R('xmm0'), R('xmm0'));
+        return this.storeXmm0(i);
+      case 'cltd':
+      case 'cled':
+      case 'cgtd':
+      case 'cged': {
+        const { cc, swap } = DOUBLE_CMP[i.op];
+        this.xmm('xmm0', a);
+        this.xmm('xmm1', b);
+        c.ins('ucomisd', R(swap ? 'xmm1' : 'xmm0'), R(swap ? 'xmm0' : 'xmm1'));
+        c.ins(`set${cc}`, R('al'));
+        return this.zeroExtendAl(i);
+      }
+      case 'ceqd':
+      case 'cned':
+        // Unordered (NaN) sets PF: == needs ZF and not PF, != is not ZF or PF.
+        this.xmm('xmm0', a);
+        this.xmm('xmm1', b);
+        c.ins('ucomisd', R('xmm0'), R('xmm1'));
+        c.ins(i.op === 'ceqd' ? 'sete' : 'setne', R('al'));
+        c.ins(i.op === 'ceqd' ? 'setnp' : 'setp', R('cl'));
+        c.ins(i.op === 'ceqd' ? 'and' : 'or', R('al'), R('cl'));
+        return this.zeroExtendAl(i);
+      case 'and':
+      case 'or':
+      case 'xor':
+        this.gpr('rax', a);
+        this.gpr('rcx', b);
+        c.ins(i.op, R('eax'), R('ecx'));
+        c.ins('movsxd', R('rax'), R('eax'));
+        return this.storeRax(i);
+      case 'shl':
+      case 'sar':
+      case 'shr':
+        // 32-bit shifts mask the count to 5 bits, exactly JS's `& 31`.
+        this.gpr('rax', a);
+        this.gpr('rcx', b);
+        c.ins(i.op, R('eax'), R('cl'));
+        // A shift by 0 may leave rax's upper half alone: re-extend explicitly either way.
+        c.ins(i.op === 'shr' ? 'mov' : 'movsxd', R(i.op === 'shr' ? 'eax' : 'rax'), R('eax'));
+        return this.storeRax(i);
+      case 'ceqw':
+      case 'cnew':
+      case 'ceql':
+        this.gpr('rax', a);
+        this.gpr('rcx', b);
+        c.ins('cmp', R('rax'), R('rcx'));
+        c.ins(i.op === 'cnew' ? 'setne' : 'sete', R('al'));
+        return this.zeroExtendAl(i);
+      case 'dtoi32':
+        return this.call(RT.toInt32, i.args, i);
+      case 'wtod':
+      case 'ltod':
+        this.gpr('rax', a);
+        c.ins('cvtsi2sd', R('xmm0'), R('rax'));
+        return this.storeXmm0(i);
+      case 'dtol':
+        this.xmm('xmm0', a);
+        c.ins('cvttsd2si', R('rax'), R('xmm0'));
+        return this.storeRax(i);
+      case 'boxw':
+        this.gpr('rax', a);
+        c.ins('mov', R('rcx'), I(VALUE.FALSE));
+        c.ins('add', R('rax'), R('rcx'));
+        return this.storeRax(i);
+      case 'unboxw':
+        this.gpr('rax', a);
+        c.ins('mov', R('rcx'), I(VALUE.TRUE));
+        c.ins('cmp', R('rax'), R('rcx'));
+        c.ins('sete', R('al'));
+        return this.zeroExtendAl(i);
+      case 'loadg':
+        c.ins('mov', R('rax'), RIP(RT.globals, 8 * constIndex(a)));
+        return this.storeRax(i);
+      case 'storeg':
+        this.gpr('rax', b);
+        c.ins('mov', RIP(RT.globals, 8 * constIndex(a)), R('rax'));
+        return;
+      case 'loads':
+      case 'stores':
+        this.xmm('xmm0', a);
+        c.ins('cvttsd2si', R('rax'), R('xmm0'));
+        c.ins('lea', R('rcx'), RIP(RT.scratch));
+        if (i.op === 'loads') {
+          c.ins('mov', R('rax'), M('rcx', 0, 64, 'rax', 8));
+          return this.storeRax(i);
+        }
+        this.gpr('rdx', b);
+        c.ins('mov', M('rcx', 0, 64, 'rax', 8), R('rdx'));
+        return;
+      case 'call':
+        return this.call(i.callee ?? '', i.args, i);
+      case 'jmp':
+        return this.jump(i.targets?.[0] ?? 0, block);
+      case 'jnz':
+        this.gpr('rax', a);
+        c.ins('test', R('rax'), R('rax'));
+        c.ins('jnz', L(this.blockLabel(i.targets?.[0] ?? 0)));
+        return this.jump(i.targets?.[1] ?? 0, block);
+      case 'ret':
+        if (a) this.gpr('rax', a);
+        c.ins('leave');
+        c.ins('ret');
+        return;
+      case 'unreachable':
+        c.ins('ud2');
+        return;
+      default:
+        throw new Error(`internal error: no instruction selection for ${i.op}`);
+    }
+  }
+
+  private zeroExtendAl(i: Instr): void {
+    this.code.ins('movzx', R('eax'), R('al'));
+    this.storeRax(i);
+  }
+
+  private jump(target: number, from: number): void {
+    if (target !== from + 1) this.code.ins('jmp', L(this.blockLabel(target)));
+  }
+}
+
+function reg32(r: string): string {
+  const m = /^r(\d+)$/.exec(r);
+  if (m) return `r${m[1]}d`;
+  return `e${r.slice(1)}`;
+}
+
+function constIndex(op: Operand): number {
+  if (op.k !== 'con') throw new Error('internal error: global index must be a constant');
+  return Number(op.bits);
+}

@@ -1,0 +1,57 @@
+/**
+ * Back end entry: IR module → ObjectFile (.text with every function, .data with the static string
+ * objects and the global slots) plus the machine-code → source position map.
+ */
+import type { ObjectFile, SymbolDef } from '../../obj/object.js';
+import type { IrModule } from '../ir/types.js';
+import { RT } from '../runtime/symbols.js';
+import { HEAP } from './abi.js';
+import { CodeBuffer, type PositionEntry } from './code-buffer.js';
+import { FunctionEmitter } from './emit.js';
+
+export interface BackendResult {
+  object: ObjectFile;
+  /** Offsets are relative to the start of this object's .text. */
+  positions: PositionEntry[];
+}
+
+export function emitModule(m: IrModule, file: string): BackendResult {
+  const code = new CodeBuffer();
+  for (const fn of m.functions) new FunctionEmitter(code, fn).emit();
+  const text = code.finish();
+
+  const data: number[] = [];
+  const dataSymbols: SymbolDef[] = [];
+  const word = (v: bigint) => {
+    for (let k = 0n; k < 8n; k++) data.push(Number((v >> (8n * k)) & 0xffn));
+  };
+  dataSymbols.push({ name: RT.globalCount, section: '.data', value: 0n, global: true });
+  word(BigInt(m.globals));
+  dataSymbols.push({ name: RT.globals, section: '.data', value: BigInt(data.length), global: true });
+  for (let g = 0; g < m.globals; g++) word(0n);
+  for (const d of m.data) {
+    dataSymbols.push({ name: d.name, section: '.data', value: BigInt(data.length), global: false });
+    word(BigInt(d.bytes.length) | (BigInt(HEAP.KIND_STRING) << 32n));
+    data.push(...d.bytes);
+    while (data.length % 8 !== 0) data.push(0);
+  }
+
+  const object: ObjectFile = {
+    file,
+    sections: [
+      { name: '.text', bytes: text, size: text.length, align: 16, nobits: false, flags: { write: false, exec: true } },
+      {
+        name: '.data',
+        bytes: Uint8Array.from(data),
+        size: data.length,
+        align: 4096,
+        nobits: false,
+        flags: { write: true, exec: false },
+      },
+    ],
+    symbols: [...code.symbols, ...dataSymbols],
+    externs: [],
+    relocations: code.relocations,
+  };
+  return { object, positions: code.positions };
+}

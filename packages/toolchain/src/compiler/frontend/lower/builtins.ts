@@ -1,0 +1,140 @@
+/**
+ * Calls: the program's own functions, the built-ins our lib declares (console.log, Math.*), and in
+ * runtime sources the intrinsics (`declare function __name(...)`) that become IR ops or calls into
+ * ../../runtime/core.asm.
+ */
+import ts from 'typescript';
+import { MAX_ARGS } from '../../backend/abi.js';
+import { type Cls, conD, type Operand } from '../../ir/types.js';
+import { RT } from '../../runtime/symbols.js';
+import { Unsupported, unsupported } from '../diagnostics.js';
+import type { ExpressionLowering } from './expressions.js';
+
+type Lowering = ExpressionLowering;
+
+export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
+  const callee = node.expression;
+  if (node.questionDotToken) throw unsupported(node, 'optional calls');
+  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
+    const sym = L.checker.getSymbolAtLocation(callee.expression);
+    if (sym && L.fromLib(sym)) {
+      if (callee.expression.text === 'console' && callee.name.text === 'log') return consoleLog(L, node);
+      if (callee.expression.text === 'Math') return math(L, node, callee.name.text);
+    }
+  }
+  if (!ts.isIdentifier(callee)) throw unsupported(callee, 'calling this kind of expression');
+  const sym = L.mod.resolveSymbol(L.checker.getSymbolAtLocation(callee));
+  const decl = sym?.valueDeclaration;
+  if (sym && L.fromLib(sym)) {
+    if (callee.text === 'eval') throw new Unsupported(callee, 'TORO2004', ['eval']);
+    throw unsupported(callee, `'${callee.text}'`);
+  }
+  if (!decl || !ts.isFunctionDeclaration(decl)) throw unsupported(callee, 'calling a function value');
+  if (!decl.body) {
+    if (L.mod.isRuntime(decl) && callee.text.startsWith('__')) return intrinsic(L, node, callee.text);
+    throw unsupported(callee, 'calling a declared function without a body');
+  }
+  if (decl.parent !== decl.getSourceFile()) throw unsupported(callee, 'nested functions');
+  const args = node.arguments.map((a, k) => {
+    const param = decl.parameters[k];
+    const cls = L.clsOfTypeNode(L.checker.getTypeAtLocation(param), param);
+    return L.coerce(L.expr(a), cls);
+  });
+  if (args.length > MAX_ARGS) throw new Unsupported(node, 'TORO2006', [String(MAX_ARGS)]);
+  const ret = returnCls(L, decl);
+  const result = L.b.call(L.mod.functionSymbol(decl), ret, args);
+  return result ? L.coerce(result, L.clsOf(node)) : undefinedValue();
+}
+
+const undefinedValue = (): Operand => ({ k: 'con', cls: 'v', bits: 0xfff9_0000_0000_0000n });
+
+/** Class a function returns in, or undefined for void/never functions. */
+export function returnCls(L: Lowering, decl: ts.FunctionDeclaration): Cls | undefined {
+  const sig = L.checker.getSignatureFromDeclaration(decl);
+  if (!sig) throw unsupported(decl, 'this function signature');
+  const t = L.checker.getReturnTypeOfSignature(sig);
+  if (t.flags & (ts.TypeFlags.Void | ts.TypeFlags.Never)) return undefined;
+  return L.clsOfTypeNode(t, decl.type ?? decl);
+}
+
+function consoleLog(L: Lowering, node: ts.CallExpression): Operand {
+  const args = node.arguments;
+  const first = args[0];
+  if (first && args.length > 1 && ts.isStringLiteralLike(first) && first.text.includes('%')) {
+    throw unsupported(first, 'console.log format specifiers');
+  }
+  let line: Operand | undefined;
+  for (const a of args) {
+    if (ts.isSpreadElement(a)) throw unsupported(a, 'spread');
+    const v = L.expr(a);
+    let text: Operand;
+    if (L.isString(a)) text = L.coerce(v, 'v');
+    else if (L.b.cls(v) === 'd') text = L.callRt(RT.logNumber, 'v', [v]);
+    else text = L.callRt(RT.inspectValue, 'v', [L.coerce(v, 'v')]);
+    line = line === undefined ? text : L.concat(L.concat(line, L.string(' ', a)), text);
+  }
+  L.b.call(RT.writeLine, undefined, [line ?? L.string('', node)]);
+  return undefinedValue();
+}
+
+function math(L: Lowering, node: ts.CallExpression, name: string): Operand {
+  const args = node.arguments.map((a) => {
+    if (ts.isSpreadElement(a)) throw unsupported(a, 'spread');
+    return L.number(a);
+  });
+  const one: Record<string, string> = { floor: 'floor', ceil: 'ceil', trunc: 'trunc', sqrt: 'sqrt', abs: 'abs' };
+  if (one[name]) return L.b.emit(one[name], 'd', args[0] ?? conD(Number.NaN));
+  if (name === 'pow') return L.callRt(RT.pow, 'd', [args[0] ?? conD(Number.NaN), args[1] ?? conD(Number.NaN)]);
+  if (name === 'min' || name === 'max') {
+    if (args.length === 0) return conD(name === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY);
+    // Every argument is evaluated (and converted) before any comparison, as in JS.
+    let acc = args[0];
+    for (const a of args.slice(1)) acc = L.callRt(name === 'min' ? RT.min : RT.max, 'd', [acc, a]);
+    return acc;
+  }
+  throw unsupported(node, `Math.${name}`);
+}
+
+/** Intrinsics available to runtime sources only (declared there with `declare function`). */
+function intrinsic(L: Lowering, node: ts.CallExpression, name: string): Operand {
+  const a = node.arguments.map((x) => L.expr(x));
+  const b = L.b;
+  const int = (op: Operand) => b.emit('dtol', 'l', L.coerce(op, 'd'));
+  const num = (op: Operand | undefined) => (op ? b.emit('ltod', 'd', op) : conD(0));
+  switch (name) {
+    case '__str_len':
+      return num(b.call(RT.stringLength, 'l', [a[0]]));
+    case '__str_byte':
+      return num(b.call(RT.stringByte, 'l', [a[0], int(a[1])]));
+    case '__str_alloc':
+      return b.call(RT.allocString, 'v', [int(a[0])]) as Operand;
+    case '__str_set':
+      b.call(RT.stringSetByte, undefined, [a[0], int(a[1]), int(a[2])]);
+      return undefinedValue();
+    case '__str_copy':
+      b.call(RT.stringCopy, undefined, [a[0], int(a[1]), a[2]]);
+      return undefinedValue();
+    case '__write':
+      b.call(RT.write, undefined, [int(a[0]), a[1]]);
+      return undefinedValue();
+    case '__exit':
+      b.call(RT.exit, undefined, [int(a[0])]);
+      return undefinedValue();
+    case '__scratch_get':
+      return b.emit('loads', 'd', a[0]);
+    case '__scratch_set':
+      b.effect('stores', a[0], a[1]);
+      return undefinedValue();
+    case '__tag':
+      return num(b.call(RT.tagOf, 'l', [a[0]]));
+    case '__as_number':
+      return L.coerce(a[0], 'd');
+    case '__as_string':
+      return a[0];
+    case '__same':
+      return b.emit('ceql', 'w', a[0], a[1]);
+    case '__as_boolean':
+      return L.coerce(a[0], 'w');
+  }
+  throw unsupported(node, `intrinsic ${name}`);
+}

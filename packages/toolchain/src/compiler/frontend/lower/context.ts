@@ -1,0 +1,60 @@
+/**
+ * State shared while lowering one program: the checker, interned string literals, global slots, the
+ * symbol name of every function, and where each variable lives.
+ */
+import path from 'node:path';
+import ts from 'typescript';
+import type { Cls, IrData } from '../../ir/types.js';
+import { unsupported } from '../diagnostics.js';
+
+/** Where a variable lives: a temporary of the current function, or a global slot. */
+export type Storage = { kind: 'temp'; id: number; cls: Cls } | { kind: 'global'; index: number; cls: Cls };
+
+export class ModuleContext {
+  readonly data: IrData[] = [];
+  readonly globalNames: string[] = [];
+  readonly globals = new Map<ts.Symbol, Storage>();
+  private strings = new Map<string, string>();
+
+  constructor(
+    readonly checker: ts.TypeChecker,
+    readonly runtimeFiles: ReadonlySet<ts.SourceFile>,
+  ) {}
+
+  isRuntime(node: ts.Node): boolean {
+    return this.runtimeFiles.has(node.getSourceFile());
+  }
+
+  /** The data symbol of a string literal (interned). Only ASCII for now: see README "Strings". */
+  stringLiteral(text: string, node: ts.Node): string {
+    if (!/^[\x00-\x7f]*$/.test(text)) throw unsupported(node, 'a non-ASCII string');
+    let name = this.strings.get(text);
+    if (!name) {
+      name = `str.${this.strings.size}`;
+      this.strings.set(text, name);
+      this.data.push({ name, kind: 'string', bytes: new TextEncoder().encode(text) });
+    }
+    return name;
+  }
+
+  addGlobal(sym: ts.Symbol, cls: Cls): Storage {
+    const s: Storage = { kind: 'global', index: this.globalNames.length, cls };
+    this.globalNames.push(sym.name);
+    this.globals.set(sym, s);
+    return s;
+  }
+
+  /** Linker symbol of a function declaration: `ts.<name>` in the program, `rt.<file>.<name>` in the runtime. */
+  functionSymbol(decl: ts.FunctionDeclaration): string {
+    const name = decl.name?.text ?? 'anonymous';
+    const sf = decl.getSourceFile();
+    if (this.runtimeFiles.has(sf)) return `rt.${path.basename(sf.fileName, '.ts')}.${name}`;
+    return `ts.${name}`;
+  }
+
+  /** Follows import aliases (runtime sources import each other). */
+  resolveSymbol(sym: ts.Symbol | undefined): ts.Symbol | undefined {
+    if (sym && sym.flags & ts.SymbolFlags.Alias) return this.checker.getAliasedSymbol(sym);
+    return sym;
+  }
+}

@@ -1,0 +1,426 @@
+/**
+ * Expressions → IR. `expr(node)` returns an operand whose class is the class of the node's type as
+ * the checker sees it there (so a narrowed `string | number` variable read as a number is unboxed).
+ * JavaScript semantics are kept exactly: arithmetic is IEEE double, bitwise operators go through
+ * ToInt32, `+` concatenates as soon as one side is a string, `&&`/`||` yield an operand, not a boolean.
+ */
+import ts from 'typescript';
+import { FunctionBuilder } from '../../ir/builder.js';
+import { type Cls, conD, conW, type Operand } from '../../ir/types.js';
+import { VALUE } from '../../backend/abi.js';
+import { RT } from '../../runtime/symbols.js';
+import { Unsupported, unsupported } from '../diagnostics.js';
+import { lowerCall } from './builtins.js';
+import type { ModuleContext, Storage } from './context.js';
+import { clsOfType, isStringType } from './types.js';
+
+const K = ts.SyntaxKind;
+export const conV = (bits: bigint): Operand => ({ k: 'con', cls: 'v', bits });
+
+const ARITH: Partial<Record<ts.SyntaxKind, string>> = {
+  [K.MinusToken]: 'sub',
+  [K.AsteriskToken]: 'mul',
+  [K.SlashToken]: 'div',
+  [K.PercentToken]: 'rem',
+};
+const BITWISE: Partial<Record<ts.SyntaxKind, string>> = {
+  [K.AmpersandToken]: 'and',
+  [K.BarToken]: 'or',
+  [K.CaretToken]: 'xor',
+  [K.LessThanLessThanToken]: 'shl',
+  [K.GreaterThanGreaterThanToken]: 'sar',
+  [K.GreaterThanGreaterThanGreaterThanToken]: 'shr',
+};
+const COMPARE: Partial<Record<ts.SyntaxKind, string>> = {
+  [K.LessThanToken]: 'cltd',
+  [K.LessThanEqualsToken]: 'cled',
+  [K.GreaterThanToken]: 'cgtd',
+  [K.GreaterThanEqualsToken]: 'cged',
+};
+/** Compound assignment operator → the binary operator it applies. */
+const COMPOUND: Partial<Record<ts.SyntaxKind, ts.SyntaxKind>> = {
+  [K.PlusEqualsToken]: K.PlusToken,
+  [K.MinusEqualsToken]: K.MinusToken,
+  [K.AsteriskEqualsToken]: K.AsteriskToken,
+  [K.SlashEqualsToken]: K.SlashToken,
+  [K.PercentEqualsToken]: K.PercentToken,
+  [K.AsteriskAsteriskEqualsToken]: K.AsteriskAsteriskToken,
+  [K.AmpersandEqualsToken]: K.AmpersandToken,
+  [K.BarEqualsToken]: K.BarToken,
+  [K.CaretEqualsToken]: K.CaretToken,
+  [K.LessThanLessThanEqualsToken]: K.LessThanLessThanToken,
+  [K.GreaterThanGreaterThanEqualsToken]: K.GreaterThanGreaterThanToken,
+  [K.GreaterThanGreaterThanGreaterThanEqualsToken]: K.GreaterThanGreaterThanGreaterThanToken,
+};
+
+export class ExpressionLowering {
+  readonly b: FunctionBuilder;
+  readonly locals = new Map<ts.Symbol, Storage>();
+  readonly runtime: boolean;
+
+  constructor(
+    readonly mod: ModuleContext,
+    symbol: string,
+    readonly source: ts.SourceFile,
+  ) {
+    this.b = new FunctionBuilder(symbol, source.fileName);
+    this.runtime = mod.runtimeFiles.has(source);
+  }
+
+  get checker(): ts.TypeChecker {
+    return this.mod.checker;
+  }
+
+  at(node: ts.Node): void {
+    this.b.line = this.source.getLineAndCharacterOfPosition(node.getStart(this.source)).line + 1;
+  }
+
+  clsOf(node: ts.Node): Cls {
+    return clsOfType(this.checker, this.checker.getTypeAtLocation(node), node, this.runtime);
+  }
+
+  clsOfTypeNode(t: ts.Type, node: ts.Node): Cls {
+    return clsOfType(this.checker, t, node, this.runtime);
+  }
+
+  isString(node: ts.Node): boolean {
+    return isStringType(this.checker.getTypeAtLocation(node));
+  }
+
+  /** Converts between classes: boxing and unboxing (the checker guarantees the value fits). */
+  coerce(op: Operand, to: Cls): Operand {
+    const from = this.b.cls(op);
+    if (from === to) return op;
+    if (op.k === 'con' && from !== 'w' && to !== 'w' && (from === 'd' || to === 'd')) return { ...op, cls: to };
+    if (from === 'd' && to === 'v') return this.b.emit('boxd', 'v', op);
+    if (from === 'w' && to === 'v') return this.b.emit('boxw', 'v', op);
+    if (from === 'v' && to === 'd') return this.b.emit('unboxd', 'd', op);
+    if (from === 'v' && to === 'w') return this.b.emit('unboxw', 'w', op);
+    throw new Error(`internal error: cannot convert ${from} to ${to}`);
+  }
+
+  /** JavaScript ToBoolean as a w 0/1. */
+  truthy(op: Operand): Operand {
+    const cls = this.b.cls(op);
+    if (cls === 'w') return op;
+    if (cls === 'd') {
+      const nonzero = this.b.emit('cned', 'w', op, conD(0));
+      const notNan = this.b.emit('ceqd', 'w', op, op);
+      return this.b.emit('and', 'w', nonzero, notNan);
+    }
+    return this.callRt(RT.truthy, 'w', [this.coerce(op, 'v')]);
+  }
+
+  callRt(symbol: string, ret: Cls, args: Operand[]): Operand {
+    return this.b.call(symbol, ret, args) as Operand;
+  }
+
+  /** ToString for `+` and template literals (no console formatting: -0 gives "0"). */
+  toStr(op: Operand, node: ts.Node): Operand {
+    if (this.isString(node)) return this.coerce(op, 'v');
+    if (this.b.cls(op) === 'd') return this.callRt(RT.numberToString, 'v', [op]);
+    return this.callRt(RT.toStringValue, 'v', [this.coerce(op, 'v')]);
+  }
+
+  concat(a: Operand, b: Operand): Operand {
+    return this.callRt(RT.concat, 'v', [a, b]);
+  }
+
+  string(text: string, node: ts.Node): Operand {
+    return { k: 'sym', name: this.mod.stringLiteral(text, node) };
+  }
+
+  // ---- variables
+
+  storageOf(id: ts.Identifier): Storage {
+    const sym = this.mod.resolveSymbol(this.checker.getSymbolAtLocation(id));
+    if (!sym) throw unsupported(id, `'${id.text}'`);
+    const s = this.locals.get(sym) ?? this.mod.globals.get(sym);
+    if (s) return s;
+    const decl = sym.valueDeclaration;
+    if (decl && (ts.isVariableDeclaration(decl) || ts.isParameter(decl))) throw new Unsupported(id, 'TORO2005', [id.text]);
+    throw unsupported(id, `using '${id.text}' as a value`);
+  }
+
+  read(s: Storage): Operand {
+    // A copy, so that side effects later in the same expression (`x + (x = 1)`) cannot change it.
+    if (s.kind === 'temp') return this.b.emit('copy', s.cls, { k: 'tmp', id: s.id });
+    return this.b.emit('loadg', s.cls, { k: 'con', cls: 'l', bits: BigInt(s.index) });
+  }
+
+  write(s: Storage, value: Operand): void {
+    const v = this.coerce(value, s.cls);
+    if (s.kind === 'temp') this.b.assign(s.id, 'copy', v);
+    else this.b.effect('storeg', { k: 'con', cls: 'l', bits: BigInt(s.index) }, v);
+  }
+
+  // ---- expressions
+
+  expr(node: ts.Expression): Operand {
+    const want = () => this.clsOf(node);
+    switch (node.kind) {
+      case K.NumericLiteral:
+        return conD(Number((node as ts.NumericLiteral).text));
+      case K.StringLiteral:
+      case K.NoSubstitutionTemplateLiteral:
+        return this.string((node as ts.StringLiteral).text, node);
+      case K.TrueKeyword:
+        return conW(1);
+      case K.FalseKeyword:
+        return conW(0);
+      case K.NullKeyword:
+        return conV(VALUE.NULL);
+      case K.ParenthesizedExpression:
+        return this.expr((node as ts.ParenthesizedExpression).expression);
+      case K.AsExpression:
+      case K.NonNullExpression:
+      case K.SatisfiesExpression:
+      case K.TypeAssertionExpression: {
+        const inner = (node as ts.AsExpression).expression;
+        return this.coerce(this.expr(inner), want());
+      }
+      case K.Identifier:
+        return this.identifier(node as ts.Identifier);
+      case K.PrefixUnaryExpression:
+        return this.prefix(node as ts.PrefixUnaryExpression);
+      case K.PostfixUnaryExpression:
+        return this.update(node as ts.PostfixUnaryExpression, true);
+      case K.BinaryExpression:
+        return this.binary(node as ts.BinaryExpression);
+      case K.ConditionalExpression:
+        return this.conditional(node as ts.ConditionalExpression);
+      case K.TemplateExpression:
+        return this.template(node as ts.TemplateExpression);
+      case K.CallExpression:
+        return lowerCall(this, node as ts.CallExpression);
+      case K.PropertyAccessExpression:
+        return this.property(node as ts.PropertyAccessExpression);
+      case K.TypeOfExpression:
+        throw unsupported(node, "'typeof'");
+      default:
+        throw unsupported(node, describe(node));
+    }
+  }
+
+  private identifier(id: ts.Identifier): Operand {
+    const sym = this.checker.getSymbolAtLocation(id);
+    if (id.text === 'undefined' && (!sym || !sym.valueDeclaration)) return conV(VALUE.UNDEFINED);
+    if (sym && this.fromLib(sym)) {
+      if (id.text === 'NaN') return conD(Number.NaN);
+      if (id.text === 'Infinity') return conD(Number.POSITIVE_INFINITY);
+      if (id.text === 'eval') throw new Unsupported(id, 'TORO2004', ['eval']);
+      throw unsupported(id, `'${id.text}' as a value`);
+    }
+    return this.coerce(this.read(this.storageOf(id)), this.clsOf(id));
+  }
+
+  fromLib(sym: ts.Symbol): boolean {
+    return sym.declarations?.some((d) => d.getSourceFile().fileName.startsWith('/toro-lib/')) === true;
+  }
+
+  private property(node: ts.PropertyAccessExpression): Operand {
+    if (ts.isIdentifier(node.expression) && node.expression.text === 'Math') {
+      const sym = this.checker.getSymbolAtLocation(node.expression);
+      if (sym && this.fromLib(sym)) {
+        if (node.name.text === 'PI') return conD(Math.PI);
+        if (node.name.text === 'E') return conD(Math.E);
+      }
+    }
+    if (node.name.text === 'length' && this.isString(node.expression)) {
+      const s = this.expr(node.expression);
+      const n = this.callRt(RT.stringLength, 'l', [this.coerce(s, 'v')]);
+      return this.b.emit('ltod', 'd', n);
+    }
+    throw unsupported(node, 'property access');
+  }
+
+  private prefix(node: ts.PrefixUnaryExpression): Operand {
+    switch (node.operator) {
+      case K.PlusPlusToken:
+      case K.MinusMinusToken:
+        return this.update(node, false);
+      case K.ExclamationToken:
+        return this.b.emit('xor', 'w', this.truthy(this.expr(node.operand)), conW(1));
+      case K.MinusToken:
+        return this.b.emit('neg', 'd', this.number(node.operand));
+      case K.PlusToken:
+        return this.number(node.operand);
+      case K.TildeToken: {
+        const i = this.b.emit('dtoi32', 'w', this.number(node.operand));
+        return this.b.emit('wtod', 'd', this.b.emit('xor', 'w', i, conW(-1)));
+      }
+    }
+    throw unsupported(node, describe(node));
+  }
+
+  /** An operand that must be a number (the checker allows only numbers for arithmetic here). */
+  number(node: ts.Expression): Operand {
+    if (this.clsOf(node) !== 'd') throw unsupported(node, 'arithmetic on a non-number (implicit ToNumber)');
+    return this.expr(node);
+  }
+
+  private update(node: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression, postfix: boolean): Operand {
+    if (!ts.isIdentifier(node.operand)) throw unsupported(node.operand, 'assignment to this target');
+    const s = this.storageOf(node.operand);
+    const old = this.coerce(this.read(s), 'd');
+    const oldCopy = postfix ? this.b.emit('copy', 'd', old) : old;
+    const op = node.operator === K.PlusPlusToken ? 'add' : 'sub';
+    const next = this.b.emit(op, 'd', oldCopy, conD(1));
+    this.write(s, next);
+    return postfix ? oldCopy : next;
+  }
+
+  private binary(node: ts.BinaryExpression): Operand {
+    const op = node.operatorToken.kind;
+    if (op === K.EqualsToken) {
+      if (!ts.isIdentifier(node.left)) throw unsupported(node.left, 'assignment to this target');
+      const s = this.storageOf(node.left);
+      const v = this.expr(node.right);
+      this.write(s, v);
+      return this.coerce(v, this.clsOf(node));
+    }
+    const compound = COMPOUND[op];
+    if (compound !== undefined) {
+      if (!ts.isIdentifier(node.left)) throw unsupported(node.left, 'assignment to this target');
+      const s = this.storageOf(node.left);
+      const left = this.coerce(this.read(s), this.clsOf(node.left));
+      const v = this.apply(compound, left, node.left, this.expr(node.right), node.right, node);
+      this.write(s, v);
+      return this.coerce(v, this.clsOf(node));
+    }
+    if (op === K.AmpersandAmpersandToken || op === K.BarBarToken) return this.logical(node, op === K.AmpersandAmpersandToken);
+    if (op === K.CommaToken) {
+      this.expr(node.left);
+      return this.expr(node.right);
+    }
+    const left = this.expr(node.left);
+    const right = this.expr(node.right);
+    return this.apply(op, left, node.left, right, node.right, node);
+  }
+
+  /** Applies a binary operator to two evaluated operands. */
+  private apply(op: ts.SyntaxKind, left: Operand, ln: ts.Expression, right: Operand, rn: ts.Expression, node: ts.Node): Operand {
+    const b = this.b;
+    if (op === K.PlusToken) {
+      if (this.isString(ln) || this.isString(rn)) return this.concat(this.toStr(left, ln), this.toStr(right, rn));
+      return b.emit('add', 'd', this.numeric(left, ln), this.numeric(right, rn));
+    }
+    const arith = ARITH[op];
+    if (arith) return b.emit(arith, 'd', this.numeric(left, ln), this.numeric(right, rn));
+    if (op === K.AsteriskAsteriskToken) return this.callRt(RT.pow, 'd', [this.numeric(left, ln), this.numeric(right, rn)]);
+    const bit = BITWISE[op];
+    if (bit) {
+      const x = b.emit('dtoi32', 'w', this.numeric(left, ln));
+      const y = b.emit('dtoi32', 'w', this.numeric(right, rn));
+      if (bit === 'shr') return b.emit('ltod', 'd', b.emit('shr', 'l', x, y));
+      return b.emit('wtod', 'd', b.emit(bit, 'w', x, y));
+    }
+    const cmp = COMPARE[op];
+    if (cmp) {
+      if (this.isString(ln) || this.isString(rn)) throw unsupported(node, 'comparing strings with < or >');
+      return b.emit(cmp, 'w', this.numeric(left, ln), this.numeric(right, rn));
+    }
+    if (op === K.EqualsEqualsEqualsToken || op === K.ExclamationEqualsEqualsToken) {
+      const eq = this.strictEquals(left, ln, right, rn);
+      return op === K.EqualsEqualsEqualsToken ? eq : b.emit('xor', 'w', eq, conW(1));
+    }
+    if (op === K.EqualsEqualsToken || op === K.ExclamationEqualsToken) {
+      // Loose equality equals strict equality when both sides have the same primitive type.
+      const lc = this.clsOf(ln);
+      const same = lc === this.clsOf(rn) && (lc !== 'v' || (this.isString(ln) && this.isString(rn)));
+      if (!same) throw unsupported(node, "'==' between different types (use '===')");
+      const eq = this.strictEquals(left, ln, right, rn);
+      return op === K.EqualsEqualsToken ? eq : b.emit('xor', 'w', eq, conW(1));
+    }
+    throw unsupported(node, `the '${ts.tokenToString(op) ?? 'operator'}' operator`);
+  }
+
+  private numeric(op: Operand, node: ts.Expression): Operand {
+    if (this.b.cls(op) !== 'd') throw unsupported(node, 'arithmetic on a non-number (implicit ToNumber)');
+    return op;
+  }
+
+  private strictEquals(left: Operand, ln: ts.Expression, right: Operand, rn: ts.Expression): Operand {
+    const lc = this.b.cls(left);
+    const rc = this.b.cls(right);
+    if (lc === 'd' && rc === 'd') return this.b.emit('ceqd', 'w', left, right);
+    if (lc === 'w' && rc === 'w') return this.b.emit('ceqw', 'w', left, right);
+    if (this.isString(ln) && this.isString(rn)) return this.callRt(RT.stringEquals, 'w', [left, right]);
+    return this.callRt(RT.strictEquals, 'w', [this.coerce(left, 'v'), this.coerce(right, 'v')]);
+  }
+
+  private logical(node: ts.BinaryExpression, and: boolean): Operand {
+    const cls = this.clsOf(node);
+    const result = this.b.temp(cls);
+    const left = this.expr(node.left);
+    this.b.assign(result, 'copy', this.coerce(left, cls));
+    const t = this.truthy(left);
+    const rhs = this.b.newBlock('rhs');
+    const end = this.b.newBlock('end');
+    if (and) this.b.jnz(t, rhs, end);
+    else this.b.jnz(t, end, rhs);
+    this.b.place(rhs);
+    this.b.assign(result, 'copy', this.coerce(this.expr(node.right), cls));
+    this.b.jmp(end);
+    this.b.place(end);
+    return { k: 'tmp', id: result };
+  }
+
+  private conditional(node: ts.ConditionalExpression): Operand {
+    const cls = this.clsOf(node);
+    const result = this.b.temp(cls);
+    const yes = this.b.newBlock('then');
+    const no = this.b.newBlock('else');
+    const end = this.b.newBlock('end');
+    this.b.jnz(this.truthy(this.expr(node.condition)), yes, no);
+    this.b.place(yes);
+    this.b.assign(result, 'copy', this.coerce(this.expr(node.whenTrue), cls));
+    this.b.jmp(end);
+    this.b.place(no);
+    this.b.assign(result, 'copy', this.coerce(this.expr(node.whenFalse), cls));
+    this.b.jmp(end);
+    this.b.place(end);
+    return { k: 'tmp', id: result };
+  }
+
+  private template(node: ts.TemplateExpression): Operand {
+    let acc = this.string(node.head.text, node.head);
+    for (const span of node.templateSpans) {
+      acc = this.concat(acc, this.toStr(this.expr(span.expression), span.expression));
+      if (span.literal.text !== '') acc = this.concat(acc, this.string(span.literal.text, span.literal));
+    }
+    return acc;
+  }
+}
+
+/** A readable name for a syntax kind, for "X is not supported yet". */
+export function describe(node: ts.Node): string {
+  if (ts.isFunctionLike(node) && 'asteriskToken' in node && node.asteriskToken) return 'generator functions';
+  const names: Partial<Record<ts.SyntaxKind, string>> = {
+    [K.WithStatement]: "the 'with' statement",
+    [K.ArrayLiteralExpression]: 'array literals',
+    [K.ObjectLiteralExpression]: 'object literals',
+    [K.ArrowFunction]: 'arrow functions',
+    [K.FunctionExpression]: 'function expressions',
+    [K.ClassDeclaration]: 'classes',
+    [K.ClassExpression]: 'classes',
+    [K.NewExpression]: "'new'",
+    [K.ElementAccessExpression]: 'element access',
+    [K.YieldExpression]: "'yield'",
+    [K.AwaitExpression]: "'await'",
+    [K.TryStatement]: "'try'",
+    [K.SwitchStatement]: "'switch'",
+    [K.ForInStatement]: "'for...in'",
+    [K.ForOfStatement]: "'for...of'",
+    [K.LabeledStatement]: 'labeled statements',
+    [K.TaggedTemplateExpression]: 'tagged templates',
+    [K.DeleteExpression]: "'delete'",
+    [K.VoidExpression]: "'void'",
+    [K.RegularExpressionLiteral]: 'regular expressions',
+    [K.BigIntLiteral]: 'bigint',
+    [K.SpreadElement]: 'spread',
+    [K.EnumDeclaration]: 'enums',
+    [K.ImportDeclaration]: 'imports',
+  };
+  return names[node.kind] ?? `${ts.SyntaxKind[node.kind]}`;
+}

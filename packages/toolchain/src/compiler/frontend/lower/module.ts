@@ -1,0 +1,77 @@
+/**
+ * Lowers the whole program to an IrModule: every function declaration of the entry file and of the
+ * runtime sources, then `main` (the entry file's top-level statements). Each function that hits an
+ * unsupported construct yields a diagnostic and the others still get checked.
+ */
+import ts from 'typescript';
+import type { IrFunction, IrModule } from '../../ir/types.js';
+import { RT } from '../../runtime/symbols.js';
+import { type CompileDiagnostic, makeDiagnostic, Unsupported, unsupported } from '../diagnostics.js';
+import { ModuleContext } from './context.js';
+import { describe } from './expressions.js';
+import { FunctionLowering } from './statements.js';
+
+export interface LowerResult {
+  module: IrModule;
+  diagnostics: CompileDiagnostic[];
+}
+
+export function lowerProgram(checker: ts.TypeChecker, entry: ts.SourceFile, runtime: ts.SourceFile[]): LowerResult {
+  const mod = new ModuleContext(checker, new Set(runtime));
+  const diagnostics: CompileDiagnostic[] = [];
+  const report = (e: Unsupported) => diagnostics.push(makeDiagnostic(e.code, e.args, e.node));
+  const functions: IrFunction[] = [];
+
+  for (const s of entry.statements) {
+    if (ts.isImportDeclaration(s) || ts.isImportEqualsDeclaration(s) || ts.isExportDeclaration(s)) {
+      diagnostics.push(makeDiagnostic('TORO2007', [], s));
+    }
+  }
+  scanForbidden(entry, report);
+
+  for (const sf of [entry, ...runtime]) {
+    for (const s of sf.statements) {
+      if (!ts.isFunctionDeclaration(s) || !s.body) continue;
+      try {
+        functions.push(FunctionLowering.fn(mod, s));
+      } catch (e) {
+        if (!(e instanceof Unsupported)) throw e;
+        report(e);
+      }
+    }
+  }
+  functions.push(FunctionLowering.main(mod, entry, RT.main, report));
+  return {
+    module: { functions, data: mod.data, globals: mod.globalNames.length, globalNames: mod.globalNames },
+    diagnostics: dedupe(diagnostics),
+  };
+}
+
+/**
+ * Constructs refused wherever they appear, even in code the lowering would not reach first (so a
+ * program gets every such diagnostic at once, at the construct's own position).
+ */
+function scanForbidden(sf: ts.SourceFile, report: (e: Unsupported) => void): void {
+  const visit = (n: ts.Node): void => {
+    if (ts.isWithStatement(n)) report(unsupported(n, describe(n)));
+    else if ((ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isMethodDeclaration(n)) && n.asteriskToken) {
+      report(unsupported(n, 'generator functions'));
+    } else if (ts.isIdentifier(n) && n.text === 'eval' && ts.isCallExpression(n.parent) && n.parent.expression === n) {
+      report(new Unsupported(n, 'TORO2004', ['eval']));
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+}
+
+function dedupe(ds: CompileDiagnostic[]): CompileDiagnostic[] {
+  const seen = new Set<string>();
+  return ds
+    .filter((d) => {
+      const key = `${d.file}:${d.line}:${d.col}:${d.code}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+}

@@ -1,0 +1,223 @@
+/**
+ * Statements → IR, and one function (or the program's top level) → IrFunction. Control flow becomes
+ * blocks and jumps; `let`/`const` become temporaries (or global slots at the program's top level).
+ */
+import ts from 'typescript';
+import type { Block, IrFunction } from '../../ir/types.js';
+import { VALUE } from '../../backend/abi.js';
+import { RT } from '../../runtime/symbols.js';
+import { unsupported } from '../diagnostics.js';
+import { returnCls } from './builtins.js';
+import type { ModuleContext } from './context.js';
+import { conV, describe, ExpressionLowering } from './expressions.js';
+import { MAX_ARGS } from '../../backend/abi.js';
+import { Unsupported } from '../diagnostics.js';
+
+const K = ts.SyntaxKind;
+
+export class FunctionLowering extends ExpressionLowering {
+  private loops: { brk: Block; cont: Block }[] = [];
+  private topLevel: boolean;
+
+  constructor(mod: ModuleContext, symbol: string, source: ts.SourceFile, topLevel: boolean) {
+    super(mod, symbol, source);
+    this.topLevel = topLevel;
+  }
+
+  /** Lowers a function declaration's parameters and body. */
+  static fn(mod: ModuleContext, decl: ts.FunctionDeclaration): IrFunction {
+    const L = new FunctionLowering(mod, mod.functionSymbol(decl), decl.getSourceFile(), false);
+    if (decl.asteriskToken) throw unsupported(decl, 'generator functions');
+    if (decl.modifiers?.some((m) => m.kind === K.AsyncKeyword)) throw unsupported(decl, 'async functions');
+    if (decl.typeParameters) throw unsupported(decl.typeParameters[0], 'generic functions');
+    if (decl.parameters.length > MAX_ARGS) throw new Unsupported(decl.parameters[MAX_ARGS], 'TORO2006', [String(MAX_ARGS)]);
+    const ret = returnCls(L, decl);
+    if (ret !== undefined) L.b.fn.ret = ret;
+    for (const p of decl.parameters) {
+      if (!ts.isIdentifier(p.name)) throw unsupported(p.name, 'destructuring parameters');
+      if (p.initializer || p.questionToken) throw unsupported(p, 'optional parameters');
+      if (p.dotDotDotToken) throw unsupported(p, 'rest parameters');
+      const sym = L.checker.getSymbolAtLocation(p.name);
+      const cls = L.clsOf(p.name);
+      const id = L.b.param(cls, p.name.text);
+      if (sym) L.locals.set(sym, { kind: 'temp', id, cls });
+    }
+    for (const s of decl.body?.statements ?? []) L.statement(s);
+    L.finish();
+    return L.b.fn;
+  }
+
+  /** The program's top-level statements, in order, as `main`. */
+  static main(mod: ModuleContext, source: ts.SourceFile, symbol: string, onError: (e: Unsupported) => void): IrFunction {
+    const L = new FunctionLowering(mod, symbol, source, true);
+    for (const s of source.statements) {
+      if (ts.isFunctionDeclaration(s)) continue;
+      try {
+        L.statement(s);
+      } catch (e) {
+        if (!(e instanceof Unsupported)) throw e;
+        onError(e);
+      }
+    }
+    L.finish();
+    return L.b.fn;
+  }
+
+  private finish(): void {
+    if (this.b.terminated) return;
+    const ret = this.b.fn.ret;
+    if (ret === undefined) this.b.ret();
+    else if (ret === 'v') this.b.ret(conV(VALUE.UNDEFINED));
+    else this.b.unreachable(); // the checker proved every path returns
+  }
+
+  statement(node: ts.Statement): void {
+    this.at(node);
+    const b = this.b;
+    switch (node.kind) {
+      case K.Block:
+        for (const s of (node as ts.Block).statements) this.statement(s);
+        return;
+      case K.EmptyStatement:
+        return;
+      case K.ExpressionStatement:
+        this.expr((node as ts.ExpressionStatement).expression);
+        return;
+      case K.VariableStatement:
+        return this.variables((node as ts.VariableStatement).declarationList);
+      case K.IfStatement: {
+        const s = node as ts.IfStatement;
+        const yes = b.newBlock('then');
+        const no = b.newBlock('else');
+        const end = s.elseStatement ? b.newBlock('endif') : no;
+        b.jnz(this.truthy(this.expr(s.expression)), yes, no);
+        b.place(yes);
+        this.statement(s.thenStatement);
+        b.jmp(end);
+        if (s.elseStatement) {
+          b.place(no);
+          this.statement(s.elseStatement);
+          b.jmp(end);
+        }
+        b.place(end);
+        return;
+      }
+      case K.WhileStatement: {
+        const s = node as ts.WhileStatement;
+        const head = b.newBlock('while');
+        const body = b.newBlock('body');
+        const end = b.newBlock('endwhile');
+        b.jmp(head);
+        b.place(head);
+        b.jnz(this.truthy(this.expr(s.expression)), body, end);
+        b.place(body);
+        this.loop(s.statement, end, head);
+        b.jmp(head);
+        b.place(end);
+        return;
+      }
+      case K.DoStatement: {
+        const s = node as ts.DoStatement;
+        const body = b.newBlock('do');
+        const cond = b.newBlock('cond');
+        const end = b.newBlock('enddo');
+        b.jmp(body);
+        b.place(body);
+        this.loop(s.statement, end, cond);
+        b.jmp(cond);
+        b.place(cond);
+        this.at(s.expression);
+        b.jnz(this.truthy(this.expr(s.expression)), body, end);
+        b.place(end);
+        return;
+      }
+      case K.ForStatement: {
+        const s = node as ts.ForStatement;
+        if (s.initializer) {
+          if (ts.isVariableDeclarationList(s.initializer)) this.variables(s.initializer);
+          else this.expr(s.initializer);
+        }
+        const head = b.newBlock('for');
+        const body = b.newBlock('body');
+        const step = b.newBlock('step');
+        const end = b.newBlock('endfor');
+        b.jmp(head);
+        b.place(head);
+        if (s.condition) b.jnz(this.truthy(this.expr(s.condition)), body, end);
+        else b.jmp(body);
+        b.place(body);
+        this.loop(s.statement, end, step);
+        b.jmp(step);
+        b.place(step);
+        if (s.incrementor) {
+          this.at(s.incrementor);
+          this.expr(s.incrementor);
+        }
+        b.jmp(head);
+        b.place(end);
+        return;
+      }
+      case K.BreakStatement:
+      case K.ContinueStatement: {
+        const s = node as ts.BreakStatement;
+        if (s.label) throw unsupported(s, 'labeled break and continue');
+        const target = this.loops.at(-1);
+        if (!target) throw unsupported(s, "'break' outside a loop (switch)");
+        b.jmp(node.kind === K.BreakStatement ? target.brk : target.cont);
+        return;
+      }
+      case K.ReturnStatement: {
+        const s = node as ts.ReturnStatement;
+        if (this.topLevel) throw unsupported(s, "'return' at the top level");
+        const ret = b.fn.ret;
+        if (s.expression && ret !== undefined) b.ret(this.coerce(this.expr(s.expression), ret));
+        else {
+          if (s.expression) this.expr(s.expression);
+          if (ret === 'v') b.ret(conV(VALUE.UNDEFINED));
+          else b.ret();
+        }
+        return;
+      }
+      case K.ThrowStatement: {
+        const e = (node as ts.ThrowStatement).expression;
+        let value;
+        if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Error') {
+          const arg = e.arguments?.[0];
+          const msg = arg ? this.toStr(this.expr(arg), arg) : this.string('', e);
+          value = this.concat(this.string('Error: ', e), msg);
+        } else {
+          value = this.coerce(this.expr(e), 'v');
+        }
+        b.call(RT.throwValue, undefined, [value]);
+        b.unreachable();
+        return;
+      }
+      case K.FunctionDeclaration:
+        throw unsupported(node, 'nested functions');
+      default:
+        throw unsupported(node, describe(node));
+    }
+  }
+
+  private loop(body: ts.Statement, brk: Block, cont: Block): void {
+    this.loops.push({ brk, cont });
+    this.statement(body);
+    this.loops.pop();
+  }
+
+  private variables(list: ts.VariableDeclarationList): void {
+    if (!(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) throw unsupported(list, "'var' (use let or const)");
+    for (const d of list.declarations) {
+      if (!ts.isIdentifier(d.name)) throw unsupported(d.name, 'destructuring');
+      const sym = this.checker.getSymbolAtLocation(d.name);
+      if (!sym) throw unsupported(d, 'this declaration');
+      const cls = this.clsOfTypeNode(this.checker.getTypeOfSymbolAtLocation(sym, d.name), d.name);
+      const storage = this.topLevel
+        ? this.mod.addGlobal(sym, cls)
+        : { kind: 'temp' as const, id: this.b.temp(cls, `${d.name.text}.${this.b.fn.temps.length}`), cls };
+      if (storage.kind === 'temp') this.locals.set(sym, storage);
+      if (d.initializer) this.write(storage, this.expr(d.initializer));
+      else if (cls === 'v') this.write(storage, conV(VALUE.UNDEFINED));
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The opcode table: one row per IR operation with its argument classes and result class, the data
+ * the verifier checks against and the back end dispatches on (like QBE's ops.h).
+ *
+ * `*` as an argument or result class means "the destination's class" (copy is polymorphic).
+ */
+import type { Cls } from './types.js';
+
+export interface OpInfo {
+  args: (Cls | '*')[];
+  /** Result class; undefined for ops without a value. */
+  res?: Cls | '*';
+  /** Pure and foldable by ../passes/fold.ts when every argument is a constant. */
+  pure?: boolean;
+  terminator?: boolean;
+}
+
+const d2: OpInfo = { args: ['d', 'd'], res: 'd', pure: true };
+const d1: OpInfo = { args: ['d'], res: 'd', pure: true };
+const cmpd: OpInfo = { args: ['d', 'd'], res: 'w', pure: true };
+const w2: OpInfo = { args: ['w', 'w'], res: 'w', pure: true };
+
+export const OPS: Record<string, OpInfo> = {
+  copy: { args: ['*'], res: '*', pure: true },
+  // Doubles, JS semantics (rem is JS %, computed by the runtime's exact fmod).
+  add: d2,
+  sub: d2,
+  mul: d2,
+  div: d2,
+  rem: { args: ['d', 'd'], res: 'd' },
+  neg: d1,
+  floor: d1,
+  ceil: d1,
+  trunc: d1,
+  sqrt: d1,
+  abs: d1,
+  ceqd: cmpd,
+  cned: cmpd,
+  cltd: cmpd,
+  cled: cmpd,
+  cgtd: cmpd,
+  cged: cmpd,
+  // 32-bit integers (ToInt32 results and booleans).
+  and: w2,
+  or: w2,
+  xor: w2,
+  shl: w2,
+  sar: w2,
+  shr: { args: ['w', 'w'], res: 'l', pure: true },
+  ceqw: w2,
+  cnew: w2,
+  // 64-bit words compared bit for bit (boxed values, l integers).
+  ceql: { args: ['*', '*'], res: 'w', pure: true },
+  // Conversions.
+  dtoi32: { args: ['d'], res: 'w' },
+  wtod: { args: ['w'], res: 'd', pure: true },
+  ltod: { args: ['l'], res: 'd', pure: true },
+  dtol: { args: ['d'], res: 'l' },
+  // Boxing: d and v share bits; booleans become the true/false constants.
+  boxd: { args: ['d'], res: 'v', pure: true },
+  unboxd: { args: ['v'], res: 'd', pure: true },
+  boxw: { args: ['w'], res: 'v', pure: true },
+  unboxw: { args: ['v'], res: 'w', pure: true },
+  // Global slots (top-level variables; GC roots).
+  loadg: { args: ['l'], res: '*' },
+  storeg: { args: ['l', '*'] },
+  // The runtime's scratch area of doubles (bignum limbs for number formatting).
+  loads: { args: ['d'], res: 'd' },
+  stores: { args: ['d', 'd'] },
+  call: { args: [], res: '*' },
+  jmp: { args: [], terminator: true },
+  jnz: { args: ['w'], terminator: true },
+  ret: { args: [], terminator: true },
+  unreachable: { args: [], terminator: true },
+};

@@ -1,0 +1,69 @@
+/**
+ * The compiler, one stage after the other (like QBE's main.c). `--dump=<stage>` prints the IR after
+ * the named stage; the verifier runs after every IR stage.
+ *
+ *   parse+check   frontend/program.ts      TypeScript program under strict, our lib, type checker
+ *   lower         frontend/lower/*.ts      AST → IR (refuses unsupported constructs with TORO2xxx)
+ *   cleanup       passes/cleanup.ts        drop unreachable blocks
+ *   fold          passes/fold.ts           constant folding with JS semantics
+ *   emit          backend/object.ts        isel + frame layout + encode() → ObjectFile
+ */
+import type { ObjectFile } from '../obj/object.js';
+import { emitModule } from './backend/object.js';
+import type { PositionEntry } from './backend/code-buffer.js';
+import { type CompileDiagnostic, makeDiagnostic } from './frontend/diagnostics.js';
+import { lowerProgram } from './frontend/lower/module.js';
+import { buildFrontEnd } from './frontend/program.js';
+import { printModule } from './ir/print.js';
+import type { IrModule } from './ir/types.js';
+import { verifyModule } from './ir/verify.js';
+import { cleanupModule } from './passes/cleanup.js';
+import { foldModule } from './passes/fold.js';
+
+export type Target = 'linux';
+
+export const IR_STAGES = ['lower', 'cleanup', 'fold'] as const;
+export type DumpStage = (typeof IR_STAGES)[number];
+
+const PASSES: { name: DumpStage; run: (m: IrModule) => IrModule }[] = [
+  { name: 'cleanup', run: cleanupModule },
+  { name: 'fold', run: foldModule },
+];
+
+export interface CompileOptions {
+  entry: string;
+  target: Target;
+  /** Print the IR after this stage into `dumps`. */
+  dump?: DumpStage;
+}
+
+export interface CompileResult {
+  /** Undefined when there were errors. */
+  object?: ObjectFile;
+  diagnostics: CompileDiagnostic[];
+  /** The IR text after the requested stage. */
+  dump?: string;
+  /** Machine code offset (in the object's .text) → source line. */
+  positions: PositionEntry[];
+}
+
+export function compileProgram(options: CompileOptions): CompileResult {
+  const fe = buildFrontEnd(options.entry);
+  if (fe.entry.text === '' && fe.diagnostics.length === 0 && !fe.program.getSourceFile(fe.entry.fileName)) {
+    return { diagnostics: [makeDiagnostic('TORO1001', [options.entry])], positions: [] };
+  }
+  if (fe.diagnostics.some((d) => d.category === 'error')) return { diagnostics: fe.diagnostics, positions: [] };
+  const lowered = lowerProgram(fe.checker, fe.entry, fe.runtime);
+  if (lowered.diagnostics.length > 0) return { diagnostics: lowered.diagnostics, positions: [] };
+  let m = lowered.module;
+  let dump = options.dump === 'lower' ? printModule(m) : undefined;
+  for (const pass of PASSES) {
+    m = pass.run(m);
+    verifyModule(m);
+    if (options.dump === pass.name) dump = printModule(m);
+  }
+  const { object, positions } = emitModule(m, options.entry);
+  const result: CompileResult = { object, diagnostics: [], positions };
+  if (dump !== undefined) result.dump = dump;
+  return result;
+}

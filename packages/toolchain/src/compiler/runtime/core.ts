@@ -1,0 +1,40 @@
+/**
+ * Assembles ./core.asm with our assembler, passing the ABI's numbers (../backend/abi.ts) as %defines
+ * so the runtime and the code generator cannot disagree.
+ */
+import { readFileSync } from 'node:fs';
+import { assemble, formatDiagnostic } from '../../asm/index.js';
+import type { ObjectFile } from '../../obj/object.js';
+import { HEAP, LINUX, SCRATCH_WORDS, VALUE } from '../backend/abi.js';
+import { RT } from './symbols.js';
+
+/** Bytes per semispace. A program whose live data outgrows it stops with "out of GC memory". */
+export const SEMISPACE_BYTES = 32 * 1024 * 1024;
+
+let cached: ObjectFile | undefined;
+
+export function coreObject(): ObjectFile {
+  if (cached) return cached;
+  const url = new URL('./core.asm', import.meta.url);
+  const source = readFileSync(url, 'utf8');
+  const defines: Record<string, string> = {
+    SEMI: String(SEMISPACE_BYTES),
+    TAG_REF: `0x${VALUE.TAG_REF.toString(16)}`,
+    TAG_SPECIAL: `0x${VALUE.TAG_SPECIAL.toString(16)}`,
+    TAG_REF_BITS: `0x${(VALUE.TAG_REF << 48n).toString(16)}`,
+    ADDR_MASK: '0xFFFFFFFFFFFF',
+    KIND_STRING: String(HEAP.KIND_STRING),
+    SCRATCH_WORDS: String(SCRATCH_WORDS),
+    SYS_MMAP: String(LINUX.SYS_MMAP),
+    SYS_WRITE: String(LINUX.SYS_WRITE),
+    SYS_EXIT_GROUP: '231',
+    MAIN: RT.main,
+    GLOBALS: RT.globals,
+    GLOBAL_COUNT: RT.globalCount,
+  };
+  const { object, diagnostics } = assemble(source, { file: 'core.asm', bits: 64, defines });
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new Error(`runtime core.asm: ${errors.map((d) => formatDiagnostic(d)).join('\n')}`);
+  cached = object;
+  return object;
+}

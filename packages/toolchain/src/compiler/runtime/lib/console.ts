@@ -1,0 +1,66 @@
+/**
+ * Runtime (TypeScript subset): value → text as console.log and String() do it, truthiness and
+ * strict equality of boxed values, printing a line, and uncaught exceptions.
+ * Tags (from __tag): 0 number, 1 undefined, 2 null, 3 boolean, 4 string.
+ */
+import { numberToString } from './number.js';
+import { concat, equals } from './string.js';
+
+declare function __tag(v: unknown): number;
+declare function __as_number(v: unknown): number;
+declare function __as_string(v: unknown): string;
+declare function __as_boolean(v: unknown): boolean;
+declare function __same(a: unknown, b: unknown): boolean;
+declare function __str_len(s: string): number;
+declare function __write(fd: number, s: string): void;
+declare function __exit(code: number): never;
+
+/** console.log's form of a number: like String(x) except that -0 shows its sign. */
+export function logNumber(x: number): string {
+  if (x === 0 && 1 / x < 0) return '-0';
+  return numberToString(x);
+}
+
+export function toStringValue(v: unknown): string {
+  const tag = __tag(v);
+  if (tag === 0) return numberToString(__as_number(v));
+  if (tag === 1) return 'undefined';
+  if (tag === 2) return 'null';
+  if (tag === 3) return __as_boolean(v) ? 'true' : 'false';
+  return __as_string(v);
+}
+
+/** A console.log argument: strings print as they are, everything else as util.inspect shows it. */
+export function inspectValue(v: unknown): string {
+  if (__tag(v) === 0) return logNumber(__as_number(v));
+  return toStringValue(v);
+}
+
+export function truthy(v: unknown): boolean {
+  const tag = __tag(v);
+  if (tag === 0) {
+    const n = __as_number(v);
+    return n !== 0 && n === n;
+  }
+  if (tag === 3) return __as_boolean(v);
+  if (tag === 4) return __str_len(__as_string(v)) > 0;
+  return false;
+}
+
+export function strictEquals(a: unknown, b: unknown): boolean {
+  const tag = __tag(a);
+  if (tag !== __tag(b)) return false;
+  if (tag === 0) return __as_number(a) === __as_number(b);
+  if (tag === 4) return equals(__as_string(a), __as_string(b));
+  return __same(a, b);
+}
+
+export function writeLine(s: string): void {
+  __write(1, concat(s, '\n'));
+}
+
+/** An uncaught exception: Node prints it (with a stack) on stderr and exits with status 1. */
+export function throwValue(v: unknown): void {
+  __write(2, concat(concat('Uncaught ', toStringValue(v)), '\n'));
+  __exit(1);
+}
