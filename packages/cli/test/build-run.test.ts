@@ -73,6 +73,20 @@ describe('toro run', () => {
     expect(result.serial).toContain('toro: cmdline "exit=5"');
   });
 
+  it('boots an image the way it was built when run from elsewhere', () => {
+    const image = join(work, 'custom.elf');
+    const built = runToro(['build', '--cpus', '3', '--memory', '96M', '-o', image], { cwd: project });
+    expect(built.status).toBe(0);
+    const r = runToro(['run', image, '--timeout', '30', '--json'], { cwd: work });
+    expect(r.status).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ cpus: 3, memory: '96M' });
+    expect(result.serial).toContain('toro: cpus 3 (madt)');
+    // Flags still win over the recorded layout.
+    const one = runToro(['run', image, '--cpus', '1', '--timeout', '30', '--json'], { cwd: work });
+    expect(JSON.parse(one.stdout).serial).toContain('toro: cpus 1 (madt)');
+  });
+
   it('refuses an image that cannot boot before starting QEMU', () => {
     const notElf = join(work, 'notes.txt');
     writeFileSync(notElf, 'not a kernel\n');

@@ -29,7 +29,8 @@ export default class Build extends ToroCommand<BuildResult> {
   static override description =
     'Assembles the kernel with Toro’s own assembler, links it and writes a PVH ELF image (default: ' +
     'build/<name>.elf) that QEMU, Firecracker and Cloud Hypervisor boot directly. Compiling the service’s ' +
-    'TypeScript into the image arrives with the compiler.';
+    'TypeScript into the image arrives with the compiler. The CPUs and memory it is built for are recorded ' +
+    'in the image, and `toro run` boots it that way unless told otherwise.';
   static override examples = [
     '<%= config.bin %> build',
     '<%= config.bin %> build --cpus 8 --memory 1G -o out.elf',
@@ -63,6 +64,7 @@ export default class Build extends ToroCommand<BuildResult> {
       try {
         return await buildBootImage({
           kernel: { asmDir, entryFile, pvhEntrySymbol },
+          layout: { cpus, memory },
           onStage: async (stage) => {
             spinner?.succeed();
             spinner = this.spinner(STAGE_TEXT[stage]);

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import { type GuestExit, type Machine, type PortForward, startGuest } from '@toro/toolchain';
+import { type GuestExit, type Machine, type PortForward, readLayout, startGuest } from '@toro/toolchain';
 import { ToroCommand } from '../lib/base-command.js';
 import { ExitCode, UserError } from '../lib/errors.js';
 import { imagePathFor, loadProject, type Project } from '../lib/project.js';
@@ -38,8 +38,14 @@ export default class Run extends ToroCommand<RunResult> {
     }),
   };
   static override flags = {
-    cpus: Flags.integer({ description: 'CPUs (default: toro.json, else 1)', min: 1, max: 255 }),
-    memory: Flags.string({ description: 'guest memory, e.g. 128M or 2G (default: toro.json, else 128M)' }),
+    cpus: Flags.integer({
+      description: 'CPUs (default: as built, else toro.json, else 1)',
+      min: 1,
+      max: 255,
+    }),
+    memory: Flags.string({
+      description: 'guest memory, e.g. 128M or 2G (default: as built, else toro.json)',
+    }),
     numa: Flags.integer({ description: 'NUMA nodes; CPUs and memory are split evenly', min: 1, max: 64 }),
     machine: Flags.string({ description: 'QEMU machine', options: ['microvm', 'q35'], default: 'microvm' }),
     accel: Flags.string({ description: 'accelerator', options: ['auto', 'kvm', 'tcg'], default: 'auto' }),
@@ -66,8 +72,10 @@ export default class Run extends ToroCommand<RunResult> {
         args.image ? 'check the path' : 'build it first with `toro build`',
       );
     }
-    const cpus = flags.cpus ?? project?.config.cpus ?? 1;
-    const memory = flags.memory ?? project?.config.memory ?? '128M';
+    // Flags win, then what `toro build` recorded in the image, then toro.json.
+    const layout = readLayout(readFileSync(image));
+    const cpus = flags.cpus ?? layout?.cpus ?? project?.config.cpus ?? 1;
+    const memory = flags.memory ?? layout?.memory ?? project?.config.memory ?? '128M';
     const machine = flags.machine as Machine;
     const json = this.jsonEnabled();
 

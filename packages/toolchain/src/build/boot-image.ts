@@ -4,6 +4,7 @@
  * progress; every failure is a BuildError carrying diagnostics.
  */
 import { writeElf } from '../image/elf.js';
+import { layoutNote, type MachineLayout } from '../image/layout-note.js';
 import type { LinkedImage } from '../link/image.js';
 import { assembleFile } from './assemble-file.js';
 import { BuildError } from './errors.js';
@@ -21,6 +22,8 @@ export type BuildStage = 'assemble' | 'link' | 'write';
 
 export interface BootImageOptions {
   kernel: KernelSources;
+  /** The machine the image is built for; recorded in the image for `toro run` to default to. */
+  layout?: MachineLayout;
   /** Predefined macros for the kernel sources (`-D NAME=value`), e.g. SELFTEST for the self-test image. */
   defines?: Record<string, string>;
   /** Called before each stage starts; awaited, so a spinner can draw. */
@@ -57,7 +60,11 @@ export async function buildBootImage(options: BootImageOptions): Promise<BootIma
   }
 
   await options.onStage?.('write');
-  const elf = writeElf(image, { entry: entry.address, pvhEntry: entry.address });
+  const elf = writeElf(image, {
+    entry: entry.address,
+    pvhEntry: entry.address,
+    notes: options.layout ? [layoutNote(options.layout)] : [],
+  });
   const sections = image.sections.map((s) => ({
     name: s.name,
     address: s.address,

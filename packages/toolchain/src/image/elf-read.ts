@@ -11,12 +11,12 @@ import {
   ELFCLASS64,
   ELFDATA2LSB,
   EM_X86_64,
-  NOTE_HEADER_SIZE,
   PHDR_SIZE,
   PT_NOTE,
   XEN_ELFNOTE_PHYS32_ENTRY,
   XEN_NOTE_NAME,
 } from './elf-format.js';
+import { type ElfNote, readNotes } from './notes.js';
 
 export type BootImageProblem = 'not-elf' | 'not-x86-64' | 'truncated' | 'no-pvh-note';
 
@@ -73,7 +73,7 @@ export function validateBootImage(bytes: Uint8Array): BootImageCheck {
     const align = Number(view.getBigUint64(at + 48, true));
     if (offset + size > bytes.length)
       return fail('truncated', 'a PT_NOTE segment runs past the end of the file');
-    const pvhEntry = findPvhEntry(view, offset, size, align === 8 ? 8 : 4);
+    const pvhEntry = findPvhEntry(bytes, offset, size, align === 8 ? 8 : 4);
     if (pvhEntry !== undefined) return { ok: true, pvhEntry, entry };
   }
   return fail(
@@ -82,35 +82,35 @@ export function validateBootImage(bytes: Uint8Array): BootImageCheck {
   );
 }
 
-/** Walks the notes of one PT_NOTE segment; name and descriptor are padded to `align`. */
-function findPvhEntry(view: DataView, start: number, size: number, align: number): bigint | undefined {
-  const end = start + size;
-  let at = start;
-  while (at + NOTE_HEADER_SIZE <= end) {
-    const namesz = view.getUint32(at, true);
-    const descsz = view.getUint32(at + 4, true);
-    const type = view.getUint32(at + 8, true);
-    const nameAt = at + NOTE_HEADER_SIZE;
-    const descAt = nameAt + alignUp(namesz, align);
-    const next = descAt + alignUp(descsz, align);
-    if (next > end) return undefined;
-    if (type === XEN_ELFNOTE_PHYS32_ENTRY && noteName(view, nameAt, namesz) === XEN_NOTE_NAME) {
-      if (descsz === 4) return BigInt(view.getUint32(descAt, true));
-      if (descsz === 8) return view.getBigUint64(descAt, true);
-    }
-    at = next;
+/** The PVH entry among one PT_NOTE segment's notes (a 32- or 64-bit descriptor), if there is one. */
+function findPvhEntry(bytes: Uint8Array, start: number, size: number, align: number): bigint | undefined {
+  for (const note of readNotes(bytes, start, size, align)) {
+    if (note.type !== XEN_ELFNOTE_PHYS32_ENTRY || note.name !== XEN_NOTE_NAME) continue;
+    const view = new DataView(note.desc.buffer, note.desc.byteOffset, note.desc.byteLength);
+    if (note.desc.length === 4) return BigInt(view.getUint32(0, true));
+    if (note.desc.length === 8) return view.getBigUint64(0, true);
   }
   return undefined;
 }
 
-function noteName(view: DataView, at: number, size: number): string {
-  const bytes = new Uint8Array(view.buffer, view.byteOffset + at, size);
-  const text = new TextDecoder().decode(bytes);
-  return text.endsWith('\0') ? text.slice(0, -1) : text;
-}
-
-function alignUp(n: number, to: number): number {
-  return Math.ceil(n / to) * to;
+/** Every note in every PT_NOTE segment of an ELF64 file (empty when it is not one). */
+export function readImageNotes(bytes: Uint8Array): ElfNote[] {
+  if (bytes.length < EHDR_SIZE || ELF_MAGIC.some((b, i) => bytes[i] !== b) || bytes[4] !== ELFCLASS64)
+    return [];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const phoff = Number(view.getBigUint64(32, true));
+  const phentsize = view.getUint16(54, true);
+  const phnum = view.getUint16(56, true);
+  const notes: ElfNote[] = [];
+  for (let i = 0; i < phnum; i++) {
+    const at = phoff + i * phentsize;
+    if (at + PHDR_SIZE > bytes.length || view.getUint32(at, true) !== PT_NOTE) continue;
+    const offset = Number(view.getBigUint64(at + 8, true));
+    const size = Number(view.getBigUint64(at + 32, true));
+    const align = Number(view.getBigUint64(at + 48, true));
+    notes.push(...readNotes(bytes, offset, size, align === 8 ? 8 : 4));
+  }
+  return notes;
 }
 
 function fail(problem: BootImageProblem, message: string): BootImageCheck {

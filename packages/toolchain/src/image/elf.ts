@@ -42,6 +42,7 @@ import {
   XEN_NOTE_NAME,
 } from './elf-format.js';
 import { buildSymbolTable } from './elf-symbols.js';
+import { type ElfNote, encodeNote } from './notes.js';
 import { StringTable } from './string-table.js';
 
 export interface ElfOptions {
@@ -49,6 +50,8 @@ export interface ElfOptions {
   entry: bigint;
   /** Physical address of the 32-bit PVH entry point, written into the Xen note. */
   pvhEntry: bigint;
+  /** More notes for the PT_NOTE segment, after the PVH note (e.g. the Toro layout note). */
+  notes?: ElfNote[];
 }
 
 export class ElfWriteError extends Error {
@@ -74,7 +77,9 @@ export function writeElf(image: LinkedImage, opts: ElfOptions): Uint8Array {
   checkSections(sections);
   checkPvhEntry(sections, opts.pvhEntry);
   const loads = sections.filter((s) => s.size > 0);
-  const note = pvhNote(opts.pvhEntry);
+  const noteParts = [pvhNote(opts.pvhEntry), ...(opts.notes ?? [])].map(encodeNote);
+  const note = new Uint8Array(noteParts.reduce((n, p) => n + p.length, 0));
+  noteParts.reduce((at, p) => (note.set(p, at), at + p.length), 0);
 
   // Section header indices: 0 null, then the placed sections, then the non-loaded ones.
   const sectionIndex = new Map(sections.map((s, i) => [s.name, i + 1]));
@@ -233,17 +238,11 @@ export function writeElf(image: LinkedImage, opts: ElfOptions): Uint8Array {
   return out;
 }
 
-/** The note's bytes: header, "Xen\0", and the entry as a 64-bit little-endian word. */
-function pvhNote(pvhEntry: bigint): Uint8Array {
-  const name = new TextEncoder().encode(`${XEN_NOTE_NAME}\0`); // 4 bytes: no padding needed
-  const note = new Uint8Array(NOTE_HEADER_SIZE + name.length + 8);
-  const view = new DataView(note.buffer);
-  view.setUint32(0, name.length, true);
-  view.setUint32(4, 8, true);
-  view.setUint32(8, XEN_ELFNOTE_PHYS32_ENTRY, true);
-  note.set(name, NOTE_HEADER_SIZE);
-  view.setBigUint64(NOTE_HEADER_SIZE + name.length, pvhEntry, true);
-  return note;
+/** The Xen PVH note: "Xen\0" and the entry as a 64-bit little-endian word. */
+function pvhNote(pvhEntry: bigint): ElfNote {
+  const desc = new Uint8Array(8);
+  new DataView(desc.buffer).setBigUint64(0, pvhEntry, true);
+  return { name: XEN_NOTE_NAME, type: XEN_ELFNOTE_PHYS32_ENTRY, desc };
 }
 
 function sectionHeader(s: PlacedSection, offset: number): SectionHeader {
