@@ -60,7 +60,7 @@ export function returnCls(L: Lowering, decl: ts.FunctionDeclaration): Cls | unde
 function consoleLog(L: Lowering, node: ts.CallExpression): Operand {
   const args = node.arguments;
   const first = args[0];
-  if (first && args.length > 1 && ts.isStringLiteralLike(first) && first.text.includes('%')) {
+  if (first && args.length > 1 && ts.isStringLiteralLike(first) && /%[sdifjoOc%]/.test(first.text)) {
     throw unsupported(first, 'console.log format specifiers');
   }
   let line: Operand | undefined;

@@ -14,6 +14,8 @@ export class ModuleContext {
   readonly data: IrData[] = [];
   readonly globalNames: string[] = [];
   readonly globals = new Map<ts.Symbol, Storage>();
+  /** Globals assigned inside some function: never trust a narrowed type for them. */
+  readonly unstable = new Set<ts.Symbol>();
   private strings = new Map<string, string>();
 
   constructor(

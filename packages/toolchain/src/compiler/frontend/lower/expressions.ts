@@ -75,8 +75,22 @@ export class ExpressionLowering {
     this.b.line = this.source.getLineAndCharacterOfPosition(node.getStart(this.source)).line + 1;
   }
 
+  /**
+   * The type the checker gives `node`, except for a global that some function assigns: TypeScript
+   * keeps narrowing such a variable across calls that may change it, so its declared type is used.
+   */
+  typeOf(node: ts.Node): ts.Type {
+    let n = node;
+    while (ts.isParenthesizedExpression(n)) n = n.expression;
+    if (ts.isIdentifier(n)) {
+      const sym = this.mod.resolveSymbol(this.checker.getSymbolAtLocation(n));
+      if (sym && this.mod.unstable.has(sym)) return this.checker.getTypeOfSymbol(sym);
+    }
+    return this.checker.getTypeAtLocation(node);
+  }
+
   clsOf(node: ts.Node): Cls {
-    return clsOfType(this.checker, this.checker.getTypeAtLocation(node), node, this.runtime);
+    return clsOfType(this.checker, this.typeOf(node), node, this.runtime);
   }
 
   clsOfTypeNode(t: ts.Type, node: ts.Node): Cls {
@@ -84,7 +98,7 @@ export class ExpressionLowering {
   }
 
   isString(node: ts.Node): boolean {
-    return isStringType(this.checker.getTypeAtLocation(node));
+    return isStringType(this.typeOf(node));
   }
 
   /** Converts between classes: boxing and unboxing (the checker guarantees the value fits). */

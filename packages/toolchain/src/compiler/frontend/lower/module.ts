@@ -10,6 +10,7 @@ import { type CompileDiagnostic, makeDiagnostic, Unsupported, unsupported } from
 import { ModuleContext } from './context.js';
 import { describe } from './expressions.js';
 import { FunctionLowering } from './statements.js';
+import { clsOfType } from './types.js';
 
 export interface LowerResult {
   module: IrModule;
@@ -28,6 +29,7 @@ export function lowerProgram(checker: ts.TypeChecker, entry: ts.SourceFile, runt
     }
   }
   scanForbidden(entry, report);
+  declareGlobals(mod, entry, report);
 
   for (const sf of [entry, ...runtime]) {
     for (const s of sf.statements) {
@@ -45,6 +47,38 @@ export function lowerProgram(checker: ts.TypeChecker, entry: ts.SourceFile, runt
     module: { functions, data: mod.data, globals: mod.globalNames.length, globalNames: mod.globalNames },
     diagnostics: dedupe(diagnostics),
   };
+}
+
+/** Top-level variables become global slots before any function that uses them is lowered. */
+function declareGlobals(mod: ModuleContext, entry: ts.SourceFile, report: (e: Unsupported) => void): void {
+  for (const s of entry.statements) {
+    if (!ts.isVariableStatement(s)) continue;
+    for (const d of s.declarationList.declarations) {
+      const sym = ts.isIdentifier(d.name) ? mod.checker.getSymbolAtLocation(d.name) : undefined;
+      if (!sym) continue;
+      try {
+        mod.addGlobal(sym, clsOfType(mod.checker, mod.checker.getTypeOfSymbolAtLocation(sym, d.name), d.name, false));
+      } catch (e) {
+        if (!(e instanceof Unsupported)) throw e;
+        report(e);
+      }
+    }
+  }
+  const assigned = (target: ts.Expression) => {
+    const sym = ts.isIdentifier(target) ? mod.resolveSymbol(mod.checker.getSymbolAtLocation(target)) : undefined;
+    if (sym && mod.globals.has(sym)) mod.unstable.add(sym);
+  };
+  const visit = (n: ts.Node, inFunction: boolean): void => {
+    if (inFunction) {
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+        assigned(n.left);
+      } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) {
+        assigned(n.operand);
+      }
+    }
+    ts.forEachChild(n, (c) => visit(c, inFunction || ts.isFunctionLike(n)));
+  };
+  visit(entry, false);
 }
 
 /**

@@ -213,7 +213,7 @@ export class FunctionLowering extends ExpressionLowering {
       if (!sym) throw unsupported(d, 'this declaration');
       const cls = this.clsOfTypeNode(this.checker.getTypeOfSymbolAtLocation(sym, d.name), d.name);
       const storage = this.topLevel
-        ? this.mod.addGlobal(sym, cls)
+        ? (this.mod.globals.get(sym) ?? this.mod.addGlobal(sym, cls))
         : { kind: 'temp' as const, id: this.b.temp(cls, `${d.name.text}.${this.b.fn.temps.length}`), cls };
       if (storage.kind === 'temp') this.locals.set(sym, storage);
       if (d.initializer) this.write(storage, this.expr(d.initializer));

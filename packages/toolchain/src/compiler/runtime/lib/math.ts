@@ -21,6 +21,45 @@ export function fmod(a: number, b: number): number {
   return a < 0 ? -r : r;
 }
 
+/**
+ * Whether a * b (finite, nonzero factors) is exactly representable: Dekker's TwoProduct error term,
+ * computed with Veltkamp splitting, is zero. Products too large to split or too small for the error
+ * term to be representable count as inexact.
+ */
+function exactProduct(a: number, b: number, p: number): boolean {
+  if (a === 0 || b === 0) return true;
+  if (p === Infinity || p === -Infinity) return true; // overflow: every correct pow gives infinity too
+  const ap = p < 0 ? -p : p;
+  const aa = a < 0 ? -a : a;
+  const ab = b < 0 ? -b : b;
+  if (aa > 1e290 || ab > 1e290) return false;
+  if (ap < 1e-290) {
+    // Too small for the error term: check the product scaled up by 2^600, then that scaling back
+    // down loses no bits.
+    const a2 = a * 4.149515568880993e180;
+    const p2 = a2 * b;
+    if (!exactProduct(a2, b, p2)) return false;
+    return (p2 / 4.149515568880993e180) * 4.149515568880993e180 === p2 && p === p2 / 4.149515568880993e180;
+  }
+  const ca = 134217729 * a;
+  const ah = ca - (ca - a);
+  const al = a - ah;
+  const cb = 134217729 * b;
+  const bh = cb - (cb - b);
+  const bl = b - bh;
+  return ah * bh - p + ah * bl + al * bh + al * bl === 0;
+}
+
+function inexactPow(): void {
+  __write(2, 'toro: Math.pow and ** are supported only when the result is exact (for now)\n');
+  __exit(70);
+}
+
+/**
+ * `**` and Math.pow. Node computes pow with its own algorithm whose rounding this slice does not
+ * reproduce; so results are computed by exact squaring and the program stops (status 70, message on
+ * stderr) rather than print a possibly different last digit when a step was not exact.
+ */
 export function pow(x: number, y: number): number {
   if (y !== y) return NaN;
   if (y === 0) return 1;
@@ -32,8 +71,13 @@ export function pow(x: number, y: number): number {
     return y > 0 ? 0 : Infinity;
   }
   if (Math.floor(y) !== y) {
-    if (y === 0.5 && x !== -Infinity && !(x === 0)) return Math.sqrt(x);
+    if (x === 0) return y > 0 ? 0 : Infinity;
+    if (x === Infinity || x === -Infinity) return y > 0 ? Infinity : 0;
     if (x < 0) return NaN;
+    if (y === 0.5) {
+      const r = Math.sqrt(x);
+      if (exactProduct(r, r, r * r) && r * r === x) return r;
+    }
     __write(2, 'toro: Math.pow with a fractional exponent is not supported yet\n');
     __exit(70);
   }
@@ -42,11 +86,27 @@ export function pow(x: number, y: number): number {
   let result = 1;
   while (n > 0) {
     const half = Math.floor(n / 2);
-    if (n - half * 2 === 1) result = result * base;
+    if (n - half * 2 === 1) {
+      const p = result * base;
+      if (!exactProduct(result, base, p)) inexactPow();
+      result = p;
+    }
     n = half;
-    if (n > 0) base = base * base;
+    if (n > 0) {
+      const sq = base * base;
+      if (!exactProduct(base, base, sq)) inexactPow();
+      base = sq;
+    }
   }
-  return y < 0 ? 1 / result : result;
+  if (y > 0) return result;
+  if (result === Infinity || result === -Infinity) {
+    if (x === Infinity || x === -Infinity) return 1 / result;
+    inexactPow(); // x^n overflowed, but x^-n may well be a subnormal
+  }
+  const q = 1 / result;
+  if (q === Infinity || q === -Infinity) return q;
+  if (!(exactProduct(q, result, q * result) && q * result === 1)) inexactPow();
+  return q;
 }
 
 export function min(a: number, b: number): number {

@@ -1,0 +1,55 @@
+/**
+ * Differential-test helpers: run a TypeScript program under Node (types stripped by @swc/core) and
+ * as a Toro-compiled Linux executable; every process is bounded by a timeout (spawnSync kills the
+ * child by its PID when it expires) and temp files live in a mkdtemp folder the caller removes.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { transformSync } from '@swc/core';
+import { buildLinuxExecutable } from '../../src/compiler/index.js';
+
+export interface RunResult {
+  stdout: Buffer;
+  stderr: string;
+  status: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+function run(cmd: string, args: string[], timeoutMs: number): RunResult {
+  const r = spawnSync(cmd, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 });
+  if (r.error && (r.error as NodeJS.ErrnoException).code !== 'ETIMEDOUT') throw r.error;
+  return { stdout: r.stdout ?? Buffer.alloc(0), stderr: r.stderr?.toString() ?? '', status: r.status, signal: r.signal };
+}
+
+/** Strips the types with swc and runs the result as an ES module under this Node. */
+export function runUnderNode(program: string, dir: string, timeoutMs = 30000): RunResult {
+  const { code } = transformSync(readFileSync(program, 'utf8'), {
+    filename: program,
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    isModule: true,
+  });
+  const js = path.join(dir, `${path.basename(program, '.ts')}.mjs`);
+  writeFileSync(js, code);
+  return run(process.execPath, [js], timeoutMs);
+}
+
+/** Compiles with Toro for Linux and runs the executable. */
+export function buildExecutable(program: string, dir: string): string {
+  const exe = path.join(dir, path.basename(program, '.ts'));
+  writeFileSync(exe, buildLinuxExecutable(program));
+  chmodSync(exe, 0o755);
+  return exe;
+}
+
+export function runExecutable(exe: string, timeoutMs = 30000): RunResult {
+  return run(exe, [], timeoutMs);
+}
+
+/** Runs under /usr/bin/time to learn the peak resident set size (KiB) of the process. */
+export function peakRssKiB(exe: string, timeoutMs = 30000): { result: RunResult; kib: number } {
+  const r = run('/usr/bin/time', ['-f', 'maxrss=%M', exe], timeoutMs);
+  const m = /maxrss=(\d+)/.exec(r.stderr);
+  if (!m) throw new Error(`no maxrss in: ${r.stderr}`);
+  return { result: r, kib: Number(m[1]) };
+}

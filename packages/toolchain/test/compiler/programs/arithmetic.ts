@@ -1,0 +1,21 @@
+// Double arithmetic with JS semantics: %, **, NaN, Infinity, -0.
+const a = 7;
+const b = 2;
+console.log(a + b, a - b, a * b, a / b, a % b, a ** b);
+console.log(-7 % 2, 7 % -2, -7 % -2, 5.5 % 2, -0 % 5, 5 % Infinity, Infinity % 5, 5 % 0);
+console.log(0.1 + 0.2, 0.3 - 0.1, 1 / 3, 2 / 3, 10 / 3, 1e308 * 10, -1e308 * 10);
+console.log(0 / 0, 1 / 0, -1 / 0, 1 / -0, -0, 0 * -1, -0 + 0, -0 - 0);
+console.log(2 ** 10, 2 ** -2, (-2) ** 3, 10 ** 21, 10 ** 22, 0.5 ** 3, 4 ** 0.5, (-8) ** 0.5, 1 ** NaN, NaN ** 0, 1.5 ** 2, 3 ** 33);
+console.log(1e21 + 1, 2 ** 53, 2 ** 53 + 1, 9007199254740993, 123456789 * 987654321);
+console.log(5.5 % 1.25, 1e20 % 7, 123.456 % 0.001, -1e-300 % 3e-301);
+let x = 10;
+x += 5;
+x -= 3;
+x *= 2;
+x /= 8;
+x %= 2;
+x **= 3;
+console.log(x);
+let i = 0;
+console.log(i++, i, ++i, i, i--, i, --i, i);
+console.log(-(-3), +4, -"x".length);
