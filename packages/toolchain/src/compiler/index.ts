@@ -3,5 +3,11 @@
  * value representation, the calling convention and the collector.
  */
 export { type CompileDiagnostic, formatDiagnostic } from './frontend/diagnostics.js';
-export { type CompileOptions, type CompileResult, compileProgram, type DumpStage, IR_STAGES } from './pipeline.js';
+export {
+  type CompileOptions,
+  type CompileResult,
+  compileProgram,
+  type DumpStage,
+  IR_STAGES,
+} from './pipeline.js';
 export { buildLinuxExecutable, CompileFailed } from './targets/linux.js';

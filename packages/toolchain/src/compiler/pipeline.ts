@@ -9,10 +9,10 @@
  *   emit          backend/object.ts        isel + frame layout + encode() → ObjectFile
  */
 import type { ObjectFile } from '../obj/object.js';
-import { emitModule } from './backend/object.js';
 import type { PositionEntry } from './backend/code-buffer.js';
+import { emitModule } from './backend/object.js';
 import { type CompileDiagnostic, makeDiagnostic } from './frontend/diagnostics.js';
-import { lowerProgram } from './frontend/lower/module.js';
+import { dedupe, lowerProgram, scanForbidden } from './frontend/lower/module.js';
 import { buildFrontEnd } from './frontend/program.js';
 import { printModule } from './ir/print.js';
 import type { IrModule } from './ir/types.js';
@@ -52,7 +52,13 @@ export function compileProgram(options: CompileOptions): CompileResult {
   if (fe.entry.text === '' && fe.diagnostics.length === 0 && !fe.program.getSourceFile(fe.entry.fileName)) {
     return { diagnostics: [makeDiagnostic('TORO1001', [options.entry])], positions: [] };
   }
-  if (fe.diagnostics.some((d) => d.category === 'error')) return { diagnostics: fe.diagnostics, positions: [] };
+  if (fe.diagnostics.some((d) => d.category === 'error')) {
+    // Constructs Toro refuses are reported too: the checker's complaint about them (a `with` in
+    // strict code, a missing Generator type) is not the whole story.
+    const ours: CompileDiagnostic[] = [];
+    scanForbidden(fe.entry, (e) => ours.push(makeDiagnostic(e.code, e.args, e.node)));
+    return { diagnostics: dedupe([...ours, ...fe.diagnostics]), positions: [] };
+  }
   const lowered = lowerProgram(fe.checker, fe.entry, fe.runtime);
   if (lowered.diagnostics.length > 0) return { diagnostics: lowered.diagnostics, positions: [] };
   let m = lowered.module;

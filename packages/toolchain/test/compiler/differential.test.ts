@@ -9,7 +9,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { buildExecutable, runExecutable, runUnderNode } from './harness.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const programs = readdirSync(path.join(here, 'programs'))
+const programs = readdirSync(path.join(here, 'fixtures', 'programs'))
   .filter((f) => f.endsWith('.ts'))
   .sort();
 const dir = mkdtempSync(path.join(tmpdir(), 'toro-diff-'));
@@ -21,7 +21,7 @@ describe('compiled programs behave like Node', () => {
   });
   for (const name of programs) {
     test(name, { timeout: 120000 }, () => {
-      const file = path.join(here, 'programs', name);
+      const file = path.join(here, 'fixtures', 'programs', name);
       const node = runUnderNode(file, dir);
       expect(node.signal).toBeNull();
       const exe = buildExecutable(file, dir);

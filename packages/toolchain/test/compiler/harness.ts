@@ -19,7 +19,12 @@ export interface RunResult {
 function run(cmd: string, args: string[], timeoutMs: number): RunResult {
   const r = spawnSync(cmd, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 });
   if (r.error && (r.error as NodeJS.ErrnoException).code !== 'ETIMEDOUT') throw r.error;
-  return { stdout: r.stdout ?? Buffer.alloc(0), stderr: r.stderr?.toString() ?? '', status: r.status, signal: r.signal };
+  return {
+    stdout: r.stdout ?? Buffer.alloc(0),
+    stderr: r.stderr?.toString() ?? '',
+    status: r.status,
+    signal: r.signal,
+  };
 }
 
 /** Strips the types with swc and runs the result as an ES module under this Node. */

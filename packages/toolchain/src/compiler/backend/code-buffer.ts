@@ -5,7 +5,14 @@
  */
 import type { Relocation, SymbolDef } from '../../obj/object.js';
 import { absolute, type Value } from '../../obj/value.js';
-import { encode, type Instruction, lookupRegister, type MemOperand, type Operand, type OperandSize } from '../../x86/index.js';
+import {
+  encode,
+  type Instruction,
+  lookupRegister,
+  type MemOperand,
+  type Operand,
+  type OperandSize,
+} from '../../x86/index.js';
 
 export const R = (name: string): Operand => {
   const reg = lookupRegister(name);
@@ -13,8 +20,21 @@ export const R = (name: string): Operand => {
   return { kind: 'reg', reg };
 };
 
-export function M(base: string, disp: number, size: OperandSize = 64, index?: string, scale: 1 | 2 | 4 | 8 = 1): Operand {
-  const m: MemOperand = { kind: 'mem', base: (R(base) as { reg: MemOperand['base'] }).reg, scale, disp: absolute(disp), rel: false, size };
+export function M(
+  base: string,
+  disp: number,
+  size: OperandSize = 64,
+  index?: string,
+  scale: 1 | 2 | 4 | 8 = 1,
+): Operand {
+  const m: MemOperand = {
+    kind: 'mem',
+    base: (R(base) as { reg: MemOperand['base'] }).reg,
+    scale,
+    disp: absolute(disp),
+    rel: false,
+    size,
+  };
   if (index) m.index = (R(index) as { reg: MemOperand['index'] }).reg;
   return m;
 }
@@ -28,10 +48,17 @@ export const RIP = (symbol: string, addend = 0, size: OperandSize = 64): Operand
   size,
 });
 
-export const I = (n: bigint | number): Operand => ({ kind: 'imm', value: absolute(BigInt.asIntN(64, BigInt(n))) });
+export const I = (n: bigint | number): Operand => ({
+  kind: 'imm',
+  value: absolute(BigInt.asIntN(64, BigInt(n))),
+});
 
 /** A branch or call target: always the near (rel32) form, so sizes never depend on layout. */
-export const L = (symbol: string): Operand => ({ kind: 'imm', value: { addend: 0n, base: symbol, known: true }, branch: 'near' });
+export const L = (symbol: string): Operand => ({
+  kind: 'imm',
+  value: { addend: 0n, base: symbol, known: true },
+  branch: 'near',
+});
 
 export interface PositionEntry {
   offset: number;
@@ -76,7 +103,13 @@ export class CodeBuffer {
         this.patches.push({ at: start + f.offset, label: base, from: start + f.pcrel.from });
         continue;
       }
-      const r: Relocation = { section: '.text', offset: start + f.offset, size: f.size, value: f.value, range: f.range };
+      const r: Relocation = {
+        section: '.text',
+        offset: start + f.offset,
+        size: f.size,
+        value: f.value,
+        range: f.range,
+      };
       if (f.pcrel) r.pcrelFrom = start + f.pcrel.from;
       this.relocations.push(r);
     }

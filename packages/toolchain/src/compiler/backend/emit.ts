@@ -7,8 +7,9 @@
  * every slot a precise GC root. A linear-scan allocator can later keep non-reference temporaries in
  * registers without changing this file's per-op templates much.
  */
-import { RT } from '../runtime/symbols.js';
+
 import type { Instr, IrFunction, Operand } from '../ir/types.js';
+import { RT } from '../runtime/symbols.js';
 import { ARG_REGS, frameBytes, MAX_ARGS, slotOffset, VALUE } from './abi.js';
 import { type CodeBuffer, I, L, M, R, RIP } from './code-buffer.js';
 
@@ -78,7 +79,9 @@ export class FunctionEmitter {
     c.ins('mov', M('rbp', -8), I(n));
     if (n > 0) c.ins('xor', R('eax'), R('eax'));
     for (let s = 0; s < n; s++) c.ins('mov', this.slot(s), R('rax'));
-    this.fn.params.forEach((p, k) => c.ins('mov', this.slot(p), R(ARG_REGS[k])));
+    this.fn.params.forEach((p, k) => {
+      c.ins('mov', this.slot(p), R(ARG_REGS[k]));
+    });
     this.fn.blocks.forEach((b, bi) => {
       c.label(this.blockLabel(bi));
       for (const ins of b.instrs) {
@@ -91,7 +94,9 @@ export class FunctionEmitter {
 
   private call(symbol: string, args: Operand[], i: Instr): void {
     if (args.length > MAX_ARGS) throw new Error(`internal error: ${args.length} arguments to ${symbol}`);
-    args.forEach((a, k) => this.gpr(ARG_REGS[k], a));
+    args.forEach((a, k) => {
+      this.gpr(ARG_REGS[k], a);
+    });
     this.code.ins('call', L(symbol));
     this.storeRax(i);
   }
@@ -104,7 +109,8 @@ export class FunctionEmitter {
       case 'boxd':
       case 'unboxd':
         this.gpr('rax', a);
-        return this.storeRax(i);
+        this.storeRax(i);
+        return;
       case 'add':
       case 'sub':
       case 'mul':
@@ -112,26 +118,31 @@ export class FunctionEmitter {
         this.xmm('xmm0', a);
         this.xmm('xmm1', b);
         c.ins(`${i.op}sd`, R('xmm0'), R('xmm1'));
-        return this.storeXmm0(i);
+        this.storeXmm0(i);
+        return;
       case 'rem':
-        return this.call(RT.fmod, i.args, i);
+        this.call(RT.fmod, i.args, i);
+        return;
       case 'neg':
       case 'abs':
         this.gpr('rax', a);
         c.ins('mov', R('rcx'), I(i.op === 'neg' ? SIGN : SIGN - 1n));
         c.ins(i.op === 'neg' ? 'xor' : 'and', R('rax'), R('rcx'));
-        return this.storeRax(i);
+        this.storeRax(i);
+        return;
       case 'floor':
       case 'ceil':
       case 'trunc':
         // roundsd modes 1/2/3 (toward -inf, +inf, zero) with bit 3: no precision exception.
         this.xmm('xmm0', a);
         c.ins('roundsd', R('xmm0'), R('xmm0'), I(i.op === 'floor' ? 9 : i.op === 'ceil' ? 10 : 11));
-        return this.storeXmm0(i);
+        this.storeXmm0(i);
+        return;
       case 'sqrt':
         this.xmm('xmm0', a);
         c.ins('sqrtsd', R('xmm0'), R('xmm0'));
-        return this.storeXmm0(i);
+        this.storeXmm0(i);
+        return;
       case 'cltd':
       case 'cled':
       case 'cgtd':
@@ -141,7 +152,8 @@ export class FunctionEmitter {
         this.xmm('xmm1', b);
         c.ins('ucomisd', R(swap ? 'xmm1' : 'xmm0'), R(swap ? 'xmm0' : 'xmm1'));
         c.ins(`set${cc}`, R('al'));
-        return this.zeroExtendAl(i);
+        this.zeroExtendAl(i);
+        return;
       }
       case 'ceqd':
       case 'cned':
@@ -152,7 +164,8 @@ export class FunctionEmitter {
         c.ins(i.op === 'ceqd' ? 'sete' : 'setne', R('al'));
         c.ins(i.op === 'ceqd' ? 'setnp' : 'setp', R('cl'));
         c.ins(i.op === 'ceqd' ? 'and' : 'or', R('al'), R('cl'));
-        return this.zeroExtendAl(i);
+        this.zeroExtendAl(i);
+        return;
       case 'and':
       case 'or':
       case 'xor':
@@ -160,7 +173,8 @@ export class FunctionEmitter {
         this.gpr('rcx', b);
         c.ins(i.op, R('eax'), R('ecx'));
         c.ins('movsxd', R('rax'), R('eax'));
-        return this.storeRax(i);
+        this.storeRax(i);
+        return;
       case 'shl':
       case 'sar':
       case 'shr':
@@ -170,7 +184,8 @@ export class FunctionEmitter {
         c.ins(i.op, R('eax'), R('cl'));
         // A shift by 0 may leave rax's upper half alone: re-extend explicitly either way.
         c.ins(i.op === 'shr' ? 'mov' : 'movsxd', R(i.op === 'shr' ? 'eax' : 'rax'), R('eax'));
-        return this.storeRax(i);
+        this.storeRax(i);
+        return;
       case 'ceqw':
       case 'cnew':
       case 'ceql':
@@ -178,32 +193,39 @@ export class FunctionEmitter {
         this.gpr('rcx', b);
         c.ins('cmp', R('rax'), R('rcx'));
         c.ins(i.op === 'cnew' ? 'setne' : 'sete', R('al'));
-        return this.zeroExtendAl(i);
+        this.zeroExtendAl(i);
+        return;
       case 'dtoi32':
-        return this.call(RT.toInt32, i.args, i);
+        this.call(RT.toInt32, i.args, i);
+        return;
       case 'wtod':
       case 'ltod':
         this.gpr('rax', a);
         c.ins('cvtsi2sd', R('xmm0'), R('rax'));
-        return this.storeXmm0(i);
+        this.storeXmm0(i);
+        return;
       case 'dtol':
         this.xmm('xmm0', a);
         c.ins('cvttsd2si', R('rax'), R('xmm0'));
-        return this.storeRax(i);
+        this.storeRax(i);
+        return;
       case 'boxw':
         this.gpr('rax', a);
         c.ins('mov', R('rcx'), I(VALUE.FALSE));
         c.ins('add', R('rax'), R('rcx'));
-        return this.storeRax(i);
+        this.storeRax(i);
+        return;
       case 'unboxw':
         this.gpr('rax', a);
         c.ins('mov', R('rcx'), I(VALUE.TRUE));
         c.ins('cmp', R('rax'), R('rcx'));
         c.ins('sete', R('al'));
-        return this.zeroExtendAl(i);
+        this.zeroExtendAl(i);
+        return;
       case 'loadg':
         c.ins('mov', R('rax'), RIP(RT.globals, 8 * constIndex(a)));
-        return this.storeRax(i);
+        this.storeRax(i);
+        return;
       case 'storeg':
         this.gpr('rax', b);
         c.ins('mov', RIP(RT.globals, 8 * constIndex(a)), R('rax'));
@@ -215,20 +237,24 @@ export class FunctionEmitter {
         c.ins('lea', R('rcx'), RIP(RT.scratch));
         if (i.op === 'loads') {
           c.ins('mov', R('rax'), M('rcx', 0, 64, 'rax', 8));
-          return this.storeRax(i);
+          this.storeRax(i);
+          return;
         }
         this.gpr('rdx', b);
         c.ins('mov', M('rcx', 0, 64, 'rax', 8), R('rdx'));
         return;
       case 'call':
-        return this.call(i.callee ?? '', i.args, i);
+        this.call(i.callee ?? '', i.args, i);
+        return;
       case 'jmp':
-        return this.jump(i.targets?.[0] ?? 0, block);
+        this.jump(i.targets?.[0] ?? 0, block);
+        return;
       case 'jnz':
         this.gpr('rax', a);
         c.ins('test', R('rax'), R('rax'));
         c.ins('jnz', L(this.blockLabel(i.targets?.[0] ?? 0)));
-        return this.jump(i.targets?.[1] ?? 0, block);
+        this.jump(i.targets?.[1] ?? 0, block);
+        return;
       case 'ret':
         if (a) this.gpr('rax', a);
         c.ins('leave');

@@ -39,7 +39,14 @@ export function emitModule(m: IrModule, file: string): BackendResult {
   const object: ObjectFile = {
     file,
     sections: [
-      { name: '.text', bytes: text, size: text.length, align: 16, nobits: false, flags: { write: false, exec: true } },
+      {
+        name: '.text',
+        bytes: text,
+        size: text.length,
+        align: 16,
+        nobits: false,
+        flags: { write: false, exec: true },
+      },
       {
         name: '.data',
         bytes: Uint8Array.from(data),

@@ -8,7 +8,10 @@ import path from 'node:path';
 import ts from 'typescript';
 
 const require = createRequire(import.meta.url);
-const TABLE = require('../diagnostics.json') as Record<string, { category: 'error' | 'warning'; message: string }>;
+const TABLE = require('../diagnostics.json') as Record<
+  string,
+  { category: 'error' | 'warning'; message: string }
+>;
 
 export type DiagnosticCode = keyof typeof TABLE & string;
 
@@ -30,7 +33,11 @@ export function diagnosticMessage(code: string, args: readonly string[]): string
 }
 
 export function makeDiagnostic(code: string, args: readonly string[], node?: ts.Node): CompileDiagnostic {
-  const d: CompileDiagnostic = { code, category: TABLE[code]?.category ?? 'error', message: diagnosticMessage(code, args) };
+  const d: CompileDiagnostic = {
+    code,
+    category: TABLE[code]?.category ?? 'error',
+    message: diagnosticMessage(code, args),
+  };
   if (node) {
     const sf = node.getSourceFile();
     const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
@@ -73,4 +80,5 @@ export class Unsupported extends Error {
   }
 }
 
-export const unsupported = (node: ts.Node, what: string): Unsupported => new Unsupported(node, 'TORO2001', [what]);
+export const unsupported = (node: ts.Node, what: string): Unsupported =>
+  new Unsupported(node, 'TORO2001', [what]);

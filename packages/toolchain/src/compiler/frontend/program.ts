@@ -49,15 +49,29 @@ export function buildFrontEnd(entry: string): FrontEnd {
       : getSourceFile(fileName, languageVersion, onError, shouldCreate);
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (f) => f === LIB_FILE_NAME || fileExists(f);
-  const program = ts.createProgram({ rootNames: [LIB_FILE_NAME, entryPath, ...runtimePaths], options: COMPILER_OPTIONS, host });
+  const program = ts.createProgram({
+    rootNames: [LIB_FILE_NAME, entryPath, ...runtimePaths],
+    options: COMPILER_OPTIONS,
+    host,
+  });
   const checker = program.getTypeChecker();
-  const diagnostics = [...program.getSyntacticDiagnostics(), ...program.getSemanticDiagnostics(), ...program.getGlobalDiagnostics()].map(
-    fromTsDiagnostic,
-  );
+  const diagnostics = [
+    ...program.getSyntacticDiagnostics(),
+    ...program.getSemanticDiagnostics(),
+    ...program.getGlobalDiagnostics(),
+  ].map(fromTsDiagnostic);
   const entryFile = program.getSourceFile(entryPath);
-  const runtime = runtimePaths.map((p) => program.getSourceFile(p)).filter((s): s is ts.SourceFile => s !== undefined);
+  const runtime = runtimePaths
+    .map((p) => program.getSourceFile(p))
+    .filter((s): s is ts.SourceFile => s !== undefined);
   if (!entryFile) {
-    return { program, checker, entry: ts.createSourceFile(entryPath, '', ts.ScriptTarget.ES2022), runtime, diagnostics };
+    return {
+      program,
+      checker,
+      entry: ts.createSourceFile(entryPath, '', ts.ScriptTarget.ES2022),
+      runtime,
+      diagnostics,
+    };
   }
   return { program, checker, entry: entryFile, runtime, diagnostics };
 }

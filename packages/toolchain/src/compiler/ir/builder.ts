@@ -3,8 +3,9 @@
  * A block is "open" until a terminator is added; instructions after a terminator go to a fresh,
  * unreachable block (dead code after `return`/`break`), which ../passes/cleanup.ts removes.
  */
-import type { Block, Cls, Instr, IrFunction, Operand } from './types.js';
+
 import { OPS } from './ops.js';
+import type { Block, Cls, Instr, IrFunction, Operand } from './types.js';
 import { tmp } from './types.js';
 
 export class FunctionBuilder {

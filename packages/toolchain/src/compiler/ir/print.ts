@@ -31,7 +31,9 @@ export function printInstr(fn: IrFunction, i: Instr): string {
   const targets = (i.targets ?? []).map((t) => `@${fn.blocks[t].label}`);
   let body: string;
   if (i.op === 'call') {
-    const typed = i.args.map((a, n) => `${a.k === 'tmp' ? fn.temps[a.id].cls : a.k === 'con' ? a.cls : 'v'} ${args[n]}`);
+    const typed = i.args.map(
+      (a, n) => `${a.k === 'tmp' ? fn.temps[a.id].cls : a.k === 'con' ? a.cls : 'v'} ${args[n]}`,
+    );
     body = `call $${i.callee}(${typed.join(', ')})`;
   } else {
     body = [i.op, [...args, ...targets].join(', ')].filter((s) => s !== '').join(' ');
@@ -55,7 +57,8 @@ export function printFunction(fn: IrFunction): string {
 export function printModule(m: IrModule): string {
   const out: string[] = [];
   if (m.globals > 0) out.push(`globals ${m.globalNames.map((n, i) => `${i}:${n}`).join(' ')}`);
-  for (const d of m.data) out.push(`data $${d.name} = string ${JSON.stringify(new TextDecoder().decode(d.bytes))}`);
+  for (const d of m.data)
+    out.push(`data $${d.name} = string ${JSON.stringify(new TextDecoder().decode(d.bytes))}`);
   for (const f of m.functions) out.push(printFunction(f));
   return `${out.join('\n\n')}\n`;
 }

@@ -28,6 +28,7 @@ export function cleanupFunction(fn: IrFunction): void {
   fn.blocks.forEach((_, i) => {
     if (reached.has(i)) renumber.set(i, renumber.size);
   });
-  for (const b of kept) for (const i of b.instrs) if (i.targets) i.targets = i.targets.map((t) => renumber.get(t) as number);
+  for (const b of kept)
+    for (const i of b.instrs) if (i.targets) i.targets = i.targets.map((t) => renumber.get(t) as number);
   fn.blocks = kept;
 }

@@ -36,7 +36,9 @@ export function foldModule(m: IrModule): IrModule {
 
 export function foldFunction(fn: IrFunction): void {
   const assignments = new Map<number, number>();
-  for (const b of fn.blocks) for (const i of b.instrs) if (i.dst !== undefined) assignments.set(i.dst, (assignments.get(i.dst) ?? 0) + 1);
+  for (const b of fn.blocks)
+    for (const i of b.instrs)
+      if (i.dst !== undefined) assignments.set(i.dst, (assignments.get(i.dst) ?? 0) + 1);
   for (const p of fn.params) assignments.set(p, 2);
   const known = new Map<number, Operand>();
   const value = (o: Operand): Operand => (o.k === 'tmp' ? (known.get(o.id) ?? o) : o);
@@ -47,7 +49,8 @@ export function foldFunction(fn: IrFunction): void {
       const all = ds.length > 0 && ds.every((d) => d !== undefined);
       let result: Operand | undefined;
       if (all && D2[i.op] && ds.length === 2) result = conD(D2[i.op](ds[0] as number, ds[1] as number));
-      else if (all && CMP[i.op] && ds.length === 2) result = conW(CMP[i.op](ds[0] as number, ds[1] as number) ? 1 : 0);
+      else if (all && CMP[i.op] && ds.length === 2)
+        result = conW(CMP[i.op](ds[0] as number, ds[1] as number) ? 1 : 0);
       else if (all && D1[i.op] && ds.length === 1) result = conD(D1[i.op](ds[0] as number));
       if (result) {
         i.op = 'copy';

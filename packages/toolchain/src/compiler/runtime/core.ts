@@ -34,7 +34,8 @@ export function coreObject(): ObjectFile {
   };
   const { object, diagnostics } = assemble(source, { file: 'core.asm', bits: 64, defines });
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) throw new Error(`runtime core.asm: ${errors.map((d) => formatDiagnostic(d)).join('\n')}`);
+  if (errors.length > 0)
+    throw new Error(`runtime core.asm: ${errors.map((d) => formatDiagnostic(d)).join('\n')}`);
   cached = object;
   return object;
 }

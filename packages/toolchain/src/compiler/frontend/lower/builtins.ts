@@ -82,9 +82,16 @@ function math(L: Lowering, node: ts.CallExpression, name: string): Operand {
     if (ts.isSpreadElement(a)) throw unsupported(a, 'spread');
     return L.number(a);
   });
-  const one: Record<string, string> = { floor: 'floor', ceil: 'ceil', trunc: 'trunc', sqrt: 'sqrt', abs: 'abs' };
+  const one: Record<string, string> = {
+    floor: 'floor',
+    ceil: 'ceil',
+    trunc: 'trunc',
+    sqrt: 'sqrt',
+    abs: 'abs',
+  };
   if (one[name]) return L.b.emit(one[name], 'd', args[0] ?? conD(Number.NaN));
-  if (name === 'pow') return L.callRt(RT.pow, 'd', [args[0] ?? conD(Number.NaN), args[1] ?? conD(Number.NaN)]);
+  if (name === 'pow')
+    return L.callRt(RT.pow, 'd', [args[0] ?? conD(Number.NaN), args[1] ?? conD(Number.NaN)]);
   if (name === 'min' || name === 'max') {
     if (args.length === 0) return conD(name === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY);
     // Every argument is evaluated (and converted) before any comparison, as in JS.

@@ -5,9 +5,9 @@
  * ToInt32, `+` concatenates as soon as one side is a string, `&&`/`||` yield an operand, not a boolean.
  */
 import ts from 'typescript';
+import { VALUE } from '../../backend/abi.js';
 import { FunctionBuilder } from '../../ir/builder.js';
 import { type Cls, conD, conW, type Operand } from '../../ir/types.js';
-import { VALUE } from '../../backend/abi.js';
 import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
 import { lowerCall } from './builtins.js';
@@ -105,7 +105,8 @@ export class ExpressionLowering {
   coerce(op: Operand, to: Cls): Operand {
     const from = this.b.cls(op);
     if (from === to) return op;
-    if (op.k === 'con' && from !== 'w' && to !== 'w' && (from === 'd' || to === 'd')) return { ...op, cls: to };
+    if (op.k === 'con' && from !== 'w' && to !== 'w' && (from === 'd' || to === 'd'))
+      return { ...op, cls: to };
     if (from === 'd' && to === 'v') return this.b.emit('boxd', 'v', op);
     if (from === 'w' && to === 'v') return this.b.emit('boxw', 'v', op);
     if (from === 'v' && to === 'd') return this.b.emit('unboxd', 'd', op);
@@ -152,7 +153,8 @@ export class ExpressionLowering {
     const s = this.locals.get(sym) ?? this.mod.globals.get(sym);
     if (s) return s;
     const decl = sym.valueDeclaration;
-    if (decl && (ts.isVariableDeclaration(decl) || ts.isParameter(decl))) throw new Unsupported(id, 'TORO2005', [id.text]);
+    if (decl && (ts.isVariableDeclaration(decl) || ts.isParameter(decl)))
+      throw new Unsupported(id, 'TORO2005', [id.text]);
     throw unsupported(id, `using '${id.text}' as a value`);
   }
 
@@ -218,7 +220,7 @@ export class ExpressionLowering {
 
   private identifier(id: ts.Identifier): Operand {
     const sym = this.checker.getSymbolAtLocation(id);
-    if (id.text === 'undefined' && (!sym || !sym.valueDeclaration)) return conV(VALUE.UNDEFINED);
+    if (id.text === 'undefined' && !sym?.valueDeclaration) return conV(VALUE.UNDEFINED);
     if (sym && this.fromLib(sym)) {
       if (id.text === 'NaN') return conD(Number.NaN);
       if (id.text === 'Infinity') return conD(Number.POSITIVE_INFINITY);
@@ -302,7 +304,8 @@ export class ExpressionLowering {
       this.write(s, v);
       return this.coerce(v, this.clsOf(node));
     }
-    if (op === K.AmpersandAmpersandToken || op === K.BarBarToken) return this.logical(node, op === K.AmpersandAmpersandToken);
+    if (op === K.AmpersandAmpersandToken || op === K.BarBarToken)
+      return this.logical(node, op === K.AmpersandAmpersandToken);
     if (op === K.CommaToken) {
       this.expr(node.left);
       return this.expr(node.right);
@@ -313,15 +316,24 @@ export class ExpressionLowering {
   }
 
   /** Applies a binary operator to two evaluated operands. */
-  private apply(op: ts.SyntaxKind, left: Operand, ln: ts.Expression, right: Operand, rn: ts.Expression, node: ts.Node): Operand {
+  private apply(
+    op: ts.SyntaxKind,
+    left: Operand,
+    ln: ts.Expression,
+    right: Operand,
+    rn: ts.Expression,
+    node: ts.Node,
+  ): Operand {
     const b = this.b;
     if (op === K.PlusToken) {
-      if (this.isString(ln) || this.isString(rn)) return this.concat(this.toStr(left, ln), this.toStr(right, rn));
+      if (this.isString(ln) || this.isString(rn))
+        return this.concat(this.toStr(left, ln), this.toStr(right, rn));
       return b.emit('add', 'd', this.numeric(left, ln), this.numeric(right, rn));
     }
     const arith = ARITH[op];
     if (arith) return b.emit(arith, 'd', this.numeric(left, ln), this.numeric(right, rn));
-    if (op === K.AsteriskAsteriskToken) return this.callRt(RT.pow, 'd', [this.numeric(left, ln), this.numeric(right, rn)]);
+    if (op === K.AsteriskAsteriskToken)
+      return this.callRt(RT.pow, 'd', [this.numeric(left, ln), this.numeric(right, rn)]);
     const bit = BITWISE[op];
     if (bit) {
       const x = b.emit('dtoi32', 'w', this.numeric(left, ln));

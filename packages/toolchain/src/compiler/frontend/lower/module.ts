@@ -17,7 +17,11 @@ export interface LowerResult {
   diagnostics: CompileDiagnostic[];
 }
 
-export function lowerProgram(checker: ts.TypeChecker, entry: ts.SourceFile, runtime: ts.SourceFile[]): LowerResult {
+export function lowerProgram(
+  checker: ts.TypeChecker,
+  entry: ts.SourceFile,
+  runtime: ts.SourceFile[],
+): LowerResult {
   const mod = new ModuleContext(checker, new Set(runtime));
   const diagnostics: CompileDiagnostic[] = [];
   const report = (e: Unsupported) => diagnostics.push(makeDiagnostic(e.code, e.args, e.node));
@@ -57,7 +61,10 @@ function declareGlobals(mod: ModuleContext, entry: ts.SourceFile, report: (e: Un
       const sym = ts.isIdentifier(d.name) ? mod.checker.getSymbolAtLocation(d.name) : undefined;
       if (!sym) continue;
       try {
-        mod.addGlobal(sym, clsOfType(mod.checker, mod.checker.getTypeOfSymbolAtLocation(sym, d.name), d.name, false));
+        mod.addGlobal(
+          sym,
+          clsOfType(mod.checker, mod.checker.getTypeOfSymbolAtLocation(sym, d.name), d.name, false),
+        );
       } catch (e) {
         if (!(e instanceof Unsupported)) throw e;
         report(e);
@@ -65,14 +72,23 @@ function declareGlobals(mod: ModuleContext, entry: ts.SourceFile, report: (e: Un
     }
   }
   const assigned = (target: ts.Expression) => {
-    const sym = ts.isIdentifier(target) ? mod.resolveSymbol(mod.checker.getSymbolAtLocation(target)) : undefined;
+    const sym = ts.isIdentifier(target)
+      ? mod.resolveSymbol(mod.checker.getSymbolAtLocation(target))
+      : undefined;
     if (sym && mod.globals.has(sym)) mod.unstable.add(sym);
   };
   const visit = (n: ts.Node, inFunction: boolean): void => {
     if (inFunction) {
-      if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      if (
+        ts.isBinaryExpression(n) &&
+        n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+        n.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+      ) {
         assigned(n.left);
-      } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) {
+      } else if (
+        (ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) &&
+        (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)
+      ) {
         assigned(n.operand);
       }
     }
@@ -85,12 +101,20 @@ function declareGlobals(mod: ModuleContext, entry: ts.SourceFile, report: (e: Un
  * Constructs refused wherever they appear, even in code the lowering would not reach first (so a
  * program gets every such diagnostic at once, at the construct's own position).
  */
-function scanForbidden(sf: ts.SourceFile, report: (e: Unsupported) => void): void {
+export function scanForbidden(sf: ts.SourceFile, report: (e: Unsupported) => void): void {
   const visit = (n: ts.Node): void => {
     if (ts.isWithStatement(n)) report(unsupported(n, describe(n)));
-    else if ((ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isMethodDeclaration(n)) && n.asteriskToken) {
+    else if (
+      (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isMethodDeclaration(n)) &&
+      n.asteriskToken
+    ) {
       report(unsupported(n, 'generator functions'));
-    } else if (ts.isIdentifier(n) && n.text === 'eval' && ts.isCallExpression(n.parent) && n.parent.expression === n) {
+    } else if (
+      ts.isIdentifier(n) &&
+      n.text === 'eval' &&
+      ts.isCallExpression(n.parent) &&
+      n.parent.expression === n
+    ) {
       report(new Unsupported(n, 'TORO2004', ['eval']));
     }
     ts.forEachChild(n, visit);
@@ -98,7 +122,7 @@ function scanForbidden(sf: ts.SourceFile, report: (e: Unsupported) => void): voi
   visit(sf);
 }
 
-function dedupe(ds: CompileDiagnostic[]): CompileDiagnostic[] {
+export function dedupe(ds: CompileDiagnostic[]): CompileDiagnostic[] {
   const seen = new Set<string>();
   return ds
     .filter((d) => {

@@ -3,15 +3,13 @@
  * blocks and jumps; `let`/`const` become temporaries (or global slots at the program's top level).
  */
 import ts from 'typescript';
-import type { Block, IrFunction } from '../../ir/types.js';
-import { VALUE } from '../../backend/abi.js';
+import { MAX_ARGS, VALUE } from '../../backend/abi.js';
+import type { Block, IrFunction, Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
-import { unsupported } from '../diagnostics.js';
+import { Unsupported, unsupported } from '../diagnostics.js';
 import { returnCls } from './builtins.js';
 import type { ModuleContext } from './context.js';
 import { conV, describe, ExpressionLowering } from './expressions.js';
-import { MAX_ARGS } from '../../backend/abi.js';
-import { Unsupported } from '../diagnostics.js';
 
 const K = ts.SyntaxKind;
 
@@ -30,7 +28,8 @@ export class FunctionLowering extends ExpressionLowering {
     if (decl.asteriskToken) throw unsupported(decl, 'generator functions');
     if (decl.modifiers?.some((m) => m.kind === K.AsyncKeyword)) throw unsupported(decl, 'async functions');
     if (decl.typeParameters) throw unsupported(decl.typeParameters[0], 'generic functions');
-    if (decl.parameters.length > MAX_ARGS) throw new Unsupported(decl.parameters[MAX_ARGS], 'TORO2006', [String(MAX_ARGS)]);
+    if (decl.parameters.length > MAX_ARGS)
+      throw new Unsupported(decl.parameters[MAX_ARGS], 'TORO2006', [String(MAX_ARGS)]);
     const ret = returnCls(L, decl);
     if (ret !== undefined) L.b.fn.ret = ret;
     for (const p of decl.parameters) {
@@ -48,7 +47,12 @@ export class FunctionLowering extends ExpressionLowering {
   }
 
   /** The program's top-level statements, in order, as `main`. */
-  static main(mod: ModuleContext, source: ts.SourceFile, symbol: string, onError: (e: Unsupported) => void): IrFunction {
+  static main(
+    mod: ModuleContext,
+    source: ts.SourceFile,
+    symbol: string,
+    onError: (e: Unsupported) => void,
+  ): IrFunction {
     const L = new FunctionLowering(mod, symbol, source, true);
     for (const s of source.statements) {
       if (ts.isFunctionDeclaration(s)) continue;
@@ -84,7 +88,8 @@ export class FunctionLowering extends ExpressionLowering {
         this.expr((node as ts.ExpressionStatement).expression);
         return;
       case K.VariableStatement:
-        return this.variables((node as ts.VariableStatement).declarationList);
+        this.variables((node as ts.VariableStatement).declarationList);
+        return;
       case K.IfStatement: {
         const s = node as ts.IfStatement;
         const yes = b.newBlock('then');
@@ -180,7 +185,7 @@ export class FunctionLowering extends ExpressionLowering {
       }
       case K.ThrowStatement: {
         const e = (node as ts.ThrowStatement).expression;
-        let value;
+        let value: Operand;
         if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Error') {
           const arg = e.arguments?.[0];
           const msg = arg ? this.toStr(this.expr(arg), arg) : this.string('', e);
@@ -206,7 +211,8 @@ export class FunctionLowering extends ExpressionLowering {
   }
 
   private variables(list: ts.VariableDeclarationList): void {
-    if (!(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const))) throw unsupported(list, "'var' (use let or const)");
+    if (!(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)))
+      throw unsupported(list, "'var' (use let or const)");
     for (const d of list.declarations) {
       if (!ts.isIdentifier(d.name)) throw unsupported(d.name, 'destructuring');
       const sym = this.checker.getSymbolAtLocation(d.name);

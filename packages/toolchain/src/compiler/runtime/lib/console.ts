@@ -40,6 +40,7 @@ export function truthy(v: unknown): boolean {
   const tag = __tag(v);
   if (tag === 0) {
     const n = __as_number(v);
+    // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
     return n !== 0 && n === n;
   }
   if (tag === 3) return __as_boolean(v);

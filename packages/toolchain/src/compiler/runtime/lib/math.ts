@@ -6,6 +6,7 @@ declare function __write(fd: number, s: string): void;
 declare function __exit(code: number): never;
 
 export function fmod(a: number, b: number): number {
+  // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
   if (a !== a || b !== b || a === Infinity || a === -Infinity || b === 0) return NaN;
   if (b === Infinity || b === -Infinity || a === 0) return a;
   let r = a < 0 ? -a : a;
@@ -61,8 +62,10 @@ function inexactPow(): void {
  * stderr) rather than print a possibly different last digit when a step was not exact.
  */
 export function pow(x: number, y: number): number {
+  // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
   if (y !== y) return NaN;
   if (y === 0) return 1;
+  // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
   if (x !== x) return NaN;
   if (y === Infinity || y === -Infinity) {
     const ax = x < 0 ? -x : x;
@@ -110,13 +113,17 @@ export function pow(x: number, y: number): number {
 }
 
 export function min(a: number, b: number): number {
+  // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
   if (a !== a || b !== b) return NaN;
   if (a === 0 && b === 0) return 1 / a < 0 ? a : b;
+  // biome-ignore lint/complexity/useMathMinMax: this is the runtime's Math.min/max (and no spread in the subset)
   return a < b ? a : b;
 }
 
 export function max(a: number, b: number): number {
+  // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
   if (a !== a || b !== b) return NaN;
   if (a === 0 && b === 0) return 1 / a > 0 ? a : b;
+  // biome-ignore lint/complexity/useMathMinMax: this is the runtime's Math.min/max (and no spread in the subset)
   return a > b ? a : b;
 }

@@ -111,6 +111,7 @@ function bnSub(a: number, b: number): void {
 function bnAdd(dst: number, a: number, b: number): void {
   const na = __scratch_get(a);
   const nb = __scratch_get(b);
+  // biome-ignore lint/complexity/useMathMinMax: this is the runtime's Math.min/max (and no spread in the subset)
   const n = na > nb ? na : nb;
   let carry = 0;
   for (let i = 1; i <= n; i++) {
@@ -250,6 +251,7 @@ function putInteger(s: string, end: number, v: number): void {
 }
 
 export function numberToString(x: number): string {
+  // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
   if (x !== x) return 'NaN';
   if (x === 0) return '0';
   if (x === Infinity) return 'Infinity';

@@ -1,0 +1,86 @@
+/**
+ * Unsupported constructs are refused at compile time with their documented code (diagnostics.json)
+ * at the construct's exact position, in tsc's format — never a crash, never a silent miscompilation.
+ * Also: a program that needs an inexact `**` stops at run time with a message instead of printing
+ * digits that could differ from Node's.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { compileProgram, formatDiagnostic } from '../../src/compiler/index.js';
+import { buildExecutable, runExecutable, runUnderNode } from './harness.js';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const file = (name: string) => path.join(here, 'fixtures', 'unsupported', name);
+const diagnosticsOf = (name: string) =>
+  compileProgram({ entry: file(name), target: 'linux' }).diagnostics.map((d) => formatDiagnostic(d, here));
+
+describe('unsupported constructs are refused with a diagnostic', () => {
+  const cases: [string, string][] = [
+    [
+      'eval.ts',
+      "fixtures/unsupported/eval.ts(2,13): error TORO2004: 'eval' is not available: Toro compiles ahead of time and has no JavaScript engine at run time",
+    ],
+    [
+      'with.ts',
+      "fixtures/unsupported/with.ts(2,1): error TORO2001: the 'with' statement is not supported yet",
+    ],
+    [
+      'generator.ts',
+      'fixtures/unsupported/generator.ts(1,1): error TORO2001: generator functions is not supported yet',
+    ],
+    [
+      'any.ts',
+      "fixtures/unsupported/any.ts(1,12): error TORO2003: the 'any' type is not supported: give this expression a precise type",
+    ],
+    [
+      'array.ts',
+      "fixtures/unsupported/array.ts(1,7): error TORO2002: values of type 'number[]' are not supported yet",
+    ],
+    ['class.ts', 'fixtures/unsupported/class.ts(1,1): error TORO2001: classes is not supported yet'],
+    [
+      'nested.ts',
+      'fixtures/unsupported/nested.ts(3,3): error TORO2001: nested functions is not supported yet',
+    ],
+    [
+      'format.ts',
+      'fixtures/unsupported/format.ts(1,13): error TORO2001: console.log format specifiers is not supported yet',
+    ],
+    [
+      'non-ascii.ts',
+      'fixtures/unsupported/non-ascii.ts(1,11): error TORO2001: a non-ASCII string is not supported yet',
+    ],
+  ];
+  for (const [name, expected] of cases) {
+    test(name, () => {
+      expect(diagnosticsOf(name)).toContain(expected);
+    });
+  }
+
+  test('the checker runs under strict: implicit any is a TypeScript error, not a crash', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'toro-diag-'));
+    try {
+      const src = path.join(dir, 'implicit.ts');
+      writeFileSync(src, 'function f(x) {\n  return x;\n}\n');
+      const ds = compileProgram({ entry: src, target: 'linux' }).diagnostics;
+      expect(ds.map((d) => `${d.line},${d.col} ${d.code}`)).toContain('1,12 TS7006');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('run-time refusals', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'toro-refuse-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  test('an inexact ** stops with status 70 after the output before it', { timeout: 60000 }, () => {
+    const program = path.join(here, 'fixtures', 'refusals', 'pow-inexact.ts');
+    const node = runUnderNode(program, dir);
+    const ours = runExecutable(buildExecutable(program, dir));
+    expect(node.stdout.toString()).toBe(`before\n${1.1 ** 7}\n`);
+    expect(ours.stdout.toString()).toBe('before\n');
+    expect(ours.stderr).toContain('supported only when the result is exact');
+    expect(ours.status).toBe(70);
+  });
+});

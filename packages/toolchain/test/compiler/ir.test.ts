@@ -1,0 +1,66 @@
+/**
+ * The IR's text form (--dump=<stage>), the verifier, and constant folding with JS semantics.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, expect, test } from 'vitest';
+import { compileProgram } from '../../src/compiler/index.js';
+import { FunctionBuilder } from '../../src/compiler/ir/builder.js';
+import { conD } from '../../src/compiler/ir/types.js';
+import { verifyFunction } from '../../src/compiler/ir/verify.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'toro-ir-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function dump(source: string, stage: 'lower' | 'cleanup' | 'fold'): string {
+  const file = path.join(dir, 'p.ts');
+  writeFileSync(file, source);
+  const r = compileProgram({ entry: file, target: 'linux', dump: stage });
+  expect(r.diagnostics).toEqual([]);
+  return r.dump ?? '';
+}
+
+function fn(text: string, name: string): string {
+  const start = text.indexOf(`$${name}(`);
+  return text.slice(text.lastIndexOf('function', start), text.indexOf('\n}', start) + 2);
+}
+
+test('lowering prints a typed function in the text form', () => {
+  const text = dump(
+    'function half(n: number): number {\n  return n / 2;\n}\nconsole.log(half(3));\n',
+    'lower',
+  );
+  expect(fn(text, 'ts.half')).toBe(
+    'function d $ts.half(d %n) {\n@start0\n  %t1 =d copy %n\n  %t2 =d div %t1, d_2\n  ret %t2\n}',
+  );
+});
+
+test('folding computes with JavaScript semantics (-0, NaN, 0.1 + 0.2)', () => {
+  const text = dump(
+    'function f(): number {\n  return (0.1 + 0.2) * -0 + 0 / 0;\n}\nconsole.log(f());\n',
+    'fold',
+  );
+  expect(fn(text, 'ts.f')).toContain('ret d_NaN');
+  const text2 = dump('function g(): number {\n  return 0.1 + 0.2;\n}\nconsole.log(g());\n', 'fold');
+  expect(fn(text2, 'ts.g')).toContain('ret d_0.30000000000000004');
+  const text3 = dump('function h(): number {\n  return -0 * 1;\n}\nconsole.log(h());\n', 'fold');
+  expect(fn(text3, 'ts.h')).toContain('ret d_-0');
+});
+
+test('cleanup removes code after return', () => {
+  const src = 'function k(n: number): number {\n  return n;\n  n = n + 1;\n}\nconsole.log(k(1));\n';
+  expect(fn(dump(src, 'lower'), 'ts.k')).toContain('@dead');
+  expect(fn(dump(src, 'cleanup'), 'ts.k')).not.toContain('@dead');
+});
+
+test('the verifier rejects a class mismatch and a missing terminator', () => {
+  const b = new FunctionBuilder('bad');
+  const w = b.emit('cltd', 'w', conD(1), conD(2));
+  b.emit('add', 'd', w, conD(1));
+  b.ret();
+  expect(() => verifyFunction(b.fn)).toThrow(/argument 1 is w, wants d/);
+  const c = new FunctionBuilder('open');
+  c.emit('add', 'd', conD(1), conD(2));
+  expect(() => verifyFunction(c.fn)).toThrow(/terminator misplaced/);
+});
