@@ -1,0 +1,95 @@
+; cpu_main.asm — where every CPU's bring-up ends: its mechanisms (memory, matrix, scheduler) are set up,
+; then the BSP starts the service's main thread and every CPU becomes its scheduler's idle loop.
+;
+; cpu_main is jumped or called to by the boot code (smp.asm for APs, main.asm for the BSP, the BSP last,
+; after every AP is online) with GS = the CPU's percpu block (.cpu_id filled), the CPU's own stack, the
+; IDT loaded, interrupts off. It never returns; its stack becomes the CPU's idle thread.
+;
+; Start-up order and why it needs no atomic: each CPU writes only its own mech block, its own
+; matrix_inbox entry, then its own cpu_ready line; x86 stores become visible in program order, so any
+; CPU that sees cpu_ready[i] = 1 also sees CPU i's allocator ranges and inbound rings. The BSP waits
+; until it has seen every CPU ready before it starts the service, and nothing sends a message before
+; the service starts, so no message can reach a CPU whose rings do not exist yet.
+
+section .text
+bits 64
+
+cpu_main:
+  mov eax, [gs:percpu.cpu_id]
+  mov ebx, eax
+  imul rbx, rbx, MECH_STRIDE
+  add rbx, mech_blocks                  ; RBX = this CPU's mech block for the rest of cpu_main
+  mov [gs:percpu.mech], rbx
+  mov [rbx + mech.cpu], eax
+  call mem_init_cpu
+  call matrix_init_cpu
+  ; The boot context becomes the idle thread: it needs a tcb for context_switch to save it in.
+  mov edi, thread_size
+  call obj_alloc
+  test rax, rax
+  jz .no_memory
+  mov qword [rax + thread.stack], 0
+  mov qword [rax + thread.waiting], 0
+  mov dword [rax + thread.flags], THREAD_DETACHED
+  mov dword [rax + thread.state], THREAD_RUNNING
+  mov ecx, [rbx + mech.cpu]
+  mov [rax + thread.cpu], ecx
+  mov [rbx + mech.idle_thread], rax
+  mov [rbx + mech.current], rax
+  mov eax, [rbx + mech.cpu]
+  cmp qword [matrix_inbox + rax * 8], 0
+  je .no_memory
+  shl eax, 6
+  mov byte [cpu_ready + rax], 1         ; publish: everything above is visible before this store
+  cmp dword [rbx + mech.cpu], 0
+  jne sched_idle
+
+  ; BSP: every AP is online and running cpu_main; wait until each has published its mechanisms.
+  ; A short bounded wait at boot (each AP has only its own set-up left to do), so a spin is fine here.
+  xor ecx, ecx
+.wait:
+  cmp ecx, [ncpus]
+  jae .all_ready
+  mov eax, ecx
+  shl eax, 6
+  cmp byte [cpu_ready + rax], 0
+  jne .ready
+  pause
+  jmp .wait
+.ready:
+  inc ecx
+  jmp .wait
+.all_ready:
+  mov rdi, service_main
+  xor esi, esi
+  mov edx, THREAD_DETACHED
+  call thread_create
+  test rax, rax
+  jz .no_memory
+  jmp sched_idle
+
+.no_memory:
+  mov rdi, msg_mech_no_memory
+  call print_str
+  mov edi, [rbx + mech.cpu]
+  call print_dec
+  call print_newline
+  mov edi, EXIT_NO_MEMORY
+  jmp power_off
+
+; service_main — the service's main thread, on the BSP. Until compiled services exist: the self-test
+; (SELFTEST builds) or the banner kernel's power-off with the command line's exit code.
+service_main:
+%ifdef SELFTEST
+  jmp selftest_main
+%else
+  mov edi, [boot_exit_code]
+  jmp power_off
+%endif
+
+section .data
+align 4
+boot_exit_code: dd 0                    ; `exit=` from the command line, set by kmain
+
+section .rodata
+msg_mech_no_memory: db "toro: error: no memory for the scheduler and matrix on cpu ", 0

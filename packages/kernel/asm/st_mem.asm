@@ -1,0 +1,185 @@
+; st_mem.asm — self-test "mem": where each CPU's memory comes from.
+;
+;   toro: result mem range start=<hex> end=<hex> node=<n>          every node_ranges entry (boot's view)
+;   toro: result mem cpu=<i> node=<n> total=<bytes> free=<bytes> page=<hex> object=<hex>
+;   toro: result mem cpu=<i> piece start=<hex> end=<hex>            the memory the CPU owns
+;   toro: result mem node=<n> free=<bytes> total=<bytes>            node_free_bytes
+; A thread on each CPU allocates a page and a 64-byte object there and frees them again.
+; Pass: each CPU's page and object lie in a range of its own node.
+; Calling convention: System V (kernel.asm).
+
+; slot words: 0 page, 1 object, 2 node
+
+section .text
+bits 64
+
+st_mem:
+  push rbx
+  push r12
+  push r13
+  xor r12d, r12d
+  xor ebx, ebx
+.range:
+  cmp ebx, [node_range_count]
+  jae .ranges_done
+  call st_result_prefix
+  imul r13, rbx, mem_range_size
+  add r13, node_ranges
+  mov rdi, key_range_start
+  mov rsi, [r13 + mem_range.start]
+  call st_kv_hex
+  mov rdi, key_end
+  mov rsi, [r13 + mem_range.end]
+  call st_kv_hex
+  mov rdi, key_node
+  mov rsi, [r13 + mem_range.node]
+  call st_kv
+  call print_newline
+  inc ebx
+  jmp .range
+.ranges_done:
+  mov rdi, st_mem_worker
+  xor esi, esi
+  call st_on_every_cpu
+  mov edi, [ncpus]
+  call st_wait
+  xor ebx, ebx
+.cpu:
+  cmp ebx, [ncpus]
+  jae .nodes
+  imul r13d, ebx, ST_SLOT
+  add r13, st_slots
+  call st_result_prefix
+  mov rdi, key_cpu
+  mov esi, ebx
+  call st_kv
+  mov rdi, key_node
+  mov rsi, [r13 + 16]
+  call st_kv
+  mov edi, ebx
+  mov rsi, st_stats
+  call mem_stats
+  mov rdi, key_total
+  mov rsi, [st_stats + (mech.total_bytes - MECH_STATS)]
+  call st_kv
+  mov rdi, key_free
+  mov rsi, [st_stats + (mech.free_bytes - MECH_STATS)]
+  call st_kv
+  mov rdi, key_page
+  mov rsi, [r13]
+  call st_kv_hex
+  mov rdi, key_object
+  mov rsi, [r13 + 8]
+  call st_kv_hex
+  call print_newline
+  mov rdi, [r13]
+  mov rsi, [r13 + 16]
+  call st_mem_in_node
+  or r12d, eax
+  mov rdi, [r13 + 8]
+  mov rsi, [r13 + 16]
+  call st_mem_in_node
+  or r12d, eax
+  ; the pieces it owns
+  imul r13d, ebx, MECH_STRIDE
+  add r13, mech_blocks
+  push rbx
+  xor ebx, ebx
+.piece:
+  cmp ebx, [r13 + mech.range_count]
+  jae .pieces_done
+  call st_result_prefix
+  mov rdi, key_cpu
+  mov rsi, [rsp]
+  call st_kv
+  mov rdi, key_piece_start
+  mov rsi, [r13 + mech.own_start + rbx * 8]
+  call st_kv_hex
+  mov rdi, key_end
+  mov rsi, [r13 + mech.own_end + rbx * 8]
+  call st_kv_hex
+  call print_newline
+  inc ebx
+  jmp .piece
+.pieces_done:
+  pop rbx
+  inc ebx
+  jmp .cpu
+.nodes:
+  xor ebx, ebx
+.node:
+  cmp ebx, [nnodes]
+  jae .out
+  call st_result_prefix
+  mov rdi, key_node
+  mov esi, ebx
+  call st_kv
+  mov edi, ebx
+  call node_free_bytes
+  push rdx
+  mov rdi, key_free
+  mov rsi, rax
+  call st_kv
+  pop rsi
+  mov rdi, key_total
+  call st_kv
+  call print_newline
+  inc ebx
+  jmp .node
+.out:
+  mov eax, r12d
+  pop r13
+  pop r12
+  pop rbx
+  ret
+
+; st_mem_in_node — EAX = ST_PASS when address RDI lies in a node_ranges entry of node RSI.
+st_mem_in_node:
+  xor ecx, ecx
+.range:
+  cmp ecx, [node_range_count]
+  jae .no
+  imul rax, rcx, mem_range_size
+  add rax, node_ranges
+  inc ecx
+  cmp [rax + mem_range.node], rsi
+  jne .range
+  cmp rdi, [rax + mem_range.start]
+  jb .range
+  cmp rdi, [rax + mem_range.end]
+  jae .range
+  xor eax, eax
+  ret
+.no:
+  mov eax, ST_FAIL
+  ret
+
+st_mem_worker:
+  push rbx
+  call st_slot
+  mov rbx, rax
+  xor edi, edi
+  call page_alloc_order
+  mov [rbx], rax
+  mov edi, 64
+  call obj_alloc
+  mov [rbx + 8], rax
+  mov r8, [gs:percpu.mech]
+  mov eax, [r8 + mech.node]
+  mov [rbx + 16], rax
+  mov rdi, [rbx + 8]
+  call obj_free
+  mov rdi, [rbx]
+  xor esi, esi
+  call page_free_order
+  pop rbx
+  jmp st_signal
+
+section .rodata
+key_range_start: db " range start=", 0
+key_piece_start: db " piece start=", 0
+key_end:         db " end=", 0
+key_node:        db " node=", 0
+key_free:        db " free=", 0
+key_page:        db " page=", 0
+key_object:      db " object=", 0
