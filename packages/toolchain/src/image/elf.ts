@@ -20,7 +20,6 @@ import {
   EM_X86_64,
   ET_EXEC,
   EV_CURRENT,
-  NOTE_HEADER_SIZE,
   PAGE_SIZE,
   PF_R,
   PF_W,
@@ -48,8 +47,11 @@ import { StringTable } from './string-table.js';
 export interface ElfOptions {
   /** e_entry. PVH loaders ignore it; other tools (gdb) show it. */
   entry: bigint;
-  /** Physical address of the 32-bit PVH entry point, written into the Xen note. */
-  pvhEntry: bigint;
+  /**
+   * Physical address of the 32-bit PVH entry point, written into the Xen note. Leave it out for an image
+   * nothing boots through PVH (a Linux executable from the compiler's --target linux).
+   */
+  pvhEntry?: bigint;
   /** More notes for the PT_NOTE segment, after the PVH note (e.g. the Toro layout note). */
   notes?: ElfNote[];
 }
@@ -75,11 +77,16 @@ interface SectionHeader {
 export function writeElf(image: LinkedImage, opts: ElfOptions): Uint8Array {
   const sections = [...image.sections].sort((a, b) => compare(a.loadAddress, b.loadAddress));
   checkSections(sections);
-  checkPvhEntry(sections, opts.pvhEntry);
+  if (opts.pvhEntry !== undefined) checkPvhEntry(sections, opts.pvhEntry);
   const loads = sections.filter((s) => s.size > 0);
-  const noteParts = [pvhNote(opts.pvhEntry), ...(opts.notes ?? [])].map(encodeNote);
+  const allNotes = [...(opts.pvhEntry !== undefined ? [pvhNote(opts.pvhEntry)] : []), ...(opts.notes ?? [])];
+  const noteParts = allNotes.map(encodeNote);
   const note = new Uint8Array(noteParts.reduce((n, p) => n + p.length, 0));
-  noteParts.reduce((at, p) => (note.set(p, at), at + p.length), 0);
+  let noteAt = 0;
+  for (const part of noteParts) {
+    note.set(part, noteAt);
+    noteAt += part.length;
+  }
 
   // Section header indices: 0 null, then the placed sections, then the non-loaded ones.
   const sectionIndex = new Map(sections.map((s, i) => [s.name, i + 1]));
@@ -90,7 +97,8 @@ export function writeElf(image: LinkedImage, opts: ElfOptions): Uint8Array {
   const symbols = buildSymbolTable(image.symbols, sections, sectionIndex);
 
   // Lay the file out front to back.
-  const phnum = loads.length + 1;
+  // A PT_NOTE only when there are notes.
+  const phnum = loads.length + (note.length > 0 ? 1 : 0);
   let end = EHDR_SIZE + PHDR_SIZE * phnum;
   const noteOffset = alignUp(end, 4);
   end = noteOffset + note.length;
@@ -203,16 +211,17 @@ export function writeElf(image: LinkedImage, opts: ElfOptions): Uint8Array {
       align: PAGE_SIZE,
     });
   });
-  writeProgramHeader(view, EHDR_SIZE + PHDR_SIZE * loads.length, {
-    type: PT_NOTE,
-    flags: PF_R,
-    offset: noteOffset,
-    vaddr: 0n,
-    paddr: 0n,
-    filesz: note.length,
-    memsz: note.length,
-    align: 4, // QEMU pads the note's name and descriptor to p_align: 4 is what the note is laid out for
-  });
+  if (note.length > 0)
+    writeProgramHeader(view, EHDR_SIZE + PHDR_SIZE * loads.length, {
+      type: PT_NOTE,
+      flags: PF_R,
+      offset: noteOffset,
+      vaddr: 0n,
+      paddr: 0n,
+      filesz: note.length,
+      memsz: note.length,
+      align: 4, // QEMU pads the note's name and descriptor to p_align: 4 is what the note is laid out for
+    });
 
   // Contents.
   out.set(note, noteOffset);

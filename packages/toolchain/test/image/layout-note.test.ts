@@ -53,3 +53,9 @@ it('finds no layout in an image built without one, or in a file that is not an E
   expect(readLayout(writeElf(image, { entry: 0x100000n, pvhEntry: 0x100000n }))).toBeUndefined();
   expect(readLayout(new TextEncoder().encode('not an image at all, just text'))).toBeUndefined();
 });
+
+it('writes no note segment for an image that is not booted through PVH and has no notes', () => {
+  const elf = writeElf(image, { entry: 0x100000n });
+  expect(readImageNotes(elf)).toEqual([]);
+  expect(validateBootImage(elf)).toMatchObject({ ok: false, problem: 'no-pvh-note' });
+});

@@ -23,6 +23,5 @@ export function buildLinuxExecutable(entry: string): Uint8Array {
   const image = link([coreObject(), object], { org: LINUX.ORG });
   const start = image.symbols.find((s) => s.name === RT.start);
   if (!start) throw new Error('internal error: the runtime defines no _start');
-  // The PVH note the image writer adds is ignored by Linux (it only reads PT_LOAD/PT_GNU_* here).
-  return writeElf(image, { entry: start.address, pvhEntry: start.address });
+  return writeElf(image, { entry: start.address });
 }
