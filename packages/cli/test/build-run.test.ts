@@ -115,6 +115,33 @@ describe('toro run', () => {
   });
 });
 
+describe('toro build --target linux', () => {
+  it('compiles a TypeScript file into a Linux executable that prints what Node prints', () => {
+    const src = join(work, 'fib.ts');
+    writeFileSync(
+      src,
+      'function fib(n: number): number {\n  return n < 2 ? n : fib(n - 1) + fib(n - 2);\n}\nconsole.log(`fib(20) = ${fib(20)}`, 0.1 + 0.2, 2 ** 53 + 1);\n',
+    );
+    const app = join(work, 'fib');
+    const r = runToro(['build', src, '--target', 'linux', '-o', app]);
+    expect(r.status).toBe(0);
+    const out = execFileSync(app, [], { encoding: 'utf8', timeout: 10_000 });
+    expect(out).toBe('fib(20) = 6765 0.30000000000000004 9007199254740992\n');
+  });
+
+  it('prints type errors and unsupported constructs tsc-style and fails', () => {
+    const src = join(work, 'bad.ts');
+    writeFileSync(src, 'const n: number = "one";\nwith (Math) {}\n');
+    const r = runToro(['build', src, '--target', 'linux', '-o', join(work, 'bad')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      `${src}(1,7): error TS2322: Type 'string' is not assignable to type 'number'.`,
+    );
+    expect(r.stderr).toMatch(/bad\.ts\(2,1\): error TORO2001: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe('toro asm', () => {
   it('writes the same bytes as nasm -f bin', () => {
     const src = join(work, 'boot.asm');

@@ -4,6 +4,13 @@
  */
 export * from './asm/index.js';
 export * from './build/index.js';
+export {
+  buildLinuxExecutable,
+  type CompileDiagnostic,
+  CompileFailed,
+  compileProgram,
+  formatDiagnostic as formatCompileDiagnostic,
+} from './compiler/index.js';
 export { writeBin } from './image/bin.js';
 export { type ElfOptions, writeElf } from './image/elf.js';
 export { readImageNotes, validateBootImage } from './image/elf-read.js';

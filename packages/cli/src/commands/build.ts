@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
-import { Flags } from '@oclif/core';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { Args, Flags } from '@oclif/core';
 import { asmDir, entryFile, pvhEntrySymbol } from '@toro/kernel';
-import { type BuildStage, buildBootImage, parseMemorySize } from '@toro/toolchain';
+import { type BuildStage, buildBootImage, buildLinuxExecutable, parseMemorySize } from '@toro/toolchain';
 import type { Ora } from 'ora';
 import { ToroCommand } from '../lib/base-command.js';
 import { UserError } from '../lib/errors.js';
@@ -24,7 +24,14 @@ const STAGE_TEXT: Record<BuildStage, string> = {
   write: 'Writing the PVH ELF image',
 };
 
-export default class Build extends ToroCommand<BuildResult> {
+export interface LinuxBuildResult {
+  target: 'linux';
+  entry: string;
+  executable: string;
+  bytes: number;
+}
+
+export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
   static override summary = "Build the project's bootable image.";
   static override description =
     'Assembles the kernel with Toro’s own assembler, links it and writes a PVH ELF image (default: ' +
@@ -35,7 +42,18 @@ export default class Build extends ToroCommand<BuildResult> {
     '<%= config.bin %> build',
     '<%= config.bin %> build --cpus 8 --memory 1G -o out.elf',
   ];
+  static override args = {
+    entry: Args.string({
+      ignoreStdin: true,
+      description: 'TypeScript entry file (default: toro.json "entry"); needed outside a project',
+    }),
+  };
   static override flags = {
+    target: Flags.string({
+      description: 'toro: a bootable unikernel image; linux: a static Linux x86-64 executable of the service',
+      options: ['toro', 'linux'],
+      default: 'toro',
+    }),
     cpus: Flags.integer({
       description: 'CPUs the image is built for (default: toro.json)',
       min: 1,
@@ -47,8 +65,9 @@ export default class Build extends ToroCommand<BuildResult> {
     output: Flags.string({ char: 'o', description: 'image file to write (default: build/<name>.elf)' }),
   };
 
-  async run(): Promise<BuildResult> {
-    const { flags } = await this.parse(Build);
+  async run(): Promise<BuildResult | LinuxBuildResult> {
+    const { args, flags } = await this.parse(Build);
+    if (flags.target === 'linux') return this.buildLinux(args.entry, flags.output);
     const project = loadProject(process.cwd());
     const cpus = flags.cpus ?? project.config.cpus;
     const memory = flags.memory ?? project.config.memory;
@@ -92,5 +111,36 @@ export default class Build extends ToroCommand<BuildResult> {
     const parts = built.sections.map((s) => `${s.name} ${formatBytes(s.size)} ${s.flags}`).join(', ');
     this.log(`Built ${relative(process.cwd(), out) || out} (${formatBytes(built.elf.length)}): ${parts}`);
     return result;
+  }
+
+  /** `--target linux`: compile the service into a static Linux executable (fast to run and test on the host). */
+  private async buildLinux(
+    entryArg: string | undefined,
+    output: string | undefined,
+  ): Promise<LinuxBuildResult> {
+    const project = entryArg ? undefined : loadProject(process.cwd());
+    const entry = resolve(entryArg ?? join(project!.dir, project!.config.entry));
+    if (!existsSync(entry))
+      throw new UserError(`no such file: ${entry}`, 'pass the service’s entry .ts file');
+    const out = resolve(
+      output ??
+        (project ? join(project.dir, 'build', project.config.name) : basename(entry).replace(/\.ts$/, '')),
+    );
+    const spinner = this.spinner(`Compiling ${relative(process.cwd(), entry) || entry}`);
+    await new Promise((r) => setImmediate(r));
+    let bytes: Uint8Array;
+    try {
+      bytes = buildLinuxExecutable(entry);
+    } catch (e) {
+      spinner.fail();
+      throw e;
+    }
+    spinner.succeed();
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, bytes, { mode: 0o755 });
+    this.log(
+      `Built ${relative(process.cwd(), out) || out} (${formatBytes(bytes.length)}, static Linux x86-64 executable)`,
+    );
+    return { target: 'linux', entry, executable: out, bytes: bytes.length };
   }
 }

@@ -20,6 +20,7 @@ export abstract class ToroCommand<T> extends Command {
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
     const known = err instanceof UserError ? err : toUserError(err);
     if (known) {
+      if (known.details) process.stderr.write(`${known.details}\n`);
       // oclif prints `Error: <message>` and each suggestion as `Try this: <hint>`.
       this.error(known.message, { exit: known.exitCode, suggestions: known.hint ? [known.hint] : undefined });
     }

@@ -15,6 +15,8 @@ export class UserError extends Error {
     message: string,
     readonly hint?: string,
     readonly exitCode: number = ExitCode.usage,
+    /** Printed as-is on stderr before the error (diagnostics, one per line, tsc-style). */
+    readonly details?: string,
   ) {
     super(message);
     this.name = 'UserError';

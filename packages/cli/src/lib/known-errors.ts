@@ -6,6 +6,8 @@ import {
   AccelUnavailableError,
   BootImageError,
   BuildError,
+  CompileFailed,
+  formatCompileDiagnostic,
   formatDiagnostic,
   QemuNotFoundError,
   VmOptionError,
@@ -32,7 +34,17 @@ export function toUserError(err: Error): UserError | undefined {
   if (err instanceof BuildError) {
     // Every diagnostic, tsc-style (file(line,col): error: …), then the summary as the error itself.
     const shown = err.diagnostics.map(formatDiagnostic).join('\n');
-    return new UserError(shown ? `${shown}\n${err.message}` : err.message, undefined, ExitCode.failure);
+    return new UserError(err.message, undefined, ExitCode.failure, shown || undefined);
+  }
+  if (err instanceof CompileFailed) {
+    const errors = err.diagnostics.filter((d) => d.category === 'error').length;
+    const shown = err.diagnostics.map((d) => formatCompileDiagnostic(d)).join('\n');
+    return new UserError(
+      `found ${errors} error${errors === 1 ? '' : 's'}`,
+      undefined,
+      ExitCode.failure,
+      shown,
+    );
   }
   return undefined;
 }
