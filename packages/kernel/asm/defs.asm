@@ -188,3 +188,52 @@ MADT_CPU_ENABLED    equ 1 << 0
 AML_PACKAGE_OP     equ 0x12
 AML_BYTE_PREFIX    equ 0x0A
 AML_ONE_OP         equ 0x01               ; ZeroOp (0x00) and OneOp (0x01) encode their own value
+
+; ---- Arch & SMP: CPUs, interrupts, paging, time (percpu.asm, gdt.asm, idt.asm, apic.asm, smp.asm ...) ----
+MAX_CPUS       equ 64                   ; CPUs the kernel brings up; further MADT entries are ignored
+MAX_NODES      equ 16                   ; NUMA nodes (SRAT proximity domains, renumbered densely)
+MAX_MEM_RANGES equ 64                   ; entries of node_ranges
+SMALL_PAGE     equ 4096
+PTE_USER       equ 1 << 2
+PTE_NX         equ 1 << 63              ; only when EFER.NXE is on: see `pte_nx` (paging.asm)
+CR0_WP         equ 1 << 16              ; supervisor writes honour read-only pages
+CR4_OSXSAVE    equ 1 << 18
+CPUID_1_ECX_X2APIC   equ 1 << 21
+CPUID_1_ECX_TSC_DEADLINE equ 1 << 24
+CPUID_1_ECX_XSAVE    equ 1 << 26
+CPUID_1_ECX_AVX      equ 1 << 28
+CPUID_1_ECX_HYPERVISOR equ 1 << 31
+
+GDT_TSS        equ 0x18                 ; per-CPU GDT (gdt.asm): null, code64, data, then the 16-byte TSS
+
+; Per-CPU stacks: one page-aligned area per CPU, each stack with an unmapped guard page below it.
+KSTACK_SIZE    equ 16384                ; the stack the CPU boots on and runs cpu_main on
+IST_STACK_SIZE equ 8192
+IST_NMI        equ 1                    ; IST slots (TSS.ist1..ist5)
+IST_DF         equ 2
+IST_MC         equ 3
+IST_PF         equ 4                    ; a page fault from a stack overflow needs a stack that works
+IST_IRQ        equ 5                    ; device and IPI interrupts: timer_tick runs on this stack
+IST_COUNT      equ 5
+
+MSR_APIC_BASE      equ 0x1B
+APIC_BASE_ENABLE   equ 1 << 11
+APIC_BASE_X2APIC   equ 1 << 10
+MSR_FS_BASE        equ 0xC0000100
+MSR_GS_BASE        equ 0xC0000101
+MSR_KERNEL_GS_BASE equ 0xC0000102
+MSR_TSC_DEADLINE   equ 0x6E0
+
+VEC_TIMER    equ 0x40                   ; LAPIC timer: calls timer_tick
+VEC_WAKE     equ 0x41                   ; ipi_wake: only ends a hlt
+VEC_HALT     equ 0x42                   ; a CPU reporting a fault stops the others
+VEC_SPURIOUS equ 0xFF
+
+EXIT_FAULT   equ 70                     ; exit code after a fault report (README "Faults")
+TRAMPOLINE_ADDR equ 0x8000              ; AP start-up page below 1 MiB (SIPI vector 0x08)
+
+struc mem_range                         ; node_ranges entry: usable RAM of one node, after the kernel
+  .start: resq 1
+  .end:   resq 1                        ; exclusive
+  .node:  resq 1
+endstruc

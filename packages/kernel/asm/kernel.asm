@@ -18,9 +18,10 @@
 
 org 0x100000
 
+; Sections are page-aligned so paging.asm can give each its own protection (text RX, rodata R, data RW).
 section .text progbits align=16
-section .rodata progbits align=16 follows=.text
-section .data progbits align=16 follows=.rodata
+section .rodata progbits align=4096 follows=.text
+section .data progbits align=4096 follows=.rodata
 section .bss nobits align=4096
 
 %define KERNEL_VERSION "0.1.0"
@@ -30,7 +31,16 @@ section .bss nobits align=4096
 section .bss
 bss_start:
 
+; Where each section starts, for paging.asm.
+section .text
+kernel_text_start:
+section .rodata
+kernel_rodata_start:
+section .data
+kernel_data_start:
+
 %include "defs.asm"
+%include "mech_defs.asm"                ; mechanisms: memory, threads, matrix layouts
 %include "pvh.asm"
 %include "longmode.asm"
 %include "main.asm"
@@ -40,8 +50,34 @@ bss_start:
 %include "acpi.asm"
 %include "fwcfg.asm"
 %include "exit.asm"
+%include "cmdline.asm"
+%include "percpu.asm"
+%include "cpu.asm"
+%include "gdt.asm"
+%include "idt.asm"
+%include "fault.asm"
+%include "apic.asm"
+%include "time.asm"
+%include "topology.asm"
+%include "paging.asm"
+%include "smp.asm"
+%include "trampoline.asm"
+%ifdef SELFTEST
+%include "faulttest.asm"
+%endif
+; mechanisms: per-CPU memory, the message matrix, the scheduler, and cpu_main where every CPU ends up
+%include "mem_page.asm"
+%include "mem_object.asm"
+%include "matrix.asm"
+%include "sched.asm"
+%include "cpu_main.asm"
+%ifdef SELFTEST
+%include "selftest.asm"
+%endif
 
 ; The bss section's bounds, so pvh_entry can clear it without trusting the loader to have done so.
 ; Everything placed in .bss above this point by the included files is a multiple of 4 bytes long.
 section .bss
 bss_end:
+alignb 4096
+kernel_end:                             ; first page after the image: node_ranges start at or above it

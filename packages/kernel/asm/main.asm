@@ -22,13 +22,41 @@ kmain:
   jne .bad_magic
 
   call print_cmdline
-  call cmdline_exit_code
-  mov r12, rax                          ; exit code, preserved across the calls below
   call print_memmap
   call acpi_init
   call print_cpus
-  mov edi, r12d
-  jmp power_off
+
+  ; ---- arch: this CPU, time, topology, protection, the other CPUs (README "Boot sequence") ----
+  call idt_init                         ; exceptions are reported from here on
+  mov rdi, cpu0_area
+  xor esi, esi                          ; cpu 0; APIC id and node are filled in below
+  xor edx, edx
+  xor ecx, ecx
+  call percpu_area_init
+  mov rsp, [rax + percpu.kstack_top]    ; the BSP's own stack from now on (kmain never returns)
+  xor ebp, ebp                          ; ends every frame-pointer chain
+  mov rdi, rax
+  call cpu_load_state                   ; GDT/TSS, GS, IDT, SSE/AVX, local APIC
+  call apic_id
+  mov [gs:percpu.apic_id], eax
+  call time_init                        ; TSC rate, clock_ns, the timer
+  call topology_init                    ; MADT/SRAT: CPUs, nodes, node_ranges
+  mov eax, [topo_apic_nodes]
+  mov [gs:percpu.node], eax
+  mov [cpu_node], al
+  call paging_init                      ; 4 KiB pages over RAM, W^X, page 0 unmapped
+  mov rdi, cpu0_area
+  call percpu_area_guard
+  call smp_init                         ; every AP up, sleeping until smp_release
+  call topology_report                  ; "toro: N CPUs online in M nodes"
+%ifdef SELFTEST
+  call fault_selftest                   ; fault=<kind> on the command line: a deliberate fault
+%endif
+
+  ; ---- mechanisms: per-CPU memory, scheduler, message matrix (engineer B) go here ----
+
+  call smp_release
+  jmp cpu_main                          ; the BSP last; never returns
 
 .bad_magic:
   mov r12d, edi                         ; the magic that was found

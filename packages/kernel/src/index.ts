@@ -27,6 +27,19 @@ export const sources: readonly string[] = [
   'acpi.asm',
   'fwcfg.asm',
   'exit.asm',
+  'cmdline.asm',
+  'percpu.asm',
+  'cpu.asm',
+  'gdt.asm',
+  'idt.asm',
+  'fault.asm',
+  'apic.asm',
+  'time.asm',
+  'topology.asm',
+  'paging.asm',
+  'smp.asm',
+  'trampoline.asm',
+  'faulttest.asm',
 ];
 
 /** Symbol of the 32-bit PVH entry point, for the image writer's Xen note. */
