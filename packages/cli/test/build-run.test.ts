@@ -1,9 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runToro } from './run-toro.js';
+import { runToro, TORO_BIN } from './run-toro.js';
 
 // One scaffolded project shared by the tests below; each QEMU boot is bounded by `--timeout`, which the
 // runner enforces by killing the guest's own PID.
@@ -175,5 +176,41 @@ describe('toro asm', () => {
     expect(r.stderr).toContain(`${src}(3,1): error:`);
     expect(r.stderr).toContain('movv eax, 1');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('toro run and Ctrl-C', () => {
+  it('stops a running guest on SIGINT, exits 130 and leaves no QEMU behind', async () => {
+    // A guest that prints a line and then spins forever, built with our own assembler as a PVH ELF.
+    const guestSource = fileURLToPath(new URL('../../toolchain/test/vm/guests/env.asm', import.meta.url));
+    const image = join(work, 'hang.elf');
+    expect(runToro(['asm', guestSource, '-D', 'HANG', '--format', 'elf', '-o', image]).status).toBe(0);
+
+    const child = spawn(process.execPath, [TORO_BIN, 'run', image, '--timeout', '60'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    try {
+      let out = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('guest: hanging')) resolve();
+        });
+        child.on('exit', () => reject(new Error(`toro run exited before the guest hung:\n${out}`)));
+      });
+      const qemuPids = execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' })
+        .trim()
+        .split('\n');
+      expect(qemuPids.length).toBe(1);
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      expect(code).toBe(130);
+      // The guest's QEMU process is gone (not even a zombie of ours).
+      expect(() => process.kill(Number(qemuPids[0]), 0)).toThrow();
+    } finally {
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+    }
   });
 });

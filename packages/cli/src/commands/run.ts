@@ -93,18 +93,23 @@ export default class Run extends ToroCommand<RunResult> {
     });
 
     for (const note of guest.notes) this.warn(note);
-    const stop = (): void => {
+    // Ctrl-C (or a SIGTERM) stops the guest; the command then exits as a shell expects, 128 + signal.
+    let signalled: number | undefined;
+    const stopOn = (code: number) => (): void => {
+      signalled = code;
       void guest.stop();
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const onInt = stopOn(130);
+    const onTerm = stopOn(143);
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
     if (!json) guest.serial.on('data', (line: string) => process.stdout.write(`${line}\n`));
     const exit = await guest.exited;
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
 
     if (exit.error) this.logToStderr(`toro run: ${exit.error}`);
-    process.exitCode = exit.code ?? ExitCode.failure;
+    process.exitCode = signalled ?? exit.code ?? ExitCode.failure;
     return {
       image,
       machine,

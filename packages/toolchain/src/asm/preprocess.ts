@@ -300,6 +300,16 @@ export class Preprocessor {
         this.defs.set(m[1], { params, body: value }, name === 'idefine' || name === 'xidefine');
         return;
       }
+      case 'defstr':
+      case 'idefstr': {
+        // NASM: the macro's body becomes a string literal of its (expanded) text, quoted the way NASM
+        // quotes: '…' unless the text has a single quote, then "…", else `…` with escapes.
+        const m = /^\s*([A-Za-z_.?@$][A-Za-z0-9_.?@$#~]*)\s?(.*)$/.exec(body);
+        if (!m) throw new AsmError(`%${name} expects a macro name`, 1, `%${name} NAME text`);
+        const text = expandDefines(m[2].trim(), this.defs);
+        this.defs.set(m[1], { params: null, body: quoteString(text) }, name === 'idefstr');
+        return;
+      }
       case 'undef':
       case 'iundef': {
         const n = body.trim();
@@ -364,7 +374,7 @@ export class Preprocessor {
         throw new AsmError(
           `unknown or unsupported preprocessor directive \`%${name}'`,
           1,
-          'supported: %define %xdefine %idefine %undef %assign %macro %endmacro %include %if %elif %else %endif %ifdef %ifndef %ifidn %rep %endrep %error %warning',
+          'supported: %define %xdefine %idefine %defstr %undef %assign %macro %endmacro %include %if %elif %else %endif %ifdef %ifndef %ifidn %rep %endrep %error %warning',
         );
     }
   }
@@ -511,4 +521,11 @@ function unquote(s: string): string {
 
 export function preprocess(source: string, opts: PreprocessOptions): SourceLine[] {
   return new Preprocessor(opts).run(source);
+}
+
+/** A NASM string literal whose value is `text`. */
+function quoteString(text: string): string {
+  if (!text.includes("'")) return `'${text}'`;
+  if (!text.includes('"')) return `"${text}"`;
+  return `\`${text.replace(/[\\`]/g, (c) => `\\${c}`)}\``;
 }
