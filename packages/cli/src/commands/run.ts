@@ -1,7 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import { type GuestExit, type Machine, type PortForward, readLayout, startGuest } from '@toro/toolchain';
+import {
+  FaultWatcher,
+  formatSymbolizedFault,
+  type GuestExit,
+  type ImageSymbol,
+  type Machine,
+  type PortForward,
+  readElfSymbols,
+  readLayout,
+  type SymbolizedFault,
+  startGuest,
+} from '@toro/toolchain';
 import { ToroCommand } from '../lib/base-command.js';
 import { ExitCode, UserError } from '../lib/errors.js';
 import { imagePathFor, loadProject, type Project } from '../lib/project.js';
@@ -17,6 +28,17 @@ export interface RunResult {
   durationMs: number;
   /** Serial console lines (only collected with --json; otherwise they stream to stdout). */
   serial?: string[];
+  /** Fault reports the kernel printed, symbolized with the image's symbols (--json only). */
+  faults?: FaultSummary[];
+}
+
+/** A kernel fault report in JSON-safe form: addresses as 0x-prefixed hex strings. */
+export interface FaultSummary {
+  kind: string;
+  name: string;
+  vector: number;
+  cpu?: number;
+  frames: { address: string; location?: string }[];
 }
 
 export default class Run extends ToroCommand<RunResult> {
@@ -103,7 +125,13 @@ export default class Run extends ToroCommand<RunResult> {
     const onTerm = stopOn(143);
     process.once('SIGINT', onInt);
     process.once('SIGTERM', onTerm);
-    if (!json) guest.serial.on('data', (line: string) => process.stdout.write(`${line}\n`));
+    // Fault reports are symbolized as they end, right under the raw block.
+    const faults = new FaultWatcher(imageSymbols(image));
+    guest.serial.on('data', (line: string) => {
+      if (!json) process.stdout.write(`${line}\n`);
+      const fault = faults.push(line);
+      if (fault && !json) process.stdout.write(`${formatSymbolizedFault(fault).join('\n')}\n`);
+    });
     const exit = await guest.exited;
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
@@ -120,8 +148,29 @@ export default class Run extends ToroCommand<RunResult> {
       exitSource: exit.source,
       durationMs: Math.round(exit.durationMs),
       serial: json ? [...guest.lines] : undefined,
+      faults: json && faults.faults.length > 0 ? faults.faults.map(faultSummary) : undefined,
     };
   }
+}
+
+/** The image's symbols, or none when it has no readable symbol table (faults then print unresolved). */
+function imageSymbols(image: string): ImageSymbol[] {
+  try {
+    return readElfSymbols(readFileSync(image));
+  } catch {
+    return [];
+  }
+}
+
+function faultSummary(fault: SymbolizedFault): FaultSummary {
+  const { report } = fault;
+  return {
+    kind: report.kind,
+    name: report.name,
+    vector: report.vector,
+    cpu: report.cpu,
+    frames: fault.frames.map((f) => ({ address: `0x${f.address.toString(16)}`, location: f.location })),
+  };
 }
 
 function parsePort(spec: string): PortForward {

@@ -14,6 +14,7 @@ export {
   type QemuConfig,
   qemuConfigNotes,
 } from './cmdline.js';
+export { type ImageSymbol, readElfSymbols } from './elf-symtab.js';
 export {
   AccelUnavailableError,
   BootImageError,
@@ -22,6 +23,16 @@ export {
   VmOptionError,
 } from './errors.js';
 export { decodeExit, describeExit, type ExitSource, type GuestExit } from './exit-code.js';
+export {
+  type FaultReport,
+  FaultWatcher,
+  formatSymbolizedFault,
+  lookupSymbol,
+  parseFaultReport,
+  type SymbolizedFault,
+  type SymbolizedFrame,
+  symbolizeFault,
+} from './fault-report.js';
 export { findQemu, QEMU_BINARY } from './find-qemu.js';
 export { type GuestOptions, startGuest } from './guest.js';
 export { DEFAULT_KILL_GRACE_MS, DEFAULT_TIMEOUT_MS, type Guest } from './launch.js';

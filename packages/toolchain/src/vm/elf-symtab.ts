@@ -1,0 +1,77 @@
+/**
+ * Reads the symbol table (.symtab + its .strtab) out of an ELF64 image, for turning guest addresses back
+ * into names (fault reports, see fault-report.ts). Only what symbolization needs: name, address, size,
+ * and whether the symbol lies in an executable section. Section-less (absolute, undefined) symbols and
+ * section/file symbols are left out: they do not name code.
+ */
+
+export interface ImageSymbol {
+  name: string;
+  address: bigint;
+  size: bigint;
+  /** The symbol's section is executable (SHF_EXECINSTR). */
+  code: boolean;
+}
+
+const SHT_SYMTAB = 2;
+const SHF_EXECINSTR = 0x4n;
+const SHN_UNDEF = 0;
+const SHN_LORESERVE = 0xff00;
+const STT_SECTION = 3;
+const STT_FILE = 4;
+const SYM_SIZE = 24;
+
+interface SectionHeader {
+  type: number;
+  flags: bigint;
+  offset: number;
+  size: number;
+  link: number;
+}
+
+/** Every named, section-relative symbol of the ELF64 little-endian image `bytes`, by address. */
+export function readElfSymbols(bytes: Uint8Array): ImageSymbol[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const isElf64 =
+    bytes.length >= 64 && view.getUint32(0, false) === 0x7f454c46 && bytes[4] === 2 && bytes[5] === 1;
+  if (!isElf64) throw new Error('not a little-endian ELF64 image');
+  const shoff = Number(view.getBigUint64(0x28, true));
+  const shentsize = view.getUint16(0x3a, true);
+  const shnum = view.getUint16(0x3c, true);
+  const headers: SectionHeader[] = [];
+  for (let i = 0; i < shnum; i++) {
+    const at = shoff + i * shentsize;
+    if (at + 64 > bytes.length) throw new Error('ELF section header table runs past the end of the file');
+    headers.push({
+      type: view.getUint32(at + 4, true),
+      flags: view.getBigUint64(at + 8, true),
+      offset: Number(view.getBigUint64(at + 24, true)),
+      size: Number(view.getBigUint64(at + 32, true)),
+      link: view.getUint32(at + 40, true),
+    });
+  }
+  const symtab = headers.find((h) => h.type === SHT_SYMTAB);
+  if (!symtab) return [];
+  const strtab = headers[symtab.link];
+  if (!strtab) throw new Error('ELF .symtab links to a missing string table');
+  const decoder = new TextDecoder();
+  const symbols: ImageSymbol[] = [];
+  for (let at = symtab.offset + SYM_SIZE; at + SYM_SIZE <= symtab.offset + symtab.size; at += SYM_SIZE) {
+    const nameOffset = view.getUint32(at, true);
+    const type = bytes[at + 4]! & 0xf;
+    const shndx = view.getUint16(at + 6, true);
+    if (shndx === SHN_UNDEF || shndx >= SHN_LORESERVE || type === STT_SECTION || type === STT_FILE) continue;
+    const start = strtab.offset + nameOffset;
+    let end = start;
+    while (end < bytes.length && bytes[end] !== 0) end++;
+    const name = decoder.decode(bytes.subarray(start, end));
+    if (name === '') continue;
+    symbols.push({
+      name,
+      address: view.getBigUint64(at + 8, true),
+      size: view.getBigUint64(at + 16, true),
+      code: ((headers[shndx]?.flags ?? 0n) & SHF_EXECINSTR) !== 0n,
+    });
+  }
+  return symbols.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+}
