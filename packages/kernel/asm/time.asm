@@ -31,7 +31,7 @@ RTC_C_PF          equ 1 << 6
 RTC_FLAGS         equ 128               ; about 125 ms of flags
 CALIBRATE_POLLS   equ 20000000          ; upper bound on reference reads per calibration
 TSC_FALLBACK_KHZ  equ 1000000
-LAPIC_CALIBRATE_US equ 10000
+LAPIC_CALIBRATE_US equ 20000
 
 section .text
 bits 64
@@ -467,21 +467,35 @@ rtc_write:
 ; timer_init — BSP: picks the timer mode and measures the LAPIC timer against the TSC, then unmasks
 ; the BSP's timer. Prints "toro: timer tsc-deadline" or "toro: timer lapic <kHz> kHz".
 timer_init:
-  ; LAPIC timer rate: count down from the top for LAPIC_CALIBRATE_US, measured by the TSC.
+  ; LAPIC timer rate: let it count down from the top, and read it twice LAPIC_CALIBRATE_US apart with
+  ; the TSC read right after each read (the first access to new code can be slow under TCG).
+  push r12
+  push r13
+  push r14
   mov edi, APIC_REG_TIMER_INIT
   mov esi, 0xFFFFFFFF
   call apic_write
+  mov edi, APIC_REG_TIMER_CUR
+  call apic_read
+  mov r12d, eax                         ; R12: first count
+  call tsc_read
+  mov r13, rax                          ; R13: TSC at the first count
   mov edi, LAPIC_CALIBRATE_US
   call tsc_delay_us
   mov edi, APIC_REG_TIMER_CUR
   call apic_read
-  mov ecx, 0xFFFFFFFF
-  sub ecx, eax
-  mov eax, ecx
-  xor edx, edx
-  mov ecx, LAPIC_CALIBRATE_US / 1000
+  mov r14d, eax
+  call tsc_read
+  sub rax, r13
+  mov rcx, rax                          ; RCX: TSC ticks between the reads
+  mov eax, r12d
+  sub eax, r14d                         ; LAPIC ticks between the reads
+  mul qword [tsc_khz]                   ; LAPIC kHz = lapic ticks * TSC kHz / TSC ticks
   div rcx
   mov [lapic_khz], rax
+  pop r14
+  pop r13
+  pop r12
   mov edi, APIC_REG_TIMER_INIT
   xor esi, esi
   call apic_write
