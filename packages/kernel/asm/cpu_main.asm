@@ -78,18 +78,18 @@ cpu_main:
   jmp power_off
 
 ; service_main — the service's main thread, on the BSP. Until compiled services exist: the self-test
-; (SELFTEST builds) or the banner kernel's power-off with the command line's exit code.
+; (SELFTEST builds, when the command line names one) or the banner kernel's power-off with the command
+; line's exit code.
 service_main:
 %ifdef SELFTEST
-  jmp selftest_main
-%else
-  mov edi, [boot_exit_code]
-  jmp power_off
+  mov rdi, key_selftest
+  call cmdline_value
+  test rax, rax
+  jnz selftest_main                     ; without selftest=<name> the image behaves as the plain kernel
 %endif
-
-section .data
-align 4
-boot_exit_code: dd 0                    ; `exit=` from the command line, set by kmain
+  call cmdline_exit_code
+  mov edi, eax
+  jmp power_off
 
 section .rodata
 msg_mech_no_memory: db "toro: error: no memory for the scheduler and matrix on cpu ", 0

@@ -251,8 +251,9 @@ matrix_pending:
   mov eax, 1
   ret
 
-; matrix_drain_kernel — handles every message waiting on this CPU's inbound kernel rings: remote frees,
-; remote thread creation, remote wake-ups. Handlers never send, so draining never yields.
+; matrix_drain_kernel — handles the messages waiting on this CPU's inbound kernel rings: remote frees,
+; remote thread creation, remote wake-ups. Handlers never send, so draining never yields. A create
+; request waits in its ring while RUNQ_CREATE_LIMIT threads are ready (see below).
 ; Clobbers the caller-saved registers.
 matrix_drain_kernel:
   push rbx
@@ -279,6 +280,14 @@ matrix_drain_kernel:
   shl eax, 5
   lea rax, [rbx + ring.slots + rax]
   mov rcx, [rax + message.type]
+  cmp rcx, MSG_K_CREATE
+  jne .take
+  ; Flow control: creating threads faster than they can run would turn a burst of requests into
+  ; unbounded memory. Leave the request (and what follows it from this source) in the ring until the
+  ; run queue is shorter: the ring fills and its sender yields, as with any full ring.
+  cmp qword [r12 + mech.runq_len], RUNQ_CREATE_LIMIT
+  jae .next_source
+.take:
   mov rdi, [rax + message.a]
   mov rsi, [rax + message.b]
   inc r14

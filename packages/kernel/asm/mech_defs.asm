@@ -121,7 +121,8 @@ MSG_K_OBJ_FREE  equ 2                   ; a = object
 MSG_K_CREATE    equ 3                   ; a = entry, b = argument
 MSG_K_WAKE      equ 4                   ; a = thread
 
-CPU_LINE        equ 64                  ; stride of cpu_idle / cpu_ready: one cache line per CPU
+CPU_LINE        equ 64
+RUNQ_CREATE_LIMIT equ 64                ; no remote create is taken in while this many threads are ready                  ; stride of cpu_idle / cpu_ready: one cache line per CPU
 
 ; ---- the per-CPU mechanism block -----------------------------------------------------------------------
 struc mech
@@ -131,6 +132,7 @@ struc mech
   .idle_thread:  resq 1                 ; this CPU's boot context: runs when nothing else can
   .runq_head:    resq 1
   .runq_tail:    resq 1
+  .runq_len:     resq 1                 ; threads on the run queue
   .timers:       resq 1                 ; sleeping threads, earliest deadline first
   .reap:         resq 1                 ; thread that just exited; its stack is released off its stack
   .recv_waiters: resq 1                 ; threads blocked in msg_recv

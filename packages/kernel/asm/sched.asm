@@ -281,6 +281,7 @@ timer_tick:
 ; runq_push — appends thread RDI to this CPU's run queue. Clobbers RAX, R8.
 runq_push:
   mov r8, [gs:percpu.mech]
+  inc qword [r8 + mech.runq_len]
   mov qword [rdi + thread.next], 0
   mov rax, [r8 + mech.runq_tail]
   test rax, rax
@@ -303,6 +304,7 @@ sched_next:
   mov rsi, [r8 + mech.runq_head]
   test rsi, rsi
   jz .idle
+  dec qword [r8 + mech.runq_len]
   mov rax, [rsi + thread.next]
   mov [r8 + mech.runq_head], rax
   test rax, rax
