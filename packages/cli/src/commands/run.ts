@@ -38,6 +38,8 @@ export interface FaultSummary {
   name: string;
   vector: number;
   cpu?: number;
+  /** rip, rsp, cr2, rax... as printed by the kernel. */
+  registers: Record<string, string>;
   frames: { address: string; location?: string }[];
 }
 
@@ -169,6 +171,9 @@ function faultSummary(fault: SymbolizedFault): FaultSummary {
     name: report.name,
     vector: report.vector,
     cpu: report.cpu,
+    registers: Object.fromEntries(
+      Object.entries(report.registers).map(([name, value]) => [name, `0x${value.toString(16)}`]),
+    ),
     frames: fault.frames.map((f) => ({ address: `0x${f.address.toString(16)}`, location: f.location })),
   };
 }
