@@ -119,10 +119,14 @@ describe('toro run', () => {
 describe('toro build --target linux', () => {
   it('compiles a TypeScript file into a Linux executable that prints what Node prints', () => {
     const src = join(work, 'fib.ts');
-    writeFileSync(
-      src,
-      'function fib(n: number): number {\n  return n < 2 ? n : fib(n - 1) + fib(n - 2);\n}\nconsole.log(`fib(20) = ${fib(20)}`, 0.1 + 0.2, 2 ** 53 + 1);\n',
-    );
+    const program = [
+      'function fib(n: number): number {',
+      '  return n < 2 ? n : fib(n - 1) + fib(n - 2);',
+      '}',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: this is TypeScript source for the compiler
+      'console.log(`fib(20) = ${fib(20)}`, 0.1 + 0.2, 2 ** 53 + 1);',
+    ];
+    writeFileSync(src, `${program.join('\n')}\n`);
     const app = join(work, 'fib');
     const r = runToro(['build', src, '--target', 'linux', '-o', app]);
     expect(r.status).toBe(0);
