@@ -1,7 +1,9 @@
-; main.asm — kmain: the kernel's first 64-bit code, printing the boot banner and powering off.
+; main.asm — kmain: the boot sequence of the BSP, top to bottom, ending in cpu_main.
 ;
 ; Entered by a jump from long_mode_entry (longmode.asm): long mode, identity map of 4 GiB, flat segments,
-; RSP at the top of the boot stack, interrupts off (and no IDT: any exception here triple-faults).
+; RSP at the top of the boot stack, interrupts off. Until idt_init an exception triple-faults; from
+; there on it is reported (fault.asm). The banner's first lines come from here, the arch lines from the
+; arch files (time, topology), then the BSP releases the APs and, last, runs cpu_main itself.
 ; Never returns. The banner's lines, in order, are documented in ../README.md; tests and the VM runner
 ; parse them, so changing a line's wording is an interface change.
 
@@ -69,7 +71,8 @@ kmain:
   jmp power_off
 
 ; print_cpus — prints "toro: cpus <N> (<source>)": the MADT's enabled CPUs when ACPI is there, else
-; QEMU's fw_cfg CPU count, else 1 (the CPU running this; cpuid gives no system-wide count).
+; QEMU's fw_cfg CPU count, else `cpus=<n>` from the command line, else 1 (the CPU running this; cpuid
+; gives no system-wide count). topology_init makes the same choice for the CPUs it starts.
 ; In: acpi_init done. Clobbers the caller-saved registers.
 print_cpus:
   push rbx
@@ -80,6 +83,11 @@ print_cpus:
   jnz .print
   call fwcfg_count_cpus
   mov rbx, msg_source_fwcfg
+  test rax, rax
+  jnz .print
+  mov rdi, key_cpus
+  call cmdline_number
+  mov rbx, msg_source_cmdline
   test rax, rax
   jnz .print
   mov eax, 1
@@ -102,4 +110,5 @@ msg_bad_magic:    db "toro: error: bad hvm_start_info magic ", 0
 msg_cpus:         db "toro: cpus ", 0
 msg_source_madt:  db " (madt)", 13, 10, 0
 msg_source_fwcfg: db " (fw_cfg)", 13, 10, 0
+msg_source_cmdline: db " (cmdline)", 13, 10, 0
 msg_source_cpuid: db " (cpuid)", 13, 10, 0

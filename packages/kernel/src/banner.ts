@@ -21,11 +21,45 @@ export interface Banner {
   memmap: MemmapEntry[];
   usableKiB?: number;
   cpus?: number;
-  cpuSource?: 'madt' | 'fw_cfg' | 'cpuid';
+  cpuSource?: 'madt' | 'fw_cfg' | 'cmdline' | 'cpuid';
+  /** TSC rate in kHz and where it came from ("toro: tsc ..."). */
+  tscKHz?: number;
+  tscSource?: TscSource;
+  /** The one-shot timer: TSC-deadline mode, or the LAPIC timer at `timerKHz` ("toro: timer ..."). */
+  timer?: 'tsc-deadline' | 'lapic';
+  timerKHz?: number;
+  /** Usable memory per node after the kernel's own boot allocations ("toro: node <n> memory ..."). */
+  nodeRanges: NodeRange[];
+  /** One per CPU online, by cpu id ("toro: cpu <id> apic <apic> node <n>"). */
+  cpuList: CpuInfo[];
+  /** "toro: <N> CPUs online in <M> nodes (srat|no srat)". */
+  online?: { cpus: number; nodes: number; srat: boolean };
   /** The code the kernel said it exits with. */
   exit?: number;
   /** Text of each "toro: error: ..." line. */
   errors: string[];
+}
+
+export type TscSource =
+  | 'cmdline'
+  | 'cpuid-15h'
+  | 'cpuid-16h'
+  | 'hypervisor'
+  | 'pm-timer'
+  | 'rtc'
+  | 'fallback';
+
+export interface NodeRange {
+  node: number;
+  start: bigint;
+  /** Exclusive. */
+  end: bigint;
+}
+
+export interface CpuInfo {
+  cpu: number;
+  apic: number;
+  node: number;
 }
 
 const NAMED_TYPES = new Set(['usable', 'reserved', 'acpi', 'nvs', 'unusable']);
@@ -58,10 +92,42 @@ const LINES: ReadonlyArray<[RegExp, (m: RegExpExecArray, b: Banner) => void]> = 
     },
   ],
   [
-    /^cpus (\d+) \((madt|fw_cfg|cpuid)\)$/,
+    /^cpus (\d+) \((madt|fw_cfg|cmdline|cpuid)\)$/,
     (m, b) => {
       b.cpus = Number(m[1]);
       b.cpuSource = m[2] as Banner['cpuSource'];
+    },
+  ],
+  [
+    /^tsc (\d+) kHz \((cmdline|cpuid-15h|cpuid-16h|hypervisor|pm-timer|rtc|fallback)\)$/,
+    (m, b) => {
+      b.tscKHz = Number(m[1]);
+      b.tscSource = m[2] as TscSource;
+    },
+  ],
+  [
+    /^timer (?:(tsc-deadline)|lapic (\d+) kHz \(tsc\))$/,
+    (m, b) => {
+      b.timer = m[1] ? 'tsc-deadline' : 'lapic';
+      if (m[2]) b.timerKHz = Number(m[2]);
+    },
+  ],
+  [
+    /^node (\d+) memory (0x[0-9a-f]{16}) (0x[0-9a-f]{16})$/,
+    (m, b) => {
+      b.nodeRanges.push({ node: Number(m[1]), start: BigInt(m[2]!), end: BigInt(m[3]!) });
+    },
+  ],
+  [
+    /^cpu (\d+) apic (\d+) node (\d+)$/,
+    (m, b) => {
+      b.cpuList.push({ cpu: Number(m[1]), apic: Number(m[2]), node: Number(m[3]) });
+    },
+  ],
+  [
+    /^(\d+) CPUs online in (\d+) nodes \((srat|no srat)\)$/,
+    (m, b) => {
+      b.online = { cpus: Number(m[1]), nodes: Number(m[2]), srat: m[3] === 'srat' };
     },
   ],
   [
@@ -79,7 +145,7 @@ const LINES: ReadonlyArray<[RegExp, (m: RegExpExecArray, b: Banner) => void]> = 
 ];
 
 export function parseBanner(console: string): Banner {
-  const banner: Banner = { memmap: [], errors: [] };
+  const banner: Banner = { memmap: [], nodeRanges: [], cpuList: [], errors: [] };
   for (const raw of console.split('\n')) {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (!line.startsWith('toro: ')) continue;

@@ -48,4 +48,12 @@ export const pvhEntrySymbol = 'pvh_entry';
 /** Kernel version, as printed in the banner's first line. */
 export const kernelVersion = '0.1.0';
 
-export { type Banner, type MemmapEntry, type MemoryType, parseBanner } from './banner.js';
+export {
+  type Banner,
+  type CpuInfo,
+  type MemmapEntry,
+  type MemoryType,
+  type NodeRange,
+  parseBanner,
+  type TscSource,
+} from './banner.js';

@@ -21,6 +21,8 @@ export interface QemuBoot {
   append?: string;
   /** Add isa-debug-exit at port 0xf4 (the runner always does; false exercises the ACPI path). */
   debugExit?: boolean;
+  /** Appended to QEMU's arguments (e.g. -object/-numa for NUMA topologies). */
+  extraArgs?: string[];
   timeoutMs?: number;
 }
 
@@ -42,6 +44,7 @@ export function qemuArgs(boot: QemuBoot): string[] {
   args.push('-nodefaults', '-no-user-config', '-nographic', '-serial', 'stdio');
   if (boot.debugExit ?? true) args.push('-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04');
   args.push('-m', boot.memory, '-smp', String(boot.smp));
+  args.push(...(boot.extraArgs ?? []));
   return args;
 }
 

@@ -11,12 +11,15 @@ export interface ImageSymbol {
   size: bigint;
   /** The symbol's section is executable (SHF_EXECINSTR). */
   code: boolean;
+  /** STT_FUNC: a function, as opposed to a NASM local label (`parent.local`), which is STT_NOTYPE. */
+  func: boolean;
 }
 
 const SHT_SYMTAB = 2;
 const SHF_EXECINSTR = 0x4n;
 const SHN_UNDEF = 0;
 const SHN_LORESERVE = 0xff00;
+const STT_FUNC = 2;
 const STT_SECTION = 3;
 const STT_FILE = 4;
 const SYM_SIZE = 24;
@@ -71,6 +74,7 @@ export function readElfSymbols(bytes: Uint8Array): ImageSymbol[] {
       address: view.getBigUint64(at + 8, true),
       size: view.getBigUint64(at + 16, true),
       code: ((headers[shndx]?.flags ?? 0n) & SHF_EXECINSTR) !== 0n,
+      func: type === STT_FUNC,
     });
   }
   return symbols.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));

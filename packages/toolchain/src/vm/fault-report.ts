@@ -77,20 +77,23 @@ export function parseFaultReport(lines: readonly string[]): FaultReport {
   return report;
 }
 
-/** The code symbol at or below `address` whose extent (size, or up to the next symbol) holds it. */
+/**
+ * Names `address`: the function (STT_FUNC) at or below it whose extent holds it, as `function+offset`;
+ * but a label (local or not) exactly at the address is named as is, since it says more (e.g.
+ * `fault_test_pf.fault`, the labelled faulting instruction).
+ */
 export function lookupSymbol(
   symbols: readonly ImageSymbol[],
   address: bigint,
 ): { symbol: string; offset: bigint } | undefined {
-  const code = symbols.filter((s) => s.code);
+  const exact = symbols.find((s) => s.code && s.address === address);
+  if (exact) return { symbol: exact.name, offset: 0n };
   let best: ImageSymbol | undefined;
-  for (const s of code) {
+  for (const s of symbols) {
     if (s.address > address) break;
-    best = s;
+    if (s.code && s.func) best = s;
   }
-  if (!best) return undefined;
-  const last = code[code.length - 1];
-  if (best === last && best.size > 0n && address >= best.address + best.size) return undefined;
+  if (!best || (best.size > 0n && address >= best.address + best.size)) return undefined;
   return { symbol: best.name, offset: address - best.address };
 }
 
