@@ -46,10 +46,20 @@ thread_create:
   mov r12, rdi
   mov r13, rsi
   mov r14d, edx
+  jmp .start
+  ; The failure paths come first so that the jumps to them are backward: see the note in
+  ; docs/kernel-abi.md ("assembling") on forward jumps near the short/near boundary.
+.no_stack:
+  mov rdi, rbx
+  call obj_free
+.no_memory:
+  xor eax, eax
+  jmp .out
+.start:
   mov edi, thread_size
   call obj_alloc
   test rax, rax
-  jz .out
+  jz .no_memory
   mov rbx, rax
   call stack_get
   test rax, rax
@@ -82,11 +92,6 @@ thread_create:
   mov rdi, rbx
   call runq_push
   mov rax, rbx
-  jmp .out
-.no_stack:
-  mov rdi, rbx
-  call obj_free
-  xor eax, eax
 .out:
   pop r14
   pop r13
