@@ -1,0 +1,56 @@
+/**
+ * Allocator stress with cross-CPU frees (self-test "alloc", asm/st_alloc.asm): every CPU allocates
+ * objects of every size class and page blocks, frees half itself and has the next CPU free the rest, so
+ * those go home through the owner's kernel ring. Afterwards every CPU's free memory must be exactly
+ * where it started — counting, independently here, the stacks the test's threads left in the stack
+ * cache — every remote free sent must have been received, and no stamp may have been overwritten.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { big, buildSelftestImage, linesWith, runSelftest, type SelftestImage } from './helpers/selftest.js';
+
+const STACK_BLOCK = 32768n; // STACK_ORDER 3 in asm/mech_defs.asm
+
+let image: SelftestImage;
+beforeAll(async () => {
+  image = await buildSelftestImage();
+});
+afterAll(async () => {
+  await image?.dispose();
+});
+
+test.each([
+  ['microvm', 1, 20000],
+  ['microvm', 4, 20000],
+  ['q35', 2, 20000],
+] as const)('alloc on %s with %i CPUs, %i allocations per CPU', async (machine, cpus, count) => {
+  const run = await runSelftest(image, {
+    test: 'alloc',
+    machine,
+    cpus,
+    memory: '256M',
+    args: [`count=${count}`],
+  });
+  const memory = linesWith(run, 'free_before');
+  const traffic = linesWith(run, 'errors');
+  expect(memory).toHaveLength(cpus);
+  expect(traffic).toHaveLength(cpus);
+  for (const m of memory) {
+    expect(big(m.free_after) + big(m.new_stacks) * STACK_BLOCK, `cpu ${m.cpu}`).toBe(big(m.free_before));
+    expect(big(m.stacks) - big(m.cached), `cpu ${m.cpu}: stacks not cached belong to live threads`).toBe(
+      big(m.live),
+    );
+  }
+  let sent = 0n;
+  let received = 0n;
+  for (const t of traffic) {
+    expect(t.errors, `cpu ${t.cpu}`).toBe('0');
+    // each CPU sends half its objects (count/2, pages included) to its neighbour
+    expect(big(t.allocs)).toBeGreaterThanOrEqual(BigInt(count - count / 8));
+    sent += big(t.remote_sent);
+    received += big(t.remote_received);
+  }
+  expect(received).toBe(sent);
+  if (cpus > 1) expect(sent).toBe(BigInt((cpus * count) / 2));
+  else expect(sent).toBe(0n);
+  expect(run.verdict).toBe('pass');
+});

@@ -1,0 +1,129 @@
+/**
+ * Builds the self-test image (the kernel assembled by Toro's assembler with -DSELFTEST) and boots it with
+ * the VM runner, returning the self-test's lines parsed (format: asm/selftest.asm's header):
+ *
+ *   toro: selftest <name> start cpus=<n> nodes=<m>
+ *   toro: result <name> [word ...] key=value ...
+ *   toro: selftest <name> pass|fail
+ *
+ * Every boot is bounded by the runner's timeout and QEMU is reaped before the result is returned.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildBootImage } from '../../../toolchain/src/build/index.js';
+import type { Machine } from '../../../toolchain/src/vm/index.js';
+import { bootAndCollect } from '../../../toolchain/src/vm/testing.js';
+import { asmDir, entryFile, pvhEntrySymbol } from '../../src/index.js';
+
+/** One `toro: result` line: bare words (e.g. "range") and key=value pairs, values as written. */
+export interface ResultLine {
+  words: string[];
+  values: Record<string, string>;
+}
+
+export interface SelftestRun {
+  name: string;
+  cpus: number;
+  nodes: number;
+  results: ResultLine[];
+  verdict: 'pass' | 'fail' | null;
+  exitCode: number | null;
+  durationMs: number;
+  lines: string[];
+}
+
+export interface SelftestBoot {
+  test: string;
+  machine?: Machine;
+  cpus: number;
+  memory?: string;
+  /** Extra words for the command line, e.g. "count=1000". */
+  args?: string[];
+  extraArgs?: string[];
+  timeoutMs?: number;
+  icount?: number;
+}
+
+/** A temp folder holding the self-test image; `dispose` removes it. */
+export interface SelftestImage {
+  path: string;
+  dispose(): Promise<void>;
+}
+
+export async function buildSelftestImage(): Promise<SelftestImage> {
+  const dir = await mkdtemp(join(tmpdir(), 'toro-selftest-'));
+  const built = await buildBootImage({
+    kernel: { asmDir, entryFile, pvhEntrySymbol },
+    defines: { SELFTEST: '1' },
+  });
+  const path = join(dir, 'selftest.elf');
+  await writeFile(path, built.elf);
+  return { path, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export function parseSelftest(lines: readonly string[]): Omit<SelftestRun, 'exitCode' | 'durationMs'> {
+  let name = '';
+  let cpus = 0;
+  let nodes = 0;
+  let verdict: 'pass' | 'fail' | null = null;
+  const results: ResultLine[] = [];
+  for (const raw of lines) {
+    const line = raw.replace(/\r$/, '');
+    const start = /^toro: selftest (\S+) start cpus=(\d+) nodes=(\d+)$/.exec(line);
+    if (start) {
+      [name, cpus, nodes] = [start[1], Number(start[2]), Number(start[3])];
+      continue;
+    }
+    const end = /^toro: selftest (\S+) (pass|fail)$/.exec(line);
+    if (end && end[1] === name) {
+      verdict = end[2] as 'pass' | 'fail';
+      continue;
+    }
+    const result = /^toro: result (\S+) (.*)$/.exec(line);
+    if (result && result[1] === name) {
+      const words: string[] = [];
+      const values: Record<string, string> = {};
+      for (const token of result[2].split(' ')) {
+        const eq = token.indexOf('=');
+        if (eq < 0) words.push(token);
+        else values[token.slice(0, eq)] = token.slice(eq + 1);
+      }
+      results.push({ words, values });
+    }
+  }
+  return { name, cpus, nodes, results, verdict, lines: [...lines] };
+}
+
+export async function runSelftest(image: SelftestImage, boot: SelftestBoot): Promise<SelftestRun> {
+  const append = [`selftest=${boot.test}`, ...(boot.args ?? [])].join(' ');
+  const run = await bootAndCollect({
+    image: image.path,
+    accel: 'tcg',
+    machine: boot.machine ?? 'microvm',
+    cpus: boot.cpus,
+    memory: boot.memory ?? '128M',
+    append,
+    extraArgs: boot.extraArgs,
+    icount: boot.icount,
+    timeoutMs: boot.timeoutMs ?? 60_000,
+  });
+  const parsed = parseSelftest(run.lines);
+  if (parsed.verdict === null) {
+    throw new Error(
+      `self-test ${boot.test} did not finish (${run.exit.error ?? run.exit.source}):\n${run.lines.join('\n')}`,
+    );
+  }
+  return { ...parsed, exitCode: run.exit.code, durationMs: run.exit.durationMs };
+}
+
+/** The result lines that carry `key`, e.g. every per-CPU line with `cpu`. */
+export function linesWith(run: SelftestRun, key: string): Record<string, string>[] {
+  return run.results.filter((r) => key in r.values).map((r) => r.values);
+}
+
+/** A decimal or 0x-hexadecimal value as a bigint. */
+export function big(value: string | undefined): bigint {
+  if (value === undefined) throw new Error('missing value');
+  return BigInt(value);
+}
