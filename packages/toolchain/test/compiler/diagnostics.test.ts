@@ -35,8 +35,12 @@ describe('unsupported constructs are refused with a diagnostic', () => {
       "fixtures/unsupported/any.ts(1,12): error TORO2003: the 'any' type is not supported: give this expression a precise type",
     ],
     [
-      'array.ts',
-      "fixtures/unsupported/array.ts(1,7): error TORO2002: values of type 'number[]' are not supported yet",
+      'array-length.ts',
+      "fixtures/unsupported/array-length.ts(2,1): error TORO2001: assigning an array's length is not supported yet",
+    ],
+    [
+      'array-length.ts',
+      'fixtures/unsupported/array-length.ts(3,22): error TORO2001: spread is not supported yet',
     ],
     ['class.ts', 'fixtures/unsupported/class.ts(1,1): error TORO2001: classes is not supported yet'],
     [

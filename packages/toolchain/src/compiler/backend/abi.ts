@@ -33,11 +33,25 @@ export const VALUE = {
   NULL: 0xfff9_0000_0000_0001n,
   FALSE: 0xfff9_0000_0000_0002n,
   TRUE: 0xfff9_0000_0000_0003n,
+  /** An array element never written (`<n empty items>`); reads give undefined. */
+  HOLE: 0xfff9_0000_0000_0004n,
 } as const;
 
-/** Heap object header (one word): bits 0–31 length, bits 32–39 kind; bit 63 set = forwarded. */
+/**
+ * Heap object header (one word): bits 0–31 length, bits 32–39 kind; bit 63 set = forwarded.
+ * A string's length is in bytes; every other kind's payload is `length` value words:
+ *   ARRAY    [0] length (number)  [1] store (WORDS, capacity = its length; unused words are HOLE)
+ *   WORDS    plain value words (array stores, closure environments)
+ *   OBJECT   [0] class (null, or a CLASS)  [1] keys (WORDS of interned key strings)
+ *            [2] values (WORDS)  [3] count (number): a small insertion-ordered dictionary
+ *   CLOSURE  [0] code address (raw, never tagged)  [1] environment (WORDS or undefined)  [2] name
+ */
 export const HEAP = {
   KIND_STRING: 1,
+  KIND_ARRAY: 2,
+  KIND_WORDS: 3,
+  KIND_OBJECT: 4,
+  KIND_CLOSURE: 5,
   /** Bytes of the header before an object's payload. */
   HEADER: 8,
 } as const;

@@ -14,6 +14,7 @@ import { ARG_REGS, frameBytes, MAX_ARGS, slotOffset, VALUE } from './abi.js';
 import { type CodeBuffer, I, L, M, R, RIP } from './code-buffer.js';
 
 const SIGN = 0x8000_0000_0000_0000n;
+const ADDR_MASK = 0xffff_ffff_ffffn;
 const TAG_REF_BITS = VALUE.TAG_REF << 48n;
 
 /** setcc suffix for each double comparison, after `ucomisd a, b` (or b, a when swapped). */
@@ -243,8 +244,41 @@ export class FunctionEmitter {
         this.gpr('rdx', b);
         c.ins('mov', M('rcx', 0, 64, 'rax', 8), R('rdx'));
         return;
+      case 'ldw':
+        this.gpr('rcx', a);
+        this.gpr('rdx', b);
+        c.ins('mov', R('rax'), I(ADDR_MASK));
+        c.ins('and', R('rcx'), R('rax'));
+        c.ins('mov', R('rax'), M('rcx', 8, 64, 'rdx', 8));
+        this.storeRax(i);
+        return;
+      case 'stw':
+        this.gpr('rcx', a);
+        this.gpr('rdx', b);
+        this.gpr('rax', i.args[2]);
+        c.ins('mov', R('r11'), I(ADDR_MASK));
+        c.ins('and', R('rcx'), R('r11'));
+        c.ins('mov', M('rcx', 8, 64, 'rdx', 8), R('rax'));
+        return;
+      case 'fnaddr':
+        c.ins('lea', R('rax'), RIP(i.callee ?? ''));
+        this.storeRax(i);
+        return;
       case 'call':
         this.call(i.callee ?? '', i.args, i);
+        return;
+      case 'calli':
+        // The closure is also the callee's first argument (its environment comes from it).
+        this.gpr('rax', a);
+        c.ins('mov', R('r11'), I(ADDR_MASK));
+        c.ins('and', R('rax'), R('r11'));
+        c.ins('mov', R('rax'), M('rax', 8));
+        // Loading arguments touches only their own registers and r11: rax keeps the code address.
+        i.args.forEach((x, k) => {
+          this.gpr(ARG_REGS[k], x);
+        });
+        c.ins('call', R('rax'));
+        this.storeRax(i);
         return;
       case 'jmp':
         this.jump(i.targets?.[0] ?? 0, block);

@@ -6,7 +6,39 @@
 export const LIB_FILE_NAME = '/toro-lib/lib.toro.d.ts';
 
 export const LIB_SOURCE = `
-interface Array<T> { length: number; [n: number]: T; }
+interface Array<T> {
+  length: number;
+  [n: number]: T;
+  [Symbol.iterator](): IterableIterator<T>;
+  push(...items: T[]): number;
+  pop(): T | undefined;
+  shift(): T | undefined;
+  unshift(...items: T[]): number;
+  slice(start?: number, end?: number): T[];
+  indexOf(searchElement: T, fromIndex?: number): number;
+  includes(searchElement: T, fromIndex?: number): boolean;
+  join(separator?: string): string;
+  reverse(): T[];
+  map<U>(callbackfn: (value: T, index: number, array: T[]) => U): U[];
+  filter(predicate: (value: T, index: number, array: T[]) => unknown): T[];
+  forEach(callbackfn: (value: T, index: number, array: T[]) => void): void;
+  some(predicate: (value: T, index: number, array: T[]) => unknown): boolean;
+  every(predicate: (value: T, index: number, array: T[]) => unknown): boolean;
+  find(predicate: (value: T, index: number, array: T[]) => unknown): T | undefined;
+  findIndex(predicate: (value: T, index: number, array: T[]) => unknown): number;
+  reduce(callbackfn: (previousValue: T, currentValue: T, currentIndex: number, array: T[]) => T): T;
+  reduce<U>(
+    callbackfn: (previousValue: U, currentValue: T, currentIndex: number, array: T[]) => U,
+    initialValue: U,
+  ): U;
+  sort(compareFn?: (a: T, b: T) => number): T[];
+}
+interface SymbolConstructor { readonly iterator: unique symbol; }
+declare var Symbol: SymbolConstructor;
+interface IteratorResult<T> { done?: boolean; value: T; }
+interface Iterator<T> { next(): IteratorResult<T>; }
+interface Iterable<T> { [Symbol.iterator](): Iterator<T>; }
+interface IterableIterator<T> extends Iterator<T> { [Symbol.iterator](): IterableIterator<T>; }
 interface Boolean {}
 interface CallableFunction {}
 interface Function {}
@@ -15,7 +47,7 @@ interface NewableFunction {}
 interface Number {}
 interface Object {}
 interface RegExp {}
-interface String { readonly length: number; }
+interface String { readonly length: number; readonly [index: number]: string; [Symbol.iterator](): IterableIterator<string>; }
 interface TemplateStringsArray {}
 
 declare var NaN: number;

@@ -67,7 +67,15 @@ export const OPS: Record<string, OpInfo> = {
   // The runtime's scratch area of doubles (bignum limbs for number formatting).
   loads: { args: ['d'], res: 'd' },
   stores: { args: ['d', 'd'] },
+  // Heap objects (../backend/abi.ts HEAP): payload word i of a reference (i an l integer). Only the
+  // runtime's TypeScript and the front end's literal builders use them, on objects they know the kind of.
+  ldw: { args: ['v', 'l'], res: 'v' },
+  stw: { args: ['v', 'l', 'v'] },
+  // The raw address of a function (a closure's code word).
+  fnaddr: { args: [], res: 'v' },
   call: { args: [], res: '*' },
+  // Indirect call through a closure: first argument is the closure (v), the rest are its arguments.
+  calli: { args: [], res: '*' },
   jmp: { args: [], terminator: true },
   jnz: { args: ['w'], terminator: true },
   ret: { args: [], terminator: true },

@@ -35,6 +35,8 @@ export function printInstr(fn: IrFunction, i: Instr): string {
       (a, n) => `${a.k === 'tmp' ? fn.temps[a.id].cls : a.k === 'con' ? a.cls : 'v'} ${args[n]}`,
     );
     body = `call $${i.callee}(${typed.join(', ')})`;
+  } else if (i.op === 'fnaddr') {
+    body = `fnaddr $${i.callee}`;
   } else {
     body = [i.op, [...args, ...targets].join(', ')].filter((s) => s !== '').join(' ');
   }

@@ -37,7 +37,7 @@ export function verifyFunction(fn: IrFunction): void {
       for (const t of i.targets ?? []) if (!fn.blocks[t]) fail(`branch to a missing block in \`${text}\``);
       for (const a of i.args)
         if (a.k === 'tmp' && !assigned.has(a.id)) fail(`%${fn.temps[a.id].name} is never assigned`);
-      if (i.op === 'call' || i.op === 'ret') {
+      if (i.op === 'call' || i.op === 'calli' || i.op === 'ret' || i.op === 'fnaddr') {
         if (i.op === 'ret' && i.args.length > 0 !== (fn.ret !== undefined))
           fail(`return value mismatch in \`${text}\``);
         if (i.op === 'ret' && i.args[0] && clsOf(i.args[0]) !== fn.ret)

@@ -1,5 +1,17 @@
 ; core.asm — the machine-level core of the runtime for --target linux: process entry, the heap
-; (bump allocation in a semispace, Cheney copying collection), string primitives, write/exit.
+; (bump allocation in a semispace, Cheney copying collection with semispaces sized from the live
+; data), string primitives, word-object allocation, write/exit.
+;
+; Heap objects: one header word (bits 0–31 length, 32–39 kind, bit 63 forwarded) then the payload.
+; A string's length counts bytes; every other kind's counts payload words, and each payload word is
+; a value (a double, a special, a reference — or a raw code address, which is never tagged), so the
+; collector forwards exactly the words tagged TAG_REF.
+;
+; Growth policy (see ../README.md "GC"): the from-space is a private anonymous mapping. A collection
+; maps a fresh to-space big enough for everything the from-space holds plus the pending request,
+; copies the live data L into it, unmaps the old from-space, and lets allocation continue up to
+; L + max(L, MIN_HEAP) + request. Peak resident memory is therefore about 3L + MIN_HEAP, and the
+; heap shrinks again when live data does.
 ;
 ; Calling convention: arguments in rdi, rsi, rdx (integers, boxed values as 64-bit words), result in
 ; rax; every register except rbp and rsp may be clobbered (compiled code keeps nothing live in
@@ -20,22 +32,14 @@ global _start
 _start:
     xor ebp, ebp                ; the collector's frame walk stops at rbp = 0
     and rsp, -16
-    mov eax, SYS_MMAP           ; both semispaces in one anonymous private mapping
-    xor edi, edi
-    mov rsi, SEMI * 2
-    mov edx, 3                  ; PROT_READ | PROT_WRITE
-    mov r10d, 0x22              ; MAP_PRIVATE | MAP_ANONYMOUS
-    mov r8, -1
-    xor r9d, r9d
-    syscall
-    test rax, rax
-    js out_of_memory
+    mov rdi, MIN_HEAP
+    call map_space
     mov [heap_from], rax
     mov [heap_ptr], rax
-    mov rcx, SEMI
+    mov qword [heap_size], MIN_HEAP
+    mov rcx, MIN_HEAP
     add rcx, rax
     mov [heap_limit], rcx
-    mov [heap_to], rcx
     call MAIN
     xor edi, edi
     jmp __rt_exit
@@ -86,7 +90,38 @@ __rt_alloc_string:
     leave
     ret
 
-; __rt_string_length(rdi = string) → rax
+; __rt_alloc_words(rdi = kind, rsi = payload words) → rax: reference to a new object whose payload
+; words are all `undefined`.
+global __rt_alloc_words
+__rt_alloc_words:
+    push rbp
+    mov rbp, rsp
+    push 0                      ; slot count: this frame holds no references
+    push rsi
+    push rdi
+    lea rdi, [rsi * 8 + 8]
+    call alloc_raw
+    pop rdx                     ; kind
+    pop rcx                     ; words
+    shl rdx, 32
+    or rdx, rcx
+    mov [rax], rdx
+    lea rdi, [rax + 8]
+    mov rdx, UNDEFINED
+.fill:
+    test rcx, rcx
+    jz .filled
+    mov [rdi], rdx
+    add rdi, 8
+    dec rcx
+    jmp .fill
+.filled:
+    mov rcx, TAG_REF_BITS
+    or rax, rcx
+    leave
+    ret
+
+; __rt_string_length(rdi = string) → rax (also: any object's header length)
 global __rt_string_length
 __rt_string_length:
     mov rax, ADDR_MASK
@@ -181,7 +216,9 @@ alloc_raw:
     ret
 .collect:
     push rdi
+    push rdi
     call collect
+    pop rdi
     pop rdi
     mov rax, [heap_ptr]
     lea rdx, [rax + rdi]
@@ -190,16 +227,32 @@ alloc_raw:
     mov [heap_ptr], rdx
     ret
 
-; collect: Cheney's copying collection from heap_from into heap_to, then the spaces swap.
+; collect(rdi = bytes about to be allocated): Cheney's copying collection from the from-space into
+; a freshly mapped to-space, which then becomes the from-space (growth policy at the top of the file).
 ; Roots: every slot of every frame on the RBP chain, then the global slots.
-; Register use: r12/r13 old space bounds, r14 free pointer, r15 scan pointer, rbx frame walker.
+; Register use: r12/r13 old space bounds, r14 free pointer, r15 scan pointer, rbx frame walker and
+; payload counter.
 collect:
     inc qword [__rt_gc_count]
+    push rbx
+    push r12
+    push r13
+    push r14
+    push r15
+    mov [gc_request], rdi
     mov r12, [heap_from]
-    mov r13, SEMI
-    add r13, r12
-    mov r14, [heap_to]
-    mov r15, r14
+    mov r13, [heap_ptr]
+    mov rdi, r13                ; to-space: 2 × used + request + MIN_HEAP (untouched pages cost nothing)
+    sub rdi, r12
+    add rdi, rdi
+    add rdi, [gc_request]
+    add rdi, MIN_HEAP + 4095
+    and rdi, -4096
+    mov [gc_to_size], rdi
+    call map_space
+    mov [heap_to], rax
+    mov r14, rax
+    mov r15, rax
     mov rbx, rbp
 .frame:
     test rbx, rbx
@@ -226,21 +279,68 @@ collect:
     add rdi, 8
     dec r9
     jmp .global
-.scan:                          ; strings hold no references: scanning only steps over objects
+.scan:                          ; strings hold no references; every other payload word is a value
     cmp r15, r14
     jae .flip
     mov rax, [r15]
+    mov rdx, rax
+    shr rdx, 32
+    cmp dl, KIND_STRING
+    je .skip
+    mov ebx, eax                ; payload words
+    lea rdi, [r15 + 8]
+.word:
+    test rbx, rbx
+    jz .scanned
+    call forward
+    add rdi, 8
+    dec rbx
+    jmp .word
+.scanned:
+    mov r15, rdi
+    jmp .scan
+.skip:
     call object_size
     add r15, rcx
     jmp .scan
 .flip:
+    mov rdi, r12                ; the old from-space goes back to the kernel
+    mov rsi, [heap_size]
+    mov eax, SYS_MUNMAP
+    syscall
     mov rax, [heap_to]
     mov [heap_from], rax
     mov [heap_ptr], r14
-    mov rcx, SEMI
-    add rcx, rax
+    mov rcx, [gc_to_size]
+    mov [heap_size], rcx
+    mov rcx, r14                ; limit = live end + max(live, MIN_HEAP) + request
+    sub rcx, rax
+    cmp rcx, MIN_HEAP
+    jae .headroom
+    mov rcx, MIN_HEAP
+.headroom:
+    add rcx, r14
+    add rcx, [gc_request]
     mov [heap_limit], rcx
-    mov [heap_to], r12
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbx
+    ret
+
+; map_space(rdi = bytes, a multiple of 4096) → rax: a fresh zeroed private mapping.
+map_space:
+    mov rsi, rdi
+    mov eax, SYS_MMAP
+    xor edi, edi
+    mov edx, 3                  ; PROT_READ | PROT_WRITE
+    mov r10d, 0x4022            ; MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
+    mov r8, -1
+    xor r9d, r9d
+    syscall
+    test rax, rax
+    js out_of_memory
     ret
 
 ; forward(rdi = address of a word): if the word references an object in the old space, copies the
@@ -285,8 +385,15 @@ forward:
 ; object_size(rax = header) → rcx: bytes the object occupies (header included, multiple of 8).
 object_size:
     mov ecx, eax
+    mov rdx, rax
+    shr rdx, 32
+    cmp dl, KIND_STRING
+    jne .words
     add rcx, 15
     and rcx, -8
+    ret
+.words:
+    lea rcx, [rcx * 8 + 8]
     ret
 
 out_of_memory:
@@ -307,6 +414,9 @@ heap_from: dq 0
 heap_ptr: dq 0
 heap_limit: dq 0
 heap_to: dq 0
+heap_size: dq 0                 ; bytes mapped for the from-space
+gc_request: dq 0
+gc_to_size: dq 0
 global __rt_gc_count
 __rt_gc_count: dq 0
 global __rt_scratch

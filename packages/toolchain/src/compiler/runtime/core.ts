@@ -8,8 +8,11 @@ import type { ObjectFile } from '../../obj/object.js';
 import { HEAP, LINUX, SCRATCH_WORDS, VALUE } from '../backend/abi.js';
 import { RT } from './symbols.js';
 
-/** Bytes per semispace. A program whose live data outgrows it stops with "out of GC memory". */
-export const SEMISPACE_BYTES = 32 * 1024 * 1024;
+/**
+ * The smallest semispace, and the least headroom a collection leaves for allocation: the heap grows
+ * and shrinks with live data L (about 3L + MIN_HEAP_BYTES at peak; core.asm's header explains).
+ */
+export const MIN_HEAP_BYTES = 8 * 1024 * 1024;
 
 let cached: ObjectFile | undefined;
 
@@ -18,7 +21,9 @@ export function coreObject(): ObjectFile {
   const url = new URL('./core.asm', import.meta.url);
   const source = readFileSync(url, 'utf8');
   const defines: Record<string, string> = {
-    SEMI: String(SEMISPACE_BYTES),
+    MIN_HEAP: String(MIN_HEAP_BYTES),
+    UNDEFINED: `0x${VALUE.UNDEFINED.toString(16)}`,
+    SYS_MUNMAP: '11',
     TAG_REF: `0x${VALUE.TAG_REF.toString(16)}`,
     TAG_SPECIAL: `0x${VALUE.TAG_SPECIAL.toString(16)}`,
     TAG_REF_BITS: `0x${(VALUE.TAG_REF << 48n).toString(16)}`,

@@ -4,11 +4,12 @@
  * ../../runtime/core.asm.
  */
 import ts from 'typescript';
-import { MAX_ARGS } from '../../backend/abi.js';
+import { MAX_ARGS, VALUE } from '../../backend/abi.js';
 import { type Cls, conD, type Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
 import type { ExpressionLowering } from './expressions.js';
+import { arrayMethod, isArray } from './objects.js';
 
 type Lowering = ExpressionLowering;
 
@@ -22,6 +23,8 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
       if (callee.expression.text === 'Math') return math(L, node, callee.name.text);
     }
   }
+  if (ts.isPropertyAccessExpression(callee) && isArray(L, callee.expression))
+    return arrayMethod(L, node, callee);
   if (!ts.isIdentifier(callee)) throw unsupported(callee, 'calling this kind of expression');
   const sym = L.mod.resolveSymbol(L.checker.getSymbolAtLocation(callee));
   const decl = sym?.valueDeclaration;
@@ -64,9 +67,13 @@ function consoleLog(L: Lowering, node: ts.CallExpression): Operand {
     throw unsupported(first, 'console.log format specifiers');
   }
   let line: Operand | undefined;
-  for (const a of args) {
+  // Every argument is evaluated before any is formatted (a later argument may change an earlier one).
+  const values = args.map((a) => {
     if (ts.isSpreadElement(a)) throw unsupported(a, 'spread');
-    const v = L.expr(a);
+    return L.expr(a);
+  });
+  for (const [k, a] of args.entries()) {
+    const v = values[k];
     let text: Operand;
     if (L.isString(a)) text = L.coerce(v, 'v');
     else if (L.b.cls(v) === 'd') text = L.callRt(RT.logNumber, 'v', [v]);
@@ -142,6 +149,17 @@ function intrinsic(L: Lowering, node: ts.CallExpression, name: string): Operand 
       return b.emit('ceql', 'w', a[0], a[1]);
     case '__as_boolean':
       return L.coerce(a[0], 'w');
+    case '__alloc':
+      return b.call(RT.allocWords, 'v', [int(a[0]), int(a[1])]) as Operand;
+    case '__ld':
+      return b.emit('ldw', 'v', L.coerce(a[0], 'v'), int(a[1]));
+    case '__st':
+      b.effect('stw', L.coerce(a[0], 'v'), int(a[1]), L.coerce(a[2], 'v'));
+      return undefinedValue();
+    case '__len':
+      return num(b.call(RT.stringLength, 'l', [L.coerce(a[0], 'v')]));
+    case '__hole':
+      return { k: 'con', cls: 'v', bits: VALUE.HOLE };
   }
   throw unsupported(node, `intrinsic ${name}`);
 }

@@ -12,6 +12,7 @@ import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
 import { lowerCall } from './builtins.js';
 import type { ModuleContext, Storage } from './context.js';
+import { arrayLiteral, fromHeap, memberReference, objectLiteral, type Reference } from './objects.js';
 import { clsOfType, isStringType } from './types.js';
 
 const K = ts.SyntaxKind;
@@ -193,7 +194,10 @@ export class ExpressionLowering {
       case K.SatisfiesExpression:
       case K.TypeAssertionExpression: {
         const inner = (node as ts.AsExpression).expression;
-        return this.coerce(this.expr(inner), want());
+        const v = this.expr(inner);
+        // An assertion from a boxed value to a number, boolean or string is checked at run time.
+        if (this.b.cls(v) === 'v' && !this.isString(inner)) return fromHeap(this, v, node);
+        return this.coerce(v, want());
       }
       case K.Identifier:
         return this.identifier(node as ts.Identifier);
@@ -211,6 +215,12 @@ export class ExpressionLowering {
         return lowerCall(this, node as ts.CallExpression);
       case K.PropertyAccessExpression:
         return this.property(node as ts.PropertyAccessExpression);
+      case K.ElementAccessExpression:
+        return memberReference(this, node as ts.ElementAccessExpression).read();
+      case K.ArrayLiteralExpression:
+        return arrayLiteral(this, node as ts.ArrayLiteralExpression);
+      case K.ObjectLiteralExpression:
+        return objectLiteral(this, node as ts.ObjectLiteralExpression);
       case K.TypeOfExpression:
         throw unsupported(node, "'typeof'");
       default:
@@ -227,6 +237,19 @@ export class ExpressionLowering {
       if (id.text === 'eval') throw new Unsupported(id, 'TORO2004', ['eval']);
       throw unsupported(id, `'${id.text}' as a value`);
     }
+    const decl = sym?.valueDeclaration;
+    if (
+      decl &&
+      this.mod.isRuntime(decl) &&
+      ts.isVariableDeclaration(decl) &&
+      decl.parent.flags & ts.NodeFlags.Const &&
+      ts.isSourceFile(decl.parent.parent.parent) &&
+      decl.initializer &&
+      ts.isNumericLiteral(decl.initializer)
+    ) {
+      // The runtime's top-level `const NAME = 123` are compile-time constants.
+      return conD(Number(decl.initializer.text));
+    }
     return this.coerce(this.read(this.storageOf(id)), this.clsOf(id));
   }
 
@@ -242,12 +265,31 @@ export class ExpressionLowering {
         if (node.name.text === 'E') return conD(Math.E);
       }
     }
-    if (node.name.text === 'length' && this.isString(node.expression)) {
-      const s = this.expr(node.expression);
-      const n = this.callRt(RT.stringLength, 'l', [this.coerce(s, 'v')]);
-      return this.b.emit('ltod', 'd', n);
+    return memberReference(this, node).read();
+  }
+
+  /** An element or property read as the boxed value it is (no representation check). */
+  unchecked(node: ts.Expression): Operand {
+    if (ts.isElementAccessExpression(node) || ts.isPropertyAccessExpression(node)) {
+      const ref = memberReference(this, node);
+      if (ref.readRaw) return ref.readRaw();
     }
-    throw unsupported(node, 'property access');
+    return this.expr(node);
+  }
+
+  /** The assignable thing `node` names. */
+  reference(node: ts.Expression): Reference {
+    if (ts.isParenthesizedExpression(node)) return this.reference(node.expression);
+    if (ts.isIdentifier(node)) {
+      const s = this.storageOf(node);
+      return {
+        read: () => this.coerce(this.read(s), this.clsOf(node)),
+        write: (v) => this.write(s, v),
+      };
+    }
+    if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node))
+      return memberReference(this, node);
+    throw unsupported(node, 'assignment to this target');
   }
 
   private prefix(node: ts.PrefixUnaryExpression): Operand {
@@ -276,32 +318,31 @@ export class ExpressionLowering {
   }
 
   private update(node: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression, postfix: boolean): Operand {
-    if (!ts.isIdentifier(node.operand)) throw unsupported(node.operand, 'assignment to this target');
-    const s = this.storageOf(node.operand);
-    const old = this.coerce(this.read(s), 'd');
+    const ref = this.reference(node.operand);
+    const old = this.coerce(ref.read(), 'd');
     const oldCopy = postfix ? this.b.emit('copy', 'd', old) : old;
     const op = node.operator === K.PlusPlusToken ? 'add' : 'sub';
     const next = this.b.emit(op, 'd', oldCopy, conD(1));
-    this.write(s, next);
+    ref.write(next);
     return postfix ? oldCopy : next;
   }
 
   private binary(node: ts.BinaryExpression): Operand {
     const op = node.operatorToken.kind;
     if (op === K.EqualsToken) {
-      if (!ts.isIdentifier(node.left)) throw unsupported(node.left, 'assignment to this target');
-      const s = this.storageOf(node.left);
+      if (ts.isArrayLiteralExpression(node.left) || ts.isObjectLiteralExpression(node.left))
+        throw unsupported(node.left, 'destructuring');
+      const ref = this.reference(node.left);
       const v = this.expr(node.right);
-      this.write(s, v);
+      ref.write(v);
       return this.coerce(v, this.clsOf(node));
     }
     const compound = COMPOUND[op];
     if (compound !== undefined) {
-      if (!ts.isIdentifier(node.left)) throw unsupported(node.left, 'assignment to this target');
-      const s = this.storageOf(node.left);
-      const left = this.coerce(this.read(s), this.clsOf(node.left));
+      const ref = this.reference(node.left);
+      const left = ref.read();
       const v = this.apply(compound, left, node.left, this.expr(node.right), node.right, node);
-      this.write(s, v);
+      ref.write(v);
       return this.coerce(v, this.clsOf(node));
     }
     if (op === K.AmpersandAmpersandToken || op === K.BarBarToken)
@@ -310,8 +351,11 @@ export class ExpressionLowering {
       this.expr(node.left);
       return this.expr(node.right);
     }
-    const left = this.expr(node.left);
-    const right = this.expr(node.right);
+    const strict = op === K.EqualsEqualsEqualsToken || op === K.ExclamationEqualsEqualsToken;
+    // `a[i] === undefined` compares the element as it is, without the check that a number-typed
+    // read would get.
+    const left = strict ? this.unchecked(node.left) : this.expr(node.left);
+    const right = strict ? this.unchecked(node.right) : this.expr(node.right);
     return this.apply(op, left, node.left, right, node.right, node);
   }
 
@@ -371,8 +415,21 @@ export class ExpressionLowering {
     const rc = this.b.cls(right);
     if (lc === 'd' && rc === 'd') return this.b.emit('ceqd', 'w', left, right);
     if (lc === 'w' && rc === 'w') return this.b.emit('ceqw', 'w', left, right);
-    if (this.isString(ln) && this.isString(rn)) return this.callRt(RT.stringEquals, 'w', [left, right]);
+    if (
+      this.isString(ln) &&
+      this.isString(rn) &&
+      lc === 'v' &&
+      rc === 'v' &&
+      this.checked(ln) &&
+      this.checked(rn)
+    )
+      return this.callRt(RT.stringEquals, 'w', [left, right]);
     return this.callRt(RT.strictEquals, 'w', [this.coerce(left, 'v'), this.coerce(right, 'v')]);
+  }
+
+  /** Whether `node`'s value went through the representation check its static type implies. */
+  private checked(node: ts.Expression): boolean {
+    return !ts.isElementAccessExpression(node) && !ts.isPropertyAccessExpression(node);
   }
 
   private logical(node: ts.BinaryExpression, and: boolean): Operand {

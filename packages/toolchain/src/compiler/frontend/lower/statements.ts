@@ -4,12 +4,13 @@
  */
 import ts from 'typescript';
 import { MAX_ARGS, VALUE } from '../../backend/abi.js';
-import type { Block, IrFunction, Operand } from '../../ir/types.js';
+import { type Block, conD, type IrFunction, type Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
 import { returnCls } from './builtins.js';
 import type { ModuleContext } from './context.js';
 import { conV, describe, ExpressionLowering } from './expressions.js';
+import { fromHeap, isArray } from './objects.js';
 
 const K = ts.SyntaxKind;
 
@@ -83,6 +84,8 @@ export class FunctionLowering extends ExpressionLowering {
         for (const s of (node as ts.Block).statements) this.statement(s);
         return;
       case K.EmptyStatement:
+      case K.InterfaceDeclaration:
+      case K.TypeAliasDeclaration:
         return;
       case K.ExpressionStatement:
         this.expr((node as ts.ExpressionStatement).expression);
@@ -162,6 +165,9 @@ export class FunctionLowering extends ExpressionLowering {
         b.place(end);
         return;
       }
+      case K.ForOfStatement:
+        this.forOf(node as ts.ForOfStatement);
+        return;
       case K.BreakStatement:
       case K.ContinueStatement: {
         const s = node as ts.BreakStatement;
@@ -202,6 +208,50 @@ export class FunctionLowering extends ExpressionLowering {
       default:
         throw unsupported(node, describe(node));
     }
+  }
+
+  /**
+   * `for (const x of a)` over an array (its length is read at every step, as the array iterator
+   * does; holes read as undefined) or over an ASCII string (one character at a time).
+   */
+  private forOf(s: ts.ForOfStatement): void {
+    const b = this.b;
+    if (s.awaitModifier) throw unsupported(s, "'for await'");
+    const init = s.initializer;
+    if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1)
+      throw unsupported(init, "'for...of' without a let or const declaration");
+    const d = init.declarations[0];
+    if (!ts.isIdentifier(d.name)) throw unsupported(d.name, 'destructuring');
+    const overString = this.isString(s.expression);
+    if (!overString && !isArray(this, s.expression))
+      throw unsupported(s.expression, "'for...of' over this type");
+    const seq = this.coerce(this.expr(s.expression), 'v');
+    const i = this.b.temp('d', 'i');
+    b.assign(i, 'copy', conD(0));
+    const sym = this.checker.getSymbolAtLocation(d.name);
+    if (!sym) throw unsupported(d, 'this declaration');
+    const cls = this.clsOf(d.name);
+    const slot = { kind: 'temp' as const, id: b.temp(cls, `${d.name.text}.${b.fn.temps.length}`), cls };
+    this.locals.set(sym, slot);
+    const head = b.newBlock('forof');
+    const body = b.newBlock('body');
+    const step = b.newBlock('step');
+    const end = b.newBlock('endfor');
+    b.jmp(head);
+    b.place(head);
+    const n = overString
+      ? b.emit('ltod', 'd', this.callRt(RT.stringLength, 'l', [seq]))
+      : this.callRt(RT.arrayLength, 'd', [seq]);
+    b.jnz(b.emit('cltd', 'w', { k: 'tmp', id: i }, n), body, end);
+    b.place(body);
+    const item = this.callRt(overString ? RT.charAt : RT.arrayGet, 'v', [seq, { k: 'tmp', id: i }]);
+    this.write(slot, fromHeap(this, item, d.name));
+    this.loop(s.statement, end, step);
+    b.jmp(step);
+    b.place(step);
+    b.assign(i, 'add', { k: 'tmp', id: i }, conD(1));
+    b.jmp(head);
+    b.place(end);
   }
 
   private loop(body: ts.Statement, brk: Block, cont: Block): void {

@@ -1,8 +1,12 @@
 /**
  * Runtime (TypeScript subset): value → text as console.log and String() do it, truthiness and
  * strict equality of boxed values, printing a line, and uncaught exceptions.
- * Tags (from __tag): 0 number, 1 undefined, 2 null, 3 boolean, 4 string.
+ * Tags (from __tag): 0 number, 1 undefined, 2 null, 3 boolean, 4 string, then heap kind + 3:
+ * 5 array, 6 words, 7 object, 8 closure.
  */
+import { elementString } from './array.js';
+import { typeError } from './errors.js';
+import { formatValue } from './inspect.js';
 import { numberToString } from './number.js';
 import { concat, equals } from './string.js';
 
@@ -27,13 +31,56 @@ export function toStringValue(v: unknown): string {
   if (tag === 1) return 'undefined';
   if (tag === 2) return 'null';
   if (tag === 3) return __as_boolean(v) ? 'true' : 'false';
-  return __as_string(v);
+  if (tag === 4) return __as_string(v);
+  return elementString(v);
 }
 
 /** A console.log argument: strings print as they are, everything else as util.inspect shows it. */
 export function inspectValue(v: unknown): string {
-  if (__tag(v) === 0) return logNumber(__as_number(v));
-  return toStringValue(v);
+  if (__tag(v) === 4) return __as_string(v);
+  return formatValue(v, 0, 0);
+}
+
+function typeName(tag: number): string {
+  if (tag === 1) return 'undefined';
+  if (tag === 2) return 'null';
+  if (tag === 3) return 'a boolean';
+  if (tag === 4) return 'a string';
+  if (tag === 0) return 'a number';
+  if (tag === 8) return 'a function';
+  return 'an object';
+}
+
+/**
+ * A value read from the heap (an element, a property) or asserted with `as` whose static type is
+ * number, boolean or string: if the type lied (an out-of-bounds read, a wrong cast), stop with a
+ * TypeError instead of using a value of the wrong representation.
+ */
+export function expectNumber(v: unknown): number {
+  const tag = __tag(v);
+  if (tag !== 0)
+    typeError(
+      concat(concat('toro: expected a number here, got ', typeName(tag)), ' (the static type did not hold)'),
+    );
+  return __as_number(v);
+}
+
+export function expectBoolean(v: unknown): boolean {
+  const tag = __tag(v);
+  if (tag !== 3)
+    typeError(
+      concat(concat('toro: expected a boolean here, got ', typeName(tag)), ' (the static type did not hold)'),
+    );
+  return __as_boolean(v);
+}
+
+export function expectString(v: unknown): unknown {
+  const tag = __tag(v);
+  if (tag !== 4)
+    typeError(
+      concat(concat('toro: expected a string here, got ', typeName(tag)), ' (the static type did not hold)'),
+    );
+  return v;
 }
 
 export function truthy(v: unknown): boolean {
@@ -45,7 +92,7 @@ export function truthy(v: unknown): boolean {
   }
   if (tag === 3) return __as_boolean(v);
   if (tag === 4) return __str_len(__as_string(v)) > 0;
-  return false;
+  return tag >= 5;
 }
 
 export function strictEquals(a: unknown, b: unknown): boolean {

@@ -27,3 +27,13 @@ export function equals(a: string, b: string): boolean {
   }
   return true;
 }
+
+declare function __str_set(s: string, i: number, b: number): void;
+
+/** `s[i]`: the one-character string at an index, or undefined. */
+export function charAt(s: string, i: number): unknown {
+  if (!(i >= 0 && i < __str_len(s) && Math.floor(i) === i)) return undefined;
+  const c = __str_alloc(1);
+  __str_set(c, 0, __str_byte(s, i));
+  return c;
+}

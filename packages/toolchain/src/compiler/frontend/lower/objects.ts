@@ -1,0 +1,185 @@
+/**
+ * Arrays and objects → IR: literals, element and property access (as references that can be read
+ * and written, for `=`, compound assignment and `++`), and the array methods. The work happens in
+ * the runtime (../../runtime/lib/array.ts, object.ts), which checks every object's kind, so a value
+ * that is not what its static type claims gets JavaScript's TypeError or a run-time refusal, never a
+ * wrong memory access. A number, boolean or string read back from the heap is checked likewise
+ * (`fromHeap`): an out-of-bounds read typed `number` stops with a TypeError instead of printing a
+ * NaN-boxed `undefined` as a number.
+ */
+import ts from 'typescript';
+import { VALUE } from '../../backend/abi.js';
+import { type Cls, conD, conL, type Operand } from '../../ir/types.js';
+import { RT } from '../../runtime/symbols.js';
+import { unsupported } from '../diagnostics.js';
+import type { ExpressionLowering } from './expressions.js';
+import { isArrayType, isStringType } from './types.js';
+
+type Lowering = ExpressionLowering;
+
+const UNDEFINED: Operand = { k: 'con', cls: 'v', bits: VALUE.UNDEFINED };
+
+/** Something that can be read and assigned: a variable, `o.name` or `a[i]`. */
+export interface Reference {
+  read(): Operand;
+  /** The boxed value without the check of `fromHeap` (for `===`). */
+  readRaw?(): Operand;
+  write(value: Operand): void;
+}
+
+export const isArray = (L: Lowering, node: ts.Node): boolean => isArrayType(L.checker, L.typeOf(node));
+
+/** A value of class v read from the heap, converted to `node`'s class with a representation check. */
+export function fromHeap(L: Lowering, op: Operand, node: ts.Node): Operand {
+  const cls: Cls = L.clsOf(node);
+  if (cls === 'd') return L.callRt(RT.expectNumber, 'd', [op]);
+  if (cls === 'w') return L.callRt(RT.expectBoolean, 'w', [op]);
+  if (isStringType(L.typeOf(node))) return L.callRt(RT.expectString, 'v', [op]);
+  return op;
+}
+
+/** A property name as an interned key; names that look like array indices are refused. */
+function key(L: Lowering, name: ts.PropertyName): Operand {
+  let text: string;
+  if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) text = name.text;
+  else if (ts.isStringLiteral(name)) text = name.text;
+  else throw unsupported(name, 'computed and numeric property names');
+  if (/^(0|[1-9][0-9]*)$/.test(text)) throw unsupported(name, 'numeric property names');
+  return L.string(text, name);
+}
+
+export function arrayLiteral(L: Lowering, node: ts.ArrayLiteralExpression): Operand {
+  const values: (Operand | undefined)[] = node.elements.map((e) => {
+    if (ts.isSpreadElement(e)) throw unsupported(e, 'spread');
+    if (ts.isOmittedExpression(e)) return undefined;
+    return L.coerce(L.expr(e), 'v');
+  });
+  const a = L.callRt(RT.arrayNew, 'v', [conD(values.length)]);
+  const store = L.b.emit('ldw', 'v', a, conL(1n));
+  values.forEach((v, k) => {
+    if (v) L.b.effect('stw', store, conL(BigInt(k)), v);
+  });
+  return a;
+}
+
+export function objectLiteral(L: Lowering, node: ts.ObjectLiteralExpression): Operand {
+  const entries: { key: Operand; value: Operand }[] = [];
+  for (const p of node.properties) {
+    if (ts.isPropertyAssignment(p)) {
+      entries.push({ key: key(L, p.name), value: L.coerce(L.expr(p.initializer), 'v') });
+    } else if (ts.isShorthandPropertyAssignment(p)) {
+      const sym = L.checker.getShorthandAssignmentValueSymbol(p);
+      const storage = sym && (L.locals.get(sym) ?? L.mod.globals.get(sym));
+      if (!storage) throw unsupported(p, 'this shorthand property');
+      entries.push({ key: key(L, p.name), value: L.coerce(L.read(storage), 'v') });
+    } else if (ts.isSpreadAssignment(p)) throw unsupported(p, 'object spread');
+    else throw unsupported(p, 'methods and accessors in object literals');
+  }
+  const o = L.callRt(RT.objectNew, 'v', [conD(entries.length)]);
+  const keys = L.b.emit('ldw', 'v', o, conL(1n));
+  const vals = L.b.emit('ldw', 'v', o, conL(2n));
+  entries.forEach((e, k) => {
+    L.b.effect('stw', keys, conL(BigInt(k)), e.key);
+    L.b.effect('stw', vals, conL(BigInt(k)), e.value);
+  });
+  return o;
+}
+
+/** `o.name` / `a.length` / `a[i]` / `s[i]` as a reference; the object (and index) evaluated once. */
+export function memberReference(
+  L: Lowering,
+  node: ts.PropertyAccessExpression | ts.ElementAccessExpression,
+): Reference {
+  if (node.questionDotToken) throw unsupported(node, "optional chaining ('?.')");
+  const target = node.expression;
+  if (ts.isPropertyAccessExpression(node)) {
+    const name = node.name.text;
+    if (isArray(L, target) || isStringType(L.typeOf(target))) {
+      if (name !== 'length') throw unsupported(node, `'${name}' as a value`);
+      const obj = L.coerce(L.expr(target), 'v');
+      const rt = isArray(L, target) ? RT.arrayLength : RT.stringLength;
+      return {
+        read: () =>
+          rt === RT.arrayLength ? L.callRt(rt, 'd', [obj]) : L.b.emit('ltod', 'd', L.callRt(rt, 'l', [obj])),
+        write: () => {
+          throw unsupported(node, "assigning an array's length");
+        },
+      };
+    }
+    if (L.checker.getTypeAtLocation(target).getCallSignatures().length > 0)
+      throw unsupported(node, 'properties of functions');
+    const obj = L.coerce(L.expr(target), 'v');
+    const k = key(L, node.name);
+    return {
+      read: () => fromHeap(L, L.callRt(RT.objectGet, 'v', [obj, k]), node),
+      readRaw: () => L.callRt(RT.objectGet, 'v', [obj, k]),
+      write: (v) => {
+        L.b.call(RT.objectSet, undefined, [obj, k, L.coerce(v, 'v')]);
+      },
+    };
+  }
+  const index = node.argumentExpression;
+  if (isStringType(L.typeOf(target))) {
+    const s = L.coerce(L.expr(target), 'v');
+    const i = L.number(index);
+    return {
+      read: () => fromHeap(L, L.callRt(RT.charAt, 'v', [s, i]), node),
+      readRaw: () => L.callRt(RT.charAt, 'v', [s, i]),
+      write: () => {
+        throw unsupported(node, 'assigning to a character of a string');
+      },
+    };
+  }
+  if (!isArray(L, target)) throw unsupported(node, 'element access on a value that is not an array');
+  if (L.clsOf(index) !== 'd') throw unsupported(index, 'array keys that are not numbers');
+  const a = L.coerce(L.expr(target), 'v');
+  const i = L.expr(index);
+  return {
+    read: () => fromHeap(L, L.callRt(RT.arrayGet, 'v', [a, i]), node),
+    readRaw: () => L.callRt(RT.arrayGet, 'v', [a, i]),
+    write: (v) => {
+      L.b.call(RT.arraySet, undefined, [a, i, L.coerce(v, 'v')]);
+    },
+  };
+}
+
+/** `a.method(...)` on an array. */
+export function arrayMethod(
+  L: Lowering,
+  node: ts.CallExpression,
+  callee: ts.PropertyAccessExpression,
+): Operand {
+  const name = callee.name.text;
+  const a = L.coerce(L.expr(callee.expression), 'v');
+  const args = node.arguments.map((x) => {
+    if (ts.isSpreadElement(x)) throw unsupported(x, 'spread');
+    return x;
+  });
+  const value = (k: number) => (args[k] ? L.coerce(L.expr(args[k]), 'v') : UNDEFINED);
+  switch (name) {
+    case 'push':
+    case 'unshift': {
+      const vs = args.map((_, k) => value(k));
+      if (vs.length === 0) return L.callRt(RT.arrayLength, 'd', [a]);
+      const order = name === 'push' ? vs : [...vs].reverse();
+      let n: Operand = conD(0);
+      for (const v of order) n = L.callRt(name === 'push' ? RT.arrayPush : RT.arrayUnshift, 'd', [a, v]);
+      return n;
+    }
+    case 'pop':
+      return fromHeap(L, L.callRt(RT.arrayPop, 'v', [a]), node);
+    case 'shift':
+      return fromHeap(L, L.callRt(RT.arrayShift, 'v', [a]), node);
+    case 'slice':
+      return L.callRt(RT.arraySlice, 'v', [a, value(0), value(1)]);
+    case 'indexOf':
+      return L.callRt(RT.arrayIndexOf, 'd', [a, value(0), value(1)]);
+    case 'includes':
+      return L.callRt(RT.arrayIncludes, 'w', [a, value(0), value(1)]);
+    case 'join':
+      return L.callRt(RT.arrayJoin, 'v', [a, value(0)]);
+    case 'reverse':
+      return L.callRt(RT.arrayReverse, 'v', [a]);
+  }
+  throw unsupported(callee.name, `the array method '${name}'`);
+}

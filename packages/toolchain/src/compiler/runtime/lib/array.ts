@@ -1,0 +1,227 @@
+/**
+ * Runtime (TypeScript subset): arrays. An array is an ARRAY object [length, store] whose store is a
+ * WORDS object of capacity >= length (../../backend/abi.ts HEAP); slots never written hold HOLE
+ * (`<n empty items>` in console.log, undefined when read). Indices follow JavaScript: reads outside
+ * 0..length-1 or of a non-integer give undefined; a write past the end grows the array and leaves
+ * holes; writes at a key that is not an array index are refused at run time (errors.ts).
+ */
+import { refuse, typeError } from './errors.js';
+import { numberToString } from './number.js';
+import { concat, equals } from './string.js';
+
+declare function __alloc(kind: number, words: number): unknown;
+declare function __ld(o: unknown, i: number): unknown;
+declare function __st(o: unknown, i: number, v: unknown): void;
+declare function __len(o: unknown): number;
+declare function __tag(v: unknown): number;
+declare function __hole(): unknown;
+declare function __same(a: unknown, b: unknown): boolean;
+declare function __as_number(v: unknown): number;
+declare function __as_string(v: unknown): string;
+declare function __as_boolean(v: unknown): boolean;
+
+/** Writes further than this past the end are refused (JavaScript would make a sparse array). */
+const MAX_GAP = 16777216;
+
+/** A new array of `n` elements, every one a hole (array literals fill them right away). */
+export function arrayNew(n: number): unknown {
+  const store = __alloc(3, n);
+  for (let i = 0; i < n; i++) __st(store, i, __hole());
+  const a = __alloc(2, 2);
+  __st(a, 0, n);
+  __st(a, 1, store);
+  return a;
+}
+
+/** The array itself, or the TypeError JavaScript throws for `undefined.x` / `null.x`. */
+function arrayOf(a: unknown, what: string): unknown {
+  const tag = __tag(a);
+  if (tag === 5) return a;
+  if (tag === 1) typeError(concat(concat('Cannot read properties of undefined (reading ', what), ')'));
+  if (tag === 2) typeError(concat(concat('Cannot read properties of null (reading ', what), ')'));
+  return refuse(concat('this array operation on a value that is not an array: ', what));
+}
+
+export function length(a: unknown): number {
+  return __as_number(__ld(arrayOf(a, "'length'"), 0));
+}
+
+function isIndex(i: number, n: number): boolean {
+  return i >= 0 && i < n && Math.floor(i) === i;
+}
+
+export function get(a: unknown, i: number): unknown {
+  const tag = __tag(a);
+  if (tag !== 5) {
+    if (tag === 1 || tag === 2) arrayOf(a, concat(concat("'", numberToString(i)), "'"));
+    return refuse('reading an element of a value that is not an array');
+  }
+  if (!isIndex(i, __as_number(__ld(a, 0)))) return undefined;
+  const v = __ld(__ld(a, 1), i);
+  if (__same(v, __hole())) return undefined;
+  return v;
+}
+
+/** Makes room for `need` elements; new slots are holes. */
+function reserve(a: unknown, need: number): void {
+  const store = __ld(a, 1);
+  const cap = __len(store);
+  if (need <= cap) return;
+  let next = cap * 2;
+  if (next < need) next = need;
+  if (next < 4) next = 4;
+  const bigger = __alloc(3, next);
+  const n = __as_number(__ld(a, 0));
+  const old = __ld(a, 1);
+  for (let i = 0; i < n; i++) __st(bigger, i, __ld(old, i));
+  for (let i = n; i < next; i++) __st(bigger, i, __hole());
+  __st(a, 1, bigger);
+}
+
+export function set(a: unknown, i: number, v: unknown): void {
+  const tag = __tag(a);
+  if (tag !== 5) {
+    const key = concat(concat("'", numberToString(i)), "'");
+    if (tag === 1) typeError(concat(concat('Cannot set properties of undefined (setting ', key), ')'));
+    if (tag === 2) typeError(concat(concat('Cannot set properties of null (setting ', key), ')'));
+    refuse('writing an element of a value that is not an array');
+  }
+  const n = __as_number(__ld(a, 0));
+  if (!(i >= 0 && Math.floor(i) === i && i < n + MAX_GAP)) {
+    refuse(concat('writing an array at a key that is not an index close to its end: ', numberToString(i)));
+  }
+  if (i >= n) {
+    reserve(a, i + 1);
+    __st(a, 0, i + 1);
+  }
+  __st(__ld(a, 1), i, v);
+}
+
+export function push(a: unknown, v: unknown): number {
+  const n = length(a);
+  set(a, n, v);
+  return n + 1;
+}
+
+export function pop(a: unknown): unknown {
+  const n = length(a);
+  if (n === 0) return undefined;
+  const v = get(a, n - 1);
+  __st(__ld(a, 1), n - 1, __hole());
+  __st(a, 0, n - 1);
+  return v;
+}
+
+export function shift(a: unknown): unknown {
+  const n = length(a);
+  if (n === 0) return undefined;
+  const v = get(a, 0);
+  const store = __ld(a, 1);
+  for (let i = 1; i < n; i++) __st(store, i - 1, __ld(store, i));
+  __st(store, n - 1, __hole());
+  __st(a, 0, n - 1);
+  return v;
+}
+
+export function unshift(a: unknown, v: unknown): number {
+  const n = length(a);
+  reserve(a, n + 1);
+  const store = __ld(a, 1);
+  for (let i = n; i > 0; i--) __st(store, i, __ld(store, i - 1));
+  __st(store, 0, v);
+  __st(a, 0, n + 1);
+  return n + 1;
+}
+
+/** ToIntegerOrInfinity then the relative-index clamp of slice/indexOf. */
+function relative(x: unknown, n: number, otherwise: number): number {
+  if (__tag(x) === 1) return otherwise;
+  let k = __as_number(x);
+  // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
+  if (k !== k) k = 0;
+  k = k < 0 ? Math.ceil(k) : Math.floor(k);
+  if (k < 0) {
+    return Math.max(n + k, 0);
+  }
+  return Math.min(k, n);
+}
+
+export function slice(a: unknown, start: unknown, end: unknown): unknown {
+  const n = length(a);
+  const from = relative(start, n, 0);
+  const to = relative(end, n, n);
+  const count = to > from ? to - from : 0;
+  const r = arrayNew(count);
+  for (let i = 0; i < count; i++) __st(__ld(r, 1), i, __ld(__ld(a, 1), from + i));
+  return r;
+}
+
+function sameValueZero(x: unknown, y: unknown): boolean {
+  const tx = __tag(x);
+  if (tx !== __tag(y)) return false;
+  if (tx === 0) {
+    const a = __as_number(x);
+    const b = __as_number(y);
+    // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
+    return a === b || (a !== a && b !== b);
+  }
+  if (tx === 4) return equals(__as_string(x), __as_string(y));
+  return __same(x, y);
+}
+
+export function indexOf(a: unknown, x: unknown, from: unknown): number {
+  const n = length(a);
+  for (let i = relative(from, n, 0); i < n; i++) {
+    const v = __ld(__ld(a, 1), i);
+    // Strict equality, and holes are skipped: NaN is never found.
+    if (!__same(v, __hole()) && __tag(v) === __tag(x)) {
+      if (__tag(x) === 0) {
+        if (__as_number(v) === __as_number(x)) return i;
+      } else if (sameValueZero(v, x)) return i;
+    }
+  }
+  return -1;
+}
+
+export function includes(a: unknown, x: unknown, from: unknown): boolean {
+  const n = length(a);
+  for (let i = relative(from, n, 0); i < n; i++) {
+    if (sameValueZero(get(a, i), x)) return true;
+  }
+  return false;
+}
+
+export function reverse(a: unknown): unknown {
+  const n = length(a);
+  const store = __ld(a, 1);
+  for (let i = 0; i < n - 1 - i; i++) {
+    const t = __ld(store, i);
+    __st(store, i, __ld(store, n - 1 - i));
+    __st(store, n - 1 - i, t);
+  }
+  return a;
+}
+
+/** Array.prototype.join: undefined, null and holes become empty; nested arrays join with ','. */
+export function join(a: unknown, separator: unknown): string {
+  const sep = __tag(separator) === 1 ? ',' : __as_string(separator);
+  const n = length(a);
+  let s = '';
+  for (let i = 0; i < n; i++) {
+    if (i > 0) s = concat(s, sep);
+    s = concat(s, elementString(get(a, i)));
+  }
+  return s;
+}
+
+/** ToString of an element for join (and of any value for `${}` and `+`). */
+export function elementString(v: unknown): string {
+  const tag = __tag(v);
+  if (tag === 0) return numberToString(__as_number(v));
+  if (tag === 1 || tag === 2) return '';
+  if (tag === 3) return __as_boolean(v) ? 'true' : 'false';
+  if (tag === 4) return __as_string(v);
+  if (tag === 5) return join(v, undefined);
+  if (tag === 7) return '[object Object]';
+  return refuse('converting a function to a string');
+}

@@ -1,0 +1,281 @@
+/**
+ * Runtime (TypeScript subset): console.log's view of a value, as Node's util.inspect prints it with
+ * its defaults (depth 2, breakLength 80, compact 3, at most 100 array items): strings inside
+ * containers quoted with Node's quote choice and escapes, arrays and objects on one line when they
+ * fit, otherwise one entry per line or, for arrays of more than six entries, grouped in columns.
+ *
+ * Node's "current depth" (how deep the most recently entered container was) decides whether a
+ * container may be printed on one line; it lives in scratch word CURRENT_DEPTH.
+ */
+
+import { logNumber } from './console.js';
+import { count, keyAt, valueAt } from './object.js';
+import { concat } from './string.js';
+
+declare function __tag(v: unknown): number;
+declare function __ld(o: unknown, i: number): unknown;
+declare function __hole(): unknown;
+declare function __same(a: unknown, b: unknown): boolean;
+declare function __as_number(v: unknown): number;
+declare function __as_string(v: unknown): string;
+declare function __as_boolean(v: unknown): boolean;
+declare function __str_len(s: string): number;
+declare function __str_byte(s: string, i: number): number;
+declare function __str_alloc(n: number): string;
+declare function __str_set(s: string, i: number, b: number): void;
+declare function __scratch_get(i: number): number;
+declare function __scratch_set(i: number, v: number): void;
+
+const CURRENT_DEPTH = 2046;
+const BREAK_LENGTH = 80;
+const MAX_ARRAY_LENGTH = 100;
+
+function spaces(n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s = concat(s, ' ');
+  return s;
+}
+
+function contains(s: string, c: number): boolean {
+  const n = __str_len(s);
+  for (let i = 0; i < n; i++) if (__str_byte(s, i) === c) return true;
+  return false;
+}
+
+function hex(d: number): string {
+  return d < 10 ? numberChar(48 + d) : numberChar(55 + d);
+}
+
+function numberChar(c: number): string {
+  const s = __str_alloc(1);
+  __str_set(s, 0, c);
+  return s;
+}
+
+/** Node's strEscape: single quotes unless the string has some and lacks another kind of quote. */
+export function quote(s: string): string {
+  let q = 39;
+  if (contains(s, 39)) {
+    if (!contains(s, 34)) q = 34;
+    else if (!contains(s, 96) && !hasTemplateStart(s)) q = 96;
+  }
+  let out = numberChar(q);
+  const n = __str_len(s);
+  for (let i = 0; i < n; i++) {
+    const c = __str_byte(s, i);
+    if (c === q || c === 92) out = concat(concat(out, '\\'), numberChar(c));
+    else if (c === 8) out = concat(out, '\\b');
+    else if (c === 9) out = concat(out, '\\t');
+    else if (c === 10) out = concat(out, '\\n');
+    else if (c === 12) out = concat(out, '\\f');
+    else if (c === 13) out = concat(out, '\\r');
+    else if (c < 32 || c === 127) {
+      out = concat(concat(out, '\\x'), concat(hex(Math.floor(c / 16)), hex(c % 16)));
+    } else out = concat(out, numberChar(c));
+  }
+  return concat(out, numberChar(q));
+}
+
+function hasTemplateStart(s: string): boolean {
+  const n = __str_len(s);
+  for (let i = 0; i + 1 < n; i++) if (__str_byte(s, i) === 36 && __str_byte(s, i + 1) === 123) return true;
+  return false;
+}
+
+function isIdentifier(s: string): boolean {
+  const n = __str_len(s);
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) {
+    const c = __str_byte(s, i);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    if (!letter && !(i > 0 && c >= 48 && c <= 57)) return false;
+  }
+  return true;
+}
+
+/** util.inspect(v) at nesting level `level`, indented by `indent` columns. */
+export function formatValue(v: unknown, level: number, indent: number): string {
+  const tag = __tag(v);
+  if (tag === 0) return logNumber(__as_number(v));
+  if (tag === 1) return 'undefined';
+  if (tag === 2) return 'null';
+  if (tag === 3) return __as_boolean(v) ? 'true' : 'false';
+  if (tag === 4) return quote(__as_string(v));
+  if (tag === 5) {
+    if (level > 2) return '[Array]';
+    return formatArray(v, level, indent);
+  }
+  if (tag === 7) {
+    if (level > 2) return '[Object]';
+    return formatObject(v, level, indent);
+  }
+  if (tag === 8) {
+    const name = __ld(v, 2);
+    if (__tag(name) === 4 && __str_len(__as_string(name)) > 0)
+      return concat(concat('[Function: ', __as_string(name)), ']');
+    return '[Function (anonymous)]';
+  }
+  return '[unknown]';
+}
+
+function formatArray(a: unknown, level: number, indent: number): string {
+  const n = __as_number(__ld(a, 0));
+  if (n === 0) return '[]';
+  __scratch_set(CURRENT_DEPTH, level);
+  const output: string[] = [];
+  const numbers: boolean[] = [];
+  const store = __ld(a, 1);
+  let i = 0;
+  while (i < n && output.length < MAX_ARRAY_LENGTH) {
+    const v = __ld(store, i);
+    if (__same(v, __hole())) {
+      let holes = 0;
+      while (i < n && __same(__ld(store, i), __hole())) {
+        holes++;
+        i++;
+      }
+      output.push(concat(concat('<', logNumber(holes)), holes > 1 ? ' empty items>' : ' empty item>'));
+      numbers.push(false);
+    } else {
+      output.push(formatValue(v, level + 1, indent + 2));
+      numbers.push(__tag(v) === 0);
+      i++;
+    }
+  }
+  if (i < n) {
+    const left = n - i;
+    output.push(concat(concat('... ', logNumber(left)), left > 1 ? ' more items' : ' more item'));
+  }
+  return reduceToSingleString(output, '[', ']', numbers, level, indent);
+}
+
+function formatObject(o: unknown, level: number, indent: number): string {
+  const n = count(o);
+  const open = '{';
+  if (n === 0) return '{}';
+  __scratch_set(CURRENT_DEPTH, level);
+  const output: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const key = __as_string(keyAt(o, i));
+    const name = isIdentifier(key) ? key : quote(key);
+    output.push(concat(concat(name, ': '), formatValue(valueAt(o, i), level + 1, indent + 2)));
+  }
+  return reduceToSingleString(output, open, '}', [], level, indent);
+}
+
+/**
+ * `numbers[i]` says whether array entry i is a number (empty for objects); an array's output has one
+ * entry more than `numbers` when it ends with "... n more items".
+ */
+function reduceToSingleString(
+  output: string[],
+  open: string,
+  close: string,
+  numbers: boolean[],
+  level: number,
+  indent: number,
+): string {
+  const entries = output.length;
+  let lines = output;
+  if (numbers.length > 0 && entries > 6) lines = groupArrayElements(output, numbers, indent);
+  if (__scratch_get(CURRENT_DEPTH) - level < 3 && entries === lines.length) {
+    const start = lines.length + indent + __str_len(open) + 10;
+    if (isBelowBreakLength(lines, start)) {
+      const joined = joinWith(lines, ', ');
+      if (!contains(joined, 10)) return concat(concat(concat(concat(open, ' '), joined), ' '), close);
+    }
+  }
+  const nl = concat('\n', spaces(indent));
+  return concat(
+    concat(concat(concat(open, nl), '  '), joinWith(lines, concat(concat(',', nl), '  '))),
+    concat(nl, close),
+  );
+}
+
+function joinWith(parts: string[], sep: string): string {
+  let s = '';
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0) s = concat(s, sep);
+    s = concat(s, parts[i]);
+  }
+  return s;
+}
+
+function isBelowBreakLength(output: string[], start: number): boolean {
+  let total = output.length + start;
+  if (total + output.length > BREAK_LENGTH) return false;
+  for (let i = 0; i < output.length; i++) {
+    total += __str_len(output[i]);
+    if (total > BREAK_LENGTH) return false;
+  }
+  return true;
+}
+
+function padStart(s: string, width: number): string {
+  return concat(spaces(width - __str_len(s)), s);
+}
+
+function padEnd(s: string, width: number): string {
+  return concat(s, spaces(width - __str_len(s)));
+}
+
+/** Node's groupArrayElements: arrays of many short entries print in aligned columns. */
+function groupArrayElements(output: string[], numbers: boolean[], indent: number): string[] {
+  const more = numbers.length < output.length;
+  let totalLength = 0;
+  let maxLength = 0;
+  const outputLength = more ? output.length - 1 : output.length;
+  const separatorSpace = 2;
+  for (let i = 0; i < outputLength; i++) {
+    const len = __str_len(output[i]);
+    totalLength += len + separatorSpace;
+    if (maxLength < len) maxLength = len;
+  }
+  const actualMax = maxLength + separatorSpace;
+  if (actualMax * 3 + indent < BREAK_LENGTH && (totalLength / actualMax > 5 || maxLength <= 6)) {
+    const averageBias = Math.sqrt(actualMax - totalLength / output.length);
+    const biasedMax = Math.max(actualMax - 3 - averageBias, 1);
+    const columns = Math.min(
+      round(Math.sqrt(2.5 * biasedMax * outputLength) / biasedMax),
+      Math.floor((BREAK_LENGTH - indent) / actualMax),
+      12,
+      15,
+    );
+    if (columns <= 1) return output;
+    const grouped: string[] = [];
+    const maxLineLength: number[] = [];
+    for (let i = 0; i < columns; i++) {
+      let lineLength = 0;
+      for (let j = i; j < outputLength; j += columns) {
+        const len = __str_len(output[j]);
+        if (len > lineLength) lineLength = len;
+      }
+      maxLineLength.push(lineLength + separatorSpace);
+    }
+    let alignRight = true;
+    for (let i = 0; i < numbers.length; i++) if (!numbers[i]) alignRight = false;
+    for (let i = 0; i < outputLength; i += columns) {
+      const max = Math.min(i + columns, outputLength);
+      let str = '';
+      let j = i;
+      for (; j < max - 1; j++) {
+        const cell = concat(output[j], ', ');
+        str = concat(
+          str,
+          alignRight ? padStart(cell, maxLineLength[j - i]) : padEnd(cell, maxLineLength[j - i]),
+        );
+      }
+      if (alignRight) str = concat(str, padStart(output[j], maxLineLength[j - i] - separatorSpace));
+      else str = concat(str, output[j]);
+      grouped.push(str);
+    }
+    if (more) grouped.push(output[outputLength]);
+    return grouped;
+  }
+  return output;
+}
+
+/** Math.round for the positive arguments used here. */
+function round(x: number): number {
+  return Math.floor(x + 0.5);
+}

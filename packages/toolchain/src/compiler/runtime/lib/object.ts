@@ -1,0 +1,94 @@
+/**
+ * Runtime (TypeScript subset): objects. An object is an OBJECT [class, keys, values, count]: a small
+ * dictionary in insertion order (../../backend/abi.ts HEAP), so any object literal can stand where an
+ * interface is expected (structural typing) without a layout agreed at compile time. Keys are the
+ * program's interned property-name strings, so a key matches by identity.
+ */
+import { refuse, typeError } from './errors.js';
+import { concat } from './string.js';
+
+declare function __alloc(kind: number, words: number): unknown;
+declare function __ld(o: unknown, i: number): unknown;
+declare function __st(o: unknown, i: number, v: unknown): void;
+declare function __len(o: unknown): number;
+declare function __tag(v: unknown): number;
+declare function __same(a: unknown, b: unknown): boolean;
+declare function __as_number(v: unknown): number;
+
+/** A new object with room for `n` properties and count `n` (literals store keys and values next). */
+export function objectNew(n: number): unknown {
+  const keys = __alloc(3, n);
+  const values = __alloc(3, n);
+  const o = __alloc(4, 4);
+  __st(o, 0, null);
+  __st(o, 1, keys);
+  __st(o, 2, values);
+  __st(o, 3, n);
+  return o;
+}
+
+function find(o: unknown, key: string): number {
+  const n = __as_number(__ld(o, 3));
+  const keys = __ld(o, 1);
+  for (let i = 0; i < n; i++) if (__same(__ld(keys, i), key)) return i;
+  return -1;
+}
+
+function quoted(key: string): string {
+  return concat(concat("'", key), "'");
+}
+
+export function get(o: unknown, key: string): unknown {
+  const tag = __tag(o);
+  if (tag === 7) {
+    const i = find(o, key);
+    if (i >= 0) return __ld(__ld(o, 2), i);
+    return undefined;
+  }
+  if (tag === 1) typeError(concat(concat('Cannot read properties of undefined (reading ', quoted(key)), ')'));
+  if (tag === 2) typeError(concat(concat('Cannot read properties of null (reading ', quoted(key)), ')'));
+  return refuse(concat('reading a property of a value that is not an object: ', key));
+}
+
+export function set(o: unknown, key: string, v: unknown): void {
+  const tag = __tag(o);
+  if (tag !== 7) {
+    if (tag === 1)
+      typeError(concat(concat('Cannot set properties of undefined (setting ', quoted(key)), ')'));
+    if (tag === 2) typeError(concat(concat('Cannot set properties of null (setting ', quoted(key)), ')'));
+    refuse(concat('setting a property of a value that is not an object: ', key));
+  }
+  const i = find(o, key);
+  if (i >= 0) {
+    __st(__ld(o, 2), i, v);
+    return;
+  }
+  const n = __as_number(__ld(o, 3));
+  if (n === __len(__ld(o, 1))) {
+    const cap = n < 2 ? 4 : n * 2;
+    const keys = __alloc(3, cap);
+    const values = __alloc(3, cap);
+    for (let k = 0; k < n; k++) {
+      __st(keys, k, __ld(__ld(o, 1), k));
+      __st(values, k, __ld(__ld(o, 2), k));
+    }
+    __st(o, 1, keys);
+    __st(o, 2, values);
+  }
+  __st(__ld(o, 1), n, key);
+  __st(__ld(o, 2), n, v);
+  __st(o, 3, n + 1);
+}
+
+/** Number of own properties, and the i-th key / value in insertion order (console.log). */
+export function count(o: unknown): number {
+  return __as_number(__ld(o, 3));
+}
+
+export function keyAt(o: unknown, i: number): unknown {
+  return __ld(__ld(o, 1), i);
+}
+
+export function valueAt(o: unknown, i: number): unknown {
+  return __ld(__ld(o, 2), i);
+}
