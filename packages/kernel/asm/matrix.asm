@@ -43,7 +43,8 @@
 ; Consumers read head once and consume up to it before looking again.
 ;
 ; Back-pressure: a sender whose ring is full yields (letting the CPU's other threads — among them,
-; possibly, the consumer on this same CPU — run) and tries again. Nothing is dropped.
+; possibly, the consumer on this same CPU — run) and tries again; when no other thread was ready it
+; sleeps RING_FULL_BACKOFF_NS instead of spinning. Nothing is dropped.
 
 section .text
 bits 64
@@ -108,7 +109,18 @@ ring_send:
   push r8
   push r9
   push r11
+  mov r10, [gs:percpu.mech]
+  push qword [r10 + mech.switches]
   call thread_yield
+  ; Nothing else was ready on this CPU: only the consumer, on another CPU, can make room. Rather than
+  ; spin (a spinning vCPU takes a host core the consumer's vCPU may need), halt for a moment.
+  mov r10, [gs:percpu.mech]
+  pop rax
+  cmp rax, [r10 + mech.switches]
+  jne .retry_saved
+  mov edi, RING_FULL_BACKOFF_NS
+  call thread_sleep
+.retry_saved:
   pop r11
   pop r9
   pop r8
