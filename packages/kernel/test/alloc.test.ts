@@ -21,6 +21,7 @@ afterAll(async () => {
 test.each([
   ['microvm', 1, 20000],
   ['microvm', 4, 20000],
+  ['microvm', 8, 100000],
   ['q35', 2, 20000],
 ] as const)('alloc on %s with %i CPUs, %i allocations per CPU', async (machine, cpus, count) => {
   const run = await runSelftest(image, {

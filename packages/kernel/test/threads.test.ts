@@ -1,6 +1,6 @@
 /**
  * Thread churn (self-test "threads", asm/st_threads.asm): 100,000 threads created and exited across 4
- * CPUs, most of them created on request of another CPU through the matrix. Every one must run and exit,
+ * and 8 CPUs, most of them created on request of another CPU through the matrix. Every one must run and exit,
  * the stacks must be reused (a CPU ends with as many stacks as it had threads alive at once, far fewer
  * than it ran) and every CPU's memory must be back once those cached stacks are counted.
  */
@@ -19,6 +19,7 @@ afterAll(async () => {
 
 test.each([
   ['microvm', 4, 100_000],
+  ['microvm', 8, 100_000],
   ['q35', 2, 20_000],
 ] as const)('threads on %s with %i CPUs, %i create/exit cycles', async (machine, cpus, count) => {
   const run = await runSelftest(image, {
