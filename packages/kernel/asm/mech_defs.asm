@@ -63,6 +63,7 @@ SLAB_HEADER equ 128                     ; objects start here: keeps every class'
 ; ---- threads -------------------------------------------------------------------------------------------
 STACK_ORDER     equ 3                   ; 8 pages: a guard page at the bottom, 28 KiB of stack above it
 STACK_BLOCK     equ PAGE_SIZE << STACK_ORDER
+STACK_CACHE_MAX equ 16                  ; stacks a CPU keeps for reuse; more go back to the page allocator
 
 THREAD_READY    equ 0
 THREAD_RUNNING  equ 1
@@ -160,7 +161,7 @@ struc mech
   .remote_recvd: resq 1                 ; frees received from other CPUs
   .threads_made: resq 1
   .threads_live: resq 1
-  .stacks_total: resq 1                 ; stacks ever taken from the page allocator
+  .stacks_total: resq 1                 ; stacks held: in use by threads or in the cache
   .stacks_cached: resq 1
   .switches:     resq 1
   .msgs_sent:    resq 1

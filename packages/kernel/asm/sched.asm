@@ -21,9 +21,10 @@
 ;                        |   (grows downward)   |
 ;   block + STACK_BLOCK  +----------------------+
 ;
-; Stacks of exited threads go to the CPU's stack cache with their guard page still unmapped (the paging
-; code offers page_unmap but no re-map), and the next thread created on that CPU reuses one. So a CPU
-; holds at most as many stacks as it ever had threads alive at once: thread churn does not leak.
+; Stacks of exited threads go to the CPU's stack cache with their guard page still unmapped, and the next
+; thread created on that CPU reuses one; beyond STACK_CACHE_MAX cached stacks, an exited thread's stack is
+; mapped whole again and returned to the page allocator. So a CPU holds its live threads' stacks plus at
+; most STACK_CACHE_MAX: thread churn does not leak.
 ;
 ; Switching: context_switch saves the callee-saved registers on the old stack and its RSP in the old tcb,
 ; then loads the new thread's. Whatever runs first after a switch calls sched_reap, which releases the
@@ -349,19 +350,38 @@ context_switch:
   pop rbx
   ret
 
-; sched_reap — releases what a thread that just exited could not release itself: its stack (to the stack
-; cache) and, if detached, its tcb. Clobbers the caller-saved registers.
+; sched_reap — releases what a thread that just exited could not release itself: its stack and, if
+; detached, its tcb. The stack goes to the stack cache, or back to the page allocator (guard page mapped
+; again) when the cache already holds STACK_CACHE_MAX. Clobbers the caller-saved registers.
 sched_reap:
   mov r8, [gs:percpu.mech]
   mov rdi, [r8 + mech.reap]
   test rdi, rdi
   jz .done
   mov qword [r8 + mech.reap], 0
-  mov rax, [rdi + thread.stack]
+  push rbx
+  mov rbx, rdi
+  mov rdi, [rbx + thread.stack]
+  cmp qword [r8 + mech.stacks_cached], STACK_CACHE_MAX
+  jae .release
   mov rcx, [r8 + mech.stack_cache]
-  mov [rax + PAGE_SIZE], rcx            ; the link lives above the unmapped guard page
-  mov [r8 + mech.stack_cache], rax
+  mov [rdi + PAGE_SIZE], rcx            ; the link lives above the unmapped guard page
+  mov [r8 + mech.stack_cache], rdi
   inc qword [r8 + mech.stacks_cached]
+  jmp .tcb
+.release:
+  ; No TLB shootdown is needed: a CPU never caches a translation for a page that is not present, and
+  ; the block is this CPU's, so nothing else has touched it since page_unmap.
+  push rdi
+  call page_map
+  pop rdi
+  mov esi, STACK_ORDER
+  call page_free_local
+  mov r8, [gs:percpu.mech]
+  dec qword [r8 + mech.stacks_total]
+.tcb:
+  mov rdi, rbx
+  pop rbx
   test dword [rdi + thread.flags], THREAD_DETACHED
   jz .done
   jmp obj_free

@@ -21,7 +21,7 @@ ST_PASS      equ 0
 ST_FAIL      equ 1
 ST_SNAP        equ 32                   ; st_before/st_after entry per CPU:
 ST_SNAP_FREE   equ 0                    ;   free bytes
-ST_SNAP_STACKS equ 8                    ;   stacks ever created
+ST_SNAP_STACKS equ 8                    ;   stacks held (in use or cached)
 ST_SNAP_CACHED equ 16                   ;   stacks in the cache
 ST_SNAP_LIVE   equ 24                   ;   live threads (the snapshot thread among them)
 
@@ -159,8 +159,8 @@ st_slot:
   add rax, st_slots
   ret
 
-; st_snapshot — fills st_before (RDI = 0) or st_after (RDI = 1) with every CPU's free bytes and the
-; stacks it has ever created, each read on that CPU by a thread started there (so the CPU has drained
+; st_snapshot — fills st_before (RDI = 0) or st_after (RDI = 1) with every CPU's free bytes, stacks held,
+; stacks cached and live threads, each read on that CPU by a thread started there (so the CPU has drained
 ; what other CPUs sent it before the thread is created). Clobbers caller-saved.
 st_snapshot:
   mov rsi, rdi
@@ -188,8 +188,9 @@ st_snapshot_worker:                     ; RDI = 0 before, 1 after
 ; st_check_memory — prints, per CPU,
 ;   toro: result <test> cpu=<i> free_before=<a> free_after=<b> new_stacks=<s> stacks=<t> cached=<c> live=<l>
 ; and returns EAX = ST_PASS when on every CPU the free bytes are back to their value in st_before once
-; the stacks created in between are counted (a = b + s * STACK_BLOCK: exited threads' stacks stay in the
-; CPU's stack cache, see sched.asm), and every stack is either cached or used by a live thread (t - c = l).
+; the change in stacks held is counted (a = b + s * STACK_BLOCK: up to STACK_CACHE_MAX exited threads'
+; stacks stay in the CPU's stack cache, see sched.asm), and every stack is either cached or used by a
+; live thread (t - c = l).
 st_check_memory:
   push rbx
   push r12
