@@ -137,10 +137,11 @@ describe('toro build --target linux', () => {
   it('prints type errors and unsupported constructs tsc-style and fails', () => {
     const src = join(work, 'bad.ts');
     writeFileSync(src, 'const n: number = "one";\nwith (Math) {}\n');
-    const r = runToro(['build', src, '--target', 'linux', '-o', join(work, 'bad')]);
+    // Paths in diagnostics are relative to the current folder, as tsc prints them.
+    const r = runToro(['build', 'bad.ts', '--target', 'linux', '-o', 'bad'], { cwd: work });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(
-      `${src}(1,7): error TS2322: Type 'string' is not assignable to type 'number'.`,
+      "bad.ts(1,7): error TS2322: Type 'string' is not assignable to type 'number'.",
     );
     expect(r.stderr).toMatch(/bad\.ts\(2,1\): error TORO2001: /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
