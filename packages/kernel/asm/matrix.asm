@@ -44,7 +44,8 @@
 ;
 ; Back-pressure: a sender whose ring is full yields (letting the CPU's other threads — among them,
 ; possibly, the consumer on this same CPU — run) and tries again; when no other thread was ready it
-; sleeps RING_FULL_BACKOFF_NS instead of spinning. Nothing is dropped.
+; watches the consumer's tail RING_FULL_SPINS times, then sleeps RING_FULL_BACKOFF_NS instead of spinning
+; on. Nothing is dropped.
 
 section .text
 bits 64
@@ -112,12 +113,23 @@ ring_send:
   mov r10, [gs:percpu.mech]
   push qword [r10 + mech.switches]
   call thread_yield
-  ; Nothing else was ready on this CPU: only the consumer, on another CPU, can make room. Rather than
-  ; spin (a spinning vCPU takes a host core the consumer's vCPU may need), halt for a moment.
+  ; Nothing else was ready on this CPU: only the consumer, on another CPU, can make room. Watch its
+  ; tail for a short while (it is usually draining right now), then halt for a moment rather than spin
+  ; on: a spinning vCPU takes a host core the consumer's vCPU may need.
   mov r10, [gs:percpu.mech]
   pop rax
   cmp rax, [r10 + mech.switches]
   jne .retry_saved
+  mov r11, [rsp]                        ; the ring
+  mov ecx, RING_FULL_SPINS
+.watch:
+  pause
+  mov rax, [r11 + ring.head]
+  sub rax, [r11 + ring.tail]
+  cmp rax, RING_SLOTS
+  jb .retry_saved
+  dec ecx
+  jnz .watch
   mov edi, RING_FULL_BACKOFF_NS
   call thread_sleep
 .retry_saved:

@@ -96,7 +96,8 @@ endstruc
 ; free, remote create, remote wake) and are drained by the scheduler; user rings carry service messages
 ; and are read by msg_recv. Separate rings keep a service that stops receiving from holding up frees.
 RING_SLOTS      equ 64                  ; a power of two
-RING_FULL_BACKOFF_NS equ 20000          ; a sender alone on its CPU waits this long for room, halted
+RING_FULL_SPINS equ 100                 ; a sender alone on its CPU watches for room this many times,
+RING_FULL_BACKOFF_NS equ 20000          ; then waits this long, halted, before looking again
 RING_MSG        equ 32                  ; bytes per message: type, a, b, c
 RING_KERNEL     equ 0
 RING_USER       equ 1

@@ -15,9 +15,13 @@
 ;   | slab, 128 bytes) | 0       | 1       |     | n       | (from .bump on)  |
 ;   +------------------+---------+---------+-----+---------+------------------+
 ;
-; A class keeps its slabs that still have room on a doubly linked list (.slabs[class]); a slab whose
-; last object comes back is returned to the page allocator at once, so the page allocator's free count
-; alone says how much memory is free.
+; A class keeps its slabs that still have room on a doubly linked list (.slabs[class]). A slab whose last
+; object comes back is returned to the page allocator, unless it is its class's only slab with room: that
+; one stays, so an alloc/free loop does not take and give back a slab every time (at most one empty slab
+; per class, OBJ_CLASSES * SLAB_SIZE per CPU). An empty slab counts as free memory in .free_bytes (the
+; count is adjusted when a slab's first object is taken and its last one comes back), so .free_bytes
+; keeps meaning "bytes this CPU can still hand out" and returns exactly to its value once everything
+; allocated is freed.
 
 section .text
 bits 64
@@ -45,6 +49,7 @@ obj_alloc:
   test rax, rax
   jz .fail
   mov rdx, rax
+  add qword [r8 + mech.free_bytes], SLAB_SIZE   ; empty: still free until its first object goes out
   mov dword [rdx + slab.magic], SLAB_MAGIC
   mov [rdx + slab.class], ecx
   mov eax, [r8 + mech.cpu]
@@ -73,6 +78,10 @@ obj_alloc:
   add r9, [rdx + slab.objsize]
   mov [rdx + slab.bump], r9
 .taken:
+  cmp dword [rdx + slab.inuse], 0
+  jne .counted
+  sub qword [r8 + mech.free_bytes], SLAB_SIZE
+.counted:
   inc dword [rdx + slab.inuse]
   inc qword [r8 + mech.obj_allocs]
   cmp qword [rdx + slab.free], 0
@@ -143,11 +152,15 @@ obj_free_local:
   mov qword [rdx + slab.listed], 1
 .done:
   ret
-.empty:                                 ; no object in use: unlink it and give the pages back
+.empty:                                 ; no object in use: free memory again
+  add qword [r8 + mech.free_bytes], SLAB_SIZE
   cmp qword [rdx + slab.listed], 0
   je .release
   mov r9, [rdx + slab.prev]
   mov r10, [rdx + slab.next]
+  mov rax, r9
+  or rax, r10
+  jz .done                              ; the class's only slab with room: keep it for the next alloc
   test r10, r10
   jz .no_next
   mov [r10 + slab.prev], r9
@@ -159,6 +172,7 @@ obj_free_local:
 .was_head:
   mov [r8 + mech.slabs + rcx * 8], r10
 .release:
+  sub qword [r8 + mech.free_bytes], SLAB_SIZE   ; page_free_local counts it back
   mov dword [rdx + slab.magic], 0
   mov rdi, rdx
   mov esi, SLAB_ORDER
