@@ -100,6 +100,11 @@ fault_report:
   call print_str
   mov rdi, cr3
   call print_hex64
+  mov rdi, msg_fault_thread
+  call print_str
+  call fault_thread
+  mov rdi, rax
+  call print_hex64
   call print_newline
 
   ; The 15 general registers, four to a line, in fault_frame order.
@@ -195,6 +200,24 @@ fault_print_frame:
   pop rbx
   ret
 
+; fault_thread — RAX = the thread this CPU was running (the scheduler's mech.current), 0 when there is
+; none yet (no per-CPU block, or the mechanisms have not started on this CPU). R15 = the percpu block.
+fault_thread:
+  xor eax, eax
+  test r15, r15
+  jz .done
+  mov rdi, [r15 + percpu.mech]
+  test rdi, rdi
+  jz .done
+  push rdi
+  call page_present
+  pop rdi
+  test eax, eax
+  jz .done
+  mov rax, [rdi + mech.current]
+.done:
+  ret
+
 ; fault_kind — RAX = the kind word for the fault frame RDI: "stack-overflow" for a not-present page
 ; fault within a page of the interrupted RSP (a push or call into a guard page, or a frame just below
 ; it), else the exception's name.
@@ -230,6 +253,7 @@ msg_fault_cr2:     db " cr2 ", 0
 msg_fault_cs:      db "toro: fault cs ", 0
 msg_fault_ss:      db " ss ", 0
 msg_fault_cr3:     db " cr3 ", 0
+msg_fault_thread:  db " thread ", 0
 msg_fault_prefix:  db "toro: fault ", 0
 msg_fault_frame:   db "toro: fault frame ", 0
 msg_fault_end:     db "toro: fault end", 13, 10, 0

@@ -6,10 +6,14 @@
 ;   cpuid-16h   CPUID leaf 0x16: processor base frequency
 ;   hypervisor  CPUID leaf 0x40000010 (VMware/KVM convention): TSC kHz
 ;   pm-timer    calibrated against the ACPI PM timer (3.579545 MHz; q35 has one, microvm does not)
-;   rtc         calibrated against the CMOS RTC's periodic flag at 1024 Hz (polled: no interrupt needed)
+;   pit         calibrated against the 8254 PIT's channel 2 (microvm has one under TCG, unless pit=off)
+;   rtc         calibrated over one second of the CMOS RTC (its seconds register, polled)
 ;   fallback    none of these worked: 1 GHz is assumed, and the banner says so
-; Every wait here is bounded by a count of polls as well as by the TSC, so a missing or frozen reference
-; makes time_init fall through to the next source instead of hanging.
+; Every wait here is bounded by a count of polls, so a missing or frozen reference makes time_init fall
+; through to the next source instead of hanging. Readable counters (PM timer, PIT) are preferred to the
+; RTC's event flag: a counter read is bracketed by two TSC reads, so a vCPU descheduled by a loaded
+; host (TCG on two cores) spoils only the window it happens in, which is then measured again; an event
+; seen late, as the RTC's flag is then, cannot be told from one that came late.
 ; The TSC is taken to be invariant and synchronised across CPUs (true of QEMU, TCG and KVM alike).
 ;
 ; The timer: TSC-deadline mode when CPUID has it and a probe interrupt really arrives, else the LAPIC
@@ -19,16 +23,24 @@
 
 PM_TIMER_HZ       equ 3579545
 PM_TIMER_MASK     equ 0xFFFFFF          ; 24 bits is the width every PM timer has
-PM_TIMER_WINDOW   equ PM_TIMER_HZ / 16  ; 62.5 ms of PM timer ticks
+PM_TIMER_WINDOW   equ PM_TIMER_HZ / 32  ; 31 ms of PM timer ticks
+PIT_HZ            equ 1193182
+PIT_MASK          equ 0xFFFF
+PIT_WINDOW        equ 0x8000                ; 27 ms: half the counter's wrap
+PIT_CH2_DATA      equ 0x42
+PIT_COMMAND       equ 0x43
+PIT_CH2_MODE2     equ 0xB4              ; channel 2, low then high byte, mode 2 (rate generator), binary
+PIT_CH2_LATCH     equ 0x80              ; counter latch command for channel 2
+PIT_SPEAKER_PORT  equ 0x61
+PIT_GATE2         equ 1 << 0
+PIT_SPEAKER_DATA  equ 1 << 1
+CALIBRATE_TRIES   equ 6
 RTC_INDEX         equ 0x70
 RTC_DATA          equ 0x71
+RTC_REG_SECONDS   equ 0x00
 RTC_REG_A         equ 0x0A
-RTC_REG_B         equ 0x0B
-RTC_REG_C         equ 0x0C
-RTC_A_1024HZ      equ 0x26              ; 32.768 kHz time base, rate 6: 1024 periodic flags a second
-RTC_B_PIE         equ 1 << 6
-RTC_C_PF          equ 1 << 6
-RTC_FLAGS         equ 128               ; about 125 ms of flags
+RTC_A_UIP         equ 1 << 7            ; update in progress
+RTC_POLLS         equ 5000000           ; reads of the seconds register before giving up on an edge
 CALIBRATE_POLLS   equ 20000000          ; upper bound on reference reads per calibration
 TSC_FALLBACK_KHZ  equ 1000000
 LAPIC_CALIBRATE_US equ 20000
@@ -160,6 +172,10 @@ time_init:
   mov rbx, str_src_pm_timer
   test rax, rax
   jnz .found
+  call tsc_khz_from_pit
+  mov rbx, str_src_pit
+  test rax, rax
+  jnz .found
   call tsc_khz_from_rtc
   mov rbx, str_src_rtc
   test rax, rax
@@ -245,64 +261,192 @@ tsc_khz_from_cpuid:
   pop rbx
   ret
 
-; tsc_khz_from_pm_timer — RAX = TSC kHz measured over 62.5 ms of the ACPI PM timer, 0 without one.
+; tsc_khz_from_pm_timer — RAX = TSC kHz measured against the ACPI PM timer (3.579545 MHz, 24 bits),
+; 0 without one.
 tsc_khz_from_pm_timer:
+  call pm_timer_port
+  test eax, eax
+  jz .none
+  mov [pm_timer_io], eax
+  mov rdi, pm_timer_read
+  mov esi, PM_TIMER_MASK
+  mov edx, PM_TIMER_WINDOW
+  mov ecx, PM_TIMER_HZ
+  jmp calibrate_agreed
+.none:
+  ret
+
+; pm_timer_read — EAX = the PM timer. Clobbers RDX only.
+pm_timer_read:
+  mov edx, [pm_timer_io]
+  in eax, dx
+  ret
+
+; tsc_khz_from_pit — RAX = TSC kHz measured against the 8254 PIT's channel 2 (1.193182 MHz, 16 bits),
+; 0 when there is no PIT (QEMU microvm has one under TCG unless started with pit=off). Channel 2 is
+; the speaker's channel: nothing else uses it. Its counter is read, so no interrupt or port 0x61
+; status bit is needed.
+tsc_khz_from_pit:
+  in al, PIT_SPEAKER_PORT
+  and al, ~PIT_SPEAKER_DATA
+  or al, PIT_GATE2                      ; a real 8254 counts only with the gate high
+  out PIT_SPEAKER_PORT, al
+  mov al, PIT_CH2_MODE2
+  out PIT_COMMAND, al
+  xor eax, eax                          ; count 0 = 65536: a rate generator that wraps every 54.9 ms
+  out PIT_CH2_DATA, al
+  out PIT_CH2_DATA, al
+  ; A missing PIT reads 0xFFFF forever: the counter must move.
+  call pit_read
+  mov esi, eax
+  mov ecx, CALIBRATE_POLLS
+.moving:
+  call pit_read
+  cmp eax, esi
+  jne .present
+  dec ecx
+  jnz .moving
+  xor eax, eax
+  ret
+.present:
+  mov rdi, pit_read
+  mov esi, PIT_MASK
+  mov edx, PIT_WINDOW
+  mov ecx, PIT_HZ
+  jmp calibrate_agreed
+
+; pit_read — EAX = PIT channel 2's count, turned into a count that goes up (the 8254 counts down).
+; Clobbers RDX only.
+pit_read:
+  mov al, PIT_CH2_LATCH
+  out PIT_COMMAND, al
+  in al, PIT_CH2_DATA
+  mov dl, al
+  in al, PIT_CH2_DATA
+  mov ah, al
+  mov al, dl
+  not eax
+  and eax, PIT_MASK
+  ret
+
+; calibrate_agreed — RAX = TSC kHz against the counter read by RDI (mask ESI, window EDX ticks, ECX Hz;
+; see calibrate_counter), accepted only when two windows in a row agree within 1/200; 0 after
+; CALIBRATE_TRIES windows without such a pair. A host that deschedules the vCPU for longer than the
+; counter takes to wrap could fake one window, but not two that agree.
+calibrate_agreed:
   push rbx
   push r12
   push r13
-  call pm_timer_port
-  mov ebx, eax
-  test ebx, ebx
-  jz .fail
-  ; Start on a tick edge, so the window is measured between two edges.
-  mov edx, ebx
-  in eax, dx
-  and eax, PM_TIMER_MASK
-  mov r12d, eax
-  mov ecx, CALIBRATE_POLLS
-.edge:
-  mov edx, ebx
-  in eax, dx
-  and eax, PM_TIMER_MASK
-  cmp eax, r12d
-  jne .started
-  dec ecx
-  jnz .edge
-  jmp .fail                             ; the timer does not move
-.started:
-  mov r12d, eax                         ; R12: PM timer at the start
-  rdtsc
-  shl rdx, 32
-  or rax, rdx
-  mov r13, rax                          ; R13: TSC at the start
-  mov ecx, CALIBRATE_POLLS
+  push r14
+  push r15
+  push rbp
+  mov rbx, rdi
+  mov r12d, esi
+  mov r13d, edx
+  mov r14d, ecx
+  xor r15d, r15d                        ; R15: the previous window's result
+  mov ebp, CALIBRATE_TRIES
 .window:
-  mov edx, ebx
-  in eax, dx
-  sub eax, r12d
-  and eax, PM_TIMER_MASK
-  cmp eax, PM_TIMER_WINDOW
-  jae .measured
-  dec ecx
+  mov rdi, rbx
+  mov esi, r12d
+  mov edx, r13d
+  mov ecx, r14d
+  call calibrate_counter
+  test rax, rax
+  jz .next
+  mov rcx, rax
+  sub rcx, r15
+  jae .diff
+  neg rcx
+.diff:
+  imul rcx, rcx, 200
+  cmp rcx, rax
+  jb .done                              ; |this - previous| < this / 200
+  mov r15, rax
+.next:
+  dec ebp
   jnz .window
+  xor eax, eax
+.done:
+  pop rbp
+  pop r15
+  pop r14
+  pop r13
+  pop r12
+  pop rbx
+  ret
+
+; calibrate_counter — RAX = TSC kHz from one window of at least EDX ticks of the free-running counter
+; read by the routine at RDI (EAX = count, going up, ESI = its mask; clobbers only RAX and RDX), which
+; runs at ECX Hz. Each end of the window is a counter read bracketed by two TSC reads; if either
+; bracket is longer than 1/1000 of the window (the vCPU was descheduled at the wrong moment), or the
+; counter never gets there within CALIBRATE_POLLS reads, RAX = 0.
+calibrate_counter:
+  push rbx
+  push r12
+  push r13
+  push r14
+  push r15
+  push rbp
+  mov rbx, rdi                          ; RBX: reader
+  mov r12d, esi                         ; R12: mask
+  mov r13d, edx                         ; R13: window
+  mov ebp, ecx                          ; RBP: Hz
+  call counter_sample
+  mov r14d, eax                         ; R14: count at the start
+  mov r15, rdx                          ; R15: TSC at the start
+  mov r10, rcx                          ; R10: start bracket
+  mov r11d, CALIBRATE_POLLS
+.poll:
+  call counter_sample
+  sub eax, r14d
+  and eax, r12d                         ; ticks elapsed, modulo the counter's width
+  cmp eax, r13d
+  jae .ended
+  dec r11d
+  jnz .poll
   jmp .fail
-.measured:
-  mov r8d, eax                          ; PM ticks elapsed
-  rdtsc
-  shl rdx, 32
-  or rax, rdx
-  sub rax, r13                          ; TSC ticks elapsed
-  mov ecx, PM_TIMER_HZ
-  mul rcx
-  imul r8, r8, 1000
-  div r8                                ; kHz = tsc * PM_HZ / (pm * 1000)
+.ended:
+  mov esi, eax                          ; counter ticks
+  sub rdx, r15                          ; TSC ticks
+  add rcx, r10                          ; both brackets
+  imul rcx, rcx, 1000
+  cmp rcx, rdx
+  jae .fail
+  mov rax, rdx
+  mul rbp                               ; kHz = tsc * Hz / (ticks * 1000)
+  imul rsi, rsi, 1000
+  div rsi
   jmp .done
 .fail:
   xor eax, eax
 .done:
+  pop rbp
+  pop r15
+  pop r14
   pop r13
   pop r12
   pop rbx
+  ret
+
+; counter_sample — EAX = the counter read by the routine at RBX, RDX = the TSC half-way through the
+; read, RCX = how long the read took in TSC ticks (the bracket). Clobbers R8, R9.
+counter_sample:
+  rdtsc
+  shl rdx, 32
+  or rax, rdx
+  mov r8, rax
+  call rbx
+  mov r9d, eax
+  rdtsc
+  shl rdx, 32
+  or rax, rdx
+  mov rcx, rax
+  sub rcx, r8
+  mov rdx, rcx
+  shr rdx, 1
+  add rdx, r8
+  mov eax, r9d
   ret
 
 ; pm_timer_port — EAX = the ACPI PM timer's I/O port from the FADT, 0 when there is none.
@@ -319,134 +463,97 @@ pm_timer_port:
   xor eax, eax
   ret
 
-; tsc_khz_from_rtc — RAX = TSC kHz measured against the CMOS RTC's periodic flag at 1024 Hz, 0 when
-; the RTC does not tick. The flag is set even with the RTC's interrupt line masked, so it is polled.
-; Under TCG the emulator sometimes runs the RTC's timer late enough that two periods merge into one
-; flag, so the flags are not simply counted: the TSC is read at each of RTC_FLAGS flags, the median gap
-; between flags is one period (most gaps are), and the number of periods in the whole window is the
-; window divided by that median, rounded. Registers A and B are restored afterwards.
+; tsc_khz_from_rtc — RAX = TSC kHz measured over one second of the CMOS RTC, from one change of its
+; seconds register to the next; 0 when there is no RTC or it does not tick. Each change is pinned
+; between two polls; a window whose ends are not both pinned to 1/1000 s (the vCPU was descheduled
+; there) is measured again, up to CALIBRATE_TRIES times. Costs one to two seconds, so it comes after
+; the PM timer and the PIT.
 tsc_khz_from_rtc:
   push rbx
   push r12
   push r13
-  push r14
   mov edi, RTC_REG_A
   call rtc_read
-  mov r12d, eax                         ; R12: register A
-  mov edi, RTC_REG_B
-  call rtc_read
-  mov r13d, eax                         ; R13: register B
-  xor r14d, r14d                        ; R14: the result
-  cmp r12d, 0xFF
-  je .done                              ; no RTC: the bus floats high
-  mov edi, RTC_REG_A
-  mov esi, RTC_A_1024HZ
-  call rtc_write
-  mov edi, RTC_REG_B
-  mov esi, r13d
-  or esi, RTC_B_PIE
-  call rtc_write
-  mov edi, RTC_REG_C
-  call rtc_read                         ; reading C clears the flags
-  mov ebx, CALIBRATE_POLLS
-  call rtc_wait_period                  ; start on a flag
-  test eax, eax
-  jz .restore
-  xor r8d, r8d
-.flag:
-  push r8
-  call rtc_wait_period
-  pop r8
-  test eax, eax
-  jz .restore
-  call tsc_read
-  mov [rtc_flag_tsc + r8 * 8], rax
-  inc r8d
-  cmp r8d, RTC_FLAGS
-  jb .flag
-  call rtc_median_gap
-  test rax, rax
-  jz .restore
-  mov rcx, rax                          ; RCX: one period in TSC ticks
-  mov rax, [rtc_flag_tsc + (RTC_FLAGS - 1) * 8]
-  sub rax, [rtc_flag_tsc]
-  mov r8, rax                           ; R8: the window in TSC ticks
-  shr rcx, 1
-  add rax, rcx
-  shl rcx, 1
-  xor edx, edx
-  div rcx                               ; periods in the window, rounded
-  test rax, rax
-  jz .restore
-  mov rcx, rax
-  mov rax, r8
-  imul rax, rax, 1024                   ; ticks per second = window * 1024 / periods
-  xor edx, edx
-  div rcx
+  cmp eax, 0xFF
+  je .fail                              ; no RTC: the bus floats high
+  mov r13d, CALIBRATE_TRIES
+.try:
+  call rtc_second_edge
+  test rdx, rdx
+  jz .fail
+  mov rbx, rax                          ; RBX: TSC at the first change
+  mov r12, rdx                          ; R12: its bracket
+  call rtc_second_edge
+  test rdx, rdx
+  jz .fail
+  sub rax, rbx                          ; TSC ticks in one second
+  add rdx, r12
+  imul rdx, rdx, 1000
+  cmp rdx, rax
+  jb .measured
+  dec r13d
+  jnz .try
+  jmp .fail
+.measured:
   xor edx, edx
   mov ecx, 1000
   div rcx
-  cmp rax, 1000                         ; below 1 MHz is a broken measurement, not a TSC
-  jb .restore
-  mov r14, rax
-.restore:
-  mov edi, RTC_REG_B
-  mov esi, r13d
-  call rtc_write
-  mov edi, RTC_REG_A
-  mov esi, r12d
-  call rtc_write
-  mov edi, RTC_REG_C
-  call rtc_read
+  jmp .done
+.fail:
+  xor eax, eax
 .done:
-  mov rax, r14
+  pop r13
+  pop r12
+  pop rbx
+  ret
+
+; rtc_second_edge — waits for the RTC's seconds register to change: RAX = the TSC half-way between the
+; last read that saw the old value and the first that saw the new one, RDX = that interval (> 0); RDX
+; = 0 when no change came within RTC_POLLS reads.
+rtc_second_edge:
+  push rbx
+  push r12
+  push r13
+  push r14
+  call rtc_seconds
+  mov r12d, eax                         ; R12: the old value
+  call tsc_read
+  mov r13, rax                          ; R13: TSC before the last read of the old value
+  mov r14d, RTC_POLLS
+.poll:
+  call tsc_read
+  mov rbx, rax                          ; RBX: TSC before this read
+  call rtc_seconds
+  cmp eax, r12d
+  jne .changed
+  mov r13, rbx
+  dec r14d
+  jnz .poll
+  xor edx, edx
+  jmp .done
+.changed:
+  call tsc_read
+  mov rdx, rax
+  sub rdx, r13                          ; the change happened within [R13, now]
+  mov rax, rdx
+  shr rax, 1
+  add rax, r13
+.done:
   pop r14
   pop r13
   pop r12
   pop rbx
   ret
 
-; rtc_median_gap — RAX = the median of the gaps between consecutive rtc_flag_tsc entries (sorted in
-; place in rtc_gaps by insertion: RTC_FLAGS is small).
-rtc_median_gap:
-  xor ecx, ecx
-.gap:
-  mov rax, [rtc_flag_tsc + rcx * 8 + 8]
-  sub rax, [rtc_flag_tsc + rcx * 8]
-  ; insert RAX into rtc_gaps[0..rcx)
-  mov edx, ecx
-.shift:
-  test edx, edx
-  jz .place
-  cmp [rtc_gaps + rdx * 8 - 8], rax
-  jbe .place
-  mov r8, [rtc_gaps + rdx * 8 - 8]
-  mov [rtc_gaps + rdx * 8], r8
-  dec edx
-  jmp .shift
-.place:
-  mov [rtc_gaps + rdx * 8], rax
-  inc ecx
-  cmp ecx, RTC_FLAGS - 1
-  jb .gap
-  mov rax, [rtc_gaps + (RTC_FLAGS - 1) / 2 * 8]
-  ret
-
-; rtc_wait_period — polls register C until the periodic flag is set, at most EBX polls in all (EBX
-; counts down across calls). EAX = 1 when the flag came, 0 when the polls ran out.
-rtc_wait_period:
-.poll:
-  mov edi, RTC_REG_C
+; rtc_seconds — EAX = the RTC's seconds register, read outside an update cycle (while register A's
+; update-in-progress bit is set, the time registers may be changing). Clobbers RDX, RDI.
+rtc_seconds:
+  mov edi, RTC_REG_A
   call rtc_read
-  test eax, RTC_C_PF
-  jnz .seen
-  dec ebx
-  jnz .poll
-  xor eax, eax
-  ret
-.seen:
-  mov eax, 1
-  ret
+  test eax, RTC_A_UIP
+  jnz rtc_seconds
+  mov edi, RTC_REG_SECONDS
+  jmp rtc_read
 
 ; rtc_read — EAX = CMOS register EDI. Clobbers RDX.
 rtc_read:
@@ -454,14 +561,6 @@ rtc_read:
   out RTC_INDEX, al
   xor eax, eax
   in al, RTC_DATA
-  ret
-
-; rtc_write — CMOS register EDI := SIL. Clobbers RAX.
-rtc_write:
-  mov eax, edi
-  out RTC_INDEX, al
-  mov eax, esi
-  out RTC_DATA, al
   ret
 
 ; timer_init — BSP: picks the timer mode and measures the LAPIC timer against the TSC, then unmasks
@@ -560,6 +659,7 @@ str_src_cpuid15:    db "cpuid-15h", 0
 str_src_cpuid16:    db "cpuid-16h", 0
 str_src_hypervisor: db "hypervisor", 0
 str_src_pm_timer:   db "pm-timer", 0
+str_src_pit:        db "pit", 0
 str_src_rtc:        db "rtc", 0
 str_src_fallback:   db "fallback", 0
 str_src_tsc:        db "tsc", 0
@@ -572,8 +672,5 @@ tsc_ns_mult: dq 0                       ; 0 until time_init: clock_ns() reads 0
 lapic_khz:   dq 0                       ; LAPIC timer ticks per ms (after its divide-by-16)
 timer_probe_irqs:   dd 0                ; timer interrupts seen (irq_timer counts them)
 timer_tsc_deadline: db 0                ; 1: timer_arm writes IA32_TSC_DEADLINE
-
-section .bss
-alignb 8
-rtc_flag_tsc: resq RTC_FLAGS            ; TSC at each RTC flag (tsc_khz_from_rtc)
-rtc_gaps:     resq RTC_FLAGS
+align 4
+pm_timer_io:        dd 0                ; the PM timer's port, for pm_timer_read

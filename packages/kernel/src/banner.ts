@@ -46,6 +46,7 @@ export type TscSource =
   | 'cpuid-16h'
   | 'hypervisor'
   | 'pm-timer'
+  | 'pit'
   | 'rtc'
   | 'fallback';
 
@@ -99,7 +100,7 @@ const LINES: ReadonlyArray<[RegExp, (m: RegExpExecArray, b: Banner) => void]> = 
     },
   ],
   [
-    /^tsc (\d+) kHz \((cmdline|cpuid-15h|cpuid-16h|hypervisor|pm-timer|rtc|fallback)\)$/,
+    /^tsc (\d+) kHz \((cmdline|cpuid-15h|cpuid-16h|hypervisor|pm-timer|pit|rtc|fallback)\)$/,
     (m, b) => {
       b.tscKHz = Number(m[1]);
       b.tscSource = m[2] as TscSource;

@@ -2,8 +2,8 @@
  * SMP and NUMA discovery under QEMU (TCG): every CPU QEMU was given comes online with a dense cpu id and
  * a distinct APIC id, in the node QEMU's -numa options put it in; node_ranges hold each node's memory
  * (the SRAT's view), inside usable RAM; without an SRAT (microvm, even with -numa) there is one node.
- * Also the TSC rate from two independent references (ACPI PM timer on q35, CMOS RTC on microvm) and
- * the LAPIC timer rate measured against it.
+ * Also the TSC rate from three independent references (ACPI PM timer on q35, PIT on microvm, CMOS RTC
+ * on microvm without PIT) and the LAPIC timer rate measured against it.
  *
  * Topologies follow QEMU's numbering: CPU i has APIC id i, and `-numa node,cpus=a-b` puts CPUs a..b in
  * that node. The kernel learns all of that only from the MADT and SRAT (or fw_cfg), never from here.
@@ -169,23 +169,27 @@ test('microvm accepts -numa but has no SRAT: one node', async () => {
 describe('time', () => {
   let q35: Banner;
   let microvm: Banner;
+  let noPit: Banner;
   beforeAll(async () => {
     q35 = await boot({ machine: 'q35', memory: '64M', smp: 1, append: 'exit=0' });
     microvm = await boot({ machine: 'microvm', memory: '64M', smp: 1, append: 'exit=0' });
+    noPit = await boot({ machine: 'microvm,pit=off', memory: '64M', smp: 1, append: 'exit=0' });
   });
 
-  test('the TSC rate is calibrated against the PM timer on q35 and the RTC on microvm, and they agree', () => {
+  test('the TSC rate is measured against the PM timer (q35), the PIT (microvm) and the RTC (microvm,pit=off), and they agree', () => {
     expect(q35.tscSource).toBe('pm-timer');
-    expect(microvm.tscSource).toBe('rtc');
-    // Under TCG the guest TSC is the host's, so both measure the same rate against different clocks.
-    expect(Math.abs(q35.tscKHz! - microvm.tscKHz!) / q35.tscKHz!).toBeLessThan(0.02);
+    expect(microvm.tscSource).toBe('pit');
+    expect(noPit.tscSource).toBe('rtc');
+    // Under TCG the guest TSC is the host's, so all three measure one rate against different clocks.
+    for (const b of [microvm, noPit])
+      expect(Math.abs(b.tscKHz! - q35.tscKHz!) / q35.tscKHz!).toBeLessThan(0.005);
   });
 
   test('the LAPIC timer rate is measured against the TSC', () => {
     // QEMU's APIC timer counts at 1 GHz, divided by 16 as the kernel programs it.
-    for (const b of [q35, microvm]) {
+    for (const b of [q35, microvm, noPit]) {
       expect(b.timer).toBe('lapic');
-      expect(Math.abs(b.timerKHz! - 62_500) / 62_500).toBeLessThan(0.05);
+      expect(Math.abs(b.timerKHz! - 62_500) / 62_500).toBeLessThan(0.01);
     }
   });
 
