@@ -45,7 +45,7 @@ describe('unsupported constructs are refused with a diagnostic', () => {
     ['class.ts', 'fixtures/unsupported/class.ts(1,1): error TORO2001: classes is not supported yet'],
     [
       'nested.ts',
-      'fixtures/unsupported/nested.ts(3,3): error TORO2001: nested functions is not supported yet',
+      "fixtures/unsupported/nested.ts(3,18): error TORO2008: closures capturing a variable declared inside a loop are not supported yet: 'i' would need a fresh binding per iteration",
     ],
     [
       'format.ts',

@@ -32,7 +32,9 @@ test('lowering prints a typed function in the text form', () => {
     'lower',
   );
   expect(fn(text, 'ts.half')).toBe(
-    'function d $ts.half(d %n) {\n@start0\n  %t1 =d copy %n\n  %t2 =d div %t1, d_2\n  ret %t2\n}',
+    // The program's functions take their closure first and every value boxed (closures.ts).
+    'function v $ts.half(v %closure, v %n) {\n@start0\n  %t3 =d unboxd %n\n  %n.2 =d copy %t3\n' +
+      '  %t4 =d copy %n.2\n  %t5 =d div %t4, d_2\n  %t6 =v boxd %t5\n  ret %t6\n}',
   );
 });
 
@@ -41,11 +43,11 @@ test('folding computes with JavaScript semantics (-0, NaN, 0.1 + 0.2)', () => {
     'function f(): number {\n  return (0.1 + 0.2) * -0 + 0 / 0;\n}\nconsole.log(f());\n',
     'fold',
   );
-  expect(fn(text, 'ts.f')).toContain('ret d_NaN');
+  expect(fn(text, 'ts.f')).toContain('boxd d_NaN');
   const text2 = dump('function g(): number {\n  return 0.1 + 0.2;\n}\nconsole.log(g());\n', 'fold');
-  expect(fn(text2, 'ts.g')).toContain('ret d_0.30000000000000004');
+  expect(fn(text2, 'ts.g')).toContain('boxd d_0.30000000000000004');
   const text3 = dump('function h(): number {\n  return -0 * 1;\n}\nconsole.log(h());\n', 'fold');
-  expect(fn(text3, 'ts.h')).toContain('ret d_-0');
+  expect(fn(text3, 'ts.h')).toContain('boxd d_-0');
 });
 
 test('cleanup removes code after return', () => {

@@ -5,7 +5,8 @@
  *
  * Calling convention (Toro's own, System V-shaped):
  *   arguments   rdi, rsi, rdx, rcx, r8, r9 — every argument is one 64-bit word in a general register,
- *               doubles included (their bits); at most six (the front end refuses more)
+ *               doubles included (their bits); the 7th and later on the stack, the 7th at [rsp] at
+ *               the call, read by the callee at [rbp+16+8k]; at most MAX_ARGS
  *   result      rax (a double's bits likewise)
  *   callee-saved rbp only: compiled code keeps every temporary in its frame, so no other register is
  *               live across a call; runtime assembly may clobber every other general and xmm register
@@ -58,7 +59,8 @@ export const HEAP = {
 
 export const ARG_REGS = ['rdi', 'rsi', 'rdx', 'rcx', 'r8', 'r9'] as const;
 export const RET_REG = 'rax';
-export const MAX_ARGS = ARG_REGS.length;
+/** Arguments past the sixth are pushed on the stack (the seventh at [rsp] at the call). */
+export const MAX_ARGS = 16;
 
 export const FRAME = {
   /** Offset from rbp of the slot count. */

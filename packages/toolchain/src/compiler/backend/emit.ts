@@ -81,7 +81,11 @@ export class FunctionEmitter {
     if (n > 0) c.ins('xor', R('eax'), R('eax'));
     for (let s = 0; s < n; s++) c.ins('mov', this.slot(s), R('rax'));
     this.fn.params.forEach((p, k) => {
-      c.ins('mov', this.slot(p), R(ARG_REGS[k]));
+      if (k < ARG_REGS.length) c.ins('mov', this.slot(p), R(ARG_REGS[k]));
+      else {
+        c.ins('mov', R('rax'), M('rbp', 16 + 8 * (k - ARG_REGS.length)));
+        c.ins('mov', this.slot(p), R('rax'));
+      }
     });
     this.fn.blocks.forEach((b, bi) => {
       c.label(this.blockLabel(bi));
@@ -95,11 +99,29 @@ export class FunctionEmitter {
 
   private call(symbol: string, args: Operand[], i: Instr): void {
     if (args.length > MAX_ARGS) throw new Error(`internal error: ${args.length} arguments to ${symbol}`);
-    args.forEach((a, k) => {
+    const popped = this.pushStackArgs(args);
+    args.slice(0, ARG_REGS.length).forEach((a, k) => {
       this.gpr(ARG_REGS[k], a);
     });
     this.code.ins('call', L(symbol));
+    if (popped > 0) this.code.ins('add', R('rsp'), I(popped));
     this.storeRax(i);
+  }
+
+  /**
+   * Arguments past the sixth go on the stack, the seventh at [rsp] at the call (rsp stays 16-byte
+   * aligned); uses r10 only. Returns the bytes to pop after the call.
+   */
+  private pushStackArgs(args: Operand[]): number {
+    const extra = args.slice(ARG_REGS.length);
+    if (extra.length === 0) return 0;
+    const pad = extra.length % 2 === 1 ? 8 : 0;
+    if (pad) this.code.ins('sub', R('rsp'), I(8));
+    for (const a of [...extra].reverse()) {
+      this.gpr('r10', a);
+      this.code.ins('push', R('r10'));
+    }
+    return pad + 8 * extra.length;
   }
 
   private instr(i: Instr, block: number): void {
@@ -273,11 +295,15 @@ export class FunctionEmitter {
         c.ins('mov', R('r11'), I(ADDR_MASK));
         c.ins('and', R('rax'), R('r11'));
         c.ins('mov', R('rax'), M('rax', 8));
-        // Loading arguments touches only their own registers and r11: rax keeps the code address.
-        i.args.forEach((x, k) => {
-          this.gpr(ARG_REGS[k], x);
-        });
-        c.ins('call', R('rax'));
+        // Loading arguments touches only their own registers, r10 and r11: rax keeps the code address.
+        {
+          const popped = this.pushStackArgs(i.args);
+          i.args.slice(0, ARG_REGS.length).forEach((x, k) => {
+            this.gpr(ARG_REGS[k], x);
+          });
+          c.ins('call', R('rax'));
+          if (popped > 0) c.ins('add', R('rsp'), I(popped));
+        }
         this.storeRax(i);
         return;
       case 'jmp':

@@ -84,6 +84,20 @@ export class FunctionBuilder {
     return tmp(dst);
   }
 
+  /** The raw code address of a function (a closure's code word). */
+  fnaddr(symbol: string): Operand {
+    const dst = this.temp('v');
+    this.push({ op: 'fnaddr', dst, args: [], callee: symbol });
+    return tmp(dst);
+  }
+
+  /** Calls the closure `args[0]` with `args` (the closure is its own first argument); result v. */
+  calli(args: Operand[]): Operand {
+    const dst = this.temp('v');
+    this.push({ op: 'calli', dst, args });
+    return tmp(dst);
+  }
+
   jmp(to: Block): void {
     this.push({ op: 'jmp', args: [], targets: [this.index(to)] });
   }

@@ -25,28 +25,49 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
   }
   if (ts.isPropertyAccessExpression(callee) && isArray(L, callee.expression))
     return arrayMethod(L, node, callee);
-  if (!ts.isIdentifier(callee)) throw unsupported(callee, 'calling this kind of expression');
-  const sym = L.mod.resolveSymbol(L.checker.getSymbolAtLocation(callee));
+  const sym = ts.isIdentifier(callee)
+    ? L.mod.resolveSymbol(L.checker.getSymbolAtLocation(callee))
+    : undefined;
   const decl = sym?.valueDeclaration;
-  if (sym && L.fromLib(sym)) {
+  if (ts.isIdentifier(callee) && sym && L.fromLib(sym)) {
     if (callee.text === 'eval') throw new Unsupported(callee, 'TORO2004', ['eval']);
     throw unsupported(callee, `'${callee.text}'`);
   }
-  if (!decl || !ts.isFunctionDeclaration(decl)) throw unsupported(callee, 'calling a function value');
-  if (!decl.body) {
+  if (ts.isIdentifier(callee) && decl && ts.isFunctionDeclaration(decl) && !decl.body) {
     if (L.mod.isRuntime(decl) && callee.text.startsWith('__')) return intrinsic(L, node, callee.text);
     throw unsupported(callee, 'calling a declared function without a body');
   }
-  if (decl.parent !== decl.getSourceFile()) throw unsupported(callee, 'nested functions');
-  const args = node.arguments.map((a, k) => {
-    const param = decl.parameters[k];
-    const cls = L.clsOfTypeNode(L.checker.getTypeAtLocation(param), param);
-    return L.coerce(L.expr(a), cls);
+  const args = node.arguments.map((a) => {
+    if (ts.isSpreadElement(a)) throw unsupported(a, 'spread');
+    return a;
   });
-  if (args.length > MAX_ARGS) throw new Unsupported(node, 'TORO2006', [String(MAX_ARGS)]);
-  const ret = returnCls(L, decl);
-  const result = L.b.call(L.mod.functionSymbol(decl), ret, args);
-  return result ? L.coerce(result, L.clsOf(node)) : undefinedValue();
+  if (decl && ts.isFunctionDeclaration(decl) && L.mod.isRuntime(decl)) {
+    // The runtime's own functions: direct, native classes.
+    const values = args.map((a, k) => {
+      const param = decl.parameters[k];
+      const cls = L.clsOfTypeNode(L.checker.getTypeAtLocation(param), param);
+      return L.coerce(L.expr(a), cls);
+    });
+    if (values.length > MAX_ARGS) throw new Unsupported(node, 'TORO2006', [String(MAX_ARGS)]);
+    const ret = returnCls(L, decl);
+    const result = L.b.call(L.mod.functionSymbol(decl), ret, values);
+    return result ? L.coerce(result, L.clsOf(node)) : undefinedValue();
+  }
+  if (args.length > MAX_ARGS - 1) throw new Unsupported(node, 'TORO2006', [String(MAX_ARGS - 1)]);
+  if (decl && ts.isFunctionDeclaration(decl) && ts.isSourceFile(decl.parent)) {
+    // A top-level function of the program: a direct call, no closure.
+    const values = args.map((a) => L.coerce(L.expr(a), 'v'));
+    const result = L.b.call(L.mod.functionSymbol(decl), 'v', [undefinedValue(), ...values]) as Operand;
+    return L.coerce(result, L.clsOf(node));
+  }
+  if (L.checker.getTypeAtLocation(callee).getCallSignatures().length === 0)
+    throw unsupported(callee, 'calling this kind of expression');
+  if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))
+    throw unsupported(callee, 'calling a method');
+  // A function value: checked to be a closure, then called through it.
+  const f = L.callRt(RT.expectFunction, 'v', [L.coerce(L.expr(callee), 'v')]);
+  const values = args.map((a) => L.coerce(L.expr(a), 'v'));
+  return L.coerce(L.b.calli([f, ...values]), L.clsOf(node));
 }
 
 const undefinedValue = (): Operand => ({ k: 'con', cls: 'v', bits: 0xfff9_0000_0000_0000n });
@@ -158,6 +179,8 @@ function intrinsic(L: Lowering, node: ts.CallExpression, name: string): Operand 
       return undefinedValue();
     case '__len':
       return num(b.call(RT.stringLength, 'l', [L.coerce(a[0], 'v')]));
+    case '__call':
+      return b.calli(a.map((x) => L.coerce(x, 'v')));
     case '__hole':
       return { k: 'con', cls: 'v', bits: VALUE.HOLE };
   }

@@ -4,11 +4,15 @@
  */
 import path from 'node:path';
 import ts from 'typescript';
-import type { Cls, IrData } from '../../ir/types.js';
+import type { Cls, IrData, IrFunction } from '../../ir/types.js';
 import { unsupported } from '../diagnostics.js';
 
 /** Where a variable lives: a temporary of the current function, or a global slot. */
-export type Storage = { kind: 'temp'; id: number; cls: Cls } | { kind: 'global'; index: number; cls: Cls };
+export type Storage =
+  | { kind: 'temp'; id: number; cls: Cls }
+  | { kind: 'global'; index: number; cls: Cls }
+  /** Word `index` of the environment of function `owner` (./closures.ts). */
+  | { kind: 'env'; owner: ts.Node; index: number; cls: Cls };
 
 export class ModuleContext {
   readonly data: IrData[] = [];
@@ -16,6 +20,13 @@ export class ModuleContext {
   readonly globals = new Map<ts.Symbol, Storage>();
   /** Globals assigned inside some function: never trust a narrowed type for them. */
   readonly unstable = new Set<ts.Symbol>();
+  /** Captured variables: the function whose environment holds them, and their word there. */
+  readonly captured = new Map<ts.Symbol, { owner: ts.Node; index: number }>();
+  /** Number of captured variables per function. */
+  readonly envSize = new Map<ts.Node, number>();
+  /** Nested functions and function expressions, lowered while their parent is. */
+  readonly nested: IrFunction[] = [];
+  private anonymous = 0;
   private strings = new Map<string, string>();
 
   constructor(
@@ -52,6 +63,12 @@ export class ModuleContext {
     const sf = decl.getSourceFile();
     if (this.runtimeFiles.has(sf)) return `rt.${path.basename(sf.fileName, '.ts')}.${name}`;
     return `ts.${name}`;
+  }
+
+  /** A fresh linker symbol for a nested function or function expression. */
+  nestedSymbol(name: string): string {
+    this.anonymous++;
+    return `ts.${name}.${this.anonymous}`;
   }
 
   /** Follows import aliases (runtime sources import each other). */

@@ -11,6 +11,7 @@ import { type Cls, conD, conW, type Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
 import { lowerCall } from './builtins.js';
+import { makeClosure } from './closures.js';
 import type { ModuleContext, Storage } from './context.js';
 import { arrayLiteral, fromHeap, memberReference, objectLiteral, type Reference } from './objects.js';
 import { clsOfType, isStringType } from './types.js';
@@ -58,6 +59,12 @@ export class ExpressionLowering {
   readonly b: FunctionBuilder;
   readonly locals = new Map<ts.Symbol, Storage>();
   readonly runtime: boolean;
+  /** The function being lowered (the source file for `main`), and the one lowering it encloses. */
+  node: ts.Node;
+  parent?: ExpressionLowering;
+  /** This function's own environment (when it has captured variables) and the one its closure carried. */
+  envTemp?: Operand;
+  incomingEnv?: Operand;
 
   constructor(
     readonly mod: ModuleContext,
@@ -66,6 +73,32 @@ export class ExpressionLowering {
   ) {
     this.b = new FunctionBuilder(symbol, source.fileName);
     this.runtime = mod.runtimeFiles.has(source);
+    this.node = source;
+  }
+
+  /** The environment holding `owner`'s captured variables, reached from this function. */
+  private envBase(owner: ts.Node): Operand {
+    if (this.node === owner && this.envTemp) return this.envTemp;
+    let op = this.incomingEnv ?? conV(VALUE.UNDEFINED);
+    for (let cur = this.parent; cur && cur.node !== owner; cur = cur.parent) {
+      if (cur.envTemp) op = this.b.emit('ldw', 'v', op, { k: 'con', cls: 'l', bits: 0n });
+    }
+    return op;
+  }
+
+  /** The environment a closure created here carries. */
+  childEnv(): Operand {
+    return this.envTemp ?? this.incomingEnv ?? conV(VALUE.UNDEFINED);
+  }
+
+  /** Where a newly declared variable lives: its owner's environment if captured, else a temporary. */
+  declareLocal(sym: ts.Symbol, cls: Cls, name: string): Storage {
+    const cap = this.mod.captured.get(sym);
+    const s: Storage = cap
+      ? { kind: 'env', owner: cap.owner, index: cap.index, cls }
+      : { kind: 'temp', id: this.b.temp(cls, `${name}.${this.b.fn.temps.length}`), cls };
+    this.locals.set(sym, s);
+    return s;
   }
 
   get checker(): ts.TypeChecker {
@@ -153,6 +186,11 @@ export class ExpressionLowering {
     if (!sym) throw unsupported(id, `'${id.text}'`);
     const s = this.locals.get(sym) ?? this.mod.globals.get(sym);
     if (s) return s;
+    const cap = this.mod.captured.get(sym);
+    if (cap) {
+      const cls = this.clsOfTypeNode(this.checker.getTypeOfSymbol(sym), id);
+      return { kind: 'env', owner: cap.owner, index: cap.index, cls };
+    }
     const decl = sym.valueDeclaration;
     if (decl && (ts.isVariableDeclaration(decl) || ts.isParameter(decl)))
       throw new Unsupported(id, 'TORO2005', [id.text]);
@@ -162,13 +200,20 @@ export class ExpressionLowering {
   read(s: Storage): Operand {
     // A copy, so that side effects later in the same expression (`x + (x = 1)`) cannot change it.
     if (s.kind === 'temp') return this.b.emit('copy', s.cls, { k: 'tmp', id: s.id });
-    return this.b.emit('loadg', s.cls, { k: 'con', cls: 'l', bits: BigInt(s.index) });
+    const index: Operand = { k: 'con', cls: 'l', bits: BigInt(s.index) };
+    if (s.kind === 'env') return this.coerce(this.b.emit('ldw', 'v', this.envBase(s.owner), index), s.cls);
+    return this.b.emit('loadg', s.cls, index);
   }
 
   write(s: Storage, value: Operand): void {
     const v = this.coerce(value, s.cls);
-    if (s.kind === 'temp') this.b.assign(s.id, 'copy', v);
-    else this.b.effect('storeg', { k: 'con', cls: 'l', bits: BigInt(s.index) }, v);
+    if (s.kind === 'temp') {
+      this.b.assign(s.id, 'copy', v);
+      return;
+    }
+    const index: Operand = { k: 'con', cls: 'l', bits: BigInt(s.index) };
+    if (s.kind === 'env') this.b.effect('stw', this.envBase(s.owner), index, this.coerce(v, 'v'));
+    else this.b.effect('storeg', index, v);
   }
 
   // ---- expressions
@@ -221,6 +266,9 @@ export class ExpressionLowering {
         return arrayLiteral(this, node as ts.ArrayLiteralExpression);
       case K.ObjectLiteralExpression:
         return objectLiteral(this, node as ts.ObjectLiteralExpression);
+      case K.ArrowFunction:
+      case K.FunctionExpression:
+        return this.closure(node as ts.ArrowFunction | ts.FunctionExpression);
       case K.TypeOfExpression:
         throw unsupported(node, "'typeof'");
       default:
@@ -238,6 +286,8 @@ export class ExpressionLowering {
       throw unsupported(id, `'${id.text}' as a value`);
     }
     const decl = sym?.valueDeclaration;
+    if (decl && ts.isFunctionDeclaration(decl) && ts.isSourceFile(decl.parent) && !this.mod.isRuntime(decl))
+      return makeClosure(this, this.mod.functionSymbol(decl), conV(VALUE.UNDEFINED), id.text, id);
     if (
       decl &&
       this.mod.isRuntime(decl) &&
@@ -266,6 +316,20 @@ export class ExpressionLowering {
       }
     }
     return memberReference(this, node).read();
+  }
+
+  /** Lowers a nested function; returns its linker symbol. Overridden by FunctionLowering. */
+  lowerNested(_node: ts.FunctionLikeDeclaration): string {
+    throw unsupported(_node, 'nested functions');
+  }
+
+  private closure(node: ts.ArrowFunction | ts.FunctionExpression): Operand {
+    const name =
+      node.name?.text ??
+      (ts.isVariableDeclaration(node.parent) && ts.isIdentifier(node.parent.name)
+        ? node.parent.name.text
+        : '');
+    return makeClosure(this, this.lowerNested(node), this.childEnv(), name, node);
   }
 
   /** An element or property read as the boxed value it is (no representation check). */

@@ -7,6 +7,7 @@ import ts from 'typescript';
 import type { IrFunction, IrModule } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
 import { type CompileDiagnostic, makeDiagnostic, Unsupported, unsupported } from '../diagnostics.js';
+import { analyzeCaptures } from './closures.js';
 import { ModuleContext } from './context.js';
 import { describe } from './expressions.js';
 import { FunctionLowering } from './statements.js';
@@ -34,6 +35,7 @@ export function lowerProgram(
   }
   scanForbidden(entry, report);
   declareGlobals(mod, entry, report);
+  analyzeCaptures(mod, entry, report);
 
   for (const sf of [entry, ...runtime]) {
     for (const s of sf.statements) {
@@ -47,6 +49,7 @@ export function lowerProgram(
     }
   }
   functions.push(FunctionLowering.main(mod, entry, RT.main, report));
+  functions.push(...mod.nested);
   return {
     module: { functions, data: mod.data, globals: mod.globalNames.length, globalNames: mod.globalNames },
     diagnostics: dedupe(diagnostics),

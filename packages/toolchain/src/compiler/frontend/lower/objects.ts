@@ -180,6 +180,30 @@ export function arrayMethod(
       return L.callRt(RT.arrayJoin, 'v', [a, value(0)]);
     case 'reverse':
       return L.callRt(RT.arrayReverse, 'v', [a]);
+    case 'map':
+    case 'filter':
+    case 'some':
+    case 'every':
+    case 'find':
+    case 'findIndex':
+    case 'forEach':
+    case 'sort': {
+      const rt = RT[`array${name[0].toUpperCase()}${name.slice(1)}` as keyof typeof RT];
+      const cls = name === 'some' || name === 'every' ? 'w' : name === 'findIndex' ? 'd' : 'v';
+      const r = L.callRt(rt, cls, [a, value(0)]);
+      return name === 'find' ? fromHeap(L, r, node) : name === 'forEach' ? UNDEFINED : r;
+    }
+    case 'reduce': {
+      const f = value(0);
+      const init = value(1);
+      const r = L.callRt(RT.arrayReduce, 'v', [
+        a,
+        f,
+        init,
+        { k: 'con', cls: 'w', bits: args.length > 1 ? 1n : 0n },
+      ]);
+      return fromHeap(L, r, node);
+    }
   }
   throw unsupported(callee.name, `the array method '${name}'`);
 }

@@ -3,11 +3,12 @@
  * blocks and jumps; `let`/`const` become temporaries (or global slots at the program's top level).
  */
 import ts from 'typescript';
-import { MAX_ARGS, VALUE } from '../../backend/abi.js';
-import { type Block, conD, type IrFunction, type Operand } from '../../ir/types.js';
+import { HEAP, MAX_ARGS, VALUE } from '../../backend/abi.js';
+import { type Block, type Cls, conD, conL, type IrFunction, type Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
 import { returnCls } from './builtins.js';
+import { makeClosure } from './closures.js';
 import type { ModuleContext } from './context.js';
 import { conV, describe, ExpressionLowering } from './expressions.js';
 import { fromHeap, isArray } from './objects.js';
@@ -23,28 +24,89 @@ export class FunctionLowering extends ExpressionLowering {
     this.topLevel = topLevel;
   }
 
-  /** Lowers a function declaration's parameters and body. */
+  /** Lowers a top-level function declaration (of the program or of the runtime). */
   static fn(mod: ModuleContext, decl: ts.FunctionDeclaration): IrFunction {
     const L = new FunctionLowering(mod, mod.functionSymbol(decl), decl.getSourceFile(), false);
+    L.lowerFunction(decl);
+    return L.b.fn;
+  }
+
+  override lowerNested(node: ts.FunctionLikeDeclaration): string {
+    const name = node.name && ts.isIdentifier(node.name) ? node.name.text : 'anonymous';
+    const L = new FunctionLowering(this.mod, this.mod.nestedSymbol(name), this.source, false);
+    L.parent = this;
+    L.lowerFunction(node);
+    this.mod.nested.push(L.b.fn);
+    return L.b.fn.name;
+  }
+
+  /**
+   * Parameters and body. The runtime's functions take and return their native classes; the
+   * program's take the closure first and every value boxed (./closures.ts).
+   */
+  private lowerFunction(decl: ts.FunctionLikeDeclaration): void {
+    this.node = decl;
+    const b = this.b;
     if (decl.asteriskToken) throw unsupported(decl, 'generator functions');
     if (decl.modifiers?.some((m) => m.kind === K.AsyncKeyword)) throw unsupported(decl, 'async functions');
     if (decl.typeParameters) throw unsupported(decl.typeParameters[0], 'generic functions');
-    if (decl.parameters.length > MAX_ARGS)
-      throw new Unsupported(decl.parameters[MAX_ARGS], 'TORO2006', [String(MAX_ARGS)]);
-    const ret = returnCls(L, decl);
-    if (ret !== undefined) L.b.fn.ret = ret;
+    const user = !this.runtime;
+    const max = user ? MAX_ARGS - 1 : MAX_ARGS;
+    if (decl.parameters.length > max) throw new Unsupported(decl.parameters[max], 'TORO2006', [String(max)]);
+    if (user) {
+      b.fn.ret = 'v';
+      const closure = b.param('v', 'closure');
+      if (this.parent) this.incomingEnv = b.emit('ldw', 'v', { k: 'tmp', id: closure }, conL(1n));
+      const n = this.mod.envSize.get(decl) ?? 0;
+      if (n > 0) {
+        const env = this.callRt(RT.allocWords, 'v', [conL(BigInt(HEAP.KIND_WORDS)), conL(BigInt(n + 1))]);
+        b.effect('stw', env, conL(0n), this.incomingEnv ?? conV(VALUE.UNDEFINED));
+        this.envTemp = env;
+      }
+    } else {
+      const ret = returnCls(this, decl as ts.FunctionDeclaration);
+      if (ret !== undefined) b.fn.ret = ret;
+    }
+    const incoming: { sym: ts.Symbol | undefined; id: number; cls: Cls; name: string }[] = [];
     for (const p of decl.parameters) {
       if (!ts.isIdentifier(p.name)) throw unsupported(p.name, 'destructuring parameters');
       if (p.initializer || p.questionToken) throw unsupported(p, 'optional parameters');
       if (p.dotDotDotToken) throw unsupported(p, 'rest parameters');
-      const sym = L.checker.getSymbolAtLocation(p.name);
-      const cls = L.clsOf(p.name);
-      const id = L.b.param(cls, p.name.text);
-      if (sym) L.locals.set(sym, { kind: 'temp', id, cls });
+      const cls = this.clsOf(p.name);
+      incoming.push({
+        sym: this.checker.getSymbolAtLocation(p.name),
+        id: b.param(user ? 'v' : cls, p.name.text),
+        cls,
+        name: p.name.text,
+      });
     }
-    for (const s of decl.body?.statements ?? []) L.statement(s);
-    L.finish();
-    return L.b.fn;
+    for (const p of incoming) {
+      if (!user) {
+        if (p.sym) this.locals.set(p.sym, { kind: 'temp', id: p.id, cls: p.cls });
+        continue;
+      }
+      const value: Operand = { k: 'tmp', id: p.id };
+      if (p.sym) this.write(this.declareLocal(p.sym, p.cls, p.name), value);
+    }
+    const body = decl.body;
+    if (!body) throw unsupported(decl, 'a function without a body');
+    if (ts.isBlock(body)) this.statement(body);
+    else {
+      this.at(body);
+      b.ret(this.coerce(this.expr(body), 'v'));
+    }
+    this.finish();
+  }
+
+  /** Function declarations in a block are hoisted: their closures exist before its first statement. */
+  private hoist(statements: readonly ts.Statement[]): void {
+    for (const s of statements) {
+      if (!ts.isFunctionDeclaration(s) || !s.name || !s.body) continue;
+      const sym = this.checker.getSymbolAtLocation(s.name);
+      if (!sym) continue;
+      const storage = this.declareLocal(sym, 'v', s.name.text);
+      this.write(storage, makeClosure(this, this.lowerNested(s), this.childEnv(), s.name.text, s));
+    }
   }
 
   /** The program's top-level statements, in order, as `main`. */
@@ -81,6 +143,7 @@ export class FunctionLowering extends ExpressionLowering {
     const b = this.b;
     switch (node.kind) {
       case K.Block:
+        if (!this.topLevel) this.hoist((node as ts.Block).statements);
         for (const s of (node as ts.Block).statements) this.statement(s);
         return;
       case K.EmptyStatement:
@@ -204,7 +267,8 @@ export class FunctionLowering extends ExpressionLowering {
         return;
       }
       case K.FunctionDeclaration:
-        throw unsupported(node, 'nested functions');
+        if (this.topLevel) throw unsupported(node, 'function declarations inside blocks at the top level');
+        return; // hoisted
       default:
         throw unsupported(node, describe(node));
     }
@@ -231,8 +295,9 @@ export class FunctionLowering extends ExpressionLowering {
     const sym = this.checker.getSymbolAtLocation(d.name);
     if (!sym) throw unsupported(d, 'this declaration');
     const cls = this.clsOf(d.name);
-    const slot = { kind: 'temp' as const, id: b.temp(cls, `${d.name.text}.${b.fn.temps.length}`), cls };
-    this.locals.set(sym, slot);
+    const slot = this.topLevel
+      ? (this.mod.globals.get(sym) ?? this.mod.addGlobal(sym, cls))
+      : this.declareLocal(sym, cls, d.name.text);
     const head = b.newBlock('forof');
     const body = b.newBlock('body');
     const step = b.newBlock('step');
@@ -270,8 +335,7 @@ export class FunctionLowering extends ExpressionLowering {
       const cls = this.clsOfTypeNode(this.checker.getTypeOfSymbolAtLocation(sym, d.name), d.name);
       const storage = this.topLevel
         ? (this.mod.globals.get(sym) ?? this.mod.addGlobal(sym, cls))
-        : { kind: 'temp' as const, id: this.b.temp(cls, `${d.name.text}.${this.b.fn.temps.length}`), cls };
-      if (storage.kind === 'temp') this.locals.set(sym, storage);
+        : this.declareLocal(sym, cls, d.name.text);
       if (d.initializer) this.write(storage, this.expr(d.initializer));
       else if (cls === 'v') this.write(storage, conV(VALUE.UNDEFINED));
     }

@@ -225,3 +225,171 @@ export function elementString(v: unknown): string {
   if (tag === 7) return '[object Object]';
   return refuse('converting a function to a string');
 }
+
+declare function __call(f: unknown, a: unknown, b: unknown, c: unknown, d: unknown): unknown;
+
+/** The callback of map/filter/...: a closure, or JavaScript's TypeError. */
+function callback(f: unknown): unknown {
+  if (__tag(f) !== 8) typeError('the callback is not a function');
+  return f;
+}
+
+/** ToBoolean of a callback's result. */
+function truthy(v: unknown): boolean {
+  const tag = __tag(v);
+  if (tag === 0) {
+    const n = __as_number(v);
+    // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
+    return n !== 0 && n === n;
+  }
+  if (tag === 3) return __as_boolean(v);
+  if (tag === 4) return __str_len_of(v) > 0;
+  return tag >= 5;
+}
+
+function __str_len_of(v: unknown): number {
+  return __len(v);
+}
+
+/** Whether index i holds an element (holes are skipped by the callback methods, as in JavaScript). */
+function present(a: unknown, i: number): boolean {
+  return i < length(a) && !__same(__ld(__ld(a, 1), i), __hole());
+}
+
+export function map(a: unknown, f: unknown): unknown {
+  callback(f);
+  const n = length(a);
+  const r = arrayNew(n);
+  for (let i = 0; i < n; i++) {
+    if (present(a, i)) {
+      const v = __call(f, get(a, i), i, a, undefined);
+      __st(__ld(r, 1), i, v);
+    }
+  }
+  return r;
+}
+
+export function filter(a: unknown, f: unknown): unknown {
+  callback(f);
+  const n = length(a);
+  const r = arrayNew(0);
+  for (let i = 0; i < n; i++) {
+    if (present(a, i)) {
+      const v = get(a, i);
+      if (truthy(__call(f, v, i, a, undefined))) push(r, v);
+    }
+  }
+  return r;
+}
+
+export function forEach(a: unknown, f: unknown): void {
+  callback(f);
+  const n = length(a);
+  for (let i = 0; i < n; i++) if (present(a, i)) __call(f, get(a, i), i, a, undefined);
+}
+
+export function some(a: unknown, f: unknown): boolean {
+  callback(f);
+  const n = length(a);
+  for (let i = 0; i < n; i++) if (present(a, i) && truthy(__call(f, get(a, i), i, a, undefined))) return true;
+  return false;
+}
+
+export function every(a: unknown, f: unknown): boolean {
+  callback(f);
+  const n = length(a);
+  for (let i = 0; i < n; i++)
+    if (present(a, i) && !truthy(__call(f, get(a, i), i, a, undefined))) return false;
+  return true;
+}
+
+/** find and findIndex visit holes too (as undefined). */
+export function findIndex(a: unknown, f: unknown): number {
+  callback(f);
+  const n = length(a);
+  for (let i = 0; i < n; i++) if (truthy(__call(f, get(a, i), i, a, undefined))) return i;
+  return -1;
+}
+
+export function find(a: unknown, f: unknown): unknown {
+  const i = findIndex(a, f);
+  return i < 0 ? undefined : get(a, i);
+}
+
+/** reduce; `hasInitial` false means the first element is the initial value. */
+export function reduce(a: unknown, f: unknown, initial: unknown, hasInitial: boolean): unknown {
+  callback(f);
+  const n = length(a);
+  let i = 0;
+  let acc = initial;
+  if (!hasInitial) {
+    while (i < n && !present(a, i)) i++;
+    if (i >= n) typeError('Reduce of empty array with no initial value');
+    acc = get(a, i);
+    i++;
+  }
+  for (; i < n; i++) if (present(a, i)) acc = __call(f, acc, get(a, i), i, a);
+  return acc;
+}
+
+/** The comparison of sort: the comparator's sign, or the default order (by ToString, undefined last). */
+function before(x: unknown, y: unknown, f: unknown): boolean {
+  if (__tag(y) === 1) return __tag(x) !== 1;
+  if (__tag(x) === 1) return false;
+  if (__tag(f) === 8) {
+    const c = __as_number(__call(f, x, y, undefined, undefined));
+    return c < 0;
+  }
+  return compareStrings(elementString(x), elementString(y)) < 0;
+}
+
+function compareStrings(x: string, y: string): number {
+  const nx = __len(x);
+  const ny = __len(y);
+  for (let i = 0; i < nx && i < ny; i++) {
+    const d = __str_byte_at(x, i) - __str_byte_at(y, i);
+    if (d !== 0) return d;
+  }
+  return nx - ny;
+}
+
+declare function __str_byte(s: string, i: number): number;
+function __str_byte_at(s: string, i: number): number {
+  return __str_byte(s, i);
+}
+
+/** A stable merge sort (JavaScript's sort is stable); holes end up at the end. */
+export function sort(a: unknown, f: unknown): unknown {
+  if (__tag(f) !== 1) callback(f);
+  const n = length(a);
+  let count = 0;
+  const items = arrayNew(n);
+  for (let i = 0; i < n; i++) {
+    if (present(a, i)) {
+      __st(__ld(items, 1), count, __ld(__ld(a, 1), i));
+      count++;
+    }
+  }
+  const scratch = arrayNew(count);
+  for (let width = 1; width < count; width *= 2) {
+    for (let lo = 0; lo < count; lo += 2 * width) {
+      const mid = Math.min(lo + width, count);
+      const hi = Math.min(lo + 2 * width, count);
+      let i = lo;
+      let j = mid;
+      for (let k = lo; k < hi; k++) {
+        const takeRight = j < hi && (i >= mid || before(__ld(__ld(items, 1), j), __ld(__ld(items, 1), i), f));
+        if (takeRight) {
+          __st(__ld(scratch, 1), k, __ld(__ld(items, 1), j));
+          j++;
+        } else {
+          __st(__ld(scratch, 1), k, __ld(__ld(items, 1), i));
+          i++;
+        }
+      }
+    }
+    for (let k = 0; k < count; k++) __st(__ld(items, 1), k, __ld(__ld(scratch, 1), k));
+  }
+  for (let i = 0; i < n; i++) __st(__ld(a, 1), i, i < count ? __ld(__ld(items, 1), i) : __hole());
+  return a;
+}

@@ -112,3 +112,9 @@ export function throwValue(v: unknown): void {
   __write(2, concat(concat('Uncaught ', toStringValue(v)), '\n'));
   __exit(1);
 }
+
+/** The callee of a call through a function value: a closure, or JavaScript's TypeError. */
+export function expectFunction(v: unknown): unknown {
+  if (__tag(v) !== 8) typeError(concat(toStringValue(v), ' is not a function'));
+  return v;
+}
