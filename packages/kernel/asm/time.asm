@@ -35,9 +35,14 @@ PIT_SPEAKER_PORT  equ 0x61
 PIT_GATE2         equ 1 << 0
 PIT_SPEAKER_DATA  equ 1 << 1
 CALIBRATE_TRIES   equ 6
+PIT_PROBE_POLLS   equ 100000            ; a PIT at 1.19 MHz moves between two of these reads
 RTC_INDEX         equ 0x70
 RTC_DATA          equ 0x71
 RTC_REG_SECONDS   equ 0x00
+RTC_REG_B         equ 0x0B
+RTC_B_24H         equ 1 << 1
+RTC_B_BINARY      equ 1 << 2
+RTC_HOUR_FIELD    equ 3                 ; index of the hour in rtc_field_regs
 RTC_REG_A         equ 0x0A
 RTC_A_UIP         equ 1 << 7            ; update in progress
 RTC_POLLS         equ 5000000           ; reads of the seconds register before giving up on an edge
@@ -200,7 +205,231 @@ time_init:
   mov rdi, msg_close_paren
   call print_str
   call timer_init
+  call wall_init
   pop rbx
+  ret
+
+; wall_clock_ns — RAX = nanoseconds since 1970-01-01 00:00:00 UTC (from the CMOS RTC at boot, to the
+; second, then advanced by clock_ns); 0 when the machine has no RTC. Clobbers RDX.
+wall_clock_ns:
+  mov rax, [wall_boot_ns]
+  test rax, rax
+  jz .done
+  call clock_ns
+  add rax, [wall_boot_ns]
+.done:
+  ret
+
+; wall_init — reads the RTC's date and time once (UTC, as QEMU's RTC keeps it by default), sets
+; wall_boot_ns, prints "toro: wall <Unix seconds> (rtc)" or "toro: wall none".
+wall_init:
+  push rbx
+  mov edi, RTC_REG_A
+  call rtc_read
+  cmp eax, 0xFF
+  je .none
+  call rtc_century_init
+  call rtc_unix_seconds
+  test rax, rax
+  jz .none
+  mov rbx, rax
+  imul rax, rax, 1000000000
+  mov rcx, rax
+  call clock_ns
+  sub rcx, rax
+  mov [wall_boot_ns], rcx
+  mov rdi, msg_wall
+  call print_str
+  mov rdi, rbx
+  call print_dec
+  mov rdi, msg_wall_rtc
+  call print_str
+  pop rbx
+  ret
+.none:
+  mov rdi, msg_wall_none
+  call print_str
+  pop rbx
+  ret
+
+; rtc_century_init — rtc_century := the century register the FADT names (BCD or binary as register B
+; says), or 20 when there is none.
+rtc_century_init:
+  push r12
+  mov byte [rtc_century], 20
+  mov edi, 'FACP'
+  call acpi_find_table
+  test rax, rax
+  jz .done
+  cmp dword [rax + acpi_sdt.length], acpi_fadt.century + 1
+  jb .done
+  movzx edi, byte [rax + acpi_fadt.century]
+  test edi, edi
+  jz .done
+  push rdi
+  mov edi, RTC_REG_B
+  call rtc_read
+  mov r12d, eax
+  pop rdi
+  call rtc_read
+  call rtc_to_binary
+  cmp eax, 19
+  jb .done
+  mov [rtc_century], al
+.done:
+  pop r12
+  ret
+
+; rtc_unix_seconds — RAX = the RTC's date and time as Unix seconds; 0 if two reads in a row never agree
+; (the fields are read outside update cycles, twice, until both reads are the same).
+rtc_unix_seconds:
+  push rbx
+  push r12
+  mov r12d, RTC_POLLS
+.again:
+  call rtc_fields
+  mov rbx, rax
+  call rtc_fields
+  cmp rax, rbx
+  je .stable
+  dec r12d
+  jnz .again
+  xor eax, eax
+  jmp .done
+.stable:
+  ; Days since 1970-01-01 by the days-from-civil formula, with years starting in March so that the
+  ; leap day comes last: doy = (153 * (month - 3 mod 12) + 2) / 5 + day - 1, then whole 400-year eras.
+  movzx r8d, byte [rtc_century]
+  imul r8d, r8d, 100
+  mov rax, rbx
+  shr rax, 40
+  movzx eax, al
+  add r8d, eax                          ; R8: year
+  mov rax, rbx
+  shr rax, 32
+  movzx r9d, al                         ; R9: month
+  mov eax, ebx
+  shr eax, 24
+  movzx r10d, al                        ; R10: day
+  cmp r9d, 2
+  ja .march
+  dec r8d
+  add r9d, 9
+  jmp .day_of_year
+.march:
+  sub r9d, 3
+.day_of_year:
+  imul eax, r9d, 153
+  add eax, 2
+  xor edx, edx
+  mov ecx, 5
+  div ecx
+  lea r11d, [eax + r10d - 1]            ; R11: day of the March-based year
+  mov eax, r8d
+  xor edx, edx
+  mov ecx, 400
+  div ecx                               ; EAX: era, EDX: year of the era
+  imul r10d, eax, 146097                ; R10: days in the eras before
+  mov r9d, edx
+  imul ecx, r9d, 365
+  mov eax, r9d
+  shr eax, 2
+  add ecx, eax
+  mov eax, r9d
+  xor edx, edx
+  mov r8d, 100
+  div r8d
+  sub ecx, eax                          ; ECX: days in the era's years before
+  add ecx, r11d
+  add ecx, r10d
+  sub ecx, 719468                       ; from 0000-03-01 to 1970-01-01
+  mov eax, ecx
+  imul rax, rax, 86400
+  mov ecx, ebx
+  shr ecx, 16
+  movzx ecx, cl
+  imul ecx, ecx, 3600
+  add rax, rcx
+  movzx ecx, bh
+  imul ecx, ecx, 60
+  add rax, rcx
+  movzx ecx, bl
+  add rax, rcx
+.done:
+  pop r12
+  pop rbx
+  ret
+
+; rtc_fields — RAX = second | minute << 8 | hour << 16 | day << 24 | month << 32 | year << 40 (two
+; digits), in binary and 24-hour time whatever format register B says the RTC keeps.
+rtc_fields:
+  push rbx
+  push r12
+  push r13
+  call rtc_wait_update
+  mov edi, RTC_REG_B
+  call rtc_read
+  mov r12d, eax                         ; R12: the format
+  xor ebx, ebx
+  xor r13d, r13d
+.field:
+  movzx edi, byte [rtc_field_regs + r13]
+  call rtc_read
+  cmp r13d, RTC_HOUR_FIELD
+  jne .plain
+  test r12d, RTC_B_24H
+  jnz .plain
+  ; 12-hour clock: bit 7 is PM, and 12 means the hour after midnight or noon.
+  mov r8d, eax
+  and eax, 0x7F
+  call rtc_to_binary
+  cmp eax, 12
+  jne .pm
+  xor eax, eax
+.pm:
+  test r8d, 0x80
+  jz .store
+  add eax, 12
+  jmp .store
+.plain:
+  call rtc_to_binary
+.store:
+  shl rbx, 8
+  or bl, al
+  inc r13d
+  cmp r13d, 6
+  jb .field
+  mov rax, rbx
+  pop r13
+  pop r12
+  pop rbx
+  ret
+
+; rtc_to_binary — EAX := EAX converted from BCD unless R12 (register B) says the RTC counts in binary.
+rtc_to_binary:
+  test r12d, RTC_B_BINARY
+  jnz .done
+  mov edx, eax
+  shr edx, 4
+  and eax, 0xF
+  imul edx, edx, 10
+  add eax, edx
+.done:
+  ret
+
+; rtc_wait_update — returns once register A's update-in-progress bit is clear (bounded).
+rtc_wait_update:
+  mov ecx, RTC_POLLS
+.poll:
+  push rcx
+  mov edi, RTC_REG_A
+  call rtc_read
+  pop rcx
+  test eax, RTC_A_UIP
+  jz .done
+  dec ecx
+  jnz .poll
+.done:
   ret
 
 ; tsc_khz_from_cpuid — RAX = TSC kHz from CPUID leaves 0x15, 0x16 or 0x40000010 and RDX = the source's
@@ -299,7 +528,7 @@ tsc_khz_from_pit:
   ; A missing PIT reads 0xFFFF forever: the counter must move.
   call pit_read
   mov esi, eax
-  mov ecx, CALIBRATE_POLLS
+  mov ecx, PIT_PROBE_POLLS
 .moving:
   call pit_read
   cmp eax, esi
@@ -548,10 +777,9 @@ rtc_second_edge:
 ; rtc_seconds — EAX = the RTC's seconds register, read outside an update cycle (while register A's
 ; update-in-progress bit is set, the time registers may be changing). Clobbers RDX, RDI.
 rtc_seconds:
-  mov edi, RTC_REG_A
-  call rtc_read
-  test eax, RTC_A_UIP
-  jnz rtc_seconds
+  push rcx
+  call rtc_wait_update
+  pop rcx
   mov edi, RTC_REG_SECONDS
   jmp rtc_read
 
@@ -648,6 +876,10 @@ timer_init:
 
 section .rodata
 key_tsc_khz:        db "tsc_khz", 0
+rtc_field_regs:     db 9, 8, 7, 4, 2, 0     ; year, month, day, hour, minute, second (CMOS indexes)
+msg_wall:           db "toro: wall ", 0
+msg_wall_rtc:       db " (rtc)", 13, 10, 0
+msg_wall_none:      db "toro: wall none", 13, 10, 0
 msg_tsc:            db "toro: tsc ", 0
 msg_tsc_khz:        db " kHz (", 0
 msg_close_paren:    db ")", 13, 10, 0
@@ -674,3 +906,6 @@ timer_probe_irqs:   dd 0                ; timer interrupts seen (irq_timer count
 timer_tsc_deadline: db 0                ; 1: timer_arm writes IA32_TSC_DEADLINE
 align 4
 pm_timer_io:        dd 0                ; the PM timer's port, for pm_timer_read
+align 8
+wall_boot_ns:       dq 0                ; Unix time in ns at clock_ns() = 0; 0 = no RTC
+rtc_century:        db 20

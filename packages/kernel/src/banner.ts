@@ -28,6 +28,8 @@ export interface Banner {
   /** The one-shot timer: TSC-deadline mode, or the LAPIC timer at `timerKHz` ("toro: timer ..."). */
   timer?: 'tsc-deadline' | 'lapic';
   timerKHz?: number;
+  /** Unix time in seconds from the RTC at boot ("toro: wall ..."); null for "wall none". */
+  wallSeconds?: number | null;
   /** Usable memory per node after the kernel's own boot allocations ("toro: node <n> memory ..."). */
   nodeRanges: NodeRange[];
   /** One per CPU online, by cpu id ("toro: cpu <id> apic <apic> node <n>"). */
@@ -111,6 +113,12 @@ const LINES: ReadonlyArray<[RegExp, (m: RegExpExecArray, b: Banner) => void]> = 
     (m, b) => {
       b.timer = m[1] ? 'tsc-deadline' : 'lapic';
       if (m[2]) b.timerKHz = Number(m[2]);
+    },
+  ],
+  [
+    /^wall (?:(\d+) \(rtc\)|none)$/,
+    (m, b) => {
+      b.wallSeconds = m[1] === undefined ? null : Number(m[1]);
     },
   ],
   [

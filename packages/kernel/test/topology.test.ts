@@ -193,6 +193,19 @@ describe('time', () => {
     }
   });
 
+  test('the wall clock comes from the RTC, which QEMU sets to the host time', () => {
+    const now = Date.now() / 1000;
+    for (const b of [q35, microvm]) expect(Math.abs(b.wallSeconds! - now)).toBeLessThan(60);
+  });
+
+  test('without PIT or RTC (and no PM timer) the kernel says it assumes a rate, and boots all CPUs', async () => {
+    const b = await boot({ machine: 'microvm,pit=off,rtc=off', memory: '64M', smp: 2, append: 'exit=0' });
+    expect(b.tscSource).toBe('fallback');
+    expect(b.tscKHz).toBe(1_000_000);
+    expect(b.wallSeconds).toBeNull();
+    expect(b.online?.cpus).toBe(2);
+  });
+
   test('tsc_khz= on the command line wins', async () => {
     const b = await boot({ machine: 'microvm', memory: '64M', smp: 1, append: 'tsc_khz=1234567 exit=0' });
     expect(b.tscSource).toBe('cmdline');
