@@ -5,8 +5,12 @@
 ;   de     a division by zero                                    fault_test_de.fault
 ;   ud     ud2                                                   fault_test_ud.fault
 ;   stack  unbounded recursion until the guard page under the stack is hit   inside fault_test_stack
+;   ap     CPU 1 reads address 0x10 in an interrupt handler (VEC_FAULT_TEST)   fault_test_ap.fault
+;          while the BSP sleeps: the report must say cpu 1, and the BSP must be stopped by it
 ; Each function keeps a frame pointer, so the report's backtrace runs fault_test_* -> fault_selftest.
 ; Without `fault=`, fault_selftest returns. System V convention.
+
+VEC_FAULT_TEST equ 0x50
 
 section .text
 bits 64
@@ -39,11 +43,56 @@ fault_selftest:
   mov rsi, str_fault_stack
   call cmdline_is
   test eax, eax
-  jz .done
+  jz .not_stack
   call fault_test_stack
+.not_stack:
+  mov rdi, key_fault
+  mov rsi, str_fault_ap
+  call cmdline_is
+  test eax, eax
+  jz .done
+  call fault_on_ap
 .done:
   pop rbp
   ret
+
+; fault_on_ap — makes CPU 1 (if there is one) take VEC_FAULT_TEST, whose handler faults, then sleeps
+; until that CPU's fault report stops this one (VEC_HALT) or 5 s pass.
+fault_on_ap:
+  push rbp
+  mov rbp, rsp
+  push rbx
+  cmp dword [ncpus], 2
+  jb .done
+  mov edi, VEC_FAULT_TEST
+  mov rsi, fault_test_ap
+  xor edx, edx
+  call idt_set
+  mov rax, [percpu_blocks + 8]
+  mov edi, [rax + percpu.apic_id]
+  mov esi, APIC_ICR_FIXED | VEC_FAULT_TEST
+  call apic_send_ipi
+  call clock_ns
+  mov rbx, 5000000000
+  add rbx, rax
+.wait:
+  call cpu_halt_until_interrupt
+  call clock_ns
+  cmp rax, rbx
+  jb .wait
+.done:
+  pop rbx
+  pop rbp
+  ret
+
+; fault_test_ap — interrupt handler for VEC_FAULT_TEST: a null-page read.
+fault_test_ap:
+  push rbp
+  mov rbp, rsp
+.fault:
+  mov rax, [0x10]
+  pop rbp
+  iretq
 
 fault_test_pf:
   push rbp
@@ -86,3 +135,4 @@ str_fault_pf:    db "pf", 0
 str_fault_de:    db "de", 0
 str_fault_ud:    db "ud", 0
 str_fault_stack: db "stack", 0
+str_fault_ap:    db "ap", 0

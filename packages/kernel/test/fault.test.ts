@@ -1,6 +1,6 @@
 /**
  * Faults are reported, never silent: the self-test image (-DSELFTEST) raises a page fault, a division by
- * zero, an invalid opcode or a stack overflow on request (`fault=<kind>`, asm/faulttest.asm), and
+ * zero, an invalid opcode, a stack overflow or a fault on CPU 1 on request (`fault=<kind>`, asm/faulttest.asm), and
  * `toro run` must print the kernel's fault block, exit with the kernel's fault exit code (70), and
  * symbolize the block: the RIP is the faulting instruction's own label in the image's symbol table,
  * the backtrace follows the frame pointers back through fault_selftest to kmain.
@@ -121,6 +121,18 @@ test('a stack overflow hits the guard page and is reported as one, with the recu
   const locations = fault!.frames.map((f) => f.location ?? '??');
   expect(locations.length).toBe(32); // the report's bound on frames
   for (const l of locations) expect(l).toMatch(/^fault_test_stack\+0x[0-9a-f]+$/);
+});
+
+test('a fault on an AP is reported as that CPU, and stops the others', () => {
+  const run = runFault('ap');
+  const fault = run.faults?.[0];
+  expect(fault).toMatchObject({ kind: 'page-fault', name: '#PF', vector: 14, cpu: 1 });
+  expect(fault!.frames[0]!.location).toBe('fault_test_ap.fault');
+  // The BSP was sleeping in fault_on_ap; stopped by the report, it printed nothing after the block.
+  const end = run.serial.indexOf('toro: fault end');
+  expect(run.serial.slice(end + 1).filter((l) => l.startsWith('toro: '))).toEqual([
+    `toro: exit ${EXIT_FAULT}`,
+  ]);
 });
 
 test('toro run prints the symbolized backtrace under the raw block', () => {
