@@ -5,6 +5,9 @@
 ;   de     a division by zero                                    fault_test_de.fault
 ;   ud     ud2                                                   fault_test_ud.fault
 ;   stack  unbounded recursion until the guard page under the stack is hit   inside fault_test_stack
+;   wtext  a write into .text (read-only)                         fault_test_wtext.fault, CR2 = its target
+;   wro    a write into .rodata (read-only)                       fault_test_wro.fault
+;   nx     a call into .data (no-execute)                         RIP = CR2 = fault_nx_target
 ;   ap     CPU 1 reads address 0x10 in an interrupt handler (VEC_FAULT_TEST)   fault_test_ap.fault
 ;          while the BSP sleeps: the report must say cpu 1, and the BSP must be stopped by it
 ; Each function keeps a frame pointer, so the report's backtrace runs fault_test_* -> fault_selftest.
@@ -46,6 +49,27 @@ fault_selftest:
   jz .not_stack
   call fault_test_stack
 .not_stack:
+  mov rdi, key_fault
+  mov rsi, str_fault_wtext
+  call cmdline_is
+  test eax, eax
+  jz .not_wtext
+  call fault_test_wtext
+.not_wtext:
+  mov rdi, key_fault
+  mov rsi, str_fault_wro
+  call cmdline_is
+  test eax, eax
+  jz .not_wro
+  call fault_test_wro
+.not_wro:
+  mov rdi, key_fault
+  mov rsi, str_fault_nx
+  call cmdline_is
+  test eax, eax
+  jz .not_nx
+  call fault_test_nx
+.not_nx:
   mov rdi, key_fault
   mov rsi, str_fault_ap
   call cmdline_is
@@ -94,6 +118,30 @@ fault_test_ap:
   pop rbp
   iretq
 
+fault_test_wtext:
+  push rbp
+  mov rbp, rsp
+.fault:
+  mov byte [fault_test_pf], 0xC3
+  pop rbp
+  ret
+
+fault_test_wro:
+  push rbp
+  mov rbp, rsp
+.fault:
+  mov byte [key_fault], 0
+  pop rbp
+  ret
+
+fault_test_nx:
+  push rbp
+  mov rbp, rsp
+  mov rax, fault_nx_target
+  call rax
+  pop rbp
+  ret
+
 fault_test_pf:
   push rbp
   mov rbp, rsp
@@ -136,3 +184,9 @@ str_fault_de:    db "de", 0
 str_fault_ud:    db "ud", 0
 str_fault_stack: db "stack", 0
 str_fault_ap:    db "ap", 0
+str_fault_wtext: db "wtext", 0
+str_fault_wro:   db "wro", 0
+str_fault_nx:    db "nx", 0
+
+section .data
+fault_nx_target: db 0xC3                ; ret: harmless if it ever ran

@@ -1,6 +1,7 @@
 /**
  * Faults are reported, never silent: the self-test image (-DSELFTEST) raises a page fault, a division by
- * zero, an invalid opcode, a stack overflow or a fault on CPU 1 on request (`fault=<kind>`, asm/faulttest.asm), and
+ * zero, an invalid opcode, a stack overflow, a write to .text or .rodata, a call into .data, or a fault
+ * on CPU 1 on request (`fault=<kind>`, asm/faulttest.asm), and
  * `toro run` must print the kernel's fault block, exit with the kernel's fault exit code (70), and
  * symbolize the block: the RIP is the faulting instruction's own label in the image's symbol table,
  * the backtrace follows the frame pointers back through fault_selftest to kmain.
@@ -23,6 +24,7 @@ interface FaultSummary {
   kind: string;
   name: string;
   vector: number;
+  error: string;
   cpu?: number;
   registers: Record<string, string>;
   frames: { address: string; location?: string }[];
@@ -121,6 +123,29 @@ test('a stack overflow hits the guard page and is reported as one, with the recu
   const locations = fault!.frames.map((f) => f.location ?? '??');
   expect(locations.length).toBe(32); // the report's bound on frames
   for (const l of locations) expect(l).toMatch(/^fault_test_stack\+0x[0-9a-f]+$/);
+});
+
+describe('memory protection', () => {
+  test('.text is read-only: a write to it faults (present, write)', () => {
+    const fault = runFault('wtext', 1).faults?.[0];
+    expect(fault).toMatchObject({ kind: 'page-fault', error: '0x3' });
+    expect(fault!.frames[0]!.location).toBe('fault_test_wtext.fault');
+    expect(BigInt(fault!.registers.cr2!)).toBe(address('fault_test_pf'));
+  });
+
+  test('.rodata is read-only: a write to it faults (present, write)', () => {
+    const fault = runFault('wro', 1).faults?.[0];
+    expect(fault).toMatchObject({ kind: 'page-fault', error: '0x3' });
+    expect(fault!.frames[0]!.location).toBe('fault_test_wro.fault');
+    expect(BigInt(fault!.registers.cr2!)).toBe(address('key_fault'));
+  });
+
+  test('.data is no-execute: a call into it faults on the fetch (present, instruction fetch)', () => {
+    const fault = runFault('nx', 1).faults?.[0];
+    expect(fault).toMatchObject({ kind: 'page-fault', error: '0x11' });
+    expect(BigInt(fault!.registers.rip!)).toBe(address('fault_nx_target'));
+    expect(BigInt(fault!.registers.cr2!)).toBe(address('fault_nx_target'));
+  });
 });
 
 test('a fault on an AP is reported as that CPU, and stops the others', () => {

@@ -37,6 +37,8 @@ export interface FaultSummary {
   kind: string;
   name: string;
   vector: number;
+  /** The CPU's error code (page faults: bit 0 present, 1 write, 4 instruction fetch). */
+  error: string;
   cpu?: number;
   /** rip, rsp, cr2, rax... as printed by the kernel. */
   registers: Record<string, string>;
@@ -170,6 +172,7 @@ function faultSummary(fault: SymbolizedFault): FaultSummary {
     kind: report.kind,
     name: report.name,
     vector: report.vector,
+    error: `0x${report.error.toString(16)}`,
     cpu: report.cpu,
     registers: Object.fromEntries(
       Object.entries(report.registers).map(([name, value]) => [name, `0x${value.toString(16)}`]),
