@@ -71,6 +71,7 @@ kernel_data_start:
 %include "matrix.asm"
 %include "sched.asm"
 %include "cpu_main.asm"
+%include "abi.asm"                      ; the entry points services call (docs/kernel-abi.md)
 %ifdef SELFTEST
 %include "selftest.asm"
 %endif

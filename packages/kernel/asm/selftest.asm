@@ -8,7 +8,8 @@
 ;   toro: exit 0|1
 ;
 ; Tests (one file each): sched (st_sched.asm), alloc (st_alloc.asm), matrix (st_matrix.asm), threads
-; (st_threads.asm), mem (st_mem.asm), bench (st_bench.asm). `count=<n>` scales the stress tests.
+; (st_threads.asm), mem (st_mem.asm), bench (st_bench.asm), abi and panic (st_abi.asm). `count=<n>`
+; scales the stress tests.
 ;
 ; Calling convention: System V (kernel.asm). The main thread runs on CPU 0; helpers start worker threads
 ; on every CPU and wait for them with st_wait (block/wake: no spinning). Results come back in st_slots:
@@ -284,6 +285,8 @@ st_table:                               ; name, routine; 0 ends it
   dq name_threads, st_threads
   dq name_mem, st_mem
   dq name_bench, st_bench
+  dq name_abi, st_abi
+  dq name_panic, st_panic
   dq 0, 0
 name_sched:      db "sched", 0
 name_alloc:      db "alloc", 0
@@ -291,6 +294,8 @@ name_matrix:     db "matrix", 0
 name_threads:    db "threads", 0
 name_mem:        db "mem", 0
 name_bench:      db "bench", 0
+name_abi:        db "abi", 0
+name_panic:      db "panic", 0
 key_selftest:    db "selftest", 0
 key_count:       db "count", 0
 key_cpu:         db " cpu=", 0
@@ -327,3 +332,4 @@ st_after:  resb ST_SNAP * MAX_CPUS
 %include "st_threads.asm"
 %include "st_mem.asm"
 %include "st_bench.asm"
+%include "st_abi.asm"

@@ -40,6 +40,21 @@ export const sources: readonly string[] = [
   'smp.asm',
   'trampoline.asm',
   'faulttest.asm',
+  'mech_defs.asm',
+  'mem_page.asm',
+  'mem_object.asm',
+  'matrix.asm',
+  'sched.asm',
+  'cpu_main.asm',
+  'abi.asm',
+  'selftest.asm',
+  'st_sched.asm',
+  'st_alloc.asm',
+  'st_matrix.asm',
+  'st_threads.asm',
+  'st_mem.asm',
+  'st_bench.asm',
+  'st_abi.asm',
 ];
 
 /** Symbol of the 32-bit PVH entry point, for the image writer's Xen note. */

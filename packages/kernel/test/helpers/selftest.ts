@@ -95,7 +95,11 @@ export function parseSelftest(lines: readonly string[]): Omit<SelftestRun, 'exit
   return { name, cpus, nodes, results, verdict, lines: [...lines] };
 }
 
-export async function runSelftest(image: SelftestImage, boot: SelftestBoot): Promise<SelftestRun> {
+/** Boots the image with `selftest=<test>`: every serial line and the guest's exit code, whatever happened. */
+export async function bootSelftest(
+  image: SelftestImage,
+  boot: SelftestBoot,
+): Promise<{ lines: string[]; exitCode: number | null; durationMs: number; error?: string }> {
   const append = [`selftest=${boot.test}`, ...(boot.args ?? [])].join(' ');
   const run = await bootAndCollect({
     image: image.path,
@@ -108,13 +112,20 @@ export async function runSelftest(image: SelftestImage, boot: SelftestBoot): Pro
     icount: boot.icount,
     timeoutMs: boot.timeoutMs ?? 60_000,
   });
+  const lines = run.lines.map((l) => l.replace(/\r$/, ''));
+  return { lines, exitCode: run.exit.code, durationMs: run.exit.durationMs, error: run.exit.error };
+}
+
+/** bootSelftest, parsed; throws (with the console) when the self-test did not reach its verdict. */
+export async function runSelftest(image: SelftestImage, boot: SelftestBoot): Promise<SelftestRun> {
+  const run = await bootSelftest(image, boot);
   const parsed = parseSelftest(run.lines);
   if (parsed.verdict === null) {
     throw new Error(
-      `self-test ${boot.test} did not finish (${run.exit.error ?? run.exit.source}):\n${run.lines.join('\n')}`,
+      `self-test ${boot.test} did not finish (${run.error ?? 'no verdict'}):\n${run.lines.join('\n')}`,
     );
   }
-  return { ...parsed, exitCode: run.exit.code, durationMs: run.exit.durationMs };
+  return { ...parsed, exitCode: run.exitCode, durationMs: run.durationMs };
 }
 
 /** The result lines that carry `key`, e.g. every per-CPU line with `cpu`. */

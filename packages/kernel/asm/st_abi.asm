@@ -1,0 +1,288 @@
+; st_abi.asm — self-test "abi": every entry point of abi.asm once with good arguments and, where it
+; checks them, with bad ones. One result line, `<name>=<result>` per call (decimal; -1 prints as
+; 18446744073709551615, so the keys below say what each should be):
+;
+;   write=17 write_bad=-1 page=<aligned> page_free=0 page_free_misaligned=-1 page_zero=0 page_huge=0
+;   alloc_free=0 free_misaligned=-1 free_stack=-1 alloc_zero=0 alloc_big=0 create_null=0 join=8
+;   create_on_bad=-1 send_bad=-1 loop_src=<cpu> loop_a=77 clock_monotonic=1 cpu=0 cpus=<n> node=<n>
+;   nodes=<n> stats=<MECH_NSTATS> stats_bad=0 node_free_ok=1 node_bad=-1
+; The verdict (pass) is computed here against the same expectations; the test checks each key too.
+; `selftest=panic` calls toro_panic instead: "toro: panic deliberate \"test\"" and exit code 72.
+; Calling convention: System V (kernel.asm).
+
+section .text
+bits 64
+
+st_abi:
+  push rbx
+  push r12
+  push r13
+  sub rsp, 512                          ; [rsp]: message buffer, [rsp + 64]: stats buffer
+  xor r13d, r13d                        ; verdict
+  mov rdi, abi_hello                    ; its own line, before the result line starts
+  mov esi, abi_hello_len
+  call toro_console_write
+  mov rbx, rax
+  mov edi, 8                            ; page 0 is unmapped: null pointers fault
+  mov esi, 16
+  call toro_console_write
+  mov r12, rax
+  call st_result_prefix
+  mov rdi, key_write
+  mov rsi, rbx
+  mov edx, abi_hello_len
+  call st_abi_expect
+  mov rdi, key_write_bad
+  mov rsi, r12
+  mov rdx, -1
+  call st_abi_expect
+
+  mov edi, 3                            ; 3 pages round up to 4: a 16 KiB block aligned to 16 KiB
+  call toro_page_alloc
+  mov rbx, rax
+  mov rdi, key_page
+  mov rsi, rax
+  call st_kv_hex
+  test rbx, rbx
+  jz .page_bad
+  test ebx, 0x3FFF
+  jz .page_ok
+.page_bad:
+  mov r13d, ST_FAIL
+.page_ok:
+  lea rdi, [rbx + PAGE_SIZE]
+  mov esi, 3
+  call toro_page_free
+  mov rdi, key_page_free_misaligned
+  mov rsi, rax
+  mov rdx, -1
+  call st_abi_expect
+  mov rdi, rbx
+  mov esi, 3
+  call toro_page_free
+  mov rdi, key_page_free
+  mov rsi, rax
+  xor edx, edx
+  call st_abi_expect
+  xor edi, edi
+  call toro_page_alloc
+  mov rdi, key_page_zero
+  mov rsi, rax
+  xor edx, edx
+  call st_abi_expect
+  mov edi, (1 << PAGE_MAX_ORDER) + 1
+  call toro_page_alloc
+  mov rdi, key_page_huge
+  mov rsi, rax
+  xor edx, edx
+  call st_abi_expect
+
+  mov edi, 100
+  call toro_alloc
+  mov rbx, rax
+  lea rdi, [rbx + 8]
+  call toro_free
+  mov rdi, key_free_misaligned
+  mov rsi, rax
+  mov rdx, -1
+  call st_abi_expect
+  mov rdi, rsp                          ; a stack address: no slab there
+  call toro_free
+  mov rdi, key_free_stack
+  mov rsi, rax
+  mov rdx, -1
+  call st_abi_expect
+  mov rdi, rbx
+  call toro_free
+  mov rdi, key_alloc_free
+  mov rsi, rax
+  xor edx, edx
+  call st_abi_expect
+  xor edi, edi
+  call toro_alloc
+  mov rdi, key_alloc_zero
+  mov rsi, rax
+  xor edx, edx
+  call st_abi_expect
+  mov edi, OBJ_MAX_SIZE + 1
+  call toro_alloc
+  mov rdi, key_alloc_big
+  mov rsi, rax
+  xor edx, edx
+  call st_abi_expect
+
+  xor edi, edi
+  xor esi, esi
+  xor edx, edx
+  call toro_thread_create
+  mov rdi, key_create_null
+  mov rsi, rax
+  xor edx, edx
+  call st_abi_expect
+  mov rdi, st_abi_plus_one
+  mov esi, 7
+  xor edx, edx
+  call toro_thread_create
+  mov rdi, rax
+  call toro_thread_join
+  mov rdi, key_join
+  mov rsi, rax
+  mov edx, 8
+  call st_abi_expect
+  mov edi, [ncpus]
+  mov rsi, st_abi_plus_one
+  xor edx, edx
+  call toro_thread_create_on
+  mov rdi, key_create_on_bad
+  movsxd rsi, eax
+  mov rdx, -1
+  call st_abi_expect
+
+  mov edi, [ncpus]
+  xor esi, esi
+  xor edx, edx
+  xor ecx, ecx
+  xor r8d, r8d
+  call toro_msg_send
+  mov rdi, key_send_bad
+  movsxd rsi, eax
+  mov rdx, -1
+  call st_abi_expect
+  call toro_cpu_id                      ; a message to itself, read back without blocking
+  mov edi, eax
+  mov esi, 5
+  mov edx, 77
+  xor ecx, ecx
+  xor r8d, r8d
+  call toro_msg_send
+  mov rdi, rsp
+  call toro_msg_try_recv
+  mov rdi, key_loop_src
+  mov rsi, rax
+  xor edx, edx
+  call st_abi_expect
+  mov rdi, key_loop_a
+  mov rsi, [rsp + message.a]
+  mov edx, 77
+  call st_abi_expect
+  mov edi, 8
+  call toro_msg_try_recv
+  mov rdi, key_recv_bad
+  mov rsi, rax
+  mov rdx, -2
+  call st_abi_expect
+
+  call toro_clock_ns
+  mov rbx, rax
+  call toro_thread_yield
+  call toro_clock_ns
+  xor esi, esi
+  cmp rax, rbx
+  setae sil
+  mov rdi, key_clock_monotonic
+  mov edx, 1
+  call st_abi_expect
+  call toro_cpu_id
+  mov rdi, key_cpu
+  mov esi, eax
+  xor edx, edx
+  call st_abi_expect
+  call toro_cpu_count
+  mov rdi, key_abi_cpus
+  mov esi, eax
+  mov edx, [ncpus]
+  call st_abi_expect
+  call toro_node_id
+  mov rdi, key_node
+  mov esi, eax
+  movzx edx, byte [cpu_node]
+  call st_abi_expect
+  call toro_node_count
+  mov rdi, key_abi_nodes
+  mov esi, eax
+  mov edx, [nnodes]
+  call st_abi_expect
+  xor edi, edi
+  lea rsi, [rsp + 64]
+  call toro_mem_stats
+  mov rdi, key_stats
+  mov rsi, rax
+  mov edx, MECH_NSTATS
+  call st_abi_expect
+  mov edi, [ncpus]
+  lea rsi, [rsp + 64]
+  call toro_mem_stats
+  mov rdi, key_stats_bad
+  mov rsi, rax
+  xor edx, edx
+  call st_abi_expect
+  xor edi, edi
+  call toro_node_mem
+  xor esi, esi
+  test rax, rax
+  jz .node_free
+  cmp rax, rdx
+  ja .node_free
+  inc esi                               ; 0 < free <= total
+.node_free:
+  mov rdi, key_node_free_ok
+  mov edx, 1
+  call st_abi_expect
+  mov edi, [nnodes]
+  call toro_node_mem
+  mov rdi, key_node_bad
+  mov rsi, rax
+  mov rdx, -1
+  call st_abi_expect
+  call print_newline
+  mov eax, r13d
+  add rsp, 512
+  pop r13
+  pop r12
+  pop rbx
+  ret
+
+; st_abi_expect — prints " <key>=<RSI>" (RDI = " key=") and fails the test (R13D) unless RSI = RDX.
+st_abi_expect:
+  cmp rsi, rdx
+  je .same
+  mov r13d, ST_FAIL
+.same:
+  jmp st_kv
+
+st_abi_plus_one:
+  lea rax, [rdi + 1]
+  ret
+
+st_panic:
+  mov rdi, abi_panic_text
+  call toro_panic
+
+section .rodata
+abi_hello:      db "toro: abi hello", 13, 10
+abi_hello_len   equ $ - abi_hello
+abi_panic_text: db 'deliberate "test"', 0
+key_write:                db " write=", 0
+key_write_bad:            db " write_bad=", 0
+key_page_free_misaligned: db " page_free_misaligned=", 0
+key_page_free:            db " page_free=", 0
+key_page_zero:            db " page_zero=", 0
+key_page_huge:            db " page_huge=", 0
+key_free_misaligned:      db " free_misaligned=", 0
+key_free_stack:           db " free_stack=", 0
+key_alloc_free:           db " alloc_free=", 0
+key_alloc_zero:           db " alloc_zero=", 0
+key_alloc_big:            db " alloc_big=", 0
+key_create_null:          db " create_null=", 0
+key_create_on_bad:        db " create_on_bad=", 0
+key_send_bad:             db " send_bad=", 0
+key_loop_src:             db " loop_src=", 0
+key_loop_a:               db " loop_a=", 0
+key_recv_bad:             db " recv_bad=", 0
+key_clock_monotonic:      db " clock_monotonic=", 0
+key_abi_cpus:                 db " cpus=", 0
+key_abi_nodes:                db " nodes=", 0
+key_stats:                db " stats=", 0
+key_stats_bad:            db " stats_bad=", 0
+key_node_free_ok:         db " node_free_ok=", 0
+key_node_bad:             db " node_bad=", 0
