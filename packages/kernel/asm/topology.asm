@@ -6,6 +6,7 @@
 ;   node_ranges / node_range_count    usable RAM from the kernel's end up to 4 GiB, cut along the SRAT's
 ;                                     memory ranges, each piece tagged with its node (node 0 without SRAT)
 ;   nnodes                            1 + the highest node any CPU or range is in
+;   ioapics / ioapic_count            the MADT's I/O APICs (their pins stay masked: nothing uses them yet)
 ; CPU sources, in order: the MADT's enabled Local APIC and Local x2APIC entries; QEMU's fw_cfg CPU count
 ; (microvm with acpi=off: APIC ids are then assumed to be 0..N-1, QEMU's numbering); `cpus=<n>` on the
 ; command line (same assumption); else the BSP alone. SRAT proximity domains are renumbered 0, 1, ... in
@@ -14,6 +15,8 @@
 ; (page tables, CPU areas); whatever is left in node_ranges afterwards belongs to the allocators.
 ; Routines: System V convention (kernel.asm).
 
+MADT_IO_APIC        equ 1                   ; type, len, id, reserved, address (dd), GSI base (dd)
+MAX_IOAPICS         equ 8
 SRAT_ENTRIES        equ acpi_sdt_size + 12  ; header, reserved dword, reserved qword
 SRAT_CPU_APIC       equ 0                   ; type, len, domain 7:0, apic id, flags (dd), sapic eid, domain 31:8 (3 bytes)
 SRAT_MEMORY         equ 1                   ; type, len, domain (dd), rsvd (dw), base (dq), length (dq), rsvd (dd), flags (dd)
@@ -21,6 +24,12 @@ SRAT_CPU_X2APIC     equ 2                   ; type, len, rsvd (dw), domain (dd),
 SRAT_ENABLED        equ 1 << 0
 MAX_SRAT_MEMORY     equ 32
 MAPPED_LIMIT        equ 0x100000000         ; identity map: RAM above 4 GiB is not used yet
+
+struc ioapic                            ; an I/O APIC from the MADT
+  .address:  resq 1                     ; its register window (physical = virtual)
+  .id:       resd 1
+  .gsi_base: resd 1                     ; first global system interrupt it serves
+endstruc
 
 section .text
 bits 64
@@ -120,6 +129,21 @@ topology_madt:
   call topo_add_cpu
   jmp .next
 .not_lapic:
+  cmp byte [rbx], MADT_IO_APIC
+  jne .not_ioapic
+  mov eax, [ioapic_count]
+  cmp eax, MAX_IOAPICS
+  jae .next
+  imul eax, eax, ioapic_size
+  movzx ecx, byte [rbx + 2]
+  mov [ioapics + rax + ioapic.id], ecx
+  mov ecx, [rbx + 8]
+  mov [ioapics + rax + ioapic.gsi_base], ecx
+  mov ecx, [rbx + 4]
+  mov [ioapics + rax + ioapic.address], rcx
+  inc dword [ioapic_count]
+  jmp .next
+.not_ioapic:
   cmp byte [rbx], MADT_LOCAL_X2APIC
   jne .next
   test byte [rbx + MADT_LOCAL_X2APIC_FLAGS], MADT_CPU_ENABLED
@@ -428,7 +452,8 @@ bootmem_alloc:
   xor eax, eax
   ret
 
-; topology_report — prints one "toro: node <n> memory <start> <end>" line per node_ranges piece, then
+; topology_report — prints one "toro: node <n> memory <start> <end>" line per node_ranges piece, one
+; "toro: ioapic <id> <address> gsi <base>" per I/O APIC, then
 ; "toro: cpu <id> apic <apic id> node <n>" per CPU online and "toro: <N> CPUs online in <M> nodes (<srat|no srat>)".
 topology_report:
   push rbx
@@ -453,6 +478,26 @@ topology_report:
   inc ebx
   jmp .range
 .cpus:
+  xor ebx, ebx
+.ioapic:
+  cmp ebx, [ioapic_count]
+  jae .cpu_list
+  imul r12d, ebx, ioapic_size
+  mov rdi, msg_topo_ioapic
+  call print_str
+  mov edi, [ioapics + r12 + ioapic.id]
+  call print_dec
+  call print_space
+  mov rdi, [ioapics + r12 + ioapic.address]
+  call print_hex64
+  mov rdi, msg_topo_gsi
+  call print_str
+  mov edi, [ioapics + r12 + ioapic.gsi_base]
+  call print_dec
+  call print_newline
+  inc ebx
+  jmp .ioapic
+.cpu_list:
   xor ebx, ebx
 .cpu:
   cmp ebx, [ncpus]
@@ -500,6 +545,8 @@ str_topo_cmdline:       db "cmdline", 0
 str_topo_cpuid:         db "cpuid", 0
 msg_topo_node:          db "toro: node ", 0
 msg_topo_memory:        db " memory ", 0
+msg_topo_ioapic:        db "toro: ioapic ", 0
+msg_topo_gsi:           db " gsi ", 0
 msg_topo_cpu:           db "toro: cpu ", 0
 msg_topo_apic:          db " apic ", 0
 msg_topo_in_node:       db " node ", 0
@@ -522,3 +569,6 @@ topo_cpu_count:    resd 1
 topo_domain_count: resd 1
 topo_memory_count: resd 1
 topo_have_srat:    resd 1
+ioapic_count:      resd 1
+alignb 8
+ioapics:           resb ioapic_size * MAX_IOAPICS

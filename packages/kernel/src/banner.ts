@@ -32,6 +32,8 @@ export interface Banner {
   wallSeconds?: number | null;
   /** Usable memory per node after the kernel's own boot allocations ("toro: node <n> memory ..."). */
   nodeRanges: NodeRange[];
+  /** The MADT's I/O APICs ("toro: ioapic <id> <address> gsi <base>"). */
+  ioapics: { id: number; address: bigint; gsiBase: number }[];
   /** One per CPU online, by cpu id ("toro: cpu <id> apic <apic> node <n>"). */
   cpuList: CpuInfo[];
   /** "toro: <N> CPUs online in <M> nodes (srat|no srat)". */
@@ -128,6 +130,12 @@ const LINES: ReadonlyArray<[RegExp, (m: RegExpExecArray, b: Banner) => void]> = 
     },
   ],
   [
+    /^ioapic (\d+) (0x[0-9a-f]{16}) gsi (\d+)$/,
+    (m, b) => {
+      b.ioapics.push({ id: Number(m[1]), address: BigInt(m[2]!), gsiBase: Number(m[3]) });
+    },
+  ],
+  [
     /^cpu (\d+) apic (\d+) node (\d+)$/,
     (m, b) => {
       b.cpuList.push({ cpu: Number(m[1]), apic: Number(m[2]), node: Number(m[3]) });
@@ -154,7 +162,7 @@ const LINES: ReadonlyArray<[RegExp, (m: RegExpExecArray, b: Banner) => void]> = 
 ];
 
 export function parseBanner(console: string): Banner {
-  const banner: Banner = { memmap: [], nodeRanges: [], cpuList: [], errors: [] };
+  const banner: Banner = { memmap: [], nodeRanges: [], ioapics: [], cpuList: [], errors: [] };
   for (const raw of console.split('\n')) {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (!line.startsWith('toro: ')) continue;

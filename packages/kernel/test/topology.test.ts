@@ -166,6 +166,21 @@ test('microvm accepts -numa but has no SRAT: one node', async () => {
   expect(banner.online).toEqual({ cpus: 2, nodes: 1, srat: false });
 });
 
+test.each([
+  { machine: 'q35', gsiBases: [0] },
+  { machine: 'microvm', gsiBases: [0, 24] },
+  { machine: 'microvm,ioapic2=off', gsiBases: [0] },
+  { machine: 'microvm,acpi=off', gsiBases: [] },
+])('$machine: the I/O APICs the MADT lists (GSI bases $gsiBases)', async ({ machine, gsiBases }) => {
+  const banner = await boot({ machine, memory: '64M', smp: 1, append: 'exit=0' });
+  expect(banner.ioapics.map((io) => io.gsiBase)).toEqual(gsiBases);
+  // QEMU places the first I/O APIC at the PC's standard address, microvm's second 64 KiB above it.
+  banner.ioapics.forEach((io, i) => {
+    expect(io.id).toBe(i);
+    expect(io.address).toBe(0xfec00000n + BigInt(i) * 0x10000n);
+  });
+});
+
 describe('time', () => {
   let q35: Banner;
   let microvm: Banner;
