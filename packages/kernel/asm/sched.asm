@@ -48,8 +48,8 @@ thread_create:
   mov r13, rsi
   mov r14d, edx
   jmp .start
-  ; The failure paths come first so that the jumps to them are backward: see the note in
-  ; docs/kernel-abi.md ("assembling") on forward jumps near the short/near boundary.
+  ; The failure paths come first so that the jumps to them are backward (exact sizes): a forward jz here
+  ; fell right at the short/near boundary, where nasm's and Toro's pass histories chose differently.
 .no_stack:
   mov rdi, rbx
   call obj_free
