@@ -24,6 +24,7 @@ APIC_ICR_PENDING   equ 1 << 12
 APIC_ICR_INIT      equ 0x4500           ; INIT, level assert
 APIC_ICR_STARTUP   equ 0x4600           ; STARTUP, level assert; OR the page number of the start code
 APIC_ICR_FIXED     equ 0x4000           ; fixed delivery, level assert; OR the vector
+APIC_ICR_NMI       equ 0x4400           ; NMI delivery, level assert (the vector is ignored)
 APIC_ICR_ALL_BUT_SELF equ 3 << 18
 X2APIC_MSR_BASE    equ 0x800            ; x2APIC register r is MSR 0x800 + r / 16
 X2APIC_MSR_ICR     equ 0x830
@@ -185,12 +186,13 @@ ipi_wake:
   mov esi, APIC_ICR_FIXED | VEC_WAKE
   jmp apic_send_ipi
 
-; apic_halt_others — stops every other CPU (VEC_HALT); nothing happens before apic_init.
+; apic_halt_others — stops every other CPU with an NMI, which arrives even where interrupts are off
+; (fault_report sees the NMI while a report is under way and halts); nothing happens before apic_init.
 apic_halt_others:
   cmp byte [apic_ready], 0
   je .done
   xor edi, edi
-  mov esi, APIC_ICR_FIXED | APIC_ICR_ALL_BUT_SELF | VEC_HALT
+  mov esi, APIC_ICR_NMI | APIC_ICR_ALL_BUT_SELF
   call apic_send_ipi
 .done:
   ret

@@ -226,7 +226,6 @@ MSR_TSC_DEADLINE   equ 0x6E0
 
 VEC_TIMER    equ 0x40                   ; LAPIC timer: calls timer_tick
 VEC_WAKE     equ 0x41                   ; ipi_wake: only ends a hlt
-VEC_HALT     equ 0x42                   ; a CPU reporting a fault stops the others
 VEC_SPURIOUS equ 0xFF
 
 EXIT_FAULT   equ 70                     ; exit code after a fault report (README "Faults")

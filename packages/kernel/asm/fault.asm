@@ -5,8 +5,8 @@
 ; backtrace reads a frame only after page_present says its page is mapped, and a second fault on a CPU
 ; already reporting one powers off at once.
 ; Only one CPU prints at a time (fault_lock, a plain test-and-set: this is the end of the run, not a
-; mechanism); the first one also stops the other CPUs with the VEC_HALT IPI so the block is not
-; interleaved with their output.
+; mechanism); the first one also stops the other CPUs with an NMI (interrupts may be off where they
+; are), so the block is not interleaved with their output.
 
 FAULT_MAX_FRAMES equ 32
 
@@ -15,6 +15,12 @@ bits 64
 
 fault_report:
   mov rbx, rdi                          ; RBX: the frame
+  ; An NMI while another CPU reports a fault is that CPU stopping this one (apic_halt_others).
+  cmp qword [rbx + fault_frame.vector], 2
+  jne .report
+  cmp dword [fault_lock], 0
+  jne .stopped
+.report:
   ; GS base is 0 until percpu_activate: read the MSR rather than trusting [gs:...].
   mov ecx, MSR_GS_BASE
   rdmsr
@@ -169,6 +175,11 @@ fault_report:
   call print_str
   mov edi, EXIT_FAULT
   jmp power_off
+
+.stopped:
+  cli
+  hlt
+  jmp .stopped
 
 .nested:
   ; A fault while reporting one: the report is what failed, so say only that, and stop.

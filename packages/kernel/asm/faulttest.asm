@@ -80,8 +80,8 @@ fault_selftest:
   pop rbp
   ret
 
-; fault_on_ap — makes CPU 1 (if there is one) take VEC_FAULT_TEST, whose handler faults, then sleeps
-; until that CPU's fault report stops this one (VEC_HALT) or 5 s pass.
+; fault_on_ap — makes CPU 1 (if there is one) take VEC_FAULT_TEST, whose handler faults, then spins
+; with interrupts off until that CPU's fault report stops this one (an NMI) or 5 s pass.
 fault_on_ap:
   push rbp
   mov rbp, rsp
@@ -99,11 +99,13 @@ fault_on_ap:
   call clock_ns
   mov rbx, 5000000000
   add rbx, rax
-.wait:
-  call cpu_halt_until_interrupt
+.wait:                                  ; busy, interrupts off: only an NMI can stop this CPU
+  pause
   call clock_ns
   cmp rax, rbx
   jb .wait
+  mov rdi, msg_not_stopped
+  call print_str
 .done:
   pop rbx
   pop rbp
@@ -187,6 +189,7 @@ str_fault_ap:    db "ap", 0
 str_fault_wtext: db "wtext", 0
 str_fault_wro:   db "wro", 0
 str_fault_nx:    db "nx", 0
+msg_not_stopped: db "toro: error: cpu 0 was not stopped by the fault report", 13, 10, 0
 
 section .data
 fault_nx_target: db 0xC3                ; ret: harmless if it ever ran

@@ -4,10 +4,10 @@
 ;   0-31        exceptions: a 16-byte stub each pushes (error code or 0) and the vector, then
 ;               fault_entry saves every register and calls fault_report (fault.asm), which never returns.
 ;               NMI, #DF, #MC and #PF run on their own IST stacks (percpu.asm), so a stack overflow
-;               (a #PF on the guard page) is still reported.
+;               (a #PF on the guard page) is still reported. A CPU reporting a fault stops the others
+;               with an NMI (fault_report halts on it).
 ;   VEC_TIMER   LAPIC timer (IST_IRQ): EOI, then B's `timer_tick` once the armed deadline has passed
 ;   VEC_WAKE    ipi_wake: EOI only; its purpose is to end a `hlt`
-;   VEC_HALT    a CPU reporting a fault stops the others
 ;   VEC_SPURIOUS  no EOI (the SDM says a spurious interrupt is not in service)
 ;   others      unexpected: EOI and return
 ; Interrupt handlers save the general registers the System V convention lets callees clobber, not the
@@ -131,11 +131,6 @@ irq_unexpected:
   pop rax
   iretq
 
-irq_halt:
-  cli
-  hlt
-  jmp irq_halt
-
 irq_spurious:
   iretq
 
@@ -184,10 +179,6 @@ idt_init:
   call idt_set
   mov edi, VEC_WAKE
   mov rsi, irq_wake
-  mov edx, IST_IRQ
-  call idt_set
-  mov edi, VEC_HALT
-  mov rsi, irq_halt
   mov edx, IST_IRQ
   call idt_set
   mov edi, VEC_SPURIOUS
