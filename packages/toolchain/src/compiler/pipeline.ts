@@ -12,8 +12,14 @@ import type { ObjectFile } from '../obj/object.js';
 import type { PositionEntry } from './backend/code-buffer.js';
 import { emitModule } from './backend/object.js';
 import { type CompileDiagnostic, makeDiagnostic } from './frontend/diagnostics.js';
-import { dedupe, lowerProgram, scanForbidden } from './frontend/lower/module.js';
-import { buildFrontEnd } from './frontend/program.js';
+import {
+  dedupe,
+  type LowerResult,
+  lowerProgram,
+  lowerRuntime,
+  scanForbidden,
+} from './frontend/lower/module.js';
+import { buildFrontEnd, buildRuntimeFrontEnd } from './frontend/program.js';
 import { printModule } from './ir/print.js';
 import type { IrModule } from './ir/types.js';
 import { verifyModule } from './ir/verify.js';
@@ -59,7 +65,32 @@ export function compileProgram(options: CompileOptions): CompileResult {
     scanForbidden(fe.entry, (e) => ours.push(makeDiagnostic(e.code, e.args, e.node)));
     return { diagnostics: dedupe([...ours, ...fe.diagnostics]), positions: [] };
   }
-  const lowered = lowerProgram(fe.checker, fe.entry, fe.runtime);
+  return finish(lowerProgram(fe.checker, fe.entry), options);
+}
+
+let runtimeCache: ObjectFile | undefined;
+
+/**
+ * The runtime's TypeScript (runtime/lib) compiled by this compiler, once per process: it does not
+ * depend on the program, so every program links the same object.
+ */
+export function compileRuntime(): ObjectFile {
+  if (runtimeCache) return runtimeCache;
+  const fe = buildRuntimeFrontEnd();
+  const errors = fe.diagnostics.filter((d) => d.category === 'error');
+  const result =
+    errors.length > 0
+      ? { diagnostics: errors, positions: [] }
+      : finish(lowerRuntime(fe.checker, fe.runtime), { entry: 'runtime', target: 'linux' }, false);
+  if (!result.object)
+    throw new Error(
+      `internal error: the runtime does not compile:\n${result.diagnostics.map((d) => `${d.file}(${d.line},${d.col}): ${d.code} ${d.message}`).join('\n')}`,
+    );
+  runtimeCache = result.object;
+  return runtimeCache;
+}
+
+function finish(lowered: LowerResult, options: CompileOptions, program = true): CompileResult {
   if (lowered.diagnostics.length > 0) return { diagnostics: lowered.diagnostics, positions: [] };
   let m = lowered.module;
   let dump = options.dump === 'lower' ? printModule(m) : undefined;
@@ -68,7 +99,7 @@ export function compileProgram(options: CompileOptions): CompileResult {
     verifyModule(m);
     if (options.dump === pass.name) dump = printModule(m);
   }
-  const { object, positions } = emitModule(m, options.entry);
+  const { object, positions } = emitModule(m, options.entry, program);
   const result: CompileResult = { object, diagnostics: [], positions };
   if (dump !== undefined) result.dump = dump;
   return result;

@@ -15,7 +15,8 @@ export interface BackendResult {
   positions: PositionEntry[];
 }
 
-export function emitModule(m: IrModule, file: string): BackendResult {
+/** `withGlobals`: this object defines the global slots (the program's; the runtime's has none). */
+export function emitModule(m: IrModule, file: string, withGlobals = true): BackendResult {
   const code = new CodeBuffer();
   for (const fn of m.functions) new FunctionEmitter(code, fn).emit();
   const text = code.finish();
@@ -25,10 +26,12 @@ export function emitModule(m: IrModule, file: string): BackendResult {
   const word = (v: bigint) => {
     for (let k = 0n; k < 8n; k++) data.push(Number((v >> (8n * k)) & 0xffn));
   };
-  dataSymbols.push({ name: RT.globalCount, section: '.data', value: 0n, global: true });
-  word(BigInt(m.globals));
-  dataSymbols.push({ name: RT.globals, section: '.data', value: BigInt(data.length), global: true });
-  for (let g = 0; g < m.globals; g++) word(0n);
+  if (withGlobals) {
+    dataSymbols.push({ name: RT.globalCount, section: '.data', value: 0n, global: true });
+    word(BigInt(m.globals));
+    dataSymbols.push({ name: RT.globals, section: '.data', value: BigInt(data.length), global: true });
+    for (let g = 0; g < m.globals; g++) word(0n);
+  }
   for (const d of m.data) {
     dataSymbols.push({ name: d.name, section: '.data', value: BigInt(data.length), global: false });
     word(BigInt(d.bytes.length) | (BigInt(HEAP.KIND_STRING) << 32n));

@@ -1,7 +1,8 @@
 /**
- * Front end entry: builds the TypeScript program (the user's entry file, the runtime's TypeScript
- * sources from ../runtime/lib, and our lib instead of TypeScript's) under `strict`, and returns it
- * with the checker's diagnostics.
+ * Front end entry: builds a TypeScript program under `strict` with our lib instead of TypeScript's,
+ * and returns it with the checker's diagnostics. Two kinds: the user's program (lib + entry file),
+ * and the runtime's (lib + ../runtime/lib/*.ts), which is compiled once per process and linked with
+ * every program (../runtime/compiled.ts). The lib's parsed source is shared by every program.
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -38,32 +39,52 @@ export function runtimeSourcePaths(): string[] {
     .map((f) => path.join(RUNTIME_LIB_DIR, f));
 }
 
-export function buildFrontEnd(entry: string): FrontEnd {
-  const entryPath = path.resolve(entry);
-  const runtimePaths = runtimeSourcePaths();
+let libSource: ts.SourceFile | undefined;
+
+function createProgram(roots: string[]): ts.Program {
   const host = ts.createCompilerHost(COMPILER_OPTIONS, true);
   const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) =>
-    fileName === LIB_FILE_NAME
-      ? ts.createSourceFile(fileName, LIB_SOURCE, languageVersion, true)
-      : getSourceFile(fileName, languageVersion, onError, shouldCreate);
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    if (fileName !== LIB_FILE_NAME) return getSourceFile(fileName, languageVersion, onError, shouldCreate);
+    libSource ??= ts.createSourceFile(fileName, LIB_SOURCE, languageVersion, true);
+    return libSource;
+  };
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (f) => f === LIB_FILE_NAME || fileExists(f);
-  const program = ts.createProgram({
-    rootNames: [LIB_FILE_NAME, entryPath, ...runtimePaths],
-    options: COMPILER_OPTIONS,
-    host,
-  });
-  const checker = program.getTypeChecker();
-  const diagnostics = [
+  return ts.createProgram({ rootNames: [LIB_FILE_NAME, ...roots], options: COMPILER_OPTIONS, host });
+}
+
+function diagnosticsOf(program: ts.Program): CompileDiagnostic[] {
+  return [
     ...program.getSyntacticDiagnostics(),
     ...program.getSemanticDiagnostics(),
     ...program.getGlobalDiagnostics(),
   ].map(fromTsDiagnostic);
-  const entryFile = program.getSourceFile(entryPath);
-  const runtime = runtimePaths
+}
+
+/** The runtime's program: lib + every ../runtime/lib source (entry is the first of them). */
+export function buildRuntimeFrontEnd(): FrontEnd {
+  const paths = runtimeSourcePaths();
+  const program = createProgram(paths);
+  const runtime = paths
     .map((p) => program.getSourceFile(p))
     .filter((s): s is ts.SourceFile => s !== undefined);
+  return {
+    program,
+    checker: program.getTypeChecker(),
+    entry: runtime[0],
+    runtime,
+    diagnostics: diagnosticsOf(program),
+  };
+}
+
+export function buildFrontEnd(entry: string): FrontEnd {
+  const entryPath = path.resolve(entry);
+  const program = createProgram([entryPath]);
+  const checker = program.getTypeChecker();
+  const diagnostics = diagnosticsOf(program);
+  const entryFile = program.getSourceFile(entryPath);
+  const runtime: ts.SourceFile[] = [];
   if (!entryFile) {
     return {
       program,

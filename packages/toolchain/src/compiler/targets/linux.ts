@@ -6,7 +6,7 @@ import { writeElf } from '../../image/elf.js';
 import { link } from '../../link/index.js';
 import { LINUX } from '../backend/abi.js';
 import { type CompileDiagnostic, formatDiagnostic } from '../frontend/diagnostics.js';
-import { compileProgram } from '../pipeline.js';
+import { compileProgram, compileRuntime } from '../pipeline.js';
 import { coreObject } from '../runtime/core.js';
 import { RT } from '../runtime/symbols.js';
 
@@ -20,7 +20,7 @@ export class CompileFailed extends Error {
 export function buildLinuxExecutable(entry: string): Uint8Array {
   const { object, diagnostics } = compileProgram({ entry, target: 'linux' });
   if (!object) throw new CompileFailed(diagnostics);
-  const image = link([coreObject(), object], { org: LINUX.ORG });
+  const image = link([coreObject(), compileRuntime(), object], { org: LINUX.ORG });
   const start = image.symbols.find((s) => s.name === RT.start);
   if (!start) throw new Error('internal error: the runtime defines no _start');
   return writeElf(image, { entry: start.address });

@@ -18,12 +18,31 @@ export interface LowerResult {
   diagnostics: CompileDiagnostic[];
 }
 
-export function lowerProgram(
-  checker: ts.TypeChecker,
-  entry: ts.SourceFile,
-  runtime: ts.SourceFile[],
-): LowerResult {
+/** The runtime's sources (../../runtime/lib): every function, no `main`, no global slots. */
+export function lowerRuntime(checker: ts.TypeChecker, runtime: ts.SourceFile[]): LowerResult {
   const mod = new ModuleContext(checker, new Set(runtime));
+  const diagnostics: CompileDiagnostic[] = [];
+  const functions: IrFunction[] = [];
+  for (const sf of runtime) {
+    for (const s of sf.statements) {
+      if (!ts.isFunctionDeclaration(s) || !s.body) continue;
+      try {
+        functions.push(FunctionLowering.fn(mod, s));
+      } catch (e) {
+        if (!(e instanceof Unsupported)) throw e;
+        diagnostics.push(makeDiagnostic(e.code, e.args, e.node));
+      }
+    }
+  }
+  return {
+    module: { functions, data: mod.data, globals: 0, globalNames: [] },
+    diagnostics: dedupe(diagnostics),
+  };
+}
+
+/** The user's program: its functions and `main`; calls into the runtime go by symbol (RT). */
+export function lowerProgram(checker: ts.TypeChecker, entry: ts.SourceFile): LowerResult {
+  const mod = new ModuleContext(checker, new Set());
   const diagnostics: CompileDiagnostic[] = [];
   const report = (e: Unsupported) => diagnostics.push(makeDiagnostic(e.code, e.args, e.node));
   const functions: IrFunction[] = [];
@@ -37,15 +56,13 @@ export function lowerProgram(
   declareGlobals(mod, entry, report);
   analyzeCaptures(mod, entry, report);
 
-  for (const sf of [entry, ...runtime]) {
-    for (const s of sf.statements) {
-      if (!ts.isFunctionDeclaration(s) || !s.body) continue;
-      try {
-        functions.push(FunctionLowering.fn(mod, s));
-      } catch (e) {
-        if (!(e instanceof Unsupported)) throw e;
-        report(e);
-      }
+  for (const s of entry.statements) {
+    if (!ts.isFunctionDeclaration(s) || !s.body) continue;
+    try {
+      functions.push(FunctionLowering.fn(mod, s));
+    } catch (e) {
+      if (!(e instanceof Unsupported)) throw e;
+      report(e);
     }
   }
   functions.push(FunctionLowering.main(mod, entry, RT.main, report));

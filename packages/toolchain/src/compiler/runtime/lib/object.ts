@@ -5,7 +5,7 @@
  * program's interned property-name strings, so a key matches by identity.
  */
 import { refuse, typeError } from './errors.js';
-import { concat } from './string.js';
+import { concat, equals } from './string.js';
 
 declare function __alloc(kind: number, words: number): unknown;
 declare function __ld(o: unknown, i: number): unknown;
@@ -14,6 +14,7 @@ declare function __len(o: unknown): number;
 declare function __tag(v: unknown): number;
 declare function __same(a: unknown, b: unknown): boolean;
 declare function __as_number(v: unknown): number;
+declare function __as_string(v: unknown): string;
 
 /** A new object with room for `n` properties and count `n` (literals store keys and values next). */
 export function objectNew(n: number): unknown {
@@ -31,6 +32,8 @@ function find(o: unknown, key: string): number {
   const n = __as_number(__ld(o, 3));
   const keys = __ld(o, 1);
   for (let i = 0; i < n; i++) if (__same(__ld(keys, i), key)) return i;
+  // The runtime and the program are compiled apart: the same name may be two interned strings.
+  for (let i = 0; i < n; i++) if (equals(__as_string(__ld(keys, i)), key)) return i;
   return -1;
 }
 
