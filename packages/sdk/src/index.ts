@@ -1,12 +1,41 @@
 /**
  * @toro/sdk: the typed API a Toro service imports.
  *
- * This first version holds the service contract (the entry point and the project configuration). CPUs,
- * threads, channels and dedication arrive with the kernel and compiler milestones.
+ * The service contract (the entry point, the project configuration) and the machine's API: CPUs and NUMA
+ * nodes (cpu.ts), cooperative threads and spawning on other CPUs (thread.ts), channels (channel.ts),
+ * dedication of resources to CPUs (dedicate.ts) and stopping (process.ts).
+ *
+ * Every call goes to the backend the host installed (backend.ts): under Node.js that is `toro dev`'s
+ * worker-thread backend (src/node/), in a unikernel image the compiled runtime. The same program runs on
+ * both unchanged. Every asynchronous call is a point where a cooperative thread may give up its CPU.
  */
 import './globals.js';
 
-/** What a service's main module exports as default: it runs on CPU 0 once the kernel has booted. */
+export {
+  type Channel,
+  ChannelClosedError,
+  channel,
+  type Received,
+  type Selected,
+  select,
+} from './channel.js';
+export {
+  type CpuInfo,
+  cpus,
+  currentCpu,
+  type MemoryStats,
+  memoryStats,
+  type NumaNode,
+  numaNodes,
+} from './cpu.js';
+export { dedicate, type Resource } from './dedicate.js';
+export { exit } from './process.js';
+export { type Cloneable, sleep, spawn, spawnOn, type Thread, yieldNow } from './thread.js';
+
+/**
+ * What a service's main module exports as default: it runs on CPU 0 once the machine is up, and what it
+ * returns (or resolves to) is the exit code.
+ */
 export type Main = () => ExitStatus | Promise<ExitStatus>;
 
 /** The VM's exit code: a number from 0 to 255, or nothing for 0. */
