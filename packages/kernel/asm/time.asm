@@ -694,36 +694,57 @@ pm_timer_port:
 
 ; tsc_khz_from_rtc — RAX = TSC kHz measured over one second of the CMOS RTC, from one change of its
 ; seconds register to the next; 0 when there is no RTC or it does not tick. Each change is pinned
-; between two polls; a window whose ends are not both pinned to 1/1000 s (the vCPU was descheduled
-; there) is measured again, up to CALIBRATE_TRIES times. Costs one to two seconds, so it comes after
+; between two polls, and the TSC at its midpoint taken. A second whose two changes are pinned to 5 ms
+; together (so the result is within 0.25%) is taken at once; on a host so loaded that the vCPU keeps
+; being descheduled at the changes, the best of CALIBRATE_TRIES seconds is taken if it is pinned to
+; within 10%, better than no measurement. Costs one to CALIBRATE_TRIES + 1 seconds, so it comes after
 ; the PM timer and the PIT.
 tsc_khz_from_rtc:
   push rbx
   push r12
   push r13
+  push r14
+  push r15
+  push rbp
   mov edi, RTC_REG_A
   call rtc_read
   cmp eax, 0xFF
   je .fail                              ; no RTC: the bus floats high
+  call rtc_second_edge
+  test rdx, rdx
+  jz .fail
+  mov rbx, rax                          ; RBX: TSC at the window's first change
+  mov r12, rdx                          ; R12: its pin
+  xor r14d, r14d                        ; R14: best window so far (TSC ticks), 0 = none
+  mov r15, -1                           ; R15: its pins, relative: pins * 1000 / window
   mov r13d, CALIBRATE_TRIES
-.try:
+.second:
   call rtc_second_edge
   test rdx, rdx
-  jz .fail
-  mov rbx, rax                          ; RBX: TSC at the first change
-  mov r12, rdx                          ; R12: its bracket
-  call rtc_second_edge
-  test rdx, rdx
-  jz .fail
-  sub rax, rbx                          ; TSC ticks in one second
-  add rdx, r12
-  imul rdx, rdx, 1000
-  cmp rdx, rax
-  jb .measured
+  jz .best
+  mov rcx, rax
+  sub rcx, rbx                          ; RCX: TSC ticks in this second
+  mov rbx, rax                          ; the next window starts at this change
+  lea rax, [r12 + rdx]                  ; both pins
+  mov r12, rdx
+  imul rax, rax, 1000
+  xor edx, edx
+  div rcx                               ; RAX: pins, in thousandths of the window
+  cmp rax, 5
+  jb .take                              ; within 5 ms of a second: good enough
+  cmp rax, r15
+  jae .next
+  mov r15, rax
+  mov r14, rcx
+.next:
   dec r13d
-  jnz .try
-  jmp .fail
-.measured:
+  jnz .second
+.best:
+  cmp r15, 100
+  jae .fail
+  mov rcx, r14
+.take:
+  mov rax, rcx
   xor edx, edx
   mov ecx, 1000
   div rcx
@@ -731,6 +752,9 @@ tsc_khz_from_rtc:
 .fail:
   xor eax, eax
 .done:
+  pop rbp
+  pop r15
+  pop r14
   pop r13
   pop r12
   pop rbx
