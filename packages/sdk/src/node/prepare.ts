@@ -22,7 +22,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
@@ -103,7 +103,7 @@ function emit(file: string, target: string): { code: string; map: string } {
   map.sources = [pathToFileURL(file).href];
   map.file = target;
   return {
-    code: `${code}\n${tags}\n//# sourceMappingURL=${pathToFileURL(`${target}.map`).href}\n`,
+    code: `${code}\n${tags}\n//# sourceMappingURL=${basename(target)}.map\n`,
     map: JSON.stringify(map),
   };
 }
