@@ -42,7 +42,7 @@ describe('unsupported constructs are refused with a diagnostic', () => {
       'array-length.ts',
       'fixtures/unsupported/array-length.ts(3,22): error TORO2001: spread is not supported yet',
     ],
-    ['class.ts', 'fixtures/unsupported/class.ts(1,1): error TORO2001: classes is not supported yet'],
+    ['class.ts', 'fixtures/unsupported/class.ts(1,11): error TORO2001: classes is not supported yet'],
     [
       'nested.ts',
       "fixtures/unsupported/nested.ts(3,18): error TORO2008: closures capturing a variable declared inside a loop are not supported yet: 'i' would need a fresh binding per iteration",

@@ -32,9 +32,9 @@ test('lowering prints a typed function in the text form', () => {
     'lower',
   );
   expect(fn(text, 'ts.half')).toBe(
-    // The program's functions take their closure first and every value boxed (closures.ts).
-    'function v $ts.half(v %closure, v %n) {\n@start0\n  %t3 =d unboxd %n\n  %n.2 =d copy %t3\n' +
-      '  %t4 =d copy %n.2\n  %t5 =d div %t4, d_2\n  %t6 =v boxd %t5\n  ret %t6\n}',
+    // The program's functions take their closure and `this` first, every value boxed (closures.ts).
+    'function v $ts.half(v %closure, v %this, v %n) {\n@start0\n  %t4 =d unboxd %n\n  %n.3 =d copy %t4\n' +
+      '  %t5 =d copy %n.3\n  %t6 =d div %t5, d_2\n  %t7 =v boxd %t6\n  ret %t7\n}',
   );
 });
 

@@ -87,13 +87,25 @@ export class FunctionEmitter {
         c.ins('mov', this.slot(p), R('rax'));
       }
     });
+    // Stack depth guard (core.asm "Stack depth"): below the limit, throw a RangeError.
+    const overflow = `.L${this.fn.name}.overflow`;
+    c.ins('cmp', R('rsp'), RIP(RT.stackLimit));
+    c.ins('jb', L(overflow));
+    const landings = new Set<number>();
+    for (const b of this.fn.blocks)
+      for (const i of b.instrs) if (i.op === 'tryenter') landings.add(i.targets?.[0] ?? 0);
     this.fn.blocks.forEach((b, bi) => {
       c.label(this.blockLabel(bi));
+      // A landing block is entered from __rt_throw with only rbp restored.
+      if (landings.has(bi)) c.ins('lea', R('rsp'), M('rbp', -frameBytes(n)));
       for (const ins of b.instrs) {
         if (ins.line !== undefined && this.fn.file) c.position(this.fn.file, ins.line);
         this.instr(ins, bi);
       }
     });
+    c.label(overflow);
+    c.ins('call', L(RT.stackOverflowCheck));
+    c.ins('ud2');
     c.resolveLabels();
   }
 
@@ -282,6 +294,26 @@ export class FunctionEmitter {
         c.ins('and', R('rcx'), R('r11'));
         c.ins('mov', M('rcx', 8, 64, 'rdx', 8), R('rax'));
         return;
+      case 'tryenter': {
+        // Record at the lowest of its three slots: [0] previous record, [8] rbp, [16] landing.
+        const k = constIndex(a);
+        c.ins('lea', R('rax'), RIP(this.blockLabel(i.targets?.[0] ?? 0)));
+        c.ins('mov', this.slot(k), R('rax'));
+        c.ins('mov', this.slot(k + 1), R('rbp'));
+        c.ins('mov', R('rax'), RIP(RT.handler));
+        c.ins('mov', this.slot(k + 2), R('rax'));
+        c.ins('lea', R('rax'), this.slot(k + 2));
+        c.ins('mov', RIP(RT.handler), R('rax'));
+        return;
+      }
+      case 'tryleave':
+        c.ins('mov', R('rax'), this.slot(constIndex(a) + 2));
+        c.ins('mov', RIP(RT.handler), R('rax'));
+        return;
+      case 'catchvalue':
+        c.ins('mov', R('rax'), RIP(RT.exception));
+        this.storeRax(i);
+        return;
       case 'fnaddr':
         c.ins('lea', R('rax'), RIP(i.callee ?? ''));
         this.storeRax(i);
@@ -301,6 +333,10 @@ export class FunctionEmitter {
           i.args.slice(0, ARG_REGS.length).forEach((x, k) => {
             this.gpr(ARG_REGS[k], x);
           });
+          // The callee's arity is unknown here: argument registers it may read but we do not
+          // pass hold undefined, never stale bits its frame would keep as roots.
+          for (let k = i.args.length; k < ARG_REGS.length; k++)
+            c.ins('mov', R(ARG_REGS[k]), I(VALUE.UNDEFINED));
           c.ins('call', R('rax'));
           if (popped > 0) c.ins('add', R('rsp'), I(popped));
         }

@@ -50,6 +50,8 @@ interface RegExp {}
 interface String { readonly length: number; readonly [index: number]: string; [Symbol.iterator](): IterableIterator<string>; }
 interface TemplateStringsArray {}
 
+interface StringConstructor { (value?: unknown): string; }
+declare var String: StringConstructor;
 declare var NaN: number;
 declare var Infinity: number;
 
@@ -70,9 +72,15 @@ interface Math {
 }
 declare var Math: Math;
 
-interface Error { message: string; }
-interface ErrorConstructor { new (message?: string): Error; }
+interface Error { name: string; message: string; stack?: string; }
+interface ErrorConstructor { new (message?: string): Error; readonly prototype: Error; }
 declare var Error: ErrorConstructor;
+interface TypeError extends Error {}
+interface TypeErrorConstructor extends ErrorConstructor { new (message?: string): TypeError; readonly prototype: TypeError; }
+declare var TypeError: TypeErrorConstructor;
+interface RangeError extends Error {}
+interface RangeErrorConstructor extends ErrorConstructor { new (message?: string): RangeError; readonly prototype: RangeError; }
+declare var RangeError: RangeErrorConstructor;
 
 /** Declared so that using it gets Toro's diagnostic rather than "cannot find name". */
 declare function eval(source: string): unknown;

@@ -98,6 +98,23 @@ export class FunctionBuilder {
     return tmp(dst);
   }
 
+  /** Pushes a handler record (three fresh l temporaries) whose landing block is `landing`. */
+  tryenter(landing: Block): number {
+    const rec = this.temp('l', 'handler');
+    this.temp('l', 'handler.rbp');
+    this.temp('l', 'handler.landing');
+    this.push({
+      op: 'tryenter',
+      args: [{ k: 'con', cls: 'l', bits: BigInt(rec) }],
+      targets: [this.index(landing)],
+    });
+    return rec;
+  }
+
+  tryleave(rec: number): void {
+    this.push({ op: 'tryleave', args: [{ k: 'con', cls: 'l', bits: BigInt(rec) }] });
+  }
+
   jmp(to: Block): void {
     this.push({ op: 'jmp', args: [], targets: [this.index(to)] });
   }

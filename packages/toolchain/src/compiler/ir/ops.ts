@@ -73,6 +73,12 @@ export const OPS: Record<string, OpInfo> = {
   stw: { args: ['v', 'l', 'v'] },
   // The raw address of a function (a closure's code word).
   fnaddr: { args: [], res: 'v' },
+  // Exceptions (../README.md "Exceptions"): `tryenter K, @landing` pushes a handler record held in
+  // temporaries K..K+2 (l) of this frame; `tryleave K` pops it; `catchvalue` is the thrown value,
+  // read first thing in a landing block.
+  tryenter: { args: ['l'] },
+  tryleave: { args: ['l'] },
+  catchvalue: { args: [], res: 'v' },
   call: { args: [], res: '*' },
   // Indirect call through a closure: first argument is the closure (v), the rest are its arguments.
   calli: { args: [], res: '*' },

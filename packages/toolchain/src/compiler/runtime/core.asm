@@ -18,12 +18,22 @@
 ; registers across a call, see backend/abi.ts). Leaf routines build no frame; routines that can
 ; allocate push a frame whose slot count ([rbp-8]) is 0, so the collector's RBP walk passes over them.
 ;
+; Exceptions (see ../README.md "Exceptions"): a `try` pushes a handler record that lives in its own
+; frame's slots — [0] previous record, [8] the frame's rbp, [16] the landing address — onto the chain
+; headed by __rt_handler. __rt_throw pops the innermost record, leaves the thrown value in
+; __rt_exception, restores rbp and jumps to the landing code (which resets rsp from rbp). Compiled
+; code keeps nothing in registers across calls, so nothing else needs restoring.
+;
+; Stack depth: compiled prologues compare rsp with __rt_stack_limit (STACK_MARGIN above the lowest
+; address the stack may grow to) and call __rt_stack_overflow below it, which lowers the limit for
+; the runtime's own work, creates the RangeError and throws it; every throw restores the limit.
+;
 ; Constants (SEMI, TAG_REF_BITS, KIND_STRING, ...) come as %defines from runtime/core.ts.
 
 bits 64
 default rel
 
-extern MAIN, GLOBALS, GLOBAL_COUNT
+extern MAIN, GLOBALS, GLOBAL_COUNT, UNCAUGHT, OVERFLOW
 
 section .text
 
@@ -40,6 +50,26 @@ _start:
     mov rcx, MIN_HEAP
     add rcx, rax
     mov [heap_limit], rcx
+    mov [stack_top], rsp        ; the stack may grow down to stack_top - min(RLIMIT_STACK, STACK_MAX)
+    mov eax, SYS_GETRLIMIT
+    mov edi, 3                  ; RLIMIT_STACK
+    lea rsi, [rlimit]
+    syscall
+    mov rax, [rlimit]
+    test rax, rax
+    js .default                 ; an error, or RLIM_INFINITY
+    cmp rax, STACK_MAX
+    jbe .sized
+.default:
+    mov rax, STACK_MAX
+.sized:
+    mov rcx, [stack_top]
+    sub rcx, rax
+    lea rax, [rcx + STACK_MARGIN]
+    mov [stack_limit_normal], rax
+    mov [__rt_stack_limit], rax
+    lea rax, [rcx + STACK_MARGIN / 4]
+    mov [stack_limit_emergency], rax
     call MAIN
     xor edi, edi
     jmp __rt_exit
@@ -70,6 +100,41 @@ __rt_write:
     jmp .more
 .done:
     ret
+
+; __rt_throw(rdi = value): never returns. Unwinds to the innermost handler, or reports the
+; uncaught value (UNCAUGHT prints it and exits with status 1).
+global __rt_throw
+__rt_throw:
+    mov rax, [stack_limit_normal]
+    mov [__rt_stack_limit], rax
+    mov rax, [__rt_handler]
+    test rax, rax
+    jz UNCAUGHT
+    mov [__rt_exception], rdi
+    mov rcx, [rax]
+    mov [__rt_handler], rcx
+    mov rbp, [rax + 8]
+    mov rsp, rbp                ; the landing code sets its own frame's rsp from rbp
+    jmp [rax + 16]
+
+; __rt_stack_overflow: called by a prologue whose rsp is below __rt_stack_limit. The limit drops to
+; the emergency one while OVERFLOW builds and throws the RangeError; a second overflow meanwhile is fatal.
+global __rt_stack_overflow
+__rt_stack_overflow:
+    mov rax, [__rt_stack_limit]
+    cmp rax, [stack_limit_emergency]
+    je .fatal
+    mov rax, [stack_limit_emergency]
+    mov [__rt_stack_limit], rax
+    jmp OVERFLOW
+.fatal:
+    mov edi, 2
+    lea rsi, [overflow_message]
+    mov rax, TAG_REF_BITS
+    or rsi, rax
+    call __rt_write
+    mov edi, 134
+    jmp __rt_exit
 
 ; __rt_alloc_string(rdi = length) → rax: reference to a new string of that many (unset) bytes.
 global __rt_alloc_string
@@ -406,6 +471,18 @@ out_of_memory:
     jmp __rt_exit
 
 section .data align=4096
+
+overflow_message: dq 30 | (KIND_STRING << 32)
+    db "toro: stack overflow (fatal)", 10, 0
+align 8
+global __rt_handler, __rt_exception, __rt_stack_limit
+__rt_handler: dq 0              ; innermost try's handler record, 0 = none
+__rt_exception: dq 0            ; the value being thrown, read by the landing code
+__rt_stack_limit: dq 0
+stack_limit_normal: dq 0
+stack_limit_emergency: dq 0
+stack_top: dq 0
+rlimit: dq 0, 0
 
 oom_message: dq 23 | (KIND_STRING << 32)
     db "toro: out of GC memory", 10, 0

@@ -14,6 +14,14 @@ import { RT } from './symbols.js';
  */
 export const MIN_HEAP_BYTES = 8 * 1024 * 1024;
 
+/**
+ * The deepest stack compiled code uses (Linux grows the main thread's stack on demand up to
+ * RLIMIT_STACK; we take at most this), and the room kept below the limit for the runtime's work
+ * after an overflow (building the RangeError) and for a single large frame.
+ */
+export const STACK_MAX_BYTES = 8 * 1024 * 1024;
+export const STACK_MARGIN_BYTES = 1024 * 1024;
+
 let cached: ObjectFile | undefined;
 
 export function coreObject(): ObjectFile {
@@ -34,6 +42,11 @@ export function coreObject(): ObjectFile {
     SYS_WRITE: String(LINUX.SYS_WRITE),
     SYS_EXIT_GROUP: '231',
     MAIN: RT.main,
+    UNCAUGHT: RT.uncaught,
+    OVERFLOW: RT.stackOverflow,
+    SYS_GETRLIMIT: '97',
+    STACK_MAX: String(STACK_MAX_BYTES),
+    STACK_MARGIN: String(STACK_MARGIN_BYTES),
     GLOBALS: RT.globals,
     GLOBAL_COUNT: RT.globalCount,
   };

@@ -5,9 +5,10 @@
  */
 import ts from 'typescript';
 import { MAX_ARGS, VALUE } from '../../backend/abi.js';
-import { type Cls, conD, type Operand } from '../../ir/types.js';
+import { bitsDouble, type Cls, conD, conL, type Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
+import { superConstructorCall } from './classes.js';
 import type { ExpressionLowering } from './expressions.js';
 import { arrayMethod, isArray } from './objects.js';
 
@@ -16,6 +17,7 @@ type Lowering = ExpressionLowering;
 export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
   const callee = node.expression;
   if (node.questionDotToken) throw unsupported(node, 'optional calls');
+  if (callee.kind === ts.SyntaxKind.SuperKeyword) return superConstructorCall(L, node);
   if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
     const sym = L.checker.getSymbolAtLocation(callee.expression);
     if (sym && L.fromLib(sym)) {
@@ -31,6 +33,12 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
   const decl = sym?.valueDeclaration;
   if (ts.isIdentifier(callee) && sym && L.fromLib(sym)) {
     if (callee.text === 'eval') throw new Unsupported(callee, 'TORO2004', ['eval']);
+    if (callee.text === 'String') {
+      const a = node.arguments[0];
+      if (!a) return L.string('', node);
+      if (ts.isSpreadElement(a)) throw unsupported(a, 'spread');
+      return L.toStr(L.expr(a), a);
+    }
     throw unsupported(callee, `'${callee.text}'`);
   }
   if (ts.isIdentifier(callee) && decl && ts.isFunctionDeclaration(decl) && !decl.body) {
@@ -53,21 +61,53 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
     const result = L.b.call(L.mod.functionSymbol(decl), ret, values);
     return result ? L.coerce(result, L.clsOf(node)) : undefinedValue();
   }
-  if (args.length > MAX_ARGS - 1) throw new Unsupported(node, 'TORO2006', [String(MAX_ARGS - 1)]);
+  if (args.length > MAX_ARGS - 2) throw new Unsupported(node, 'TORO2006', [String(MAX_ARGS - 2)]);
   if (decl && ts.isFunctionDeclaration(decl) && ts.isSourceFile(decl.parent)) {
     // A top-level function of the program: a direct call, no closure.
     const values = args.map((a) => L.coerce(L.expr(a), 'v'));
-    const result = L.b.call(L.mod.functionSymbol(decl), 'v', [undefinedValue(), ...values]) as Operand;
+    const result = L.b.call(L.mod.functionSymbol(decl), 'v', [
+      undefinedValue(),
+      undefinedValue(),
+      ...values,
+    ]) as Operand;
     return L.coerce(result, L.clsOf(node));
   }
   if (L.checker.getTypeAtLocation(callee).getCallSignatures().length === 0)
     throw unsupported(callee, 'calling this kind of expression');
-  if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))
-    throw unsupported(callee, 'calling a method');
+  if (ts.isElementAccessExpression(callee)) throw unsupported(callee, 'calling an element');
+  if (ts.isPropertyAccessExpression(callee)) {
+    // `o.m(...)`: the property's function, called with `o` as this.
+    if (callee.expression.kind === ts.SyntaxKind.SuperKeyword) return superCall(L, node, callee, args);
+    if (callee.questionDotToken) throw unsupported(callee, "optional chaining ('?.')");
+    if (!ts.isIdentifier(callee.name)) throw unsupported(callee.name, 'private names');
+    const self = L.coerce(L.expr(callee.expression), 'v');
+    const f = L.callRt(RT.method, 'v', [
+      self,
+      L.string(callee.name.text, callee.name),
+      L.string(callee.getText(), callee),
+    ]);
+    const values = args.map((a) => L.coerce(L.expr(a), 'v'));
+    return L.coerce(L.b.calli([f, self, ...values]), L.clsOf(node));
+  }
   // A function value: checked to be a closure, then called through it.
   const f = L.callRt(RT.expectFunction, 'v', [L.coerce(L.expr(callee), 'v')]);
   const values = args.map((a) => L.coerce(L.expr(a), 'v'));
-  return L.coerce(L.b.calli([f, ...values]), L.clsOf(node));
+  return L.coerce(L.b.calli([f, undefinedValue(), ...values]), L.clsOf(node));
+}
+
+/** `super.m(...)` in a method: the parent's m, called with this method's `this`. */
+function superCall(
+  L: Lowering,
+  node: ts.CallExpression,
+  callee: ts.PropertyAccessExpression,
+  args: ts.Expression[],
+): Operand {
+  const self = L.thisOperand(callee.expression);
+  const f = L.callRt(RT.expectFunction, 'v', [
+    L.callRt(RT.superGet, 'v', [L.parentClass(callee), L.string(callee.name.text, callee.name), self]),
+  ]);
+  const values = args.map((a) => L.coerce(L.expr(a), 'v'));
+  return L.coerce(L.b.calli([f, self, ...values]), L.clsOf(node));
 }
 
 const undefinedValue = (): Operand => ({ k: 'con', cls: 'v', bits: 0xfff9_0000_0000_0000n });
@@ -130,6 +170,12 @@ function math(L: Lowering, node: ts.CallExpression, name: string): Operand {
   throw unsupported(node, `Math.${name}`);
 }
 
+/** A numeric-constant argument of an intrinsic (a literal or a runtime `const`). */
+function constArg(node: ts.CallExpression, op: Operand): number {
+  if (op.k === 'con' && op.cls === 'd') return bitsDouble(op.bits);
+  throw unsupported(node, 'a global slot that is not a constant');
+}
+
 /** Intrinsics available to runtime sources only (declared there with `declare function`). */
 function intrinsic(L: Lowering, node: ts.CallExpression, name: string): Operand {
   const a = node.arguments.map((x) => L.expr(x));
@@ -179,8 +225,22 @@ function intrinsic(L: Lowering, node: ts.CallExpression, name: string): Operand 
       return undefinedValue();
     case '__len':
       return num(b.call(RT.stringLength, 'l', [L.coerce(a[0], 'v')]));
-    case '__call':
+    case '__call': {
+      // A plain function call from the runtime: `this` is undefined (./closures.ts convention).
+      const [f, ...rest] = a.map((x) => L.coerce(x, 'v'));
+      return b.calli([f, undefinedValue(), ...rest]);
+    }
+    case '__callm':
+    case '__callm1':
       return b.calli(a.map((x) => L.coerce(x, 'v')));
+    case '__throw':
+      b.call(RT.throw, undefined, [L.coerce(a[0], 'v')]);
+      return undefinedValue();
+    case '__gget':
+      return b.emit('loadg', 'v', conL(BigInt(constArg(node, a[0]))));
+    case '__gset':
+      b.effect('storeg', conL(BigInt(constArg(node, a[0]))), L.coerce(a[1], 'v'));
+      return undefinedValue();
     case '__hole':
       return { k: 'con', cls: 'v', bits: VALUE.HOLE };
   }

@@ -14,6 +14,11 @@ export type Storage =
   /** Word `index` of the environment of function `owner` (./closures.ts). */
   | { kind: 'env'; owner: ts.Node; index: number; cls: Cls };
 
+/**
+ * The built-in classes, created by the runtime (rt.errors.init) in the program's first global slots.
+ */
+export const BUILTIN_CLASSES = ['Error', 'TypeError', 'RangeError'] as const;
+
 export class ModuleContext {
   readonly data: IrData[] = [];
   readonly globalNames: string[] = [];
@@ -32,7 +37,9 @@ export class ModuleContext {
   constructor(
     readonly checker: ts.TypeChecker,
     readonly runtimeFiles: ReadonlySet<ts.SourceFile>,
-  ) {}
+  ) {
+    if (runtimeFiles.size === 0) this.globalNames.push(...BUILTIN_CLASSES);
+  }
 
   isRuntime(node: ts.Node): boolean {
     return this.runtimeFiles.has(node.getSourceFile());

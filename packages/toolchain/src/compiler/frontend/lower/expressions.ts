@@ -7,12 +7,13 @@
 import ts from 'typescript';
 import { VALUE } from '../../backend/abi.js';
 import { FunctionBuilder } from '../../ir/builder.js';
-import { type Cls, conD, conW, type Operand } from '../../ir/types.js';
+import { type Cls, conD, conL, conW, type Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
 import { lowerCall } from './builtins.js';
+import { type ClassInfo, classValue, newInstance } from './classes.js';
 import { makeClosure } from './closures.js';
-import type { ModuleContext, Storage } from './context.js';
+import { BUILTIN_CLASSES, type ModuleContext, type Storage } from './context.js';
 import { arrayLiteral, fromHeap, memberReference, objectLiteral, type Reference } from './objects.js';
 import { clsOfType, isStringType } from './types.js';
 
@@ -65,6 +66,10 @@ export class ExpressionLowering {
   /** This function's own environment (when it has captured variables) and the one its closure carried. */
   envTemp?: Operand;
   incomingEnv?: Operand;
+  /** `this` of a method or constructor (every program function has the parameter; see ./closures.ts). */
+  thisValue?: Operand;
+  /** The class whose member is being lowered (for `super`). */
+  classInfo?: ClassInfo;
 
   constructor(
     readonly mod: ModuleContext,
@@ -270,7 +275,13 @@ export class ExpressionLowering {
       case K.FunctionExpression:
         return this.closure(node as ts.ArrowFunction | ts.FunctionExpression);
       case K.TypeOfExpression:
-        throw unsupported(node, "'typeof'");
+        return this.callRt(RT.typeOf, 'v', [
+          this.coerce(this.expr((node as ts.TypeOfExpression).expression), 'v'),
+        ]);
+      case K.ThisKeyword:
+        return this.thisOperand(node);
+      case K.NewExpression:
+        return this.newExpression(node as ts.NewExpression);
       default:
         throw unsupported(node, describe(node));
     }
@@ -283,6 +294,8 @@ export class ExpressionLowering {
       if (id.text === 'NaN') return conD(Number.NaN);
       if (id.text === 'Infinity') return conD(Number.POSITIVE_INFINITY);
       if (id.text === 'eval') throw new Unsupported(id, 'TORO2004', ['eval']);
+      const slot = (BUILTIN_CLASSES as readonly string[]).indexOf(id.text);
+      if (slot >= 0) return this.b.emit('loadg', 'v', conL(BigInt(slot)));
       throw unsupported(id, `'${id.text}' as a value`);
     }
     const decl = sym?.valueDeclaration;
@@ -301,6 +314,37 @@ export class ExpressionLowering {
       return conD(Number(decl.initializer.text));
     }
     return this.coerce(this.read(this.storageOf(id)), this.clsOf(id));
+  }
+
+  /** `this` in a method or constructor. */
+  thisOperand(node: ts.Node): Operand {
+    if (ts.isArrowFunction(this.node)) throw unsupported(node, "'this' inside an arrow function");
+    if (!this.classInfo || !this.thisValue) throw unsupported(node, "'this' outside a class");
+    return this.thisValue;
+  }
+
+  /** The parent class object, for `super.m`. */
+  parentClass(node: ts.Node): Operand {
+    const p = this.classInfo?.parent;
+    if (!p) throw unsupported(node, "'super' here");
+    return classValue(this, p, node);
+  }
+
+  private newExpression(node: ts.NewExpression): Operand {
+    const callee = node.expression;
+    if (!ts.isIdentifier(callee)) throw unsupported(node, "'new' on this expression");
+    const sym = this.mod.resolveSymbol(this.checker.getSymbolAtLocation(callee));
+    if (sym && this.fromLib(sym)) {
+      const slot = (BUILTIN_CLASSES as readonly string[]).indexOf(callee.text);
+      if (slot < 0) throw unsupported(node, `'new ${callee.text}'`);
+      const args = node.arguments ?? [];
+      const msg = args[0] ? this.coerce(this.expr(args[0]), 'v') : conV(VALUE.UNDEFINED);
+      return this.callRt(RT.makeError, 'v', [this.b.emit('loadg', 'v', conL(BigInt(slot))), msg]);
+    }
+    const decl = sym?.valueDeclaration;
+    if (decl && ts.isClassDeclaration(decl) && ts.isSourceFile(decl.parent))
+      return newInstance(this, decl, node);
+    throw unsupported(node, "'new' on this expression");
   }
 
   fromLib(sym: ts.Symbol): boolean {
@@ -454,6 +498,8 @@ export class ExpressionLowering {
       if (this.isString(ln) || this.isString(rn)) throw unsupported(node, 'comparing strings with < or >');
       return b.emit(cmp, 'w', this.numeric(left, ln), this.numeric(right, rn));
     }
+    if (op === K.InstanceOfKeyword)
+      return this.callRt(RT.instanceOf, 'w', [this.coerce(left, 'v'), this.coerce(right, 'v')]);
     if (op === K.EqualsEqualsEqualsToken || op === K.ExclamationEqualsEqualsToken) {
       const eq = this.strictEquals(left, ln, right, rn);
       return op === K.EqualsEqualsEqualsToken ? eq : b.emit('xor', 'w', eq, conW(1));

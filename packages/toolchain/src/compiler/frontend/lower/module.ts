@@ -76,6 +76,11 @@ export function lowerProgram(checker: ts.TypeChecker, entry: ts.SourceFile): Low
 /** Top-level variables become global slots before any function that uses them is lowered. */
 function declareGlobals(mod: ModuleContext, entry: ts.SourceFile, report: (e: Unsupported) => void): void {
   for (const s of entry.statements) {
+    if (ts.isClassDeclaration(s) && s.name) {
+      const sym = mod.checker.getSymbolAtLocation(s.name);
+      if (sym) mod.addGlobal(sym, 'v');
+      continue;
+    }
     if (!ts.isVariableStatement(s)) continue;
     for (const d of s.declarationList.declarations) {
       const sym = ts.isIdentifier(d.name) ? mod.checker.getSymbolAtLocation(d.name) : undefined;

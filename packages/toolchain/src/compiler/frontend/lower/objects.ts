@@ -108,6 +108,17 @@ export function memberReference(
     }
     if (L.checker.getTypeAtLocation(target).getCallSignatures().length > 0)
       throw unsupported(node, 'properties of functions');
+    if (target.kind === ts.SyntaxKind.SuperKeyword) {
+      const self = L.thisOperand(target);
+      const value = () => L.callRt(RT.superGet, 'v', [L.parentClass(target), key(L, node.name), self]);
+      return {
+        read: () => fromHeap(L, value(), node),
+        readRaw: value,
+        write: () => {
+          throw unsupported(node, "assigning to a 'super' property");
+        },
+      };
+    }
     const obj = L.coerce(L.expr(target), 'v');
     const k = key(L, node.name);
     return {

@@ -8,6 +8,7 @@ import { type Block, type Cls, conD, conL, type IrFunction, type Operand } from 
 import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
 import { returnCls } from './builtins.js';
+import { type ClassInfo, constructorOf, defineFields, implicitConstructor, lowerClass } from './classes.js';
 import { makeClosure } from './closures.js';
 import type { ModuleContext } from './context.js';
 import { conV, describe, ExpressionLowering } from './expressions.js';
@@ -16,7 +17,9 @@ import { fromHeap, isArray } from './objects.js';
 const K = ts.SyntaxKind;
 
 export class FunctionLowering extends ExpressionLowering {
-  private loops: { brk: Block; cont: Block }[] = [];
+  private loops: { brk: Block; cont: Block; tries: number }[] = [];
+  /** The enclosing `try` regions of the statement being lowered, innermost last. */
+  private tries: { rec: number; fin?: ts.Block }[] = [];
   private topLevel: boolean;
 
   constructor(mod: ModuleContext, symbol: string, source: ts.SourceFile, topLevel: boolean) {
@@ -29,6 +32,24 @@ export class FunctionLowering extends ExpressionLowering {
     const L = new FunctionLowering(mod, mod.functionSymbol(decl), decl.getSourceFile(), false);
     L.lowerFunction(decl);
     return L.b.fn;
+  }
+
+  /** A method, accessor or constructor of a top-level class. */
+  lowerMember(decl: ts.FunctionLikeDeclaration, symbol: string, info: ClassInfo): IrFunction {
+    const L = new FunctionLowering(this.mod, symbol, decl.getSourceFile(), false);
+    L.classInfo = info;
+    L.lowerFunction(decl);
+    return L.b.fn;
+  }
+
+  /** The constructor function of a class (../classes.ts). */
+  lowerConstructor(info: ClassInfo): IrFunction {
+    const ctor = constructorOf(info.decl);
+    const symbol = `ts.class.${info.name}.constructor`;
+    if (ctor) return this.lowerMember(ctor, symbol, info);
+    const L = new FunctionLowering(this.mod, symbol, info.decl.getSourceFile(), false);
+    L.classInfo = info;
+    return implicitConstructor(L, info);
   }
 
   override lowerNested(node: ts.FunctionLikeDeclaration): string {
@@ -51,11 +72,12 @@ export class FunctionLowering extends ExpressionLowering {
     if (decl.modifiers?.some((m) => m.kind === K.AsyncKeyword)) throw unsupported(decl, 'async functions');
     if (decl.typeParameters) throw unsupported(decl.typeParameters[0], 'generic functions');
     const user = !this.runtime;
-    const max = user ? MAX_ARGS - 1 : MAX_ARGS;
+    const max = user ? MAX_ARGS - 2 : MAX_ARGS;
     if (decl.parameters.length > max) throw new Unsupported(decl.parameters[max], 'TORO2006', [String(max)]);
     if (user) {
       b.fn.ret = 'v';
       const closure = b.param('v', 'closure');
+      this.thisValue = { k: 'tmp', id: b.param('v', 'this') };
       if (this.parent) this.incomingEnv = b.emit('ldw', 'v', { k: 'tmp', id: closure }, conL(1n));
       const n = this.mod.envSize.get(decl) ?? 0;
       if (n > 0) {
@@ -90,6 +112,9 @@ export class FunctionLowering extends ExpressionLowering {
     }
     const body = decl.body;
     if (!body) throw unsupported(decl, 'a function without a body');
+    // A base class's constructor defines the fields first; a derived one does in super(...).
+    if (ts.isConstructorDeclaration(decl) && this.classInfo && !this.classInfo.parent)
+      defineFields(this, this.classInfo);
     if (ts.isBlock(body)) this.statement(body);
     else {
       this.at(body);
@@ -117,6 +142,7 @@ export class FunctionLowering extends ExpressionLowering {
     onError: (e: Unsupported) => void,
   ): IrFunction {
     const L = new FunctionLowering(mod, symbol, source, true);
+    L.b.call(RT.initErrors, undefined, []);
     for (const s of source.statements) {
       if (ts.isFunctionDeclaration(s)) continue;
       try {
@@ -237,6 +263,7 @@ export class FunctionLowering extends ExpressionLowering {
         if (s.label) throw unsupported(s, 'labeled break and continue');
         const target = this.loops.at(-1);
         if (!target) throw unsupported(s, "'break' outside a loop (switch)");
+        this.unwind(target.tries);
         b.jmp(node.kind === K.BreakStatement ? target.brk : target.cont);
         return;
       }
@@ -244,9 +271,15 @@ export class FunctionLowering extends ExpressionLowering {
         const s = node as ts.ReturnStatement;
         if (this.topLevel) throw unsupported(s, "'return' at the top level");
         const ret = b.fn.ret;
-        if (s.expression && ret !== undefined) b.ret(this.coerce(this.expr(s.expression), ret));
-        else {
+        if (s.expression && ret !== undefined) {
+          const v = this.coerce(this.expr(s.expression), ret);
+          // A finally block run on the way out must not change the value being returned.
+          const kept = this.tries.length > 0 ? this.b.emit('copy', ret, v) : v;
+          this.unwind(0);
+          b.ret(kept);
+        } else {
           if (s.expression) this.expr(s.expression);
+          this.unwind(0);
           if (ret === 'v') b.ret(conV(VALUE.UNDEFINED));
           else b.ret();
         }
@@ -254,18 +287,17 @@ export class FunctionLowering extends ExpressionLowering {
       }
       case K.ThrowStatement: {
         const e = (node as ts.ThrowStatement).expression;
-        let value: Operand;
-        if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Error') {
-          const arg = e.arguments?.[0];
-          const msg = arg ? this.toStr(this.expr(arg), arg) : this.string('', e);
-          value = this.concat(this.string('Error: ', e), msg);
-        } else {
-          value = this.coerce(this.expr(e), 'v');
-        }
-        b.call(RT.throwValue, undefined, [value]);
+        b.call(RT.throwValue, undefined, [this.coerce(this.expr(e), 'v')]);
         b.unreachable();
         return;
       }
+      case K.TryStatement:
+        this.tryStatement(node as ts.TryStatement);
+        return;
+      case K.ClassDeclaration:
+        if (!this.topLevel) throw unsupported(node, 'classes declared inside functions');
+        lowerClass(this, node as ts.ClassDeclaration);
+        return;
       case K.FunctionDeclaration:
         if (this.topLevel) throw unsupported(node, 'function declarations inside blocks at the top level');
         return; // hoisted
@@ -319,8 +351,76 @@ export class FunctionLowering extends ExpressionLowering {
     b.place(end);
   }
 
+  /**
+   * `try { T } catch (e) { C } finally { F }`. T runs under a handler whose landing block binds e and
+   * runs C; with a finally, both run under an outer handler whose landing runs F and throws again,
+   * and the normal path pops it and runs F. Leaving early (return, break, continue) pops and runs the
+   * finally blocks in between (`unwind`).
+   */
+  private tryStatement(s: ts.TryStatement): void {
+    const b = this.b;
+    const fin = s.finallyBlock;
+    const normal = b.newBlock('tryend');
+    let outer: { rec: number; landing: Block } | undefined;
+    if (fin) {
+      const landing = b.newBlock('finally.throw');
+      outer = { rec: b.tryenter(landing), landing };
+      this.tries.push({ rec: outer.rec, fin });
+    }
+    if (s.catchClause) {
+      const landing = b.newBlock('catch');
+      const rec = b.tryenter(landing);
+      this.tries.push({ rec });
+      this.statement(s.tryBlock);
+      this.tries.pop();
+      b.tryleave(rec);
+      b.jmp(normal);
+      b.place(landing);
+      const caught = b.emit('catchvalue', 'v');
+      const d = s.catchClause.variableDeclaration;
+      if (d) {
+        if (!ts.isIdentifier(d.name)) throw unsupported(d.name, 'destructuring');
+        const sym = this.checker.getSymbolAtLocation(d.name);
+        if (sym) this.write(this.declareLocal(sym, 'v', d.name.text), caught);
+      }
+      this.statement(s.catchClause.block);
+      b.jmp(normal);
+    } else {
+      this.statement(s.tryBlock);
+      b.jmp(normal);
+    }
+    b.place(normal);
+    if (fin && outer) {
+      this.tries.pop();
+      b.tryleave(outer.rec);
+      this.statement(fin);
+      const after = b.newBlock('endtry');
+      b.jmp(after);
+      b.place(outer.landing);
+      const pending = b.emit('catchvalue', 'v');
+      this.statement(fin);
+      b.call(RT.throwValue, undefined, [pending]);
+      b.unreachable();
+      b.place(after);
+    }
+  }
+
+  /** Leaves the try regions deeper than `depth`: pops their handlers and runs their finally blocks. */
+  private unwind(depth: number): void {
+    const saved = this.tries;
+    for (let k = saved.length - 1; k >= depth; k--) {
+      const t = saved[k];
+      this.b.tryleave(t.rec);
+      if (t.fin) {
+        this.tries = saved.slice(0, k);
+        this.statement(t.fin);
+      }
+    }
+    this.tries = saved;
+  }
+
   private loop(body: ts.Statement, brk: Block, cont: Block): void {
-    this.loops.push({ brk, cont });
+    this.loops.push({ brk, cont, tries: this.tries.length });
     this.statement(body);
     this.loops.pop();
   }

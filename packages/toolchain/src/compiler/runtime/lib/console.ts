@@ -5,9 +5,11 @@
  * 5 array, 6 words, 7 object, 8 closure.
  */
 import { elementString } from './array.js';
+import { instanceOf } from './classes.js';
 import { typeError } from './errors.js';
 import { formatValue } from './inspect.js';
 import { numberToString } from './number.js';
+import { get } from './object.js';
 import { concat, equals } from './string.js';
 
 declare function __tag(v: unknown): number;
@@ -18,6 +20,8 @@ declare function __same(a: unknown, b: unknown): boolean;
 declare function __str_len(s: string): number;
 declare function __write(fd: number, s: string): void;
 declare function __exit(code: number): never;
+declare function __throw(v: unknown): never;
+declare function __gget(slot: number): unknown;
 
 /** console.log's form of a number: like String(x) except that -0 shows its sign. */
 export function logNumber(x: number): string {
@@ -32,7 +36,33 @@ export function toStringValue(v: unknown): string {
   if (tag === 2) return 'null';
   if (tag === 3) return __as_boolean(v) ? 'true' : 'false';
   if (tag === 4) return __as_string(v);
+  if (isError(v)) return errorString(v);
   return elementString(v);
+}
+
+/** Whether `v` is an instance of Error (global slot 0, ./errors.ts). */
+export function isError(v: unknown): boolean {
+  return __tag(v) === 7 && instanceOf(v, __gget(0));
+}
+
+/** Error.prototype.toString: `name: message`, or just one of them when the other is empty. */
+export function errorString(e: unknown): string {
+  const name = toStringValue(get(e, 'name'));
+  const message = toStringValue(get(e, 'message'));
+  if (__str_len(message) === 0) return name;
+  if (__str_len(name) === 0) return message;
+  return concat(concat(name, ': '), message);
+}
+
+/** The `typeof` operator. */
+export function typeOf(v: unknown): string {
+  const tag = __tag(v);
+  if (tag === 0) return 'number';
+  if (tag === 1) return 'undefined';
+  if (tag === 3) return 'boolean';
+  if (tag === 4) return 'string';
+  if (tag === 8 || tag === 9) return 'function';
+  return 'object';
 }
 
 /** A console.log argument: strings print as they are, everything else as util.inspect shows it. */
@@ -107,8 +137,13 @@ export function writeLine(s: string): void {
   __write(1, concat(s, '\n'));
 }
 
-/** An uncaught exception: Node prints it (with a stack) on stderr and exits with status 1. */
+/** `throw v`: unwinds to the innermost `try` (core.asm __rt_throw), or ends in `uncaught`. */
 export function throwValue(v: unknown): void {
+  __throw(v);
+}
+
+/** An uncaught exception: Node prints it (with a stack) on stderr and exits with status 1. */
+export function uncaught(v: unknown): void {
   __write(2, concat(concat('Uncaught ', toStringValue(v)), '\n'));
   __exit(1);
 }

@@ -1,18 +1,62 @@
 /**
- * Runtime (TypeScript subset): the errors the runtime raises. A TypeError is what JavaScript would
- * throw at the same point (reading a property of undefined, a value that is not what its type says);
- * uncaught, it is printed on stderr and the program exits with status 1, like Node. A refusal stops
- * the program with status 70 when it reaches something this compiler does not implement (documented
- * in ../../README.md "Refused at run time") rather than compute something different from JavaScript.
+ * Runtime (TypeScript subset): Error, TypeError and RangeError, and the errors the runtime raises.
+ * The three built-in classes are class descriptors (./classes.ts) created by `init` when the program
+ * starts and kept in the program's reserved global slots 0–2 (../../frontend/lower/context.ts
+ * BUILTIN_CLASSES). A TypeError raised here is what JavaScript would throw at the same point
+ * (reading a property of undefined, calling a non-function, a value that is not what its type says)
+ * and can be caught; uncaught, it is printed on stderr and the program exits with status 1, like
+ * Node. A refusal stops the program with status 70 when it reaches something this compiler does not
+ * implement (../../README.md "Refused at run time") rather than compute something different.
  */
+import { classNew, construct, defineValue } from './classes.js';
+import { throwValue, toStringValue } from './console.js';
+import { set } from './object.js';
 import { concat } from './string.js';
 
 declare function __write(fd: number, s: string): void;
 declare function __exit(code: number): never;
+declare function __gget(slot: number): unknown;
+declare function __gset(slot: number, v: unknown): void;
+declare function __tag(v: unknown): number;
+
+const ERROR = 0;
+const TYPE_ERROR = 1;
+const RANGE_ERROR = 2;
+
+/** Called first by the program's main: creates the built-in error classes. */
+export function init(): void {
+  const error = classNew('Error', null);
+  defineValue(error, 'name', 'Error');
+  defineValue(error, 'message', '');
+  __gset(ERROR, error);
+  const typeError = classNew('TypeError', error);
+  defineValue(typeError, 'name', 'TypeError');
+  __gset(TYPE_ERROR, typeError);
+  const rangeError = classNew('RangeError', error);
+  defineValue(rangeError, 'name', 'RangeError');
+  __gset(RANGE_ERROR, rangeError);
+}
+
+/** `super(message)` of a class extending a built-in error, and the built-ins' own constructor. */
+export function initError(o: unknown, message: unknown): void {
+  if (__tag(message) !== 1) set(o, 'message', toStringValue(message));
+}
+
+/** `new Error(message)` (cls is one of the built-in classes). */
+export function makeError(cls: unknown, message: unknown): unknown {
+  const o = construct(cls);
+  initError(o, message);
+  return o;
+}
 
 export function typeError(message: string): never {
-  __write(2, concat(concat('Uncaught TypeError: ', message), '\n'));
+  throwValue(makeError(__gget(TYPE_ERROR), message));
   return __exit(1);
+}
+
+/** Called (through core.asm's __rt_stack_overflow) by a prologue past the stack limit. */
+export function stackOverflow(): void {
+  throwValue(makeError(__gget(RANGE_ERROR), 'Maximum call stack size exceeded'));
 }
 
 export function refuse(what: string): never {

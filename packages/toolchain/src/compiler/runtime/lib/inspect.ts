@@ -8,7 +8,8 @@
  * container may be printed on one line; it lives in scratch word CURRENT_DEPTH.
  */
 
-import { logNumber } from './console.js';
+import { className, classString } from './classes.js';
+import { errorString, isError, logNumber } from './console.js';
 import { count, keyAt, valueAt } from './object.js';
 import { concat } from './string.js';
 
@@ -106,9 +107,12 @@ export function formatValue(v: unknown, level: number, indent: number): string {
     return formatArray(v, level, indent);
   }
   if (tag === 7) {
-    if (level > 2) return '[Object]';
+    if (isError(v)) return concat(concat('[', errorString(v)), ']');
+    const c = __ld(v, 0);
+    if (level > 2) return __tag(c) === 9 ? concat(concat('[', className(c)), ']') : '[Object]';
     return formatObject(v, level, indent);
   }
+  if (tag === 9) return classString(v);
   if (tag === 8) {
     const name = __ld(v, 2);
     if (__tag(name) === 4 && __str_len(__as_string(name)) > 0)
@@ -151,8 +155,9 @@ function formatArray(a: unknown, level: number, indent: number): string {
 
 function formatObject(o: unknown, level: number, indent: number): string {
   const n = count(o);
-  const open = '{';
-  if (n === 0) return '{}';
+  const c = __ld(o, 0);
+  const open = __tag(c) === 9 ? concat(className(c), ' {') : '{';
+  if (n === 0) return concat(open, '}');
   __scratch_set(CURRENT_DEPTH, level);
   const output: string[] = [];
   for (let i = 0; i < n; i++) {

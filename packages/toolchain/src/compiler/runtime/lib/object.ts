@@ -4,6 +4,7 @@
  * interface is expected (structural typing) without a layout agreed at compile time. Keys are the
  * program's interned property-name strings, so a key matches by identity.
  */
+import { className, protoLookup, staticLookup } from './classes.js';
 import { refuse, typeError } from './errors.js';
 import { concat, equals } from './string.js';
 
@@ -15,6 +16,13 @@ declare function __tag(v: unknown): number;
 declare function __same(a: unknown, b: unknown): boolean;
 declare function __as_number(v: unknown): number;
 declare function __as_string(v: unknown): string;
+declare function __callm(f: unknown, self: unknown): unknown;
+declare function __callm1(f: unknown, self: unknown, a: unknown): unknown;
+
+const TAG_WORDS = 6;
+const TAG_OBJECT = 7;
+const TAG_CLOSURE = 8;
+const TAG_CLASS = 9;
 
 /** A new object with room for `n` properties and count `n` (literals store keys and values next). */
 export function objectNew(n: number): unknown {
@@ -28,7 +36,7 @@ export function objectNew(n: number): unknown {
   return o;
 }
 
-function find(o: unknown, key: string): number {
+export function find(o: unknown, key: string): number {
   const n = __as_number(__ld(o, 3));
   const keys = __ld(o, 1);
   for (let i = 0; i < n; i++) if (__same(__ld(keys, i), key)) return i;
@@ -41,26 +49,72 @@ function quoted(key: string): string {
   return concat(concat("'", key), "'");
 }
 
+/** A property read: own properties, then the class's prototypes (getters run with `o` as this). */
 export function get(o: unknown, key: string): unknown {
   const tag = __tag(o);
-  if (tag === 7) {
+  if (tag === TAG_OBJECT) {
     const i = find(o, key);
     if (i >= 0) return __ld(__ld(o, 2), i);
-    return undefined;
+    const c = __ld(o, 0);
+    if (__tag(c) !== TAG_CLASS) return undefined;
+    const v = protoLookup(c, key);
+    if (__tag(v) === TAG_WORDS) {
+      const getter = __ld(v, 0);
+      return __tag(getter) === TAG_CLOSURE ? __callm(getter, o) : undefined;
+    }
+    return v;
+  }
+  if (tag === TAG_CLASS) {
+    if (equals(key, 'name')) return className(o);
+    return staticLookup(o, key);
   }
   if (tag === 1) typeError(concat(concat('Cannot read properties of undefined (reading ', quoted(key)), ')'));
   if (tag === 2) typeError(concat(concat('Cannot read properties of null (reading ', quoted(key)), ')'));
   return refuse(concat('reading a property of a value that is not an object: ', key));
 }
 
+/** `o.key(...)`: the function to call with `o` as this, or JavaScript's TypeError. */
+export function method(o: unknown, key: string, text: string): unknown {
+  const f = get(o, key);
+  if (__tag(f) !== TAG_CLOSURE) typeError(concat(text, ' is not a function'));
+  return f;
+}
+
 export function set(o: unknown, key: string, v: unknown): void {
   const tag = __tag(o);
-  if (tag !== 7) {
+  if (tag === TAG_CLASS) {
+    setOwn(__ld(o, 3), key, v);
+    return;
+  }
+  if (tag !== TAG_OBJECT) {
     if (tag === 1)
       typeError(concat(concat('Cannot set properties of undefined (setting ', quoted(key)), ')'));
     if (tag === 2) typeError(concat(concat('Cannot set properties of null (setting ', quoted(key)), ')'));
     refuse(concat('setting a property of a value that is not an object: ', key));
   }
+  if (find(o, key) < 0) {
+    const c = __ld(o, 0);
+    if (__tag(c) === TAG_CLASS) {
+      const p = protoLookup(c, key);
+      if (__tag(p) === TAG_WORDS) {
+        const setter = __ld(p, 1);
+        if (__tag(setter) !== TAG_CLOSURE)
+          typeError(
+            concat(
+              concat(concat('Cannot set property ', key), ' of #<'),
+              concat(className(c), '> which has only a getter'),
+            ),
+          );
+        __callm1(setter, o, v);
+        return;
+      }
+    }
+  }
+  setOwn(o, key, v);
+}
+
+/** Defines or overwrites an own property (no accessors, no kind check: the runtime's own objects). */
+export function setOwn(o: unknown, key: string, v: unknown): void {
   const i = find(o, key);
   if (i >= 0) {
     __st(__ld(o, 2), i, v);
