@@ -1,0 +1,142 @@
+/**
+ * `toro dev`: every template, scaffolded by `toro new --yes`, runs on the Node backend with 1, 2 and 4
+ * CPUs and prints what its computation says it should; Ctrl-C stops a running service. Every process is
+ * bounded by a timeout and killed by its PID.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runToro, TORO_BIN } from './run-toro.js';
+
+let work: string;
+beforeAll(() => {
+  work = realpathSync(mkdtempSync(join(tmpdir(), 'toro-dev-test-')));
+  for (const template of ['hello', 'pipeline']) {
+    expect(
+      runToro(['new', template, join(work, template), '--yes', '--name', `${template}-svc`]).status,
+    ).toBe(0);
+  }
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** The hello template's output for `cpus` CPUs, computed here from its description. */
+function helloExpected(cpus: number): string[] {
+  const limit = 100_000;
+  const step = Math.ceil(limit / cpus);
+  const lines = [
+    'Hello from hello-svc!',
+    `node 0: CPU ${Array.from({ length: cpus }, (_, i) => i).join(', ')}`,
+  ];
+  let total = 0;
+  for (let w = 0; w < cpus; w++) {
+    const from = w * step;
+    const to = Math.min(from + step, limit);
+    let sum = 0;
+    for (let i = from; i < to; i++) sum += i * i;
+    total += sum;
+    lines.push(`worker ${w} on CPU ${w}: squares of ${from}..${to - 1} add up to ${sum}`);
+  }
+  lines.push(`sum of squares below ${limit}: ${total}`);
+  return lines;
+}
+
+function pipelineExpected(cpus: number): string[] {
+  return [
+    `pipeline-svc: a 3-stage pipeline on ${cpus} CPU(s)`,
+    `producer on CPU ${1 % cpus}, squarer on CPU ${2 % cpus}, sink on CPU ${3 % cpus}`,
+    ...Array.from({ length: 20 }, (_, i) => `sink: #${i + 1} = ${(i + 1) ** 2}`),
+    'sum of squares 1..20: 2870 (expected 2870)',
+    'producer held back by the slow sink: yes',
+  ];
+}
+
+describe('toro dev', () => {
+  for (const cpus of [1, 2, 4]) {
+    it(`runs the hello template with ${cpus} CPU(s)`, () => {
+      const r = runToro(['dev', '--cpus', String(cpus)], { cwd: join(work, 'hello') });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout.trim().split('\n')).toEqual(helloExpected(cpus));
+    });
+
+    it(`runs the pipeline template with ${cpus} CPU(s)`, () => {
+      const r = runToro(['dev', '--cpus', String(cpus)], { cwd: join(work, 'pipeline') });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout.trim().split('\n')).toEqual(pipelineExpected(cpus));
+    });
+  }
+
+  it('splits CPUs over NUMA nodes and prints a JSON result with the console lines', () => {
+    const r = runToro(['dev', '--cpus', '4', '--numa', '2', '--json'], { cwd: join(work, 'hello') });
+    expect(r.status).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ cpus: 4, numa: 2, exitCode: 0, stderr: [] });
+    expect(result.stdout.slice(0, 3)).toEqual([
+      'Hello from hello-svc!',
+      'node 0: CPU 0, 1',
+      'node 1: CPU 2, 3',
+    ]);
+  });
+
+  it("exits with the service's code and reports a crash, with --json too", () => {
+    const dir = join(work, 'hello');
+    writeFileSync(
+      join(dir, 'src', 'crash.ts'),
+      "import { exit } from '@toro/sdk';\nexport function fail(): void {\n  throw new Error('bad worker');\n}\nexport function seven(): void {\n  exit(7);\n}\n",
+    );
+    writeFileSync(
+      join(dir, 'src', 'alt.ts'),
+      "import { spawnOn } from '@toro/sdk';\nimport { fail, seven } from './crash';\nexport default async () => {\n  await spawnOn(1, process.env.MODE === 'seven' ? seven : fail).join();\n};\n",
+    );
+    writeFileSync(
+      join(dir, 'toro.json'),
+      JSON.stringify({ name: 'x', entry: 'src/alt.ts', cpus: 2, memory: '64M' }),
+    );
+    const crashed = runToro(['dev', '--json'], { cwd: dir });
+    expect(crashed.status).toBe(1);
+    const result = JSON.parse(crashed.stdout);
+    expect(result).toMatchObject({ exitCode: 1, crashedCpu: 1 });
+    expect(result.stderr.slice(0, 2)).toEqual(['toro: uncaught error on CPU 1:', 'Error: bad worker']);
+    expect(result.stderr.join('\n')).toMatch(/at fail \(.*src\/crash\.ts:3:\d+\)/);
+    expect(runToro(['dev'], { cwd: dir, env: { MODE: 'seven' } }).status).toBe(7);
+  });
+
+  it('refuses to run outside a project', () => {
+    const r = runToro(['dev'], { cwd: work });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('no toro.json found');
+  });
+
+  it('stops a running service on Ctrl-C and exits 130', async () => {
+    const dir = join(work, 'pipeline');
+    writeFileSync(
+      join(dir, 'src', 'forever.ts'),
+      "import { sleep } from '@toro/sdk';\nexport default async () => {\n  console.log('running');\n  for (;;) await sleep(50);\n};\n",
+    );
+    writeFileSync(
+      join(dir, 'toro.json'),
+      JSON.stringify({ name: 'y', entry: 'src/forever.ts', cpus: 2, memory: '64M' }),
+    );
+    const child = spawn(process.execPath, [TORO_BIN, 'dev'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    try {
+      let out = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('running')) resolve();
+        });
+        child.on('exit', () => reject(new Error(`toro dev exited early:\n${out}`)));
+      });
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      expect(code).toBe(130);
+    } finally {
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+    }
+  });
+});
