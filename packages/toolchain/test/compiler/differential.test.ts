@@ -1,12 +1,16 @@
 /**
  * The differential suite: every program in ./programs must print byte-identical stdout and exit
  * with the same status under Node.js and compiled by Toro for Linux.
+ *
+ * Speed (2 shared cores): the runtime is compiled once per process (pipeline.ts compileRuntime);
+ * the tests are concurrent, so Node and the compiled binaries run in child processes while this
+ * worker compiles the next program.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
-import { buildExecutable, runExecutable, runUnderNode } from './harness.js';
+import { afterAll, describe, test } from 'vitest';
+import { buildExecutable, runExecutableAsync, runUnderNodeAsync } from './harness.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const programs = readdirSync(path.join(here, 'fixtures', 'programs'))
@@ -15,17 +19,18 @@ const programs = readdirSync(path.join(here, 'fixtures', 'programs'))
 const dir = mkdtempSync(path.join(tmpdir(), 'toro-diff-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('compiled programs behave like Node', () => {
-  test('there are enough programs', () => {
+describe.concurrent('compiled programs behave like Node', () => {
+  test('there are enough programs', ({ expect }) => {
     expect(programs.length).toBeGreaterThanOrEqual(15);
   });
   for (const name of programs) {
-    test(name, { timeout: 120000 }, () => {
+    test(name, { timeout: 120000 }, async ({ expect }) => {
       const file = path.join(here, 'fixtures', 'programs', name);
-      const node = runUnderNode(file, dir);
-      expect(node.signal).toBeNull();
+      const nodeRun = runUnderNodeAsync(file, dir);
       const exe = buildExecutable(file, dir);
-      const ours = runExecutable(exe);
+      const ours = await runExecutableAsync(exe);
+      const node = await nodeRun;
+      expect(node.signal).toBeNull();
       expect(ours.signal).toBeNull();
       expect(ours.stdout.toString()).toBe(node.stdout.toString());
       expect(Buffer.compare(ours.stdout, node.stdout)).toBe(0);

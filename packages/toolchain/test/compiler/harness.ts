@@ -3,7 +3,7 @@
  * as a Toro-compiled Linux executable; every process is bounded by a timeout (spawnSync kills the
  * child by its PID when it expires) and temp files live in a mkdtemp folder the caller removes.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { transformSync } from '@swc/core';
@@ -25,6 +25,49 @@ function run(cmd: string, args: string[], timeoutMs: number): RunResult {
     status: r.status,
     signal: r.signal,
   };
+}
+
+/** Like `run`, without blocking this process: the child is killed by its PID at the timeout. */
+function runAsync(cmd: string, args: string[], timeoutMs: number): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+    }, timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString(), status, signal });
+    });
+  });
+}
+
+/** swc's type stripping of a program, written next to it in `dir` as an ES module. */
+function stripTypes(program: string, dir: string): string {
+  const { code } = transformSync(readFileSync(program, 'utf8'), {
+    filename: program,
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    isModule: true,
+  });
+  const js = path.join(dir, `${path.basename(program, '.ts')}.mjs`);
+  writeFileSync(js, code);
+  return js;
+}
+
+/** runUnderNode, asynchronously (the differential suite runs Node and compiles at the same time). */
+export function runUnderNodeAsync(program: string, dir: string, timeoutMs = 30000): Promise<RunResult> {
+  return runAsync(process.execPath, [stripTypes(program, dir)], timeoutMs);
+}
+
+export function runExecutableAsync(exe: string, timeoutMs = 30000): Promise<RunResult> {
+  return runAsync(exe, [], timeoutMs);
 }
 
 /** Strips the types with swc and runs the result as an ES module under this Node. */
