@@ -45,7 +45,7 @@ const main: Main = async () => {
 
   const n = cpus().length;
   const inputs = cpus().map(() => channel<number>(2));
-  cpus().forEach((c, i) => spawnOn(c.id, feed, inputs[i], i * 1000, 500));
+  for (const c of cpus()) spawnOn(c.id, feed, inputs[c.id], c.id * 1000, 500);
   const open = [...inputs];
   const seen = new Set<number>();
   let dupes = 0;
