@@ -16,7 +16,6 @@ type Lowering = ExpressionLowering;
 
 export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
   const callee = node.expression;
-  if (node.questionDotToken) throw unsupported(node, 'optional calls');
   if (callee.kind === ts.SyntaxKind.SuperKeyword) return superConstructorCall(L, node);
   if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
     const sym = L.checker.getSymbolAtLocation(callee.expression);
@@ -72,25 +71,30 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
     ]) as Operand;
     return L.coerce(result, L.clsOf(node));
   }
-  if (L.checker.getTypeAtLocation(callee).getCallSignatures().length === 0)
+  if (L.checker.getNonNullableType(L.checker.getTypeAtLocation(callee)).getCallSignatures().length === 0)
     throw unsupported(callee, 'calling this kind of expression');
   if (ts.isElementAccessExpression(callee)) throw unsupported(callee, 'calling an element');
   if (ts.isPropertyAccessExpression(callee)) {
     // `o.m(...)`: the property's function, called with `o` as this.
     if (callee.expression.kind === ts.SyntaxKind.SuperKeyword) return superCall(L, node, callee, args);
-    if (callee.questionDotToken) throw unsupported(callee, "optional chaining ('?.')");
     if (!ts.isIdentifier(callee.name)) throw unsupported(callee.name, 'private names');
     const self = L.coerce(L.expr(callee.expression), 'v');
-    const f = L.callRt(RT.method, 'v', [
-      self,
-      L.string(callee.name.text, callee.name),
-      L.string(callee.getText(), callee),
-    ]);
+    if (callee.questionDotToken) L.guardNullish(self, callee);
+    const key = L.string(callee.name.text, callee.name);
+    let f: Operand;
+    if (node.questionDotToken) {
+      // `o.m?.()`: no call (undefined) when o.m is null or undefined.
+      const m = L.callRt(RT.objectGet, 'v', [self, key]);
+      L.guardNullish(m, node);
+      f = L.callRt(RT.expectFunction, 'v', [m]);
+    } else f = L.callRt(RT.method, 'v', [self, key, L.string(callee.getText(), callee)]);
     const values = args.map((a) => L.coerce(L.expr(a), 'v'));
     return L.coerce(L.b.calli([f, self, ...values]), L.clsOf(node));
   }
   // A function value: checked to be a closure, then called through it.
-  const f = L.callRt(RT.expectFunction, 'v', [L.coerce(L.expr(callee), 'v')]);
+  const fv = L.coerce(L.expr(callee), 'v');
+  if (node.questionDotToken) L.guardNullish(fv, node);
+  const f = L.callRt(RT.expectFunction, 'v', [fv]);
   const values = args.map((a) => L.coerce(L.expr(a), 'v'));
   return L.coerce(L.b.calli([f, undefinedValue(), ...values]), L.clsOf(node));
 }

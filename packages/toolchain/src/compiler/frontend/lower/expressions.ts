@@ -223,8 +223,41 @@ export class ExpressionLowering {
 
   // ---- expressions
 
+  /** The optional chain being lowered: where `?.` on a nullish value jumps to (result undefined). */
+  private chain?: { root: ts.Expression; exit: import('../../ir/types.js').Block };
+
+  /** `a?.b.c(d)`: the whole chain is undefined as soon as a `?.` finds null or undefined. */
+  private optionalChain(node: ts.Expression): Operand {
+    const b = this.b;
+    const saved = this.chain;
+    const exit = b.newBlock('chain.nullish');
+    const end = b.newBlock('chain.end');
+    const result = b.temp('v');
+    this.chain = { root: node, exit };
+    const v = this.expr(node);
+    this.chain = saved;
+    b.assign(result, 'copy', this.coerce(v, 'v'));
+    b.jmp(end);
+    b.place(exit);
+    b.assign(result, 'copy', conV(VALUE.UNDEFINED));
+    b.jmp(end);
+    b.place(end);
+    const cls = this.clsOf(node);
+    return cls === 'v' ? { k: 'tmp', id: result } : this.coerce({ k: 'tmp', id: result }, cls);
+  }
+
+  /** At a `?.`: leave the chain when `value` is null or undefined. */
+  guardNullish(value: Operand, node: ts.Node): void {
+    if (!this.chain) throw unsupported(node, "'?.' here");
+    const next = this.b.newBlock('chain');
+    this.b.jnz(this.nullish(value), this.chain.exit, next);
+    this.b.place(next);
+  }
+
   expr(node: ts.Expression): Operand {
     const want = () => this.clsOf(node);
+    if (node.flags & ts.NodeFlags.OptionalChain && this.chain?.root !== node && isChainRoot(node))
+      return this.optionalChain(node);
     switch (node.kind) {
       case K.NumericLiteral:
         return conD(Number((node as ts.NumericLiteral).text));
@@ -453,8 +486,14 @@ export class ExpressionLowering {
       ref.write(v);
       return this.coerce(v, this.clsOf(node));
     }
-    if (op === K.AmpersandAmpersandToken || op === K.BarBarToken)
-      return this.logical(node, op === K.AmpersandAmpersandToken);
+    if (op === K.AmpersandAmpersandToken || op === K.BarBarToken || op === K.QuestionQuestionToken)
+      return this.logical(node, op);
+    if (
+      op === K.QuestionQuestionEqualsToken ||
+      op === K.BarBarEqualsToken ||
+      op === K.AmpersandAmpersandEqualsToken
+    )
+      return this.logicalAssignment(node, op);
     if (op === K.CommaToken) {
       this.expr(node.left);
       return this.expr(node.right);
@@ -520,7 +559,7 @@ export class ExpressionLowering {
     return op;
   }
 
-  private strictEquals(left: Operand, ln: ts.Expression, right: Operand, rn: ts.Expression): Operand {
+  strictEquals(left: Operand, ln: ts.Expression, right: Operand, rn: ts.Expression): Operand {
     const lc = this.b.cls(left);
     const rc = this.b.cls(right);
     if (lc === 'd' && rc === 'd') return this.b.emit('ceqd', 'w', left, right);
@@ -542,16 +581,51 @@ export class ExpressionLowering {
     return !ts.isElementAccessExpression(node) && !ts.isPropertyAccessExpression(node);
   }
 
-  private logical(node: ts.BinaryExpression, and: boolean): Operand {
+  /** Whether a value is null or undefined, as a w 0/1 (numbers and booleans never are). */
+  nullish(op: Operand): Operand {
+    if (this.b.cls(op) !== 'v') return conW(0);
+    const u = this.b.emit('ceql', 'w', op, conV(VALUE.UNDEFINED));
+    const n = this.b.emit('ceql', 'w', op, conV(VALUE.NULL));
+    return this.b.emit('or', 'w', u, n);
+  }
+
+  /** Whether `&&` / `||` / `??` evaluates its right side, given the left value. */
+  private needsRight(left: Operand, op: ts.SyntaxKind): Operand {
+    if (op === K.QuestionQuestionToken || op === K.QuestionQuestionEqualsToken) return this.nullish(left);
+    const t = this.truthy(left);
+    if (op === K.AmpersandAmpersandToken || op === K.AmpersandAmpersandEqualsToken) return t;
+    return this.b.emit('xor', 'w', t, conW(1));
+  }
+
+  /** `a ??= b`, `a ||= b`, `a &&= b`: the target is assigned only when the right side runs. */
+  private logicalAssignment(node: ts.BinaryExpression, op: ts.SyntaxKind): Operand {
+    const cls = this.clsOf(node);
+    const ref = this.reference(node.left);
+    const result = this.b.temp(cls);
+    const left = ref.readRaw ? ref.readRaw() : ref.read();
+    this.b.assign(result, 'copy', this.coerce(left, cls));
+    const rhs = this.b.newBlock('rhs');
+    const end = this.b.newBlock('end');
+    this.b.jnz(this.needsRight(left, op), rhs, end);
+    this.b.place(rhs);
+    const v = this.expr(node.right);
+    ref.write(v);
+    this.b.assign(result, 'copy', this.coerce(v, cls));
+    this.b.jmp(end);
+    this.b.place(end);
+    return { k: 'tmp', id: result };
+  }
+
+  private logical(node: ts.BinaryExpression, op: ts.SyntaxKind): Operand {
     const cls = this.clsOf(node);
     const result = this.b.temp(cls);
     const left = this.expr(node.left);
-    this.b.assign(result, 'copy', this.coerce(left, cls));
-    const t = this.truthy(left);
     const rhs = this.b.newBlock('rhs');
     const end = this.b.newBlock('end');
-    if (and) this.b.jnz(t, rhs, end);
-    else this.b.jnz(t, end, rhs);
+    const go = this.needsRight(left, op);
+    if (op !== K.QuestionQuestionToken || this.b.cls(left) === 'v' || cls === this.b.cls(left))
+      this.b.assign(result, 'copy', this.coerce(left, cls));
+    this.b.jnz(go, rhs, end);
     this.b.place(rhs);
     this.b.assign(result, 'copy', this.coerce(this.expr(node.right), cls));
     this.b.jmp(end);
@@ -584,6 +658,16 @@ export class ExpressionLowering {
     }
     return acc;
   }
+}
+
+/** The outermost expression of an optional chain (its parent does not continue the chain). */
+function isChainRoot(node: ts.Expression): boolean {
+  const p = node.parent;
+  const continues =
+    (ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p) || ts.isCallExpression(p)) &&
+    p.expression === node &&
+    (p.flags & ts.NodeFlags.OptionalChain) !== 0;
+  return !continues;
 }
 
 /** A readable name for a syntax kind, for "X is not supported yet". */

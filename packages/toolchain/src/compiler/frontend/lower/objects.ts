@@ -27,7 +27,11 @@ export interface Reference {
   write(value: Operand): void;
 }
 
-export const isArray = (L: Lowering, node: ts.Node): boolean => isArrayType(L.checker, L.typeOf(node));
+/** Whether `node` is an array (null and undefined set aside: `a?.[i]` on `T[] | undefined`). */
+export const isArray = (L: Lowering, node: ts.Node): boolean =>
+  isArrayType(L.checker, L.checker.getNonNullableType(L.typeOf(node)));
+const isStringish = (L: Lowering, node: ts.Node): boolean =>
+  isStringType(L.checker.getNonNullableType(L.typeOf(node)));
 
 /** A value of class v read from the heap, converted to `node`'s class with a representation check. */
 export function fromHeap(L: Lowering, op: Operand, node: ts.Node): Operand {
@@ -90,13 +94,16 @@ export function memberReference(
   L: Lowering,
   node: ts.PropertyAccessExpression | ts.ElementAccessExpression,
 ): Reference {
-  if (node.questionDotToken) throw unsupported(node, "optional chaining ('?.')");
   const target = node.expression;
+  const guard = (v: Operand) => {
+    if (node.questionDotToken) L.guardNullish(v, node);
+    return v;
+  };
   if (ts.isPropertyAccessExpression(node)) {
     const name = node.name.text;
-    if (isArray(L, target) || isStringType(L.typeOf(target))) {
+    if (isArray(L, target) || isStringish(L, target)) {
       if (name !== 'length') throw unsupported(node, `'${name}' as a value`);
-      const obj = L.coerce(L.expr(target), 'v');
+      const obj = guard(L.coerce(L.expr(target), 'v'));
       const rt = isArray(L, target) ? RT.arrayLength : RT.stringLength;
       return {
         read: () =>
@@ -119,7 +126,7 @@ export function memberReference(
         },
       };
     }
-    const obj = L.coerce(L.expr(target), 'v');
+    const obj = guard(L.coerce(L.expr(target), 'v'));
     const k = key(L, node.name);
     return {
       read: () => fromHeap(L, L.callRt(RT.objectGet, 'v', [obj, k]), node),
@@ -130,8 +137,8 @@ export function memberReference(
     };
   }
   const index = node.argumentExpression;
-  if (isStringType(L.typeOf(target))) {
-    const s = L.coerce(L.expr(target), 'v');
+  if (isStringish(L, target)) {
+    const s = guard(L.coerce(L.expr(target), 'v'));
     const i = L.number(index);
     return {
       read: () => fromHeap(L, L.callRt(RT.charAt, 'v', [s, i]), node),
@@ -143,7 +150,7 @@ export function memberReference(
   }
   if (!isArray(L, target)) throw unsupported(node, 'element access on a value that is not an array');
   if (L.clsOf(index) !== 'd') throw unsupported(index, 'array keys that are not numbers');
-  const a = L.coerce(L.expr(target), 'v');
+  const a = guard(L.coerce(L.expr(target), 'v'));
   const i = L.expr(index);
   return {
     read: () => fromHeap(L, L.callRt(RT.arrayGet, 'v', [a, i]), node),

@@ -17,7 +17,10 @@ import { fromHeap, isArray } from './objects.js';
 const K = ts.SyntaxKind;
 
 export class FunctionLowering extends ExpressionLowering {
-  private loops: { brk: Block; cont: Block; tries: number }[] = [];
+  /** Targets of break/continue: loops, switches (no `cont`) and labelled statements, innermost last. */
+  private loops: { brk: Block; cont?: Block; tries: number; label?: string }[] = [];
+  /** The label of the labelled loop about to be lowered. */
+  private pendingLabel: string | undefined;
   /** The enclosing `try` regions of the statement being lowered, innermost last. */
   private tries: { rec: number; fin?: ts.Block }[] = [];
   private topLevel: boolean;
@@ -260,13 +263,34 @@ export class FunctionLowering extends ExpressionLowering {
       case K.BreakStatement:
       case K.ContinueStatement: {
         const s = node as ts.BreakStatement;
-        if (s.label) throw unsupported(s, 'labeled break and continue');
-        const target = this.loops.at(-1);
-        if (!target) throw unsupported(s, "'break' outside a loop (switch)");
+        const isBreak = node.kind === K.BreakStatement;
+        const target = [...this.loops]
+          .reverse()
+          .find((l) => (s.label ? l.label === s.label.text : isBreak || l.cont !== undefined));
+        const to = target && (isBreak ? target.brk : target.cont);
+        if (!target || !to) throw unsupported(s, 'this break or continue target');
         this.unwind(target.tries);
-        b.jmp(node.kind === K.BreakStatement ? target.brk : target.cont);
+        b.jmp(to);
         return;
       }
+      case K.LabeledStatement: {
+        const s = node as ts.LabeledStatement;
+        if (ts.isIterationStatement(s.statement, false)) {
+          this.pendingLabel = s.label.text;
+          this.statement(s.statement);
+          return;
+        }
+        const end = b.newBlock('endlabel');
+        this.loops.push({ brk: end, tries: this.tries.length, label: s.label.text });
+        this.statement(s.statement);
+        this.loops.pop();
+        b.jmp(end);
+        b.place(end);
+        return;
+      }
+      case K.SwitchStatement:
+        this.switchStatement(node as ts.SwitchStatement);
+        return;
       case K.ReturnStatement: {
         const s = node as ts.ReturnStatement;
         if (this.topLevel) throw unsupported(s, "'return' at the top level");
@@ -419,8 +443,49 @@ export class FunctionLowering extends ExpressionLowering {
     this.tries = saved;
   }
 
+  /**
+   * `switch`: the discriminant once, then each case's test in order with ===; a match jumps to its
+   * body and bodies fall through to the next; no match goes to `default` (wherever it stands) or out.
+   */
+  private switchStatement(s: ts.SwitchStatement): void {
+    const b = this.b;
+    const value = this.expr(s.expression);
+    const disc = b.emit('copy', b.cls(value), value);
+    const clauses = s.caseBlock.clauses;
+    const bodies = clauses.map(() => b.newBlock('case'));
+    const end = b.newBlock('endswitch');
+    let fallback = end;
+    clauses.forEach((c, k) => {
+      if (ts.isDefaultClause(c)) {
+        fallback = bodies[k];
+        return;
+      }
+      this.at(c.expression);
+      const right = this.unchecked(c.expression);
+      const eq = this.strictEquals(disc, s.expression, right, c.expression);
+      const next = b.newBlock('test');
+      b.jnz(eq, bodies[k], next);
+      b.place(next);
+    });
+    b.jmp(fallback);
+    this.loops.push({ brk: end, tries: this.tries.length });
+    clauses.forEach((c, k) => {
+      b.place(bodies[k]);
+      for (const st of c.statements) this.statement(st);
+      b.jmp(k + 1 < bodies.length ? bodies[k + 1] : end);
+    });
+    this.loops.pop();
+    b.place(end);
+  }
+
   private loop(body: ts.Statement, brk: Block, cont: Block): void {
-    this.loops.push({ brk, cont, tries: this.tries.length });
+    const label = this.pendingLabel;
+    this.pendingLabel = undefined;
+    this.loops.push(
+      label === undefined
+        ? { brk, cont, tries: this.tries.length }
+        : { brk, cont, tries: this.tries.length, label },
+    );
     this.statement(body);
     this.loops.pop();
   }
