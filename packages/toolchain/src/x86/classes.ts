@@ -4,7 +4,8 @@
  * A class is parsed once from its table spelling. Matching is deliberately NASM's: an unsized memory
  * operand takes its size from a register operand of the same form (so `mov [eax], ebx` works but
  * `inc [eax]` does not), an absolute known immediate fits `imm8s` when it survives sign extension from a
- * byte at the form's operand size, and relocatable or not-yet-known values never fit a shrunk class.
+ * byte at the form's operand size, relocatable values never fit a shrunk class, and not-yet-known values
+ * (forward references in the first pass) fit every shrunk class unless `strict`, as in NASM.
  *
  *   r8 r16 r32 r64         general register of that size (r32na: any but eax)
  *   rm8 … rm64             that register, or memory of that size (or unsized, see above)
@@ -14,7 +15,7 @@
  *   imm32u imm32s          for `mov r64, imm`: fits unsigned / signed 32 bits
  *   one                    the constant 1 (shift by one)
  *   rel8 rel               branch target (short / near)
- *   far                    seg:offset immediate
+ *   far, far16, far32      seg:offset immediate (far16/far32: written `word`/`dword`)
  *   mfar                   memory written with `far` (jmp far [eax])
  *   moffs8 … moffs64       [absolute address] without registers (mov al, [addr])
  *   al ax eax rax cl dx …  exactly that register
@@ -36,7 +37,7 @@ export type ClassSpec =
   | { kind: 'one' }
   | { kind: 'rel8' }
   | { kind: 'rel' }
-  | { kind: 'far' }
+  | { kind: 'far'; size?: 16 | 32 }
   | { kind: 'moffs'; size: number }
   | { kind: 'sreg'; fixed?: Register }
   | { kind: 'cr' }
@@ -57,6 +58,8 @@ export function parseClass(text: string): ClassSpec {
   if (m) return { kind: 'imm', size: Number(m[1]) };
   m = /^moffs(8|16|32|64)$/.exec(text);
   if (m) return { kind: 'moffs', size: Number(m[1]) };
+  m = /^far(16|32)$/.exec(text);
+  if (m) return { kind: 'far', size: Number(m[1]) as 16 | 32 };
   m = /^xmmrm(32|64|128)$/.exec(text);
   if (m) return { kind: 'xmmrm', size: Number(m[1]) };
   switch (text) {
@@ -132,6 +135,15 @@ function isAbsoluteKnown(op: Operand): boolean {
   return op.kind === 'imm' && op.value.known && op.value.base === undefined && op.segment === undefined;
 }
 
+/**
+ * NASM's first pass is optimistic about an immediate it cannot evaluate yet (a forward reference): it
+ * fits every shrunk class (imm8s, imm32u/imm32s, one) unless written `strict`. Later passes see the
+ * real value, so the instruction grows if it must; starting small decides which fixed point is reached.
+ */
+function isOptimistic(op: Operand): boolean {
+  return op.kind === 'imm' && !op.value.known && op.segment === undefined && !op.strict;
+}
+
 /** Does operand `index` of the instruction fit `cls`? */
 export function matchClass(cls: ClassSpec, index: number, ctx: MatchContext): boolean {
   const op = ctx.operands[index];
@@ -165,27 +177,32 @@ export function matchClass(cls: ClassSpec, index: number, ctx: MatchContext): bo
       if (op.size !== undefined) return op.size === (cls.size === 32 && ctx.opSize === 64 ? 64 : cls.size);
       return !ctx.defaultSize || ctx.opSize === defaultOpSize(ctx.bits);
     case 'imm8s': {
-      if (op.kind !== 'imm' || op.branch || !isAbsoluteKnown(op)) return false;
+      if (op.kind !== 'imm' || op.branch) return false;
+      // An explicit `byte` also takes a value not known yet (`strict byte fwd` must fit later anyway).
+      const unknownByte = !op.value.known && op.size === 8 && op.segment === undefined;
+      if (!isAbsoluteKnown(op) && !isOptimistic(op) && !unknownByte) return false;
       const size = ctx.opSize ?? 8;
       if (op.size !== undefined && op.size !== 8 && (op.strict || op.size !== size)) return false;
       if (op.size === undefined && op.strict) return false;
       if ((op.size === undefined || op.size === 8) && ctx.defaultSize && size !== defaultOpSize(ctx.bits))
         return false;
+      if (!op.value.known) return true;
       const v = signed(op.value.addend, Math.min(size, 32));
       return v >= -128n && v <= 127n;
     }
     case 'imm32u':
     case 'imm32s': {
-      if (op.kind !== 'imm' || op.branch || op.strict || !isAbsoluteKnown(op)) return false;
+      if (op.kind !== 'imm' || op.branch || op.strict) return false;
+      if (!isAbsoluteKnown(op) && !isOptimistic(op)) return false;
       if (op.size !== undefined && op.size !== 64) return false;
+      if (!op.value.known) return true;
       const v = signed(op.value.addend, 64);
       return cls.kind === 'imm32u' ? v >= 0n && v <= 0xffffffffn : v >= -0x80000000n && v <= 0x7fffffffn;
     }
     case 'one':
       return (
-        isAbsoluteKnown(op) &&
         op.kind === 'imm' &&
-        op.value.addend === 1n &&
+        (isOptimistic(op) || (isAbsoluteKnown(op) && op.value.addend === 1n)) &&
         !op.strict &&
         op.size === undefined
       );
@@ -200,7 +217,9 @@ export function matchClass(cls: ClassSpec, index: number, ctx: MatchContext): bo
     case 'rel':
       return op.kind === 'imm' && !op.segment && op.branch !== 'short' && op.branch !== 'far';
     case 'far':
-      return op.kind === 'imm' && op.segment !== undefined;
+      return (
+        op.kind === 'imm' && op.segment !== undefined && (cls.size === undefined || op.size === cls.size)
+      );
     case 'sreg':
       return op.kind === 'reg' && op.reg.cls === 'seg' && (!cls.fixed || cls.fixed.num === op.reg.num);
     case 'cr':
