@@ -44,10 +44,6 @@ describe('unsupported constructs are refused with a diagnostic', () => {
     ],
     ['class.ts', 'fixtures/unsupported/class.ts(1,11): error TORO2001: classes is not supported yet'],
     [
-      'nested.ts',
-      "fixtures/unsupported/nested.ts(3,18): error TORO2008: closures capturing a variable declared inside a loop are not supported yet: 'i' would need a fresh binding per iteration",
-    ],
-    [
       'format.ts',
       'fixtures/unsupported/format.ts(1,13): error TORO2001: console.log format specifiers is not supported yet',
     ],

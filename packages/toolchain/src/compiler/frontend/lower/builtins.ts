@@ -73,7 +73,17 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
   }
   if (L.checker.getNonNullableType(L.checker.getTypeAtLocation(callee)).getCallSignatures().length === 0)
     throw unsupported(callee, 'calling this kind of expression');
-  if (ts.isElementAccessExpression(callee)) throw unsupported(callee, 'calling an element');
+  if (ts.isElementAccessExpression(callee)) {
+    // `a[i](...)`: the element, called with the array as this.
+    if (!isArray(L, callee.expression) || callee.questionDotToken)
+      throw unsupported(callee, 'calling an element of this value');
+    const self = L.coerce(L.expr(callee.expression), 'v');
+    const fv = L.callRt(RT.arrayGet, 'v', [self, L.number(callee.argumentExpression)]);
+    if (node.questionDotToken) L.guardNullish(fv, node);
+    const f = L.callRt(RT.expectFunction, 'v', [fv]);
+    const values = args.map((a) => L.coerce(L.expr(a), 'v'));
+    return L.coerce(L.b.calli([f, self, ...values]), L.clsOf(node));
+  }
   if (ts.isPropertyAccessExpression(callee)) {
     // `o.m(...)`: the property's function, called with `o` as this.
     if (callee.expression.kind === ts.SyntaxKind.SuperKeyword) return superCall(L, node, callee, args);

@@ -12,13 +12,15 @@
  * carried, then one word per captured variable). A nested function's closure carries the
  * environment of the nearest enclosing function that has one; reaching a variable k environments
  * up follows [0] k times. Top-level variables are global slots, never captured. A captured variable
- * declared inside a loop would need a fresh binding per iteration: that is refused (TORO2008).
+ * declared inside a loop lives in that loop's environment instead, allocated afresh for every
+ * iteration (a `for` loop copies its variables into the next one before the increment, as
+ * JavaScript's per-iteration bindings do); its word 0 is the enclosing scope's environment.
  */
 import ts from 'typescript';
 import { HEAP } from '../../backend/abi.js';
 import { conL, type Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
-import { Unsupported } from '../diagnostics.js';
+import type { Unsupported } from '../diagnostics.js';
 import type { ModuleContext } from './context.js';
 import type { ExpressionLowering } from './expressions.js';
 
@@ -29,11 +31,12 @@ export function ownerOf(node: ts.Node): ts.SignatureDeclaration | undefined {
   return n as ts.SignatureDeclaration | undefined;
 }
 
-function insideLoop(decl: ts.Node, owner: ts.Node | undefined): boolean {
+/** The innermost loop around `decl` inside its function `owner` (undefined when there is none). */
+function enclosingLoop(decl: ts.Node, owner: ts.Node | undefined): ts.IterationStatement | undefined {
   for (let n: ts.Node | undefined = decl.parent; n && n !== owner; n = n.parent) {
-    if (ts.isIterationStatement(n, false)) return true;
+    if (ts.isIterationStatement(n, false)) return n;
   }
-  return false;
+  return undefined;
 }
 
 /** Finds every captured variable of the entry file and gives it a slot in its owner's environment. */
@@ -54,11 +57,12 @@ export function analyzeCaptures(
         !(ts.isFunctionDeclaration(decl) && decl.parent === entry) &&
         decl.name !== n
       ) {
-        const owner = ts.isParameter(decl) ? (decl.parent as ts.SignatureDeclaration) : ownerOf(decl);
+        const fnOwner = ts.isParameter(decl) ? (decl.parent as ts.SignatureDeclaration) : ownerOf(decl);
         const user = ownerOf(n);
-        if (user !== owner) {
-          if (insideLoop(decl, owner)) report(new Unsupported(n, 'TORO2008', [n.text]));
-          else if (owner && !mod.captured.has(sym)) {
+        if (user !== fnOwner) {
+          // A variable declared in a loop lives in that loop's per-iteration environment.
+          const owner = enclosingLoop(decl, fnOwner) ?? fnOwner;
+          if (owner && !mod.captured.has(sym)) {
             const index = (mod.envSize.get(owner) ?? 0) + 1;
             mod.envSize.set(owner, index);
             mod.captured.set(sym, { owner, index });

@@ -83,18 +83,33 @@ export class ExpressionLowering {
 
   /** The environment holding `owner`'s captured variables, reached from this function. */
   private envBase(owner: ts.Node): Operand {
-    if (this.node === owner && this.envTemp) return this.envTemp;
+    for (let k = this.scopes.length - 1; k >= 0; k--)
+      if (this.scopes[k].node === owner) return { k: 'tmp', id: this.scopes[k].env };
+    // Up the closure's chain: each enclosing function's scopes, as they stood when the closure
+    // was created (nested functions are lowered right there, so that is their current list).
     let op = this.incomingEnv ?? conV(VALUE.UNDEFINED);
-    for (let cur = this.parent; cur && cur.node !== owner; cur = cur.parent) {
-      if (cur.envTemp) op = this.b.emit('ldw', 'v', op, { k: 'con', cls: 'l', bits: 0n });
+    for (let cur = this.parent; cur; cur = cur.parent) {
+      for (let k = cur.scopes.length - 1; k >= 0; k--) {
+        if (cur.scopes[k].node === owner) return op;
+        op = this.b.emit('ldw', 'v', op, { k: 'con', cls: 'l', bits: 0n });
+      }
     }
     return op;
   }
 
-  /** The environment a closure created here carries. */
+  /** The environment a closure created here carries: the innermost scope's. */
   childEnv(): Operand {
-    return this.envTemp ?? this.incomingEnv ?? conV(VALUE.UNDEFINED);
+    const inner = this.scopes.at(-1);
+    if (inner) return { k: 'tmp', id: inner.env };
+    return this.incomingEnv ?? conV(VALUE.UNDEFINED);
   }
+
+  /**
+   * Scopes with an environment, outermost first: the function's own (captured variables), then one
+   * per enclosing loop whose body declares captured variables (a fresh one per iteration, so each
+   * iteration's closures see their own binding). Each environment's word 0 is the next one out.
+   */
+  scopes: { node: ts.Node; env: number }[] = [];
 
   /** Where a newly declared variable lives: its owner's environment if captured, else a temporary. */
   declareLocal(sym: ts.Symbol, cls: Cls, name: string): Storage {

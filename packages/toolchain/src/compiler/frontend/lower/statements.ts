@@ -10,7 +10,7 @@ import { Unsupported, unsupported } from '../diagnostics.js';
 import { returnCls } from './builtins.js';
 import { type ClassInfo, constructorOf, defineFields, implicitConstructor, lowerClass } from './classes.js';
 import { makeClosure } from './closures.js';
-import type { ModuleContext } from './context.js';
+import type { ModuleContext, Storage } from './context.js';
 import { conV, describe, ExpressionLowering } from './expressions.js';
 import { fromHeap, isArray } from './objects.js';
 
@@ -87,6 +87,7 @@ export class FunctionLowering extends ExpressionLowering {
         const env = this.callRt(RT.allocWords, 'v', [conL(BigInt(HEAP.KIND_WORDS)), conL(BigInt(n + 1))]);
         b.effect('stw', env, conL(0n), this.incomingEnv ?? conV(VALUE.UNDEFINED));
         this.envTemp = env;
+        if (env.k === 'tmp') this.scopes.push({ node: decl, env: env.id });
       }
     } else {
       const ret = returnCls(this, decl as ts.FunctionDeclaration);
@@ -207,13 +208,16 @@ export class FunctionLowering extends ExpressionLowering {
         const head = b.newBlock('while');
         const body = b.newBlock('body');
         const end = b.newBlock('endwhile');
+        const scope = this.loopScope(s);
         b.jmp(head);
         b.place(head);
         b.jnz(this.truthy(this.expr(s.expression)), body, end);
         b.place(body);
+        scope?.fresh();
         this.loop(s.statement, end, head);
         b.jmp(head);
         b.place(end);
+        scope?.pop();
         return;
       }
       case K.DoStatement: {
@@ -221,18 +225,22 @@ export class FunctionLowering extends ExpressionLowering {
         const body = b.newBlock('do');
         const cond = b.newBlock('cond');
         const end = b.newBlock('enddo');
+        const scope = this.loopScope(s);
         b.jmp(body);
         b.place(body);
+        scope?.fresh();
         this.loop(s.statement, end, cond);
         b.jmp(cond);
         b.place(cond);
         this.at(s.expression);
         b.jnz(this.truthy(this.expr(s.expression)), body, end);
         b.place(end);
+        scope?.pop();
         return;
       }
       case K.ForStatement: {
         const s = node as ts.ForStatement;
+        const scope = this.loopScope(s);
         if (s.initializer) {
           if (ts.isVariableDeclarationList(s.initializer)) this.variables(s.initializer);
           else this.expr(s.initializer);
@@ -249,12 +257,14 @@ export class FunctionLowering extends ExpressionLowering {
         this.loop(s.statement, end, step);
         b.jmp(step);
         b.place(step);
+        scope?.copy();
         if (s.incrementor) {
           this.at(s.incrementor);
           this.expr(s.incrementor);
         }
         b.jmp(head);
         b.place(end);
+        scope?.pop();
         return;
       }
       case K.ForOfStatement:
@@ -351,9 +361,8 @@ export class FunctionLowering extends ExpressionLowering {
     const sym = this.checker.getSymbolAtLocation(d.name);
     if (!sym) throw unsupported(d, 'this declaration');
     const cls = this.clsOf(d.name);
-    const slot = this.topLevel
-      ? (this.mod.globals.get(sym) ?? this.mod.addGlobal(sym, cls))
-      : this.declareLocal(sym, cls, d.name.text);
+    const scope = this.loopScope(s);
+    const slot = this.storageFor(sym, cls, d.name.text);
     const head = b.newBlock('forof');
     const body = b.newBlock('body');
     const step = b.newBlock('step');
@@ -365,6 +374,7 @@ export class FunctionLowering extends ExpressionLowering {
       : this.callRt(RT.arrayLength, 'd', [seq]);
     b.jnz(b.emit('cltd', 'w', { k: 'tmp', id: i }, n), body, end);
     b.place(body);
+    scope?.fresh();
     const item = this.callRt(overString ? RT.charAt : RT.arrayGet, 'v', [seq, { k: 'tmp', id: i }]);
     this.write(slot, fromHeap(this, item, d.name));
     this.loop(s.statement, end, step);
@@ -373,6 +383,46 @@ export class FunctionLowering extends ExpressionLowering {
     b.assign(i, 'add', { k: 'tmp', id: i }, conD(1));
     b.jmp(head);
     b.place(end);
+    scope?.pop();
+  }
+
+  /** Where a declared variable lives: a global at the top level unless a closure captures it. */
+  private storageFor(sym: ts.Symbol, cls: Cls, name: string): Storage {
+    if (this.topLevel && !this.mod.captured.has(sym))
+      return this.mod.globals.get(sym) ?? this.mod.addGlobal(sym, cls);
+    return this.declareLocal(sym, cls, name);
+  }
+
+  /**
+   * The per-iteration environment of a loop that declares captured variables (./closures.ts):
+   * allocated on entry; `fresh` replaces it at the top of an iteration, `copy` carries the current
+   * values into a new one (a `for` loop's step); `pop` ends the scope.
+   */
+  private loopScope(node: ts.IterationStatement): { fresh(): void; copy(): void; pop(): void } | undefined {
+    const n = this.mod.envSize.get(node) ?? 0;
+    if (n === 0) return undefined;
+    const b = this.b;
+    const outer = this.childEnv();
+    const env = b.temp('v', 'loopenv');
+    const alloc = () => {
+      const e = this.callRt(RT.allocWords, 'v', [conL(BigInt(HEAP.KIND_WORDS)), conL(BigInt(n + 1))]);
+      b.effect('stw', e, conL(0n), outer);
+      return e;
+    };
+    b.assign(env, 'copy', alloc());
+    this.scopes.push({ node, env });
+    return {
+      fresh: () => b.assign(env, 'copy', alloc()),
+      copy: () => {
+        const next = alloc();
+        for (let k = 1; k <= n; k++)
+          b.effect('stw', next, conL(BigInt(k)), b.emit('ldw', 'v', { k: 'tmp', id: env }, conL(BigInt(k))));
+        b.assign(env, 'copy', next);
+      },
+      pop: () => {
+        this.scopes.pop();
+      },
+    };
   }
 
   /**
@@ -498,9 +548,7 @@ export class FunctionLowering extends ExpressionLowering {
       const sym = this.checker.getSymbolAtLocation(d.name);
       if (!sym) throw unsupported(d, 'this declaration');
       const cls = this.clsOfTypeNode(this.checker.getTypeOfSymbolAtLocation(sym, d.name), d.name);
-      const storage = this.topLevel
-        ? (this.mod.globals.get(sym) ?? this.mod.addGlobal(sym, cls))
-        : this.declareLocal(sym, cls, d.name.text);
+      const storage = this.storageFor(sym, cls, d.name.text);
       if (d.initializer) this.write(storage, this.expr(d.initializer));
       else if (cls === 'v') this.write(storage, conV(VALUE.UNDEFINED));
     }
