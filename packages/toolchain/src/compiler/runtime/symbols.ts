@@ -66,6 +66,7 @@ export const RT = {
   arraySet: 'rt.array.set',
   arrayPush: 'rt.array.push',
   arrayPop: 'rt.array.pop',
+  arrayAppendAll: 'rt.array.appendAll',
   arrayShift: 'rt.array.shift',
   arrayUnshift: 'rt.array.unshift',
   arraySlice: 'rt.array.slice',

@@ -10,7 +10,7 @@ import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
 import { superConstructorCall } from './classes.js';
 import type { ExpressionLowering } from './expressions.js';
-import { arrayMethod, isArray } from './objects.js';
+import { arrayMethod, isArray, spreadArray } from './objects.js';
 
 type Lowering = ExpressionLowering;
 
@@ -44,8 +44,11 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
     if (L.mod.isRuntime(decl) && callee.text.startsWith('__')) return intrinsic(L, node, callee.text);
     throw unsupported(callee, 'calling a declared function without a body');
   }
-  const args = node.arguments.map((a) => {
-    if (ts.isSpreadElement(a)) throw unsupported(a, 'spread');
+  const userDirect =
+    decl && ts.isFunctionDeclaration(decl) && ts.isSourceFile(decl.parent) && !L.mod.isRuntime(decl);
+  const restAt = userDirect ? decl.parameters.findIndex((p) => p.dotDotDotToken) : -1;
+  const args = node.arguments.map((a, k) => {
+    if (ts.isSpreadElement(a) && (restAt < 0 || k < restAt)) throw unsupported(a, 'spread');
     return a;
   });
   if (decl && ts.isFunctionDeclaration(decl) && L.mod.isRuntime(decl)) {
@@ -62,8 +65,12 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
   }
   if (args.length > MAX_ARGS - 2) throw new Unsupported(node, 'TORO2006', [String(MAX_ARGS - 2)]);
   if (decl && ts.isFunctionDeclaration(decl) && ts.isSourceFile(decl.parent)) {
-    // A top-level function of the program: a direct call, no closure.
-    const values = args.map((a) => L.coerce(L.expr(a), 'v'));
+    // A top-level function of the program: a direct call, no closure. Missing arguments are
+    // undefined; a rest parameter receives the array of the remaining ones.
+    const fixed = restAt >= 0 ? args.slice(0, restAt) : args;
+    const values = fixed.map((a) => L.coerce(L.expr(a), 'v'));
+    while (values.length < decl.parameters.length) values.push(undefinedValue());
+    if (restAt >= 0) values[restAt] = spreadArray(L, args.slice(restAt));
     const result = L.b.call(L.mod.functionSymbol(decl), 'v', [
       undefinedValue(),
       undefinedValue(),

@@ -202,26 +202,23 @@ function callParent(L: ExpressionLowering, info: ClassInfo, self: Operand, args:
 }
 
 /**
- * The instance fields, in declaration order (a field without initialiser is defined as undefined,
- * as ES2022 class fields are), then the constructor's parameter properties.
+ * The constructor's parameter properties, then the instance fields in declaration order (a field
+ * without initialiser is defined as undefined, as ES2022 class fields are): TypeScript's order, so
+ * an initialiser may use a parameter property.
  */
 export function defineFields(L: ExpressionLowering, info: ClassInfo): void {
   const self = L.thisValue as Operand;
+  const ctor = constructorOf(info.decl);
+  for (const p of ctor?.parameters ?? []) {
+    if (!ts.isParameterPropertyDeclaration(p, ctor as ts.ConstructorDeclaration)) continue;
+    if (!ts.isIdentifier(p.name)) throw unsupported(p.name, 'destructuring');
+    L.b.call(RT.objectDefine, undefined, [self, L.string(p.name.text, p.name), L.coerce(L.expr(p.name), 'v')]);
+  }
   for (const m of info.decl.members) {
     if (!ts.isPropertyDeclaration(m) || isStatic(m)) continue;
     if (m.modifiers?.some((x) => x.kind === K.DeclareKeyword)) continue;
     const v = m.initializer ? L.coerce(L.expr(m.initializer), 'v') : UNDEFINED;
     L.b.call(RT.objectDefine, undefined, [self, L.string(memberName(m), m.name), v]);
-  }
-  const ctor = constructorOf(info.decl);
-  for (const p of ctor?.parameters ?? []) {
-    if (!ts.isParameterPropertyDeclaration(p, ctor as ts.ConstructorDeclaration)) continue;
-    if (!ts.isIdentifier(p.name)) throw unsupported(p.name, 'destructuring');
-    L.b.call(RT.objectDefine, undefined, [
-      self,
-      L.string(p.name.text, p.name),
-      L.coerce(L.expr(p.name), 'v'),
-    ]);
   }
 }
 

@@ -22,7 +22,7 @@ import { conL, type Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
 import type { Unsupported } from '../diagnostics.js';
 import type { ModuleContext } from './context.js';
-import type { ExpressionLowering } from './expressions.js';
+import { type ExpressionLowering, thisOwner } from './expressions.js';
 
 /** The function-like node whose body declares `node` (undefined at the top level). */
 export function ownerOf(node: ts.Node): ts.SignatureDeclaration | undefined {
@@ -46,6 +46,14 @@ export function analyzeCaptures(
   report: (e: Unsupported) => void,
 ): void {
   const visit = (n: ts.Node): void => {
+    if (n.kind === ts.SyntaxKind.ThisKeyword && ts.isArrowFunction(ownerOf(n) ?? n)) {
+      const owner = thisOwner(n);
+      if (owner && !mod.capturedThis.has(owner)) {
+        const index = (mod.envSize.get(owner) ?? 0) + 1;
+        mod.envSize.set(owner, index);
+        mod.capturedThis.set(owner, index);
+      }
+    }
     if (ts.isIdentifier(n)) {
       const sym = mod.resolveSymbol(mod.checker.getSymbolAtLocation(n));
       const decl = sym?.valueDeclaration;

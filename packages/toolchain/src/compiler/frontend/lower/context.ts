@@ -27,6 +27,8 @@ export class ModuleContext {
   readonly unstable = new Set<ts.Symbol>();
   /** Captured variables: the function whose environment holds them, and their word there. */
   readonly captured = new Map<ts.Symbol, { owner: ts.Node; index: number }>();
+  /** Methods whose `this` an arrow function inside uses: its word in the method's environment. */
+  readonly capturedThis = new Map<ts.Node, number>();
   /** Number of captured variables per function. */
   readonly envSize = new Map<ts.Node, number>();
   /** Nested functions and function expressions, lowered while their parent is. */

@@ -347,6 +347,8 @@ export class ExpressionLowering {
       throw unsupported(id, `'${id.text}' as a value`);
     }
     const decl = sym?.valueDeclaration;
+    if (decl && ts.isFunctionDeclaration(decl) && decl.parameters.some((p) => p.dotDotDotToken))
+      throw unsupported(id, 'a function with a rest parameter as a value');
     if (decl && ts.isFunctionDeclaration(decl) && ts.isSourceFile(decl.parent) && !this.mod.isRuntime(decl))
       return makeClosure(this, this.mod.functionSymbol(decl), conV(VALUE.UNDEFINED), id.text, id);
     if (
@@ -366,7 +368,13 @@ export class ExpressionLowering {
 
   /** `this` in a method or constructor. */
   thisOperand(node: ts.Node): Operand {
-    if (ts.isArrowFunction(this.node)) throw unsupported(node, "'this' inside an arrow function");
+    if (ts.isArrowFunction(this.node)) {
+      // An arrow's `this` is its method's, kept in the method's environment (./closures.ts).
+      const owner = thisOwner(node);
+      const index = owner && this.mod.capturedThis.get(owner);
+      if (!owner || index === undefined) throw unsupported(node, "'this' inside this arrow function");
+      return this.read({ kind: 'env', owner, index, cls: 'v' });
+    }
     if (!this.classInfo || !this.thisValue) throw unsupported(node, "'this' outside a class");
     return this.thisValue;
   }
@@ -673,6 +681,17 @@ export class ExpressionLowering {
     }
     return acc;
   }
+}
+
+/** The method or constructor whose `this` an arrow function's `this` is (undefined elsewhere). */
+export function thisOwner(node: ts.Node): ts.Node | undefined {
+  let n: ts.Node | undefined = node.parent;
+  while (n && (!ts.isFunctionLike(n) || ts.isArrowFunction(n))) {
+    if (ts.isClassLike(n) || ts.isSourceFile(n)) return undefined;
+    n = n.parent;
+  }
+  if (n && (ts.isMethodDeclaration(n) || ts.isConstructorDeclaration(n) || ts.isAccessor(n))) return n;
+  return undefined;
 }
 
 /** The outermost expression of an optional chain (its parent does not continue the chain). */

@@ -53,6 +53,7 @@ function key(L: Lowering, name: ts.PropertyName): Operand {
 }
 
 export function arrayLiteral(L: Lowering, node: ts.ArrayLiteralExpression): Operand {
+  if (node.elements.some(ts.isSpreadElement)) return spreadArray(L, node.elements);
   const values: (Operand | undefined)[] = node.elements.map((e) => {
     if (ts.isSpreadElement(e)) throw unsupported(e, 'spread');
     if (ts.isOmittedExpression(e)) return undefined;
@@ -63,6 +64,22 @@ export function arrayLiteral(L: Lowering, node: ts.ArrayLiteralExpression): Oper
   values.forEach((v, k) => {
     if (v) L.b.effect('stw', store, conL(BigInt(k)), v);
   });
+  return a;
+}
+
+/**
+ * An array built from elements and `...spread`s of arrays, in order (array literals with spread, and
+ * the arguments a rest parameter collects).
+ */
+export function spreadArray(L: Lowering, elements: readonly ts.Expression[]): Operand {
+  const a = L.callRt(RT.arrayNew, 'v', [conD(0)]);
+  for (const e of elements) {
+    if (ts.isOmittedExpression(e)) throw unsupported(e, 'holes next to spread');
+    if (ts.isSpreadElement(e)) {
+      if (!isArray(L, e.expression)) throw unsupported(e, 'spreading a value that is not an array');
+      L.b.call(RT.arrayAppendAll, undefined, [a, L.coerce(L.expr(e.expression), 'v')]);
+    } else L.callRt(RT.arrayPush, 'd', [a, L.coerce(L.expr(e), 'v')]);
+  }
   return a;
 }
 

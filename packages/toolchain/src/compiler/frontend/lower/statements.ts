@@ -88,22 +88,38 @@ export class FunctionLowering extends ExpressionLowering {
         b.effect('stw', env, conL(0n), this.incomingEnv ?? conV(VALUE.UNDEFINED));
         this.envTemp = env;
         if (env.k === 'tmp') this.scopes.push({ node: decl, env: env.id });
+        const thisIndex = this.mod.capturedThis.get(decl);
+        if (thisIndex !== undefined) b.effect('stw', env, conL(BigInt(thisIndex)), this.thisValue);
       }
     } else {
       const ret = returnCls(this, decl as ts.FunctionDeclaration);
       if (ret !== undefined) b.fn.ret = ret;
     }
-    const incoming: { sym: ts.Symbol | undefined; id: number; cls: Cls; name: string }[] = [];
+    const incoming: {
+      sym: ts.Symbol | undefined;
+      id: number;
+      cls: Cls;
+      name: string;
+      init?: ts.Expression;
+    }[] = [];
+    // A caller through a function value does not know the arity: registers it does not fill hold
+    // undefined (backend/emit.ts calli), so optional parameters must all be register arguments.
+    const optional = decl.parameters.some((p) => p.initializer || p.questionToken || p.dotDotDotToken);
+    if (optional && user && decl.parameters.length > 4)
+      throw unsupported(decl.parameters[4], 'optional, default or rest parameters past the fourth');
     for (const p of decl.parameters) {
       if (!ts.isIdentifier(p.name)) throw unsupported(p.name, 'destructuring parameters');
-      if (p.initializer || p.questionToken) throw unsupported(p, 'optional parameters');
-      if (p.dotDotDotToken) throw unsupported(p, 'rest parameters');
+      if (!user && (p.initializer || p.questionToken || p.dotDotDotToken))
+        throw unsupported(p, 'optional parameters in the runtime');
+      if (p.dotDotDotToken && !(ts.isFunctionDeclaration(decl) && ts.isSourceFile(decl.parent)))
+        throw unsupported(p, 'rest parameters outside top-level functions');
       const cls = this.clsOf(p.name);
       incoming.push({
         sym: this.checker.getSymbolAtLocation(p.name),
         id: b.param(user ? 'v' : cls, p.name.text),
         cls,
         name: p.name.text,
+        ...(p.initializer ? { init: p.initializer } : {}),
       });
     }
     for (const p of incoming) {
@@ -112,7 +128,24 @@ export class FunctionLowering extends ExpressionLowering {
         continue;
       }
       const value: Operand = { k: 'tmp', id: p.id };
-      if (p.sym) this.write(this.declareLocal(p.sym, p.cls, p.name), value);
+      if (!p.sym) continue;
+      const storage = this.declareLocal(p.sym, p.cls, p.name);
+      if (!p.init) {
+        this.write(storage, value);
+        continue;
+      }
+      // A default applies when the argument is undefined (missing or passed as undefined).
+      const given = b.newBlock('arg');
+      const missing = b.newBlock('default');
+      const next = b.newBlock('param');
+      b.jnz(b.emit('ceql', 'w', value, conV(VALUE.UNDEFINED)), missing, given);
+      b.place(given);
+      this.write(storage, this.coerce(value, p.cls === 'v' ? 'v' : p.cls));
+      b.jmp(next);
+      b.place(missing);
+      this.write(storage, this.expr(p.init));
+      b.jmp(next);
+      b.place(next);
     }
     const body = decl.body;
     if (!body) throw unsupported(decl, 'a function without a body');

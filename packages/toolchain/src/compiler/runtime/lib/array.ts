@@ -103,6 +103,12 @@ export function push(a: unknown, v: unknown): number {
   return n + 1;
 }
 
+/** `[...src]` and `f(...src)`: appends every element of the array `src` (holes read as undefined). */
+export function appendAll(a: unknown, src: unknown): void {
+  const n = length(src);
+  for (let i = 0; i < n; i++) push(a, get(src, i));
+}
+
 export function pop(a: unknown): unknown {
   const n = length(a);
   if (n === 0) return undefined;
