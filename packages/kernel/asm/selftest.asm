@@ -287,6 +287,7 @@ st_table:                               ; name, routine; 0 ends it
   dq name_bench, st_bench
   dq name_abi, st_abi
   dq name_panic, st_panic
+  dq name_overflow, st_overflow
   dq 0, 0
 name_sched:      db "sched", 0
 name_alloc:      db "alloc", 0
@@ -296,6 +297,7 @@ name_mem:        db "mem", 0
 name_bench:      db "bench", 0
 name_abi:        db "abi", 0
 name_panic:      db "panic", 0
+name_overflow:   db "overflow", 0
 key_selftest:    db "selftest", 0
 key_count:       db "count", 0
 key_cpu:         db " cpu=", 0

@@ -7,7 +7,8 @@
 ;   create_on_bad=-1 send_bad=-1 loop_src=<cpu> loop_a=77 clock_monotonic=1 cpu=0 cpus=<n> node=<n>
 ;   nodes=<n> stats=<MECH_NSTATS> stats_bad=0 node_free_ok=1 node_bad=-1
 ; The verdict (pass) is computed here against the same expectations; the test checks each key too.
-; `selftest=panic` calls toro_panic instead: "toro: panic deliberate \"test\"" and exit code 72.
+; `selftest=panic` calls toro_panic instead: "toro: panic deliberate \"test\"" and exit code 72;
+; `selftest=overflow` overflows a thread's stack (st_overflow below).
 ; Calling convention: System V (kernel.asm).
 
 section .text
@@ -258,6 +259,45 @@ st_panic:
   mov rdi, abi_panic_text
   call toro_panic
 
+; st_overflow — self-test "overflow": a thread on the last CPU prints
+;   toro: result overflow cpu=<i> thread=<hex> stack=<hex>
+; then recurses until it runs into its stack's guard page. The fault report (fault.asm) must name it:
+; kind stack-overflow, `thread` = that thread, CR2 inside the guard page [stack, stack + 4 KiB); exit 70.
+st_overflow:
+  mov edi, [ncpus]
+  dec edi
+  mov rsi, st_overflow_thread
+  xor edx, edx
+  call thread_create_on
+  mov edi, 1
+  call st_wait                          ; never satisfied: the fault report powers off
+  mov eax, ST_FAIL
+  ret
+
+st_overflow_thread:
+  call st_result_prefix
+  mov rdi, key_cpu
+  mov esi, [gs:percpu.cpu_id]
+  call st_kv
+  call thread_self
+  push rax
+  mov rdi, key_thread
+  mov rsi, rax
+  call st_kv_hex
+  pop rax
+  mov rdi, key_stack
+  mov rsi, [rax + thread.stack]
+  call st_kv_hex
+  call print_newline
+st_overflow_recurse:
+  push rbp
+  mov rbp, rsp
+  sub rsp, 256
+  mov qword [rsp], 0                    ; touch each frame, so the guard page is hit, not skipped
+  call st_overflow_recurse
+  leave
+  ret
+
 section .rodata
 abi_hello:      db "toro: abi hello", 13, 10
 abi_hello_len   equ $ - abi_hello
@@ -286,3 +326,5 @@ key_stats:                db " stats=", 0
 key_stats_bad:            db " stats_bad=", 0
 key_node_free_ok:         db " node_free_ok=", 0
 key_node_bad:             db " node_bad=", 0
+key_thread:               db " thread=", 0
+key_stack:                db " stack=", 0

@@ -48,6 +48,8 @@ export interface SelftestBoot {
 /** A temp folder holding the self-test image; `dispose` removes it. */
 export interface SelftestImage {
   path: string;
+  /** The image's labels, for checking addresses the guest reports. */
+  symbols: ReadonlyMap<string, bigint>;
   dispose(): Promise<void>;
 }
 
@@ -59,7 +61,8 @@ export async function buildSelftestImage(): Promise<SelftestImage> {
   });
   const path = join(dir, 'selftest.elf');
   await writeFile(path, built.elf);
-  return { path, dispose: () => rm(dir, { recursive: true, force: true }) };
+  const symbols = new Map(built.image.symbols.map((sym) => [sym.name, sym.address]));
+  return { path, symbols, dispose: () => rm(dir, { recursive: true, force: true }) };
 }
 
 export function parseSelftest(lines: readonly string[]): Omit<SelftestRun, 'exitCode' | 'durationMs'> {
