@@ -46,6 +46,8 @@ export const VALUE = {
  *   OBJECT   [0] class (null, or a CLASS)  [1] keys (WORDS of interned key strings)
  *            [2] values (WORDS)  [3] count (number): a small insertion-ordered dictionary
  *   CLOSURE  [0] code address (raw, never tagged)  [1] environment (WORDS or undefined)  [2] name
+ *   CLASS    [0] name [1] parent class or null [2] prototype (OBJECT) [3] statics (OBJECT) [4] reserved
+ *   MAP, SET [0] keys (WORDS, HOLE = deleted) [1] values (WORDS) [2] used slots [3] size
  */
 export const HEAP = {
   KIND_STRING: 1,
@@ -53,6 +55,9 @@ export const HEAP = {
   KIND_WORDS: 3,
   KIND_OBJECT: 4,
   KIND_CLOSURE: 5,
+  KIND_CLASS: 6,
+  KIND_MAP: 7,
+  KIND_SET: 8,
   /** Bytes of the header before an object's payload. */
   HEADER: 8,
 } as const;

@@ -35,10 +35,18 @@ interface Array<T> {
 }
 interface SymbolConstructor { readonly iterator: unique symbol; }
 declare var Symbol: SymbolConstructor;
-interface IteratorResult<T> { done?: boolean; value: T; }
-interface Iterator<T> { next(): IteratorResult<T>; }
-interface Iterable<T> { [Symbol.iterator](): Iterator<T>; }
-interface IterableIterator<T> extends Iterator<T> { [Symbol.iterator](): IterableIterator<T>; }
+interface IteratorYieldResult<TYield> { done?: false; value: TYield; }
+interface IteratorReturnResult<TReturn> { done: true; value: TReturn; }
+type IteratorResult<T, TReturn = undefined> = IteratorYieldResult<T> | IteratorReturnResult<TReturn>;
+interface Iterator<T, TReturn = undefined, TNext = undefined> { next(...[value]: [] | [TNext]): IteratorResult<T, TReturn>; }
+interface Iterable<T, TReturn = undefined, TNext = undefined> { [Symbol.iterator](): Iterator<T, TReturn, TNext>; }
+interface IterableIterator<T, TReturn = undefined, TNext = undefined> extends Iterator<T, TReturn, TNext> {
+  [Symbol.iterator](): IterableIterator<T, TReturn, TNext>;
+}
+interface IteratorObject<T, TReturn = undefined, TNext = undefined> extends Iterator<T, TReturn, TNext> {
+  [Symbol.iterator](): IteratorObject<T, TReturn, TNext>;
+}
+type BuiltinIteratorReturn = undefined;
 interface Boolean {}
 interface CallableFunction {}
 interface Function {}
@@ -81,6 +89,36 @@ declare var TypeError: TypeErrorConstructor;
 interface RangeError extends Error {}
 interface RangeErrorConstructor extends ErrorConstructor { new (message?: string): RangeError; readonly prototype: RangeError; }
 declare var RangeError: RangeErrorConstructor;
+
+interface Map<K, V> {
+  readonly size: number;
+  get(key: K): V | undefined;
+  set(key: K, value: V): this;
+  has(key: K): boolean;
+  delete(key: K): boolean;
+  clear(): void;
+  forEach(callbackfn: (value: V, key: K, map: Map<K, V>) => void): void;
+  keys(): IterableIterator<K>;
+  values(): IterableIterator<V>;
+  entries(): IterableIterator<[K, V]>;
+  [Symbol.iterator](): IterableIterator<[K, V]>;
+}
+interface MapConstructor { new <K, V>(entries?: readonly (readonly [K, V])[] | null): Map<K, V>; }
+declare var Map: MapConstructor;
+interface Set<T> {
+  readonly size: number;
+  add(value: T): this;
+  has(value: T): boolean;
+  delete(value: T): boolean;
+  clear(): void;
+  forEach(callbackfn: (value: T, value2: T, set: Set<T>) => void): void;
+  keys(): IterableIterator<T>;
+  values(): IterableIterator<T>;
+  entries(): IterableIterator<[T, T]>;
+  [Symbol.iterator](): IterableIterator<T>;
+}
+interface SetConstructor { new <T>(values?: readonly T[] | null): Set<T>; }
+declare var Set: SetConstructor;
 
 /** Declared so that using it gets Toro's diagnostic rather than "cannot find name". */
 declare function eval(source: string): unknown;

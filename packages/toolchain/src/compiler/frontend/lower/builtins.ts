@@ -10,7 +10,7 @@ import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
 import { superConstructorCall } from './classes.js';
 import type { ExpressionLowering } from './expressions.js';
-import { arrayMethod, isArray, spreadArray } from './objects.js';
+import { arrayMethod, collectionKind, collectionMethod, isArray, spreadArray } from './objects.js';
 
 type Lowering = ExpressionLowering;
 
@@ -26,6 +26,10 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
   }
   if (ts.isPropertyAccessExpression(callee) && isArray(L, callee.expression))
     return arrayMethod(L, node, callee);
+  if (ts.isPropertyAccessExpression(callee) && !callee.questionDotToken && !node.questionDotToken) {
+    const kind = collectionKind(L, callee.expression);
+    if (kind === 'Map' || kind === 'Set') return collectionMethod(L, node, callee, kind);
+  }
   const sym = ts.isIdentifier(callee)
     ? L.mod.resolveSymbol(L.checker.getSymbolAtLocation(callee))
     : undefined;
@@ -152,6 +156,8 @@ function consoleLog(L: Lowering, node: ts.CallExpression): Operand {
   // Every argument is evaluated before any is formatted (a later argument may change an earlier one).
   const values = args.map((a) => {
     if (ts.isSpreadElement(a)) throw unsupported(a, 'spread');
+    // Node prints a live iterator (`[Map Iterator] { ... }`); ours are snapshot arrays.
+    if (collectionKind(L, a) === 'Iterator') throw unsupported(a, 'printing an iterator');
     return L.expr(a);
   });
   for (const [k, a] of args.entries()) {

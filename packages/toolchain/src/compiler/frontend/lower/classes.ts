@@ -212,7 +212,11 @@ export function defineFields(L: ExpressionLowering, info: ClassInfo): void {
   for (const p of ctor?.parameters ?? []) {
     if (!ts.isParameterPropertyDeclaration(p, ctor as ts.ConstructorDeclaration)) continue;
     if (!ts.isIdentifier(p.name)) throw unsupported(p.name, 'destructuring');
-    L.b.call(RT.objectDefine, undefined, [self, L.string(p.name.text, p.name), L.coerce(L.expr(p.name), 'v')]);
+    L.b.call(RT.objectDefine, undefined, [
+      self,
+      L.string(p.name.text, p.name),
+      L.coerce(L.expr(p.name), 'v'),
+    ]);
   }
   for (const m of info.decl.members) {
     if (!ts.isPropertyDeclaration(m) || isStatic(m)) continue;

@@ -5,7 +5,7 @@
  * ToInt32, `+` concatenates as soon as one side is a string, `&&`/`||` yield an operand, not a boolean.
  */
 import ts from 'typescript';
-import { VALUE } from '../../backend/abi.js';
+import { HEAP, VALUE } from '../../backend/abi.js';
 import { FunctionBuilder } from '../../ir/builder.js';
 import { type Cls, conD, conL, conW, type Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
@@ -390,6 +390,12 @@ export class ExpressionLowering {
     const callee = node.expression;
     if (!ts.isIdentifier(callee)) throw unsupported(node, "'new' on this expression");
     const sym = this.mod.resolveSymbol(this.checker.getSymbolAtLocation(callee));
+    if (sym && this.fromLib(sym) && (callee.text === 'Map' || callee.text === 'Set')) {
+      const init = node.arguments?.[0];
+      const kind = callee.text === 'Map' ? HEAP.KIND_MAP : HEAP.KIND_SET;
+      const v = init ? this.coerce(this.expr(init), 'v') : conV(VALUE.UNDEFINED);
+      return this.callRt(RT.collectionNew, 'v', [conD(kind), v]);
+    }
     if (sym && this.fromLib(sym)) {
       const slot = (BUILTIN_CLASSES as readonly string[]).indexOf(callee.text);
       if (slot < 0) throw unsupported(node, `'new ${callee.text}'`);

@@ -28,8 +28,70 @@ export interface Reference {
 }
 
 /** Whether `node` is an array (null and undefined set aside: `a?.[i]` on `T[] | undefined`). */
-export const isArray = (L: Lowering, node: ts.Node): boolean =>
-  isArrayType(L.checker, L.checker.getNonNullableType(L.typeOf(node)));
+export const isArray = (L: Lowering, node: ts.Node): boolean => {
+  const t = L.checker.getNonNullableType(L.typeOf(node));
+  return isArrayType(L.checker, t) || L.checker.isTupleType(t);
+};
+
+/** Map, Set, or an iterator of our lib (keys()/values()/entries(), taken as snapshot arrays). */
+export function collectionKind(L: Lowering, node: ts.Node): 'Map' | 'Set' | 'Iterator' | undefined {
+  const sym = L.checker.getNonNullableType(L.typeOf(node)).getSymbol();
+  if (!sym || !L.fromLib(sym)) return undefined;
+  if (sym.name === 'Map' || sym.name === 'Set') return sym.name;
+  if (sym.name === 'IterableIterator') return 'Iterator';
+  return undefined;
+}
+
+/** An array to walk for `for...of` and spread: the array itself, or a collection's snapshot. */
+export function iterable(L: Lowering, node: ts.Expression): Operand {
+  if (isArray(L, node)) return L.coerce(L.expr(node), 'v');
+  if (collectionKind(L, node)) return L.callRt(RT.iterate, 'v', [L.coerce(L.expr(node), 'v')]);
+  throw unsupported(node, 'iterating over this type');
+}
+
+/** `m.get(k)`, `s.add(v)`, ... on a Map or Set. */
+export function collectionMethod(
+  L: Lowering,
+  node: ts.CallExpression,
+  callee: ts.PropertyAccessExpression,
+  kind: 'Map' | 'Set',
+): Operand {
+  const self = L.coerce(L.expr(callee.expression), 'v');
+  const args = node.arguments.map((a) => {
+    if (ts.isSpreadElement(a)) throw unsupported(a, 'spread');
+    return L.coerce(L.expr(a), 'v');
+  });
+  const arg = (k: number) => args[k] ?? UNDEFINED;
+  const name = callee.name.text;
+  switch (name) {
+    case 'get':
+      if (kind === 'Map') return fromHeap(L, L.callRt(RT.mapGet, 'v', [self, arg(0)]), node);
+      break;
+    case 'set':
+      if (kind === 'Map') return L.callRt(RT.mapSet, 'v', [self, arg(0), arg(1)]);
+      break;
+    case 'add':
+      if (kind === 'Set') return L.callRt(RT.setAdd, 'v', [self, arg(0)]);
+      break;
+    case 'has':
+      return L.callRt(RT.collectionHas, 'w', [self, arg(0)]);
+    case 'delete':
+      return L.callRt(RT.collectionDelete, 'w', [self, arg(0)]);
+    case 'clear':
+      L.b.call(RT.collectionClear, undefined, [self]);
+      return UNDEFINED;
+    case 'forEach':
+      L.b.call(RT.collectionForEach, undefined, [self, arg(0)]);
+      return UNDEFINED;
+    case 'keys':
+    case 'values':
+    case 'entries': {
+      const which = name === 'keys' ? 0 : name === 'values' ? 1 : 2;
+      return L.callRt(RT.collectionSnapshot, 'v', [self, conD(which)]);
+    }
+  }
+  throw unsupported(callee.name, `the ${kind} method '${name}'`);
+}
 const isStringish = (L: Lowering, node: ts.Node): boolean =>
   isStringType(L.checker.getNonNullableType(L.typeOf(node)));
 
@@ -76,8 +138,7 @@ export function spreadArray(L: Lowering, elements: readonly ts.Expression[]): Op
   for (const e of elements) {
     if (ts.isOmittedExpression(e)) throw unsupported(e, 'holes next to spread');
     if (ts.isSpreadElement(e)) {
-      if (!isArray(L, e.expression)) throw unsupported(e, 'spreading a value that is not an array');
-      L.b.call(RT.arrayAppendAll, undefined, [a, L.coerce(L.expr(e.expression), 'v')]);
+      L.b.call(RT.arrayAppendAll, undefined, [a, iterable(L, e.expression)]);
     } else L.callRt(RT.arrayPush, 'd', [a, L.coerce(L.expr(e), 'v')]);
   }
   return a;
@@ -118,6 +179,17 @@ export function memberReference(
   };
   if (ts.isPropertyAccessExpression(node)) {
     const name = node.name.text;
+    const kind = collectionKind(L, target);
+    if (kind === 'Map' || kind === 'Set') {
+      if (name !== 'size') throw unsupported(node, `'${name}' as a value`);
+      const obj = guard(L.coerce(L.expr(target), 'v'));
+      return {
+        read: () => L.callRt(RT.collectionSize, 'd', [obj]),
+        write: () => {
+          throw unsupported(node, "assigning a collection's size");
+        },
+      };
+    }
     if (isArray(L, target) || isStringish(L, target)) {
       if (name !== 'length') throw unsupported(node, `'${name}' as a value`);
       const obj = guard(L.coerce(L.expr(target), 'v'));

@@ -12,7 +12,7 @@ import { type ClassInfo, constructorOf, defineFields, implicitConstructor, lower
 import { makeClosure } from './closures.js';
 import type { ModuleContext, Storage } from './context.js';
 import { conV, describe, ExpressionLowering } from './expressions.js';
-import { fromHeap, isArray } from './objects.js';
+import { fromHeap, iterable } from './objects.js';
 
 const K = ts.SyntaxKind;
 
@@ -384,18 +384,26 @@ export class FunctionLowering extends ExpressionLowering {
     if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1)
       throw unsupported(init, "'for...of' without a let or const declaration");
     const d = init.declarations[0];
-    if (!ts.isIdentifier(d.name)) throw unsupported(d.name, 'destructuring');
     const overString = this.isString(s.expression);
-    if (!overString && !isArray(this, s.expression))
-      throw unsupported(s.expression, "'for...of' over this type");
-    const seq = this.coerce(this.expr(s.expression), 'v');
+    const seq = overString ? this.coerce(this.expr(s.expression), 'v') : iterable(this, s.expression);
     const i = this.b.temp('d', 'i');
     b.assign(i, 'copy', conD(0));
-    const sym = this.checker.getSymbolAtLocation(d.name);
-    if (!sym) throw unsupported(d, 'this declaration');
-    const cls = this.clsOf(d.name);
+    // The loop variable, or the names of `const [k, v]` (elements 0, 1, ... of each item).
+    const names: ts.Identifier[] = [];
+    if (ts.isIdentifier(d.name)) names.push(d.name);
+    else if (ts.isArrayBindingPattern(d.name)) {
+      for (const e of d.name.elements) {
+        if (ts.isOmittedExpression(e) || !ts.isIdentifier(e.name) || e.dotDotDotToken || e.initializer)
+          throw unsupported(e, 'this destructuring pattern');
+        names.push(e.name);
+      }
+    } else throw unsupported(d.name, 'destructuring');
     const scope = this.loopScope(s);
-    const slot = this.storageFor(sym, cls, d.name.text);
+    const slots = names.map((n) => {
+      const sym = this.checker.getSymbolAtLocation(n);
+      if (!sym) throw unsupported(n, 'this declaration');
+      return this.storageFor(sym, this.clsOf(n), n.text);
+    });
     const head = b.newBlock('forof');
     const body = b.newBlock('body');
     const step = b.newBlock('step');
@@ -409,7 +417,12 @@ export class FunctionLowering extends ExpressionLowering {
     b.place(body);
     scope?.fresh();
     const item = this.callRt(overString ? RT.charAt : RT.arrayGet, 'v', [seq, { k: 'tmp', id: i }]);
-    this.write(slot, fromHeap(this, item, d.name));
+    if (ts.isIdentifier(d.name)) this.write(slots[0], fromHeap(this, item, d.name));
+    else
+      names.forEach((n, k) => {
+        const part = this.callRt(RT.arrayGet, 'v', [item, conD(k)]);
+        this.write(slots[k], fromHeap(this, part, n));
+      });
     this.loop(s.statement, end, step);
     b.jmp(step);
     b.place(step);

@@ -229,6 +229,8 @@ export function elementString(v: unknown): string {
   if (tag === 4) return __as_string(v);
   if (tag === 5) return join(v, undefined);
   if (tag === 7) return '[object Object]';
+  if (tag === 10) return '[object Map]';
+  if (tag === 11) return '[object Set]';
   return refuse('converting a function to a string');
 }
 

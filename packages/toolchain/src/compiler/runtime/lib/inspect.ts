@@ -8,7 +8,9 @@
  * container may be printed on one line; it lives in scratch word CURRENT_DEPTH.
  */
 
+import { get } from './array.js';
 import { className, classString } from './classes.js';
+import { size, snapshot } from './collections.js';
 import { errorString, isError, logNumber } from './console.js';
 import { count, keyAt, valueAt } from './object.js';
 import { concat } from './string.js';
@@ -113,6 +115,10 @@ export function formatValue(v: unknown, level: number, indent: number): string {
     return formatObject(v, level, indent);
   }
   if (tag === 9) return classString(v);
+  if (tag === 10 || tag === 11) {
+    if (level > 2) return tag === 10 ? '[Map]' : '[Set]';
+    return formatCollection(v, tag === 10, level, indent);
+  }
   if (tag === 8) {
     const name = __ld(v, 2);
     if (__tag(name) === 4 && __str_len(__as_string(name)) > 0)
@@ -164,6 +170,22 @@ function formatObject(o: unknown, level: number, indent: number): string {
     const key = __as_string(keyAt(o, i));
     const name = isIdentifier(key) ? key : quote(key);
     output.push(concat(concat(name, ': '), formatValue(valueAt(o, i), level + 1, indent + 2)));
+  }
+  return reduceToSingleString(output, open, '}', [], level, indent);
+}
+
+/** `Map(2) { 'a' => 1, 'b' => 2 }` / `Set(1) { 1 }`, laid out like an object's entries. */
+function formatCollection(m: unknown, isMap: boolean, level: number, indent: number): string {
+  const n = size(m);
+  const open = concat(concat(isMap ? 'Map(' : 'Set(', logNumber(n)), ') {');
+  if (n === 0) return concat(open, '}');
+  __scratch_set(CURRENT_DEPTH, level);
+  const keys = snapshot(m, 0);
+  const values = snapshot(m, 1);
+  const output: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = formatValue(get(keys, i), level + 1, indent + 2);
+    output.push(isMap ? concat(concat(k, ' => '), formatValue(get(values, i), level + 1, indent + 2)) : k);
   }
   return reduceToSingleString(output, open, '}', [], level, indent);
 }
