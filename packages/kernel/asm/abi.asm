@@ -47,13 +47,14 @@ toro_console_write:
   ret
 
 ; toro_page_alloc — RDI = pages (1 .. 2^PAGE_MAX_ORDER). RAX = a block of RDI pages rounded up to a power
-; of two, aligned to that size, from this CPU's memory (its NUMA node), or 0.
+; of two, aligned to that size, from this CPU's memory or, when that is used up, from another CPU of its
+; NUMA node; 0 when the node has none.
 toro_page_alloc:
   call abi_pages_order
   test eax, eax
   js .bad
   mov edi, eax
-  jmp page_alloc_order
+  jmp page_alloc_node
 .bad:
   xor eax, eax
   ret

@@ -340,7 +340,16 @@ kmsg_dispatch:
   je .create
   cmp rcx, MSG_K_WAKE
   je thread_wake_local
+  cmp rcx, MSG_K_PAGE_REQ
+  je .page_request
   ret                                   ; unknown types are ignored
+.page_request:                          ; another CPU of the node is out of memory: lend it a block
+  push rsi
+  call page_alloc_order                 ; local only: a handler never waits
+  pop rsi
+  mov [rsi + page_reply.block], rax
+  mov qword [rsi + page_reply.done], 1  ; after .block (stores stay in order): the asker may read it
+  ret
 .obj_free:
   inc qword [r12 + mech.remote_recvd]
   jmp obj_free_local

@@ -123,6 +123,13 @@ MSG_K_PAGE_FREE equ 1                   ; a = block address, b = order
 MSG_K_OBJ_FREE  equ 2                   ; a = object
 MSG_K_CREATE    equ 3                   ; a = entry, b = argument
 MSG_K_WAKE      equ 4                   ; a = thread
+MSG_K_PAGE_REQ  equ 5                   ; a = order, b = reply (struc page_reply) in the requester's memory
+
+struc page_reply                        ; written once by the CPU asked, read by the asker after .done
+  .done:  resq 1
+  .block: resq 1                        ; 0 when the CPU asked had no block either
+endstruc
+PAGE_REQ_POLL_NS equ 10000              ; the asker sleeps this long between looks at the reply
 
 CPU_LINE        equ 64
 RUNQ_CREATE_LIMIT equ 64                ; no remote create is taken in while this many threads are ready                  ; stride of cpu_idle / cpu_ready: one cache line per CPU

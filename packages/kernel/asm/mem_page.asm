@@ -16,6 +16,8 @@
 ; into smaller aligned blocks and put on their free lists, so no byte is lost); a larger free block split
 ; in halves. Freed blocks go on their order's list; there is no coalescing.
 ;
+; A thread that finds its CPU's memory used up can borrow from the rest of its node (page_alloc_node).
+;
 ; Free memory is counted exactly (.free_bytes = bytes on the free lists + bytes left in the bump ranges),
 ; which is what the allocator stress test holds against its starting value.
 
@@ -100,6 +102,62 @@ page_alloc_order:
 
 .fail:
   xor eax, eax
+  ret
+
+; page_alloc_node — EDI = order. Like page_alloc_order, but when this CPU's own memory is used up it
+; asks the other CPUs of its node in turn (MSG_K_PAGE_REQ) for a block from theirs: the node's remaining
+; pages. The block stays the lender's (page_owner finds it there), so freeing it anywhere sends it back
+; to the lender. Waits for each answer by sleeping (PAGE_REQ_POLL_NS), so call it from a thread only —
+; never from a message handler. RAX = block or 0. Clobbers the caller-saved registers.
+page_alloc_node:
+  push rbx
+  push r12
+  push r13
+  sub rsp, page_reply_size + 8
+  mov ebx, edi
+  call page_alloc_order
+  test rax, rax
+  jnz .out
+  cmp ebx, PAGE_MAX_ORDER
+  ja .out
+  xor r12d, r12d                        ; CPU to ask
+.ask:
+  cmp r12d, [ncpus]
+  jae .none
+  mov r8, [gs:percpu.mech]
+  cmp r12d, [r8 + mech.cpu]
+  je .next
+  movzx eax, byte [cpu_node + r12]
+  cmp eax, [r8 + mech.node]
+  jne .next
+  mov qword [rsp + page_reply.done], 0
+  mov qword [rsp + page_reply.block], 0
+  mov edi, r12d
+  mov esi, MSG_K_PAGE_REQ
+  mov edx, ebx
+  mov rcx, rsp
+  xor r8d, r8d
+  call kmsg_send
+.wait:                                  ; the lender writes .block, then .done (x86 keeps that order)
+  cmp qword [rsp + page_reply.done], 0
+  jne .answered
+  mov edi, PAGE_REQ_POLL_NS
+  call thread_sleep
+  jmp .wait
+.answered:
+  mov rax, [rsp + page_reply.block]
+  test rax, rax
+  jnz .out
+.next:
+  inc r12d
+  jmp .ask
+.none:
+  xor eax, eax
+.out:
+  add rsp, page_reply_size + 8
+  pop r13
+  pop r12
+  pop rbx
   ret
 
 ; carve_free — puts [RDI, RSI) (page-aligned) on the free lists as the largest aligned blocks that fit.

@@ -284,6 +284,7 @@ st_table:                               ; name, routine; 0 ends it
   dq name_matrix, st_matrix
   dq name_threads, st_threads
   dq name_mem, st_mem
+  dq name_borrow, st_borrow
   dq name_bench, st_bench
   dq name_abi, st_abi
   dq name_panic, st_panic
@@ -294,6 +295,7 @@ name_alloc:      db "alloc", 0
 name_matrix:     db "matrix", 0
 name_threads:    db "threads", 0
 name_mem:        db "mem", 0
+name_borrow:     db "borrow", 0
 name_bench:      db "bench", 0
 name_abi:        db "abi", 0
 name_panic:      db "panic", 0

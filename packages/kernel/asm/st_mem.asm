@@ -175,6 +175,96 @@ st_mem_worker:
   pop rbx
   jmp st_signal
 
+; st_borrow — self-test "borrow": a thread on CPU 0 takes 1 MiB blocks with toro_page_alloc until none is
+; left in its node, so once its own memory is used up it borrows from the node's other CPUs
+; (page_alloc_node); then frees them all (borrowed ones go back to their lenders through the matrix).
+;   toro: result borrow own=<blocks from CPU 0> borrowed=<blocks from others> node_free_before=<bytes>
+;   toro: result borrow cpu=<i> free_before=... (st_check_memory)
+; Pass: every CPU's memory is back; with other CPUs in the node, some blocks were borrowed.
+ST_BORROW_PAGES equ 256
+
+st_borrow:
+  push rbx
+  xor edi, edi
+  call st_snapshot
+  movzx edi, byte [cpu_node]
+  call node_free_bytes
+  mov rbx, rax
+  xor edi, edi
+  mov rsi, st_borrow_worker
+  xor edx, edx
+  call thread_create_on
+  mov edi, 1
+  call st_wait
+  mov edi, 1
+  call st_snapshot
+  call st_result_prefix
+  mov rdi, key_own
+  mov rsi, [st_slots]
+  call st_kv
+  mov rdi, key_borrowed
+  mov rsi, [st_slots + 8]
+  call st_kv
+  mov rdi, key_node_free_before
+  mov rsi, rbx
+  call st_kv
+  call print_newline
+  call st_check_memory
+  mov ebx, eax
+  xor ecx, ecx                          ; CPUs sharing CPU 0's node
+  xor edx, edx
+.count:
+  cmp edx, [ncpus]
+  jae .counted
+  movzx eax, byte [cpu_node + rdx]
+  cmp al, [cpu_node]
+  jne .other_node
+  inc ecx
+.other_node:
+  inc edx
+  jmp .count
+.counted:
+  cmp ecx, 1
+  je .out
+  cmp qword [st_slots + 8], 0
+  jne .out
+  mov ebx, ST_FAIL
+.out:
+  mov eax, ebx
+  pop rbx
+  ret
+
+st_borrow_worker:                       ; slot words: 0 own blocks, 1 borrowed blocks
+  push rbx
+  push r12
+  xor ebx, ebx                          ; list of blocks, linked through their first qword
+.take:
+  mov edi, ST_BORROW_PAGES
+  call toro_page_alloc
+  test rax, rax
+  jz .free
+  mov [rax], rbx
+  mov rbx, rax
+  mov rdi, rax
+  call page_owner
+  xor ecx, ecx
+  test eax, eax
+  setnz cl                              ; CPU 0 is the owner: own; else borrowed
+  inc qword [st_slots + rcx * 8]
+  jmp .take
+.free:
+  test rbx, rbx
+  jz .done
+  mov rdi, rbx
+  mov rbx, [rbx]
+  mov esi, ST_BORROW_PAGES
+  call toro_page_free
+  jmp .free
+.done:
+  pop r12
+  pop rbx
+  jmp st_signal
+
 section .rodata
 key_range_start: db " range start=", 0
 key_piece_start: db " piece start=", 0
@@ -183,3 +273,6 @@ key_node:        db " node=", 0
 key_free:        db " free=", 0
 key_page:        db " page=", 0
 key_object:      db " object=", 0
+key_own:         db " own=", 0
+key_borrowed:    db " borrowed=", 0
+key_node_free_before: db " node_free_before=", 0
