@@ -144,7 +144,11 @@ export class Pass implements EvalEnv {
     if (!body) return;
     if (body.k === 'equ') {
       const label = st.label as { name: string; col: number };
-      this.defineSymbol(label.name, evaluate(body.expr, this), label.col);
+      const v = evaluate(body.expr, this);
+      // NASM defines a symbol whose expression it cannot evaluate yet (a forward reference) as the
+      // plain number 0, not as "unknown": later references, in this pass and the next, size their
+      // displacements and immediates for 0 (test/asm/fixtures/forward_equ.asm).
+      this.defineSymbol(label.name, v.known ? v : { addend: 0n, known: true }, label.col);
       return;
     }
     let count = 1n;
