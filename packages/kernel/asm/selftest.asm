@@ -280,6 +280,7 @@ section .rodata
 align 8
 st_table:                               ; name, routine; 0 ends it
   dq name_sched, st_sched
+  dq name_idle, st_idle
   dq name_alloc, st_alloc
   dq name_matrix, st_matrix
   dq name_threads, st_threads
@@ -291,6 +292,7 @@ st_table:                               ; name, routine; 0 ends it
   dq name_overflow, st_overflow
   dq 0, 0
 name_sched:      db "sched", 0
+name_idle:       db "idle", 0
 name_alloc:      db "alloc", 0
 name_matrix:     db "matrix", 0
 name_threads:    db "threads", 0

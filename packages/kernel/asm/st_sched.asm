@@ -289,6 +289,38 @@ st_streq:
   mov eax, ST_FAIL
   ret
 
+; st_idle — self-test "idle": prints "toro: result idle phase=start", sleeps `count` ms (default 1000)
+; with every other CPU idle, then "toro: result idle phase=end slept_ns=<n>". Between the two lines no
+; CPU has anything to do: all must sit in hlt (the test reads QEMU's CPU time on the host).
+ST_IDLE_MS equ 1000
+
+st_idle:
+  push rbx
+  mov edi, ST_IDLE_MS
+  call st_count
+  imul rbx, rax, 1000000
+  call st_result_prefix
+  mov rdi, key_phase_start
+  call print_str
+  call clock_ns
+  push rax
+  mov rdi, rbx
+  call thread_sleep
+  call clock_ns
+  pop rbx
+  sub rax, rbx
+  push rax
+  call st_result_prefix
+  mov rdi, key_phase_end
+  call print_str
+  pop rsi
+  mov rdi, key_slept_ns
+  call st_kv
+  call print_newline
+  xor eax, eax
+  pop rbx
+  ret
+
 section .rodata
 key_yield:          db " yield=", 0
 key_join:           db " join=", 0
@@ -297,6 +329,9 @@ key_remote_wake:    db " remote_wake=", 0
 key_sleep_ns:       db " sleep_ns=", 0
 key_sleep_order:    db " sleep_order=", 0
 key_cpus_seen:      db " cpus_seen=", 0
+key_phase_start:    db " phase=start", 13, 10, 0
+key_phase_end:      db " phase=end", 0
+key_slept_ns:       db " slept_ns=", 0
 expect_yield:       db "ABCABCABC", 0
 expect_block:       db "12", 0
 expect_sleep_order: db "bca", 0
