@@ -270,11 +270,15 @@ function samples(cls: ClassSpec, bits: Bits, sizedMemOk: (size: number) => boole
     case 'rel8':
     case 'rel':
       return []; // branch blocks below
-    case 'far':
+    case 'far': {
+      // far16/far32 rows are the sized forms (`jmp dword 8:x`); the plain row takes no size.
+      const size = cls.size as OperandSize | undefined;
       return [
-        { kind: 'imm', value: sym('lbl'), segment: abs(8) },
-        { kind: 'imm', value: abs(0x1234), segment: abs(0x10) },
+        { kind: 'imm', value: sym('lbl'), segment: abs(8), size },
+        { kind: 'imm', value: abs(0x1234), segment: abs(0x10), size },
+        ...(size === 32 ? [{ kind: 'imm', value: abs(0x102308), segment: abs(8), size } as Operand] : []),
       ];
+    }
     case 'sreg':
       return (cls.fixed ? [cls.fixed.name] : ['es', 'cs', 'ss', 'ds', 'fs', 'gs']).map(r);
     case 'cr':

@@ -13,6 +13,9 @@ import { hex, perCondition, type Row } from './row.js';
 const jumps: Row[] = [
   ['jmp', 'rel8', 'i: EB rel8'],
   ['jmp', 'rel', 'i: E9 rel'],
+  // `jmp word/dword seg:off` sets the offset's size (and the operand-size prefix) whatever the mode.
+  ['jmp', 'far16', 'i: o16 EA far', 'nolong'],
+  ['jmp', 'far32', 'i: o32 EA far', 'nolong'],
   ['jmp', 'far', 'i: EA far', 'nolong'],
   // In 64-bit mode NASM's `jmp far [mem]` is the m16:64 form (REX.W).
   ['jmp', 'mfar', 'm: FF /5', 'nolong'],
@@ -21,6 +24,8 @@ const jumps: Row[] = [
   ['jmp', 'rm32', 'm: o32 FF /4', 'nolong ds'],
   ['jmp', 'rm64', 'm: o64nw FF /4', 'ds'],
   ['call', 'rel', 'i: E8 rel'],
+  ['call', 'far16', 'i: o16 9A far', 'nolong'],
+  ['call', 'far32', 'i: o32 9A far', 'nolong'],
   ['call', 'far', 'i: 9A far', 'nolong'],
   ['call', 'mfar', 'm: FF /3', 'nolong'],
   ['call', 'mfar', 'm: o64 FF /3'],
