@@ -27,11 +27,8 @@ bits 16
   wrmsr
   mov eax, [tramp_cr0 - trampoline_start]    ; PE + PG (+ WP, MP): long mode is active from here
   mov cr0, eax
-  ; jmp dword GDT_CODE64:ap_entry64, spelled out: Toro's assembler truncates the 32-bit offset of a far
-  ; jump in 16-bit code to 16 bits (reported); the bytes are what nasm emits for that line.
-  db 0x66, 0xEA
-  dd ap_entry64
-  dw GDT_CODE64
+  ; A far jump with a 32-bit offset (o32 in 16-bit code): ap_entry64 lies above 64 KiB.
+  jmp dword GDT_CODE64:ap_entry64
 align 4
 ; Parameter block, written by smp_init into the copy at TRAMPOLINE_ADDR.
 tramp_cr3:  dd 0
