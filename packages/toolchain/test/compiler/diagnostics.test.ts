@@ -40,7 +40,35 @@ describe('unsupported constructs are refused with a diagnostic', () => {
     ],
     [
       'array-length.ts',
-      'fixtures/unsupported/array-length.ts(3,22): error TORO2001: spread is not supported yet',
+      'fixtures/unsupported/array-length.ts(3,13): error TORO2001: spread is not supported yet',
+    ],
+    [
+      'destructuring.ts',
+      'fixtures/unsupported/destructuring.ts(1,7): error TORO2001: destructuring is not supported yet',
+    ],
+    [
+      'class-in-function.ts',
+      'fixtures/unsupported/class-in-function.ts(2,3): error TORO2001: classes declared inside functions is not supported yet',
+    ],
+    [
+      'private-name.ts',
+      'fixtures/unsupported/private-name.ts(2,3): error TORO2001: private names (#x) is not supported yet',
+    ],
+    [
+      'optional-many.ts',
+      'fixtures/unsupported/optional-many.ts(1,56): error TORO2001: optional, default or rest parameters past the fourth is not supported yet',
+    ],
+    [
+      'iterator-log.ts',
+      'fixtures/unsupported/iterator-log.ts(2,13): error TORO2001: printing an iterator is not supported yet',
+    ],
+    [
+      'rest-value.ts',
+      'fixtures/unsupported/rest-value.ts(4,11): error TORO2001: a function with a rest parameter as a value is not supported yet',
+    ],
+    [
+      'object-spread.ts',
+      'fixtures/unsupported/object-spread.ts(2,13): error TORO2001: object spread is not supported yet',
     ],
     ['class.ts', 'fixtures/unsupported/class.ts(1,11): error TORO2001: classes is not supported yet'],
     [
