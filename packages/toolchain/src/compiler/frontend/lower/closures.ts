@@ -61,7 +61,10 @@ export function analyzeCaptures(
         sym &&
         decl &&
         decl.getSourceFile() === entry &&
-        (ts.isVariableDeclaration(decl) || ts.isParameter(decl) || ts.isFunctionDeclaration(decl)) &&
+        (ts.isVariableDeclaration(decl) ||
+          ts.isParameter(decl) ||
+          ts.isBindingElement(decl) ||
+          ts.isFunctionDeclaration(decl)) &&
         !(ts.isFunctionDeclaration(decl) && decl.parent === entry) &&
         decl.name !== n
       ) {

@@ -500,8 +500,9 @@ export class ExpressionLowering {
   private binary(node: ts.BinaryExpression): Operand {
     const op = node.operatorToken.kind;
     if (op === K.EqualsToken) {
-      if (ts.isArrayLiteralExpression(node.left) || ts.isObjectLiteralExpression(node.left))
-        throw unsupported(node.left, 'destructuring');
+      if (ts.isArrayLiteralExpression(node.left)) return this.arrayAssignment(node.left, node.right);
+      if (ts.isObjectLiteralExpression(node.left))
+        throw unsupported(node.left, 'destructuring assignment of objects');
       const ref = this.reference(node.left);
       const v = this.expr(node.right);
       ref.write(v);
@@ -533,6 +534,26 @@ export class ExpressionLowering {
     const left = strict ? this.unchecked(node.left) : this.expr(node.left);
     const right = strict ? this.unchecked(node.right) : this.expr(node.right);
     return this.apply(op, left, node.left, right, node.right, node);
+  }
+
+  /** `[a, b] = value` (e.g. a swap): every element is read before any target is written. */
+  private arrayAssignment(left: ts.ArrayLiteralExpression, right: ts.Expression): Operand {
+    const value = this.coerce(this.expr(right), 'v');
+    const seq = this.callRt(RT.iterate, 'v', [value]);
+    const parts: { target: ts.Expression; value: Operand }[] = [];
+    left.elements.forEach((e, k) => {
+      if (ts.isOmittedExpression(e)) return;
+      if (
+        ts.isSpreadElement(e) ||
+        ts.isBinaryExpression(e) ||
+        ts.isArrayLiteralExpression(e) ||
+        ts.isObjectLiteralExpression(e)
+      )
+        throw unsupported(e, 'this destructuring assignment target');
+      parts.push({ target: e, value: fromHeap(this, this.callRt(RT.arrayGet, 'v', [seq, conD(k)]), e) });
+    });
+    for (const p of parts) this.reference(p.target).write(p.value);
+    return value;
   }
 
   /** Applies a binary operator to two evaluated operands. */

@@ -83,16 +83,18 @@ function declareGlobals(mod: ModuleContext, entry: ts.SourceFile, report: (e: Un
     }
     if (!ts.isVariableStatement(s)) continue;
     for (const d of s.declarationList.declarations) {
-      const sym = ts.isIdentifier(d.name) ? mod.checker.getSymbolAtLocation(d.name) : undefined;
-      if (!sym) continue;
-      try {
-        mod.addGlobal(
-          sym,
-          clsOfType(mod.checker, mod.checker.getTypeOfSymbolAtLocation(sym, d.name), d.name, false),
-        );
-      } catch (e) {
-        if (!(e instanceof Unsupported)) throw e;
-        report(e);
+      for (const name of boundNames(d.name)) {
+        const sym = mod.checker.getSymbolAtLocation(name);
+        if (!sym) continue;
+        try {
+          mod.addGlobal(
+            sym,
+            clsOfType(mod.checker, mod.checker.getTypeOfSymbolAtLocation(sym, name), name, false),
+          );
+        } catch (e) {
+          if (!(e instanceof Unsupported)) throw e;
+          report(e);
+        }
       }
     }
   }
@@ -120,6 +122,12 @@ function declareGlobals(mod: ModuleContext, entry: ts.SourceFile, report: (e: Un
     ts.forEachChild(n, (c) => visit(c, inFunction || ts.isFunctionLike(n)));
   };
   visit(entry, false);
+}
+
+/** The names a declaration binds (through destructuring patterns). */
+function boundNames(name: ts.BindingName): ts.Identifier[] {
+  if (ts.isIdentifier(name)) return [name];
+  return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : boundNames(e.name)));
 }
 
 /**

@@ -107,8 +107,17 @@ export class FunctionLowering extends ExpressionLowering {
     const optional = decl.parameters.some((p) => p.initializer || p.questionToken || p.dotDotDotToken);
     if (optional && user && decl.parameters.length > 4)
       throw unsupported(decl.parameters[4], 'optional, default or rest parameters past the fourth');
+    const patterns: { pattern: ts.BindingName; id: number; init?: ts.Expression }[] = [];
     for (const p of decl.parameters) {
-      if (!ts.isIdentifier(p.name)) throw unsupported(p.name, 'destructuring parameters');
+      if (!ts.isIdentifier(p.name)) {
+        if (!user || p.dotDotDotToken) throw unsupported(p.name, 'destructuring parameters');
+        patterns.push({
+          pattern: p.name,
+          id: b.param('v', 'pattern'),
+          ...(p.initializer ? { init: p.initializer } : {}),
+        });
+        continue;
+      }
       if (!user && (p.initializer || p.questionToken || p.dotDotDotToken))
         throw unsupported(p, 'optional parameters in the runtime');
       if (p.dotDotDotToken && !(ts.isFunctionDeclaration(decl) && ts.isSourceFile(decl.parent)))
@@ -146,6 +155,22 @@ export class FunctionLowering extends ExpressionLowering {
       this.write(storage, this.expr(p.init));
       b.jmp(next);
       b.place(next);
+    }
+    for (const p of patterns) {
+      const raw: Operand = { k: 'tmp', id: p.id };
+      if (!p.init) this.bindPattern(p.pattern, raw);
+      else {
+        const v = b.temp('v');
+        b.assign(v, 'copy', raw);
+        const missing = b.newBlock('default');
+        const next = b.newBlock('param');
+        b.jnz(b.emit('ceql', 'w', raw, conV(VALUE.UNDEFINED)), missing, next);
+        b.place(missing);
+        b.assign(v, 'copy', this.coerce(this.expr(p.init), 'v'));
+        b.jmp(next);
+        b.place(next);
+        this.bindPattern(p.pattern, { k: 'tmp', id: v });
+      }
     }
     const body = decl.body;
     if (!body) throw unsupported(decl, 'a function without a body');
@@ -388,16 +413,8 @@ export class FunctionLowering extends ExpressionLowering {
     const seq = overString ? this.coerce(this.expr(s.expression), 'v') : iterable(this, s.expression);
     const i = this.b.temp('d', 'i');
     b.assign(i, 'copy', conD(0));
-    // The loop variable, or the names of `const [k, v]` (elements 0, 1, ... of each item).
-    const names: ts.Identifier[] = [];
-    if (ts.isIdentifier(d.name)) names.push(d.name);
-    else if (ts.isArrayBindingPattern(d.name)) {
-      for (const e of d.name.elements) {
-        if (ts.isOmittedExpression(e) || !ts.isIdentifier(e.name) || e.dotDotDotToken || e.initializer)
-          throw unsupported(e, 'this destructuring pattern');
-        names.push(e.name);
-      }
-    } else throw unsupported(d.name, 'destructuring');
+    // The loop variable (a destructuring pattern binds its names in the body, per iteration).
+    const names: ts.Identifier[] = ts.isIdentifier(d.name) ? [d.name] : [];
     const scope = this.loopScope(s);
     const slots = names.map((n) => {
       const sym = this.checker.getSymbolAtLocation(n);
@@ -418,11 +435,7 @@ export class FunctionLowering extends ExpressionLowering {
     scope?.fresh();
     const item = this.callRt(overString ? RT.charAt : RT.arrayGet, 'v', [seq, { k: 'tmp', id: i }]);
     if (ts.isIdentifier(d.name)) this.write(slots[0], fromHeap(this, item, d.name));
-    else
-      names.forEach((n, k) => {
-        const part = this.callRt(RT.arrayGet, 'v', [item, conD(k)]);
-        this.write(slots[k], fromHeap(this, part, n));
-      });
+    else this.bindPattern(d.name, item);
     this.loop(s.statement, end, step);
     b.jmp(step);
     b.place(step);
@@ -590,7 +603,11 @@ export class FunctionLowering extends ExpressionLowering {
     if (!(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)))
       throw unsupported(list, "'var' (use let or const)");
     for (const d of list.declarations) {
-      if (!ts.isIdentifier(d.name)) throw unsupported(d.name, 'destructuring');
+      if (!ts.isIdentifier(d.name)) {
+        if (!d.initializer) throw unsupported(d, 'destructuring without an initialiser');
+        this.bindPattern(d.name, this.coerce(this.expr(d.initializer), 'v'));
+        continue;
+      }
       const sym = this.checker.getSymbolAtLocation(d.name);
       if (!sym) throw unsupported(d, 'this declaration');
       const cls = this.clsOfTypeNode(this.checker.getTypeOfSymbolAtLocation(sym, d.name), d.name);
@@ -598,5 +615,60 @@ export class FunctionLowering extends ExpressionLowering {
       if (d.initializer) this.write(storage, this.expr(d.initializer));
       else if (cls === 'v') this.write(storage, conV(VALUE.UNDEFINED));
     }
+  }
+
+  /**
+   * Destructuring: `{ a, b: c = 1, d: { e } }` reads properties, `[x, , y = 2, ...rest]` reads
+   * elements of an array (or of a Map's/Set's entries); a default applies when the value read is
+   * undefined. Each bound name gets the representation check of its declared type.
+   */
+  bindPattern(pattern: ts.BindingName, value: Operand): void {
+    const b = this.b;
+    if (ts.isIdentifier(pattern)) {
+      const sym = this.checker.getSymbolAtLocation(pattern);
+      if (!sym) throw unsupported(pattern, 'this declaration');
+      const storage = this.storageFor(sym, this.clsOf(pattern), pattern.text);
+      this.write(storage, fromHeap(this, value, pattern));
+      return;
+    }
+    if (ts.isObjectBindingPattern(pattern)) {
+      for (const e of pattern.elements) {
+        if (e.dotDotDotToken) throw unsupported(e, 'object rest in destructuring');
+        const name = e.propertyName ?? e.name;
+        if (!ts.isIdentifier(name) && !ts.isStringLiteral(name))
+          throw unsupported(name, 'this property name');
+        const raw = this.callRt(RT.objectGet, 'v', [value, this.string(name.text, name)]);
+        this.bindElement(e, raw);
+      }
+      return;
+    }
+    const seq = this.callRt(RT.iterate, 'v', [value]);
+    pattern.elements.forEach((e, k) => {
+      if (ts.isOmittedExpression(e)) return;
+      if (e.dotDotDotToken) {
+        this.bindPattern(e.name, this.callRt(RT.arraySlice, 'v', [seq, conD(k), conV(VALUE.UNDEFINED)]));
+        return;
+      }
+      this.bindElement(e, this.callRt(RT.arrayGet, 'v', [seq, conD(k)]));
+    });
+    void b;
+  }
+
+  private bindElement(e: ts.BindingElement, raw: Operand): void {
+    if (!e.initializer) {
+      this.bindPattern(e.name, raw);
+      return;
+    }
+    const b = this.b;
+    const v = b.temp('v');
+    b.assign(v, 'copy', raw);
+    const missing = b.newBlock('default');
+    const next = b.newBlock('bound');
+    b.jnz(b.emit('ceql', 'w', raw, conV(VALUE.UNDEFINED)), missing, next);
+    b.place(missing);
+    b.assign(v, 'copy', this.coerce(this.expr(e.initializer), 'v'));
+    b.jmp(next);
+    b.place(next);
+    this.bindPattern(e.name, { k: 'tmp', id: v });
   }
 }
