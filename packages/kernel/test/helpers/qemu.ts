@@ -1,11 +1,12 @@
 /**
  * Boots an image in QEMU for tests and collects what the guest printed and how QEMU exited.
  *
- * The one place kernel tests start QEMU (to be swapped for the toolchain's VM runner once it lands).
- * Each run is bounded: after `timeoutMs` the process is killed by its PID, and it is killed in a
- * finally block whatever happens, so no guest outlives its test.
+ * The one place kernel tests start QEMU. The tests need raw QEMU options the user-facing runner does not
+ * offer (`-M microvm,acpi=off`, `-cpu qemu32`, no isa-debug-exit), so this builds the command line itself
+ * and hands the process to the VM runner's launchGuest: bounded by `timeoutMs`, killed by its PID, and
+ * stopped in a finally block whatever happens, so no guest outlives its test.
  */
-import { spawn } from 'node:child_process';
+import { findQemu, launchGuest } from '../../../toolchain/src/vm/index.js';
 
 export interface QemuBoot {
   /** Path of the ELF to pass to -kernel. */
@@ -50,31 +51,24 @@ export function qemuArgs(boot: QemuBoot): string[] {
 
 export async function bootQemu(boot: QemuBoot): Promise<QemuResult> {
   const args = qemuArgs(boot);
-  const child = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let timedOut = false;
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d;
+  // The VM runner owns the process: spawn, serial capture, the timeout, kill by PID and reaping.
+  const guest = launchGuest({
+    qemuPath: findQemu(),
+    args,
+    accel: 'tcg',
+    timeoutMs: boot.timeoutMs ?? 20_000,
   });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d;
-  });
-  const timer = setTimeout(() => {
-    timedOut = true;
-    if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
-  }, boot.timeoutMs ?? 20_000);
   try {
-    const status = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', (code) => resolve(code));
-    });
-    return { status, timedOut, stdout, stderr, args };
+    const exit = await guest.exited;
+    return {
+      status: exit.qemuStatus,
+      timedOut: exit.source === 'timeout',
+      stdout: guest.lines.map((l) => `${l}\n`).join(''),
+      stderr: exit.stderr,
+      args,
+    };
   } finally {
-    clearTimeout(timer);
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      process.kill(child.pid, 'SIGKILL');
-    }
+    await guest.stop();
   }
 }
 

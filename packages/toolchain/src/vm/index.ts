@@ -35,7 +35,13 @@ export {
 } from './fault-report.js';
 export { findQemu, QEMU_BINARY } from './find-qemu.js';
 export { type GuestOptions, startGuest } from './guest.js';
-export { DEFAULT_KILL_GRACE_MS, DEFAULT_TIMEOUT_MS, type Guest } from './launch.js';
+export {
+  DEFAULT_KILL_GRACE_MS,
+  DEFAULT_TIMEOUT_MS,
+  type Guest,
+  type LaunchOptions,
+  launchGuest,
+} from './launch.js';
 export { type BootTiming, measureBoot } from './measure.js';
 export { type FlatGuest, writePvhElf } from './pvh-elf.js';
 export { parseMemorySize } from './size.js';
