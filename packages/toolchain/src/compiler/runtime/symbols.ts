@@ -31,6 +31,8 @@ export const RT = {
   pow: 'rt.math.pow',
   min: 'rt.math.min',
   max: 'rt.math.max',
+  extremeOf: 'rt.math.extremeOf',
+  logSpread: 'rt.console.logSpread',
   concat: 'rt.string.concat',
   stringEquals: 'rt.string.equals',
   numberToString: 'rt.number.numberToString',

@@ -148,6 +148,10 @@ export function returnCls(L: Lowering, decl: ts.FunctionDeclaration): Cls | unde
 
 function consoleLog(L: Lowering, node: ts.CallExpression): Operand {
   const args = node.arguments;
+  if (args.some(ts.isSpreadElement)) {
+    L.b.call(RT.logSpread, undefined, [spreadArray(L, args)]);
+    return undefinedValue();
+  }
   const first = args[0];
   if (first && args.length > 1 && ts.isStringLiteralLike(first) && /%[sdifjoOc%]/.test(first.text)) {
     throw unsupported(first, 'console.log format specifiers');
@@ -173,6 +177,11 @@ function consoleLog(L: Lowering, node: ts.CallExpression): Operand {
 }
 
 function math(L: Lowering, node: ts.CallExpression, name: string): Operand {
+  if ((name === 'min' || name === 'max') && node.arguments.some(ts.isSpreadElement))
+    return L.callRt(RT.extremeOf, 'd', [
+      spreadArray(L, node.arguments),
+      { k: 'con', cls: 'w', bits: name === 'max' ? 1n : 0n },
+    ]);
   const args = node.arguments.map((a) => {
     if (ts.isSpreadElement(a)) throw unsupported(a, 'spread');
     return L.number(a);

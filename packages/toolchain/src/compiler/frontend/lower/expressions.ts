@@ -375,7 +375,9 @@ export class ExpressionLowering {
       if (!owner || index === undefined) throw unsupported(node, "'this' inside this arrow function");
       return this.read({ kind: 'env', owner, index, cls: 'v' });
     }
-    if (!this.classInfo || !this.thisValue) throw unsupported(node, "'this' outside a class");
+    const objectMethod = ts.isMethodDeclaration(this.node) && ts.isObjectLiteralExpression(this.node.parent);
+    if ((!this.classInfo && !objectMethod) || !this.thisValue)
+      throw unsupported(node, "'this' outside a class or object method");
     return this.thisValue;
   }
 

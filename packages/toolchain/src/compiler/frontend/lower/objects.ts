@@ -12,6 +12,7 @@ import { VALUE } from '../../backend/abi.js';
 import { type Cls, conD, conL, type Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
 import { unsupported } from '../diagnostics.js';
+import { makeClosure } from './closures.js';
 import type { ExpressionLowering } from './expressions.js';
 import { isArrayType, isStringType } from './types.js';
 
@@ -155,7 +156,12 @@ export function objectLiteral(L: Lowering, node: ts.ObjectLiteralExpression): Op
       if (!storage) throw unsupported(p, 'this shorthand property');
       entries.push({ key: key(L, p.name), value: L.coerce(L.read(storage), 'v') });
     } else if (ts.isSpreadAssignment(p)) throw unsupported(p, 'object spread');
-    else throw unsupported(p, 'methods and accessors in object literals');
+    else if (ts.isMethodDeclaration(p) && !p.asteriskToken && p.body) {
+      // A method is a function-valued property; calls pass the object as `this`.
+      const k = key(L, p.name);
+      const name = ts.isIdentifier(p.name) ? p.name.text : '';
+      entries.push({ key: k, value: makeClosure(L, L.lowerNested(p), L.childEnv(), name, p) });
+    } else throw unsupported(p, 'accessors in object literals');
   }
   const o = L.callRt(RT.objectNew, 'v', [conD(entries.length)]);
   const keys = L.b.emit('ldw', 'v', o, conL(1n));

@@ -6,7 +6,7 @@
  */
 import { elementString } from './array.js';
 import { instanceOf } from './classes.js';
-import { typeError } from './errors.js';
+import { refuse, typeError } from './errors.js';
 import { formatValue } from './inspect.js';
 import { numberToString } from './number.js';
 import { get } from './object.js';
@@ -18,6 +18,7 @@ declare function __as_string(v: unknown): string;
 declare function __as_boolean(v: unknown): boolean;
 declare function __same(a: unknown, b: unknown): boolean;
 declare function __str_len(s: string): number;
+declare function __str_byte(s: string, i: number): number;
 declare function __write(fd: number, s: string): void;
 declare function __exit(code: number): never;
 declare function __throw(v: unknown): never;
@@ -152,4 +153,23 @@ export function uncaught(v: unknown): void {
 export function expectFunction(v: unknown): unknown {
   if (__tag(v) !== 8) typeError(concat(toStringValue(v), ' is not a function'));
   return v;
+}
+
+/** console.log(...a): each element as console.log shows an argument, separated by spaces. */
+export function logSpread(a: unknown[]): void {
+  let line = '';
+  for (let i = 0; i < a.length; i++) {
+    const v: unknown = a[i];
+    if (i === 0 && __tag(v) === 4 && a.length > 1 && hasPercent(__as_string(v)))
+      refuse('console.log format specifiers');
+    if (i > 0) line = concat(line, ' ');
+    line = concat(line, inspectValue(v));
+  }
+  writeLine(line);
+}
+
+function hasPercent(s: string): boolean {
+  const n = __str_len(s);
+  for (let i = 0; i < n; i++) if (__str_byte(s, i) === 37) return true;
+  return false;
 }

@@ -2,6 +2,8 @@
  * Runtime (TypeScript subset): the Math operations that are not one instruction — JS `%` (an exact
  * fmod by scaled subtraction), `**`/Math.pow, Math.min/max with their NaN and -0 rules.
  */
+import { refuse } from './errors.js';
+
 declare function __write(fd: number, s: string): void;
 declare function __exit(code: number): never;
 
@@ -126,4 +128,19 @@ export function max(a: number, b: number): number {
   if (a === 0 && b === 0) return 1 / a > 0 ? a : b;
   // biome-ignore lint/complexity/useMathMinMax: this is the runtime's Math.min/max (and no spread in the subset)
   return a > b ? a : b;
+}
+
+declare function __tag(v: unknown): number;
+declare function __as_number(v: unknown): number;
+
+/** Math.min(...a) / Math.max(...a) over an array built from the arguments (non-numbers: refused). */
+export function extremeOf(a: number[], largest: boolean): number {
+  let acc = largest ? -Infinity : Infinity;
+  for (let i = 0; i < a.length; i++) {
+    const v: unknown = a[i];
+    if (__tag(v) !== 0) refuse('Math.min/max of a value that is not a number');
+    const x = __as_number(v);
+    acc = largest ? max(acc, x) : min(acc, x);
+  }
+  return acc;
 }
