@@ -89,6 +89,9 @@ declare var TypeError: TypeErrorConstructor;
 interface RangeError extends Error {}
 interface RangeErrorConstructor extends ErrorConstructor { new (message?: string): RangeError; readonly prototype: RangeError; }
 declare var RangeError: RangeErrorConstructor;
+interface ReferenceError extends Error {}
+interface ReferenceErrorConstructor extends ErrorConstructor { new (message?: string): ReferenceError; readonly prototype: ReferenceError; }
+declare var ReferenceError: ReferenceErrorConstructor;
 
 interface Map<K, V> {
   readonly size: number;

@@ -162,7 +162,10 @@ export function newInstance(
   const info = classInfo(L, decl);
   if (decl.modifiers?.some((m) => m.kind === K.AbstractKeyword))
     throw unsupported(node, 'instantiating an abstract class');
-  const obj = L.callRt(RT.construct, 'v', [classValue(L, { kind: 'user', decl }, node)]);
+  const obj = L.callRt(RT.construct, 'v', [
+    classValue(L, { kind: 'user', decl }, node),
+    L.string(info.name, node),
+  ]);
   const args = (node.arguments ?? []).map((a) => {
     if (ts.isSpreadElement(a)) throw unsupported(a, 'spread');
     return L.coerce(L.expr(a), 'v');

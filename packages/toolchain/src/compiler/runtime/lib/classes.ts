@@ -6,7 +6,7 @@
  * a plain value (the built-in errors' `name`). An instance is an OBJECT whose class word is its class;
  * its fields are its own properties, in the order they were defined (what console.log prints).
  */
-import { typeError } from './errors.js';
+import { referenceError, typeError } from './errors.js';
 import { find, objectNew, setOwn } from './object.js';
 import { concat } from './string.js';
 
@@ -67,7 +67,9 @@ export function defineAccessor(c: unknown, key: string, f: unknown, which: numbe
 }
 
 /** A fresh instance of `c` (no fields yet: the constructor defines them). */
-export function construct(c: unknown): unknown {
+export function construct(c: unknown, name: string): unknown {
+  if (__tag(c) !== TAG_CLASS)
+    referenceError(concat(concat("Cannot access '", name), "' before initialization"));
   const o = objectNew(0);
   __st(o, 0, c);
   return o;

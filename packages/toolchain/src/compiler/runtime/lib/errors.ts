@@ -1,7 +1,7 @@
 /**
  * Runtime (TypeScript subset): Error, TypeError and RangeError, and the errors the runtime raises.
- * The three built-in classes are class descriptors (./classes.ts) created by `init` when the program
- * starts and kept in the program's reserved global slots 0–2 (../../frontend/lower/context.ts
+ * The four built-in classes (Error, TypeError, RangeError, ReferenceError) are class objects
+ * (./classes.ts) created by `init` when the program starts and kept in the program's global slots 0–3 (../../frontend/lower/context.ts
  * BUILTIN_CLASSES). A TypeError raised here is what JavaScript would throw at the same point
  * (reading a property of undefined, calling a non-function, a value that is not what its type says)
  * and can be caught; uncaught, it is printed on stderr and the program exits with status 1, like
@@ -22,6 +22,7 @@ declare function __tag(v: unknown): number;
 const ERROR = 0;
 const TYPE_ERROR = 1;
 const RANGE_ERROR = 2;
+const REFERENCE_ERROR = 3;
 
 /** Called first by the program's main: creates the built-in error classes. */
 export function init(): void {
@@ -35,6 +36,15 @@ export function init(): void {
   const rangeError = classNew('RangeError', error);
   defineValue(rangeError, 'name', 'RangeError');
   __gset(RANGE_ERROR, rangeError);
+  const referenceError = classNew('ReferenceError', error);
+  defineValue(referenceError, 'name', 'ReferenceError');
+  __gset(REFERENCE_ERROR, referenceError);
+}
+
+/** `new C()` or `C.x` before `class C` ran (its global slot is still empty). */
+export function referenceError(message: string): never {
+  throwValue(makeError(__gget(REFERENCE_ERROR), message));
+  return __exit(1);
 }
 
 /** `super(message)` of a class extending a built-in error, and the built-ins' own constructor. */
@@ -44,7 +54,7 @@ export function initError(o: unknown, message: unknown): void {
 
 /** `new Error(message)` (cls is one of the built-in classes). */
 export function makeError(cls: unknown, message: unknown): unknown {
-  const o = construct(cls);
+  const o = construct(cls, 'Error');
   initError(o, message);
   return o;
 }
