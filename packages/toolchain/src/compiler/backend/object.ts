@@ -5,7 +5,7 @@
 import type { ObjectFile, SymbolDef } from '../../obj/object.js';
 import type { IrModule } from '../ir/types.js';
 import { RT } from '../runtime/symbols.js';
-import { HEAP } from './abi.js';
+import { HEAP, VALUE } from './abi.js';
 import { CodeBuffer, type PositionEntry } from './code-buffer.js';
 import { FunctionEmitter } from './emit.js';
 
@@ -30,7 +30,8 @@ export function emitModule(m: IrModule, file: string, withGlobals = true): Backe
     dataSymbols.push({ name: RT.globalCount, section: '.data', value: 0n, global: true });
     word(BigInt(m.globals));
     dataSymbols.push({ name: RT.globals, section: '.data', value: BigInt(data.length), global: true });
-    for (let g = 0; g < m.globals; g++) word(0n);
+    // HOLE until the declaration runs: a function reading it earlier throws ReferenceError.
+    for (let g = 0; g < m.globals; g++) word(VALUE.HOLE);
   }
   for (const d of m.data) {
     dataSymbols.push({ name: d.name, section: '.data', value: BigInt(data.length), global: false });

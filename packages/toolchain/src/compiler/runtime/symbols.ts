@@ -48,6 +48,7 @@ export const RT = {
   initErrors: 'rt.errors.init',
   makeError: 'rt.errors.makeError',
   initError: 'rt.errors.initError',
+  referenceError: 'rt.errors.referenceError',
   classNew: 'rt.classes.classNew',
   defineMethod: 'rt.classes.defineMethod',
   defineAccessor: 'rt.classes.defineAccessor',

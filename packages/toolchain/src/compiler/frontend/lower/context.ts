@@ -10,7 +10,8 @@ import { unsupported } from '../diagnostics.js';
 /** Where a variable lives: a temporary of the current function, or a global slot. */
 export type Storage =
   | { kind: 'temp'; id: number; cls: Cls }
-  | { kind: 'global'; index: number; cls: Cls }
+  /** `name`: a program variable (checked for the temporal dead zone when read from a function). */
+  | { kind: 'global'; index: number; cls: Cls; name?: string }
   /** Word `index` of the environment of function `owner` (./closures.ts). */
   | { kind: 'env'; owner: ts.Node; index: number; cls: Cls };
 
@@ -60,7 +61,7 @@ export class ModuleContext {
   }
 
   addGlobal(sym: ts.Symbol, cls: Cls): Storage {
-    const s: Storage = { kind: 'global', index: this.globalNames.length, cls };
+    const s: Storage = { kind: 'global', index: this.globalNames.length, cls, name: sym.name };
     this.globalNames.push(sym.name);
     this.globals.set(sym, s);
     return s;

@@ -66,6 +66,8 @@ export class ExpressionLowering {
   /** This function's own environment (when it has captured variables) and the one its closure carried. */
   envTemp?: Operand;
   incomingEnv?: Operand;
+  /** Lowering the program's top-level statements (`main`), where top-level variables are read directly. */
+  topLevel = false;
   /** `this` of a method or constructor (every program function has the parameter; see ./closures.ts). */
   thisValue?: Operand;
   /** The class whose member is being lowered (for `super`). */
@@ -222,7 +224,21 @@ export class ExpressionLowering {
     if (s.kind === 'temp') return this.b.emit('copy', s.cls, { k: 'tmp', id: s.id });
     const index: Operand = { k: 'con', cls: 'l', bits: BigInt(s.index) };
     if (s.kind === 'env') return this.coerce(this.b.emit('ldw', 'v', this.envBase(s.owner), index), s.cls);
-    return this.b.emit('loadg', s.cls, index);
+    const v = this.b.emit('loadg', s.cls, index);
+    if (!this.topLevel && s.name !== undefined) {
+      // A function may run before the top-level declaration did (the temporal dead zone): the slot
+      // still holds HOLE, and using it as its static type could break memory safety.
+      const early = this.b.newBlock('tdz');
+      const ok = this.b.newBlock('init');
+      this.b.jnz(this.b.emit('ceql', 'w', v, { k: 'con', cls: s.cls, bits: VALUE.HOLE }), early, ok);
+      this.b.place(early);
+      this.b.call(RT.referenceError, undefined, [
+        this.string(`Cannot access '${s.name}' before initialization`, this.node),
+      ]);
+      this.b.unreachable();
+      this.b.place(ok);
+    }
+    return v;
   }
 
   write(s: Storage, value: Operand): void {

@@ -23,7 +23,6 @@ export class FunctionLowering extends ExpressionLowering {
   private pendingLabel: string | undefined;
   /** The enclosing `try` regions of the statement being lowered, innermost last. */
   private tries: { rec: number; fin?: ts.Block }[] = [];
-  private topLevel: boolean;
 
   constructor(mod: ModuleContext, symbol: string, source: ts.SourceFile, topLevel: boolean) {
     super(mod, symbol, source);
