@@ -20,7 +20,6 @@ import ts from 'typescript';
 import { HEAP } from '../../backend/abi.js';
 import { conL, type Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
-import type { Unsupported } from '../diagnostics.js';
 import type { ModuleContext } from './context.js';
 import { type ExpressionLowering, thisOwner } from './expressions.js';
 
@@ -40,11 +39,7 @@ function enclosingLoop(decl: ts.Node, owner: ts.Node | undefined): ts.IterationS
 }
 
 /** Finds every captured variable of the entry file and gives it a slot in its owner's environment. */
-export function analyzeCaptures(
-  mod: ModuleContext,
-  entry: ts.SourceFile,
-  report: (e: Unsupported) => void,
-): void {
+export function analyzeCaptures(mod: ModuleContext, entry: ts.SourceFile): void {
   const visit = (n: ts.Node): void => {
     if (n.kind === ts.SyntaxKind.ThisKeyword && ts.isArrowFunction(ownerOf(n) ?? n)) {
       const owner = thisOwner(n);

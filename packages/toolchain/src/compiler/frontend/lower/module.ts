@@ -54,7 +54,7 @@ export function lowerProgram(checker: ts.TypeChecker, entry: ts.SourceFile): Low
   }
   scanForbidden(entry, report);
   declareGlobals(mod, entry, report);
-  analyzeCaptures(mod, entry, report);
+  analyzeCaptures(mod, entry);
 
   for (const s of entry.statements) {
     if (!ts.isFunctionDeclaration(s) || !s.body) continue;
