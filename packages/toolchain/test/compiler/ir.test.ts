@@ -32,9 +32,12 @@ test('lowering prints a typed function in the text form', () => {
     'lower',
   );
   expect(fn(text, 'ts.half')).toBe(
-    // The program's functions take their closure and `this` first, every value boxed (closures.ts).
-    'function v $ts.half(v %closure, v %this, v %n) {\n@start0\n  %t4 =d unboxd %n\n  %n.3 =d copy %t4\n' +
-      '  %t5 =d copy %n.3\n  %t6 =d div %t5, d_2\n  %t7 =v boxd %t6\n  ret %t7\n}',
+    // The program's functions take their closure and `this` first, every value boxed (closures.ts);
+    // a number parameter is checked on entry (only NaN bits need the runtime's tag test).
+    'function v $ts.half(v %closure, v %this, v %n) {\n@start0\n  %t5 =d unboxd %n\n  %t4 =d copy %t5\n' +
+      '  %t6 =w ceqd %t4, %t4\n  jnz %t6, @checked2, @checknan1\n@checknan1\n' +
+      '  %t7 =d call $rt.console.expectNumber(v %n)\n  %t4 =d copy %t7\n  jmp @checked2\n@checked2\n' +
+      '  %n.3 =d copy %t4\n  %t8 =d copy %n.3\n  %t9 =d div %t8, d_2\n  %t10 =v boxd %t9\n  ret %t10\n}',
   );
 });
 

@@ -33,7 +33,7 @@
 bits 64
 default rel
 
-extern MAIN, GLOBALS, GLOBAL_COUNT, UNCAUGHT, OVERFLOW
+extern MAIN, GLOBALS, GLOBAL_COUNT, UNCAUGHT, OVERFLOW, NOT_STRING
 
 section .text
 
@@ -186,33 +186,66 @@ __rt_alloc_words:
     leave
     ret
 
-; __rt_string_length(rdi = string) → rax (also: any object's header length)
-global __rt_string_length
-__rt_string_length:
+; __rt_header_length(rdi = reference) → rax: any heap object's header length (unchecked: the
+; runtime's own word objects).
+global __rt_header_length
+__rt_header_length:
     mov rax, ADDR_MASK
     and rdi, rax
     mov eax, [rdi]
     ret
 
-; __rt_string_byte(rdi = string, rsi = index) → rax
+; Every string primitive checks that its operand is a string reference before touching memory: a
+; value that is not what its static type says (an unsound cast, bivariant parameters) then throws
+; NOT_STRING's TypeError instead of reading a wild address. The check keeps rdi..rdx; it leaves the
+; address in r8. Jumping to NOT_STRING from a primitive's entry leaves rsp as at a call.
+%macro CHECK_STRING 1
+    mov r8, %1
+    shr r8, 48
+    cmp r8d, TAG_REF
+    jne .bad
+    mov r8, ADDR_MASK
+    and r8, %1
+    cmp byte [r8 + 4], KIND_STRING
+    jne .bad
+%endmacro
+
+; __rt_string_length(rdi = string) → rax
+global __rt_string_length
+__rt_string_length:
+    CHECK_STRING rdi
+    mov eax, [r8]
+    ret
+.bad:
+    jmp NOT_STRING
+
+; __rt_string_byte(rdi = string, rsi = index) → rax (the index is the caller's, within bounds)
 global __rt_string_byte
 __rt_string_byte:
-    mov rax, ADDR_MASK
-    and rdi, rax
-    movzx eax, byte [rdi + rsi + 8]
+    CHECK_STRING rdi
+    cmp esi, [r8]
+    jae .bad
+    movzx eax, byte [r8 + rsi + 8]
     ret
+.bad:
+    jmp NOT_STRING
 
 ; __rt_string_set_byte(rdi = string, rsi = index, rdx = byte): only on strings still being built.
 global __rt_string_set_byte
 __rt_string_set_byte:
-    mov rax, ADDR_MASK
-    and rdi, rax
-    mov [rdi + rsi + 8], dl
+    CHECK_STRING rdi
+    mov [r8 + rsi + 8], dl
     ret
+.bad:
+    jmp NOT_STRING
 
 ; __rt_string_copy(rdi = destination string, rsi = offset in it, rdx = source string)
 global __rt_string_copy
 __rt_string_copy:
+    CHECK_STRING rdi
+    xchg rdi, rdx
+    CHECK_STRING rdi
+    xchg rdi, rdx
     mov rax, ADDR_MASK
     and rdi, rax
     and rdx, rax
@@ -221,6 +254,8 @@ __rt_string_copy:
     lea rsi, [rdx + 8]
     rep movsb
     ret
+.bad:
+    jmp NOT_STRING
 
 ; __rt_toint32(rdi = double bits) → rax: ECMAScript ToInt32, sign-extended to 64 bits.
 global __rt_toint32

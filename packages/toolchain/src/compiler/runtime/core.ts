@@ -44,6 +44,7 @@ export function coreObject(): ObjectFile {
     MAIN: RT.main,
     UNCAUGHT: RT.uncaught,
     OVERFLOW: RT.stackOverflow,
+    NOT_STRING: RT.notAString,
     SYS_GETRLIMIT: '97',
     STACK_MAX: String(STACK_MAX_BYTES),
     STACK_MARGIN: String(STACK_MARGIN_BYTES),

@@ -10,7 +10,7 @@ import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
 import { superConstructorCall } from './classes.js';
 import type { ExpressionLowering } from './expressions.js';
-import { arrayMethod, collectionKind, collectionMethod, isArray, spreadArray } from './objects.js';
+import { arrayMethod, collectionKind, collectionMethod, fromHeap, isArray, spreadArray } from './objects.js';
 
 type Lowering = ExpressionLowering;
 
@@ -93,7 +93,7 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
     if (node.questionDotToken) L.guardNullish(fv, node);
     const f = L.callRt(RT.expectFunction, 'v', [fv]);
     const values = args.map((a) => L.coerce(L.expr(a), 'v'));
-    return L.coerce(L.b.calli([f, self, ...values]), L.clsOf(node));
+    return fromHeap(L, L.b.calli([f, self, ...values]), node);
   }
   if (ts.isPropertyAccessExpression(callee)) {
     // `o.m(...)`: the property's function, called with `o` as this.
@@ -110,14 +110,14 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
       f = L.callRt(RT.expectFunction, 'v', [m]);
     } else f = L.callRt(RT.method, 'v', [self, key, L.string(callee.getText(), callee)]);
     const values = args.map((a) => L.coerce(L.expr(a), 'v'));
-    return L.coerce(L.b.calli([f, self, ...values]), L.clsOf(node));
+    return fromHeap(L, L.b.calli([f, self, ...values]), node);
   }
   // A function value: checked to be a closure, then called through it.
   const fv = L.coerce(L.expr(callee), 'v');
   if (node.questionDotToken) L.guardNullish(fv, node);
   const f = L.callRt(RT.expectFunction, 'v', [fv]);
   const values = args.map((a) => L.coerce(L.expr(a), 'v'));
-  return L.coerce(L.b.calli([f, undefinedValue(), ...values]), L.clsOf(node));
+  return fromHeap(L, L.b.calli([f, undefinedValue(), ...values]), node);
 }
 
 /** `super.m(...)` in a method: the parent's m, called with this method's `this`. */
@@ -132,7 +132,7 @@ function superCall(
     L.callRt(RT.superGet, 'v', [L.parentClass(callee), L.string(callee.name.text, callee.name), self]),
   ]);
   const values = args.map((a) => L.coerce(L.expr(a), 'v'));
-  return L.coerce(L.b.calli([f, self, ...values]), L.clsOf(node));
+  return fromHeap(L, L.b.calli([f, self, ...values]), node);
 }
 
 const undefinedValue = (): Operand => ({ k: 'con', cls: 'v', bits: 0xfff9_0000_0000_0000n });
@@ -260,7 +260,7 @@ function intrinsic(L: Lowering, node: ts.CallExpression, name: string): Operand 
       b.effect('stw', L.coerce(a[0], 'v'), int(a[1]), L.coerce(a[2], 'v'));
       return undefinedValue();
     case '__len':
-      return num(b.call(RT.stringLength, 'l', [L.coerce(a[0], 'v')]));
+      return num(b.call(RT.headerLength, 'l', [L.coerce(a[0], 'v')]));
     case '__call': {
       // A plain function call from the runtime: `this` is undefined (./closures.ts convention).
       const [f, ...rest] = a.map((x) => L.coerce(x, 'v'));

@@ -99,7 +99,20 @@ const isStringish = (L: Lowering, node: ts.Node): boolean =>
 /** A value of class v read from the heap, converted to `node`'s class with a representation check. */
 export function fromHeap(L: Lowering, op: Operand, node: ts.Node): Operand {
   const cls: Cls = L.clsOf(node);
-  if (cls === 'd') return L.callRt(RT.expectNumber, 'd', [op]);
+  if (cls === 'd') {
+    // Any bits that are not a NaN are a number: only NaN patterns need the runtime's tag test.
+    const b = L.b;
+    const t = b.temp('d');
+    b.assign(t, 'copy', L.coerce(op, 'd'));
+    const slow = b.newBlock('checknan');
+    const done = b.newBlock('checked');
+    b.jnz(b.emit('ceqd', 'w', { k: 'tmp', id: t }, { k: 'tmp', id: t }), done, slow);
+    b.place(slow);
+    b.assign(t, 'copy', L.callRt(RT.expectNumber, 'd', [op]));
+    b.jmp(done);
+    b.place(done);
+    return { k: 'tmp', id: t };
+  }
   if (cls === 'w') return L.callRt(RT.expectBoolean, 'w', [op]);
   if (isStringType(L.typeOf(node))) return L.callRt(RT.expectString, 'v', [op]);
   return op;

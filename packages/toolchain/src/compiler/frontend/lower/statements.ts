@@ -98,6 +98,7 @@ export class FunctionLowering extends ExpressionLowering {
       sym: ts.Symbol | undefined;
       id: number;
       cls: Cls;
+      node: ts.Identifier;
       name: string;
       init?: ts.Expression;
     }[] = [];
@@ -126,6 +127,7 @@ export class FunctionLowering extends ExpressionLowering {
         sym: this.checker.getSymbolAtLocation(p.name),
         id: b.param(user ? 'v' : cls, p.name.text),
         cls,
+        node: p.name,
         name: p.name.text,
         ...(p.initializer ? { init: p.initializer } : {}),
       });
@@ -138,8 +140,11 @@ export class FunctionLowering extends ExpressionLowering {
       const value: Operand = { k: 'tmp', id: p.id };
       if (!p.sym) continue;
       const storage = this.declareLocal(p.sym, p.cls, p.name);
+      // The static type of a parameter is not a guarantee (bivariant methods, casts of function
+      // values): a number, boolean or string parameter is checked on entry, like a heap read.
+      const checked = (): Operand => fromHeap(this, value, p.node);
       if (!p.init) {
-        this.write(storage, value);
+        this.write(storage, checked());
         continue;
       }
       // A default applies when the argument is undefined (missing or passed as undefined).
@@ -148,7 +153,7 @@ export class FunctionLowering extends ExpressionLowering {
       const next = b.newBlock('param');
       b.jnz(b.emit('ceql', 'w', value, conV(VALUE.UNDEFINED)), missing, given);
       b.place(given);
-      this.write(storage, this.coerce(value, p.cls === 'v' ? 'v' : p.cls));
+      this.write(storage, checked());
       b.jmp(next);
       b.place(missing);
       this.write(storage, this.expr(p.init));

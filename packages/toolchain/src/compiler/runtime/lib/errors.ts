@@ -73,3 +73,19 @@ export function refuse(what: string): never {
   __write(2, concat(concat('toro: ', what), ' is not supported yet\n'));
   return __exit(70);
 }
+
+/**
+ * Called (through core.asm's string primitives) when a value used as a string is not one: its
+ * static type lied (an unsound cast, a bivariant parameter). JavaScript would have carried the
+ * value on; Toro stops it with a TypeError before any memory is read through it.
+ */
+export function notAString(v: unknown): void {
+  const tag = __tag(v);
+  if (tag === 4) typeError('toro: string index out of range (runtime bug)');
+  let got = 'an object';
+  if (tag === 0) got = 'a number';
+  else if (tag === 1) got = 'undefined';
+  else if (tag === 2) got = 'null';
+  else if (tag === 3) got = 'a boolean';
+  typeError(concat(concat('toro: expected a string here, got ', got), ' (the static type did not hold)'));
+}
