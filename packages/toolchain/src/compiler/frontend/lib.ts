@@ -55,10 +55,36 @@ interface NewableFunction {}
 interface Number {}
 interface Object {}
 interface RegExp {}
-interface String { readonly length: number; readonly [index: number]: string; [Symbol.iterator](): IterableIterator<string>; }
+interface String {
+  readonly length: number;
+  readonly [index: number]: string;
+  [Symbol.iterator](): IterableIterator<string>;
+  slice(start?: number, end?: number): string;
+  substring(start: number, end?: number): string;
+  indexOf(searchString: string, position?: number): number;
+  lastIndexOf(searchString: string, position?: number): number;
+  includes(searchString: string, position?: number): boolean;
+  startsWith(searchString: string, position?: number): boolean;
+  endsWith(searchString: string, endPosition?: number): boolean;
+  split(separator?: string, limit?: number): string[];
+  trim(): string;
+  trimStart(): string;
+  trimEnd(): string;
+  padStart(maxLength: number, fillString?: string): string;
+  padEnd(maxLength: number, fillString?: string): string;
+  repeat(count: number): string;
+  toUpperCase(): string;
+  toLowerCase(): string;
+  charCodeAt(index?: number): number;
+  charAt(pos?: number): string;
+  at(index?: number): string | undefined;
+  replace(searchValue: string, replaceValue: string): string;
+  replaceAll(searchValue: string, replaceValue: string): string;
+  toString(): string;
+}
 interface TemplateStringsArray {}
 
-interface StringConstructor { (value?: unknown): string; }
+interface StringConstructor { (value?: unknown): string; fromCharCode(...codes: number[]): string; }
 declare var String: StringConstructor;
 declare var NaN: number;
 declare var Infinity: number;

@@ -11,6 +11,7 @@ import { Unsupported, unsupported } from '../diagnostics.js';
 import { superConstructorCall } from './classes.js';
 import type { ExpressionLowering } from './expressions.js';
 import { arrayMethod, collectionKind, collectionMethod, fromHeap, isArray, spreadArray } from './objects.js';
+import { fromCharCode, stringMethod } from './strings.js';
 
 type Lowering = ExpressionLowering;
 
@@ -22,8 +23,17 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
     if (sym && L.fromLib(sym)) {
       if (callee.expression.text === 'console' && callee.name.text === 'log') return consoleLog(L, node);
       if (callee.expression.text === 'Math') return math(L, node, callee.name.text);
+      if (callee.expression.text === 'String' && callee.name.text === 'fromCharCode')
+        return fromCharCode(L, node);
     }
   }
+  if (
+    ts.isPropertyAccessExpression(callee) &&
+    !callee.questionDotToken &&
+    !node.questionDotToken &&
+    L.isString(callee.expression)
+  )
+    return stringMethod(L, node, callee);
   if (ts.isPropertyAccessExpression(callee) && isArray(L, callee.expression))
     return arrayMethod(L, node, callee);
   if (ts.isPropertyAccessExpression(callee) && !callee.questionDotToken && !node.questionDotToken) {

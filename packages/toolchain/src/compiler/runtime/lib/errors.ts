@@ -64,6 +64,11 @@ export function typeError(message: string): never {
   return __exit(1);
 }
 
+export function rangeError(message: string): never {
+  throwValue(makeError(__gget(RANGE_ERROR), message));
+  return __exit(1);
+}
+
 /** Called (through core.asm's __rt_stack_overflow) by a prologue past the stack limit. */
 export function stackOverflow(): void {
   throwValue(makeError(__gget(RANGE_ERROR), 'Maximum call stack size exceeded'));
