@@ -52,7 +52,32 @@ interface CallableFunction {}
 interface Function {}
 interface IArguments {}
 interface NewableFunction {}
-interface Number {}
+interface Number {
+  toFixed(fractionDigits?: number): string;
+  toString(radix?: number): string;
+}
+interface NumberConstructor {
+  (value?: unknown): number;
+  isInteger(number: unknown): boolean;
+  isSafeInteger(number: unknown): boolean;
+  isNaN(number: unknown): boolean;
+  isFinite(number: unknown): boolean;
+  parseFloat(string: string): number;
+  parseInt(string: string, radix?: number): number;
+  readonly MAX_SAFE_INTEGER: number;
+  readonly MIN_SAFE_INTEGER: number;
+  readonly EPSILON: number;
+  readonly MAX_VALUE: number;
+  readonly MIN_VALUE: number;
+  readonly POSITIVE_INFINITY: number;
+  readonly NEGATIVE_INFINITY: number;
+  readonly NaN: number;
+}
+declare var Number: NumberConstructor;
+declare function parseInt(string: string, radix?: number): number;
+declare function parseFloat(string: string): number;
+declare function isNaN(number: number): boolean;
+declare function isFinite(number: number): boolean;
 interface Object {}
 interface RegExp {}
 interface String {

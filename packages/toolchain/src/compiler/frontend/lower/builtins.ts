@@ -10,6 +10,7 @@ import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
 import { superConstructorCall } from './classes.js';
 import type { ExpressionLowering } from './expressions.js';
+import { numberFunction, numberMethod } from './numbers.js';
 import { arrayMethod, collectionKind, collectionMethod, fromHeap, isArray, spreadArray } from './objects.js';
 import { fromCharCode, stringMethod } from './strings.js';
 
@@ -25,8 +26,20 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
       if (callee.expression.text === 'Math') return math(L, node, callee.name.text);
       if (callee.expression.text === 'String' && callee.name.text === 'fromCharCode')
         return fromCharCode(L, node);
+      if (callee.expression.text === 'Number') {
+        const n = callee.name.text;
+        const r = numberFunction(L, node, n === 'isNaN' || n === 'isFinite' ? `Number.${n}` : n);
+        if (r) return r;
+      }
     }
   }
+  if (
+    ts.isPropertyAccessExpression(callee) &&
+    !callee.questionDotToken &&
+    !node.questionDotToken &&
+    (L.typeOf(callee.expression).flags & ts.TypeFlags.NumberLike) !== 0
+  )
+    return numberMethod(L, node, callee);
   if (
     ts.isPropertyAccessExpression(callee) &&
     !callee.questionDotToken &&
@@ -46,6 +59,15 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
   const decl = sym?.valueDeclaration;
   if (ts.isIdentifier(callee) && sym && L.fromLib(sym)) {
     if (callee.text === 'eval') throw new Unsupported(callee, 'TORO2004', ['eval']);
+    if (callee.text === 'isNaN' || callee.text === 'isFinite') {
+      // The global ones convert with ToNumber; their parameter is a number here, so that is it.
+      const x = L.number(node.arguments[0] as ts.Expression);
+      if (callee.text === 'isNaN') return L.b.emit('cned', 'w', x, x);
+      const finite = L.b.emit('sub', 'd', x, x);
+      return L.b.emit('ceqd', 'w', finite, finite);
+    }
+    const numeric = numberFunction(L, node, callee.text);
+    if (numeric) return numeric;
     if (callee.text === 'String') {
       const a = node.arguments[0];
       if (!a) return L.string('', node);

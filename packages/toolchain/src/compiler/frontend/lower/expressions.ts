@@ -439,6 +439,11 @@ export class ExpressionLowering {
         if (node.name.text === 'E') return conD(Math.E);
       }
     }
+    if (ts.isIdentifier(node.expression) && node.expression.text === 'Number') {
+      const sym = this.checker.getSymbolAtLocation(node.expression);
+      const value = NUMBER_CONSTANTS[node.name.text];
+      if (sym && this.fromLib(sym) && value !== undefined) return conD(value);
+    }
     return memberReference(this, node).read();
   }
 
@@ -750,6 +755,18 @@ function isChainRoot(node: ts.Expression): boolean {
 }
 
 /** A readable name for a syntax kind, for "X is not supported yet". */
+/** Number.* constants, computed by the host (the same IEEE doubles). */
+const NUMBER_CONSTANTS: Record<string, number> = {
+  MAX_SAFE_INTEGER: Number.MAX_SAFE_INTEGER,
+  MIN_SAFE_INTEGER: Number.MIN_SAFE_INTEGER,
+  EPSILON: Number.EPSILON,
+  MAX_VALUE: Number.MAX_VALUE,
+  MIN_VALUE: Number.MIN_VALUE,
+  POSITIVE_INFINITY: Number.POSITIVE_INFINITY,
+  NEGATIVE_INFINITY: Number.NEGATIVE_INFINITY,
+  NaN: Number.NaN,
+};
+
 export function describe(node: ts.Node): string {
   if (ts.isFunctionLike(node) && 'asteriskToken' in node && node.asteriskToken) return 'generator functions';
   const names: Partial<Record<ts.SyntaxKind, string>> = {

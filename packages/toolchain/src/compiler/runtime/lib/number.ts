@@ -18,7 +18,7 @@ declare function __str_set(s: string, i: number, b: number): void;
 declare function __scratch_get(i: number): number;
 declare function __scratch_set(i: number, v: number): void;
 
-function bnSet(a: number, v: number): void {
+export function bnSet(a: number, v: number): void {
   let n = 0;
   while (v > 0) {
     const q = Math.floor(v / 16777216);
@@ -29,7 +29,7 @@ function bnSet(a: number, v: number): void {
   __scratch_set(a, n);
 }
 
-function bnMulSmall(a: number, m: number): void {
+export function bnMulSmall(a: number, m: number): void {
   const n = __scratch_get(a);
   let carry = 0;
   for (let i = 1; i <= n; i++) {
@@ -49,7 +49,7 @@ function bnMulSmall(a: number, m: number): void {
 }
 
 /** a *= 2^k */
-function bnShiftLeft(a: number, k: number): void {
+export function bnShiftLeft(a: number, k: number): void {
   const n = __scratch_get(a);
   if (n === 0) return;
   const whole = Math.floor(k / 24);
@@ -63,7 +63,7 @@ function bnShiftLeft(a: number, k: number): void {
 }
 
 /** a *= 10^k */
-function bnMulPow10(a: number, k: number): void {
+export function bnMulPow10(a: number, k: number): void {
   while (k >= 7) {
     bnMulSmall(a, 10000000);
     k -= 7;
@@ -76,7 +76,7 @@ function bnMulPow10(a: number, k: number): void {
   if (m > 1) bnMulSmall(a, m);
 }
 
-function bnCompare(a: number, b: number): number {
+export function bnCompare(a: number, b: number): number {
   const na = __scratch_get(a);
   const nb = __scratch_get(b);
   if (na !== nb) return na < nb ? -1 : 1;
@@ -89,7 +89,7 @@ function bnCompare(a: number, b: number): number {
 }
 
 /** a -= b, for a >= b */
-function bnSub(a: number, b: number): void {
+export function bnSub(a: number, b: number): void {
   const na = __scratch_get(a);
   const nb = __scratch_get(b);
   let borrow = 0;
