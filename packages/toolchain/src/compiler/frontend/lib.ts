@@ -143,6 +143,15 @@ declare var RangeError: RangeErrorConstructor;
 interface ReferenceError extends Error {}
 interface ReferenceErrorConstructor extends ErrorConstructor { new (message?: string): ReferenceError; readonly prototype: ReferenceError; }
 declare var ReferenceError: ReferenceErrorConstructor;
+interface SyntaxError extends Error {}
+interface SyntaxErrorConstructor extends ErrorConstructor { new (message?: string): SyntaxError; readonly prototype: SyntaxError; }
+declare var SyntaxError: SyntaxErrorConstructor;
+
+interface JSON {
+  parse(text: string): unknown;
+  stringify(value: unknown, replacer?: null, space?: string | number): string;
+}
+declare var JSON: JSON;
 
 interface Map<K, V> {
   readonly size: number;

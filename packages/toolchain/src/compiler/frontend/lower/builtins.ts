@@ -26,6 +26,7 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
       if (callee.expression.text === 'Math') return math(L, node, callee.name.text);
       if (callee.expression.text === 'String' && callee.name.text === 'fromCharCode')
         return fromCharCode(L, node);
+      if (callee.expression.text === 'JSON') return json(L, node, callee.name.text);
       if (callee.expression.text === 'Number') {
         const n = callee.name.text;
         const r = numberFunction(L, node, n === 'isNaN' || n === 'isFinite' ? `Number.${n}` : n);
@@ -206,6 +207,18 @@ function consoleLog(L: Lowering, node: ts.CallExpression): Operand {
   }
   L.b.call(RT.writeLine, undefined, [line ?? L.string('', node)]);
   return undefinedValue();
+}
+
+/** JSON.parse(text) and JSON.stringify(value, replacer?, space?): ../../runtime/lib/json.ts. */
+function json(L: Lowering, node: ts.CallExpression, name: string): Operand {
+  const args = node.arguments.map((a) => {
+    if (ts.isSpreadElement(a)) throw unsupported(a, 'spread');
+    return L.coerce(L.expr(a), 'v');
+  });
+  const arg = (k: number) => args[k] ?? undefinedValue();
+  if (name === 'parse') return L.callRt('rt.json.parse', 'v', [arg(0)]);
+  if (name === 'stringify') return L.callRt('rt.json.stringify', 'v', [arg(0), arg(1), arg(2)]);
+  throw unsupported(node, `JSON.${name}`);
 }
 
 function math(L: Lowering, node: ts.CallExpression, name: string): Operand {

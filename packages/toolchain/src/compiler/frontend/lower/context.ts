@@ -18,7 +18,7 @@ export type Storage =
 /**
  * The built-in classes, created by the runtime (rt.errors.init) in the program's first global slots.
  */
-export const BUILTIN_CLASSES = ['Error', 'TypeError', 'RangeError', 'ReferenceError'] as const;
+export const BUILTIN_CLASSES = ['Error', 'TypeError', 'RangeError', 'ReferenceError', 'SyntaxError'] as const;
 
 export class ModuleContext {
   readonly data: IrData[] = [];

@@ -1,7 +1,7 @@
 /**
  * Runtime (TypeScript subset): Error, TypeError and RangeError, and the errors the runtime raises.
- * The four built-in classes (Error, TypeError, RangeError, ReferenceError) are class objects
- * (./classes.ts) created by `init` when the program starts and kept in the program's global slots 0–3 (../../frontend/lower/context.ts
+ * The five built-in classes (Error, TypeError, RangeError, ReferenceError, SyntaxError) are class objects
+ * (./classes.ts) created by `init` when the program starts and kept in the program's global slots 0–4 (../../frontend/lower/context.ts
  * BUILTIN_CLASSES). A TypeError raised here is what JavaScript would throw at the same point
  * (reading a property of undefined, calling a non-function, a value that is not what its type says)
  * and can be caught; uncaught, it is printed on stderr and the program exits with status 1, like
@@ -23,6 +23,7 @@ const ERROR = 0;
 const TYPE_ERROR = 1;
 const RANGE_ERROR = 2;
 const REFERENCE_ERROR = 3;
+const SYNTAX_ERROR = 4;
 
 /** Called first by the program's main: creates the built-in error classes. */
 export function init(): void {
@@ -39,6 +40,9 @@ export function init(): void {
   const referenceError = classNew('ReferenceError', error);
   defineValue(referenceError, 'name', 'ReferenceError');
   __gset(REFERENCE_ERROR, referenceError);
+  const syntaxError = classNew('SyntaxError', error);
+  defineValue(syntaxError, 'name', 'SyntaxError');
+  __gset(SYNTAX_ERROR, syntaxError);
 }
 
 /** `new C()` or `C.x` before `class C` ran (its global slot is still empty). */
@@ -61,6 +65,11 @@ export function makeError(cls: unknown, message: unknown): unknown {
 
 export function typeError(message: string): never {
   throwValue(makeError(__gget(TYPE_ERROR), message));
+  return __exit(1);
+}
+
+export function syntaxError(message: string): never {
+  throwValue(makeError(__gget(SYNTAX_ERROR), message));
   return __exit(1);
 }
 

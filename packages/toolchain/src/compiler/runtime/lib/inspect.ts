@@ -105,18 +105,20 @@ export function formatValue(v: unknown, level: number, indent: number): string {
   if (tag === 3) return __as_boolean(v) ? 'true' : 'false';
   if (tag === 4) return quote(__as_string(v));
   if (tag === 5) {
-    if (level > 2) return '[Array]';
+    // Past the depth limit Node still prints empty containers in full ([], {}, F {}, Map(0) {}).
+    if (level > 2 && __as_number(__ld(v, 0)) > 0) return '[Array]';
     return formatArray(v, level, indent);
   }
   if (tag === 7) {
     if (isError(v)) return concat(concat('[', errorString(v)), ']');
     const c = __ld(v, 0);
-    if (level > 2) return __tag(c) === 9 ? concat(concat('[', className(c)), ']') : '[Object]';
+    if (level > 2 && __as_number(__ld(v, 3)) > 0)
+      return __tag(c) === 9 ? concat(concat('[', className(c)), ']') : '[Object]';
     return formatObject(v, level, indent);
   }
   if (tag === 9) return classString(v);
   if (tag === 10 || tag === 11) {
-    if (level > 2) return tag === 10 ? '[Map]' : '[Set]';
+    if (level > 2 && __as_number(__ld(v, 3)) > 0) return tag === 10 ? '[Map]' : '[Set]';
     return formatCollection(v, tag === 10, level, indent);
   }
   if (tag === 8) {
