@@ -35,6 +35,11 @@ export class ConsoleState {
   private waitingHandoff = false;
   private everOwner: boolean;
   private drainTarget: number[] | undefined;
+  /**
+   * The previous owner's hand-over, when it arrives before the machine's word that this CPU is the new
+   * owner (they travel on different ports, so either may come first).
+   */
+  private earlyHandoff: { next: number[]; held: Line[] } | undefined;
 
   constructor(private readonly links: ConsoleLinks) {
     this.next = new Array<number>(links.cpuCount).fill(0);
@@ -85,11 +90,18 @@ export class ConsoleState {
     } else if (cpu === self) {
       this.everOwner = true;
       this.waitingHandoff = true;
+      const early = this.earlyHandoff;
+      this.earlyHandoff = undefined;
+      if (early) this.takeOver(early.next, early.held);
     }
   }
 
   /** The previous owner's counters and held lines. */
   takeOver(next: number[], held: Line[]): void {
+    if (this.owner !== this.links.self) {
+      this.earlyHandoff = { next, held };
+      return;
+    }
     this.next = next;
     this.waitingHandoff = false;
     for (const line of held) this.hold(line);
