@@ -33,6 +33,8 @@ interface Array<T> {
   ): U;
   sort(compareFn?: (a: T, b: T) => number): T[];
 }
+interface ArrayConstructor { isArray(arg: unknown): arg is unknown[]; }
+declare var Array: ArrayConstructor;
 interface SymbolConstructor { readonly iterator: unique symbol; }
 declare var Symbol: SymbolConstructor;
 interface IteratorYieldResult<TYield> { done?: false; value: TYield; }

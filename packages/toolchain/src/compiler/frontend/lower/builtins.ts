@@ -27,6 +27,12 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
       if (callee.expression.text === 'String' && callee.name.text === 'fromCharCode')
         return fromCharCode(L, node);
       if (callee.expression.text === 'JSON') return json(L, node, callee.name.text);
+      if (callee.expression.text === 'Array' && callee.name.text === 'isArray') {
+        const a = node.arguments[0];
+        if (!a || ts.isSpreadElement(a)) throw unsupported(node, 'Array.isArray without one argument');
+        const tag = L.b.call(RT.tagOf, 'l', [L.coerce(L.expr(a), 'v')]) as Operand;
+        return L.b.emit('ceql', 'w', tag, conL(5n));
+      }
       if (callee.expression.text === 'Number') {
         const n = callee.name.text;
         const r = numberFunction(L, node, n === 'isNaN' || n === 'isFinite' ? `Number.${n}` : n);

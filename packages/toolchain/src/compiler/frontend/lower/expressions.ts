@@ -607,7 +607,15 @@ export class ExpressionLowering {
     }
     const cmp = COMPARE[op];
     if (cmp) {
-      if (this.isString(ln) || this.isString(rn)) throw unsupported(node, 'comparing strings with < or >');
+      if (this.isString(ln) && this.isString(rn)) {
+        const order = this.callRt('rt.string.compare', 'd', [
+          this.coerce(left, 'v'),
+          this.coerce(right, 'v'),
+        ]);
+        return b.emit(cmp, 'w', order, conD(0));
+      }
+      if (this.isString(ln) || this.isString(rn))
+        throw unsupported(node, 'comparing a string with a number with < or >');
       return b.emit(cmp, 'w', this.numeric(left, ln), this.numeric(right, rn));
     }
     if (op === K.InstanceOfKeyword)

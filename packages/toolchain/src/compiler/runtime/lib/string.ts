@@ -37,3 +37,14 @@ export function charAt(s: string, i: number): unknown {
   __str_set(c, 0, __str_byte(s, i));
   return c;
 }
+
+/** `a < b` and friends on two strings: code-unit order (bytes, for the ASCII strings we have). */
+export function compare(a: string, b: string): number {
+  const na = __str_len(a);
+  const nb = __str_len(b);
+  for (let i = 0; i < na && i < nb; i++) {
+    const d = __str_byte(a, i) - __str_byte(b, i);
+    if (d !== 0) return d;
+  }
+  return na - nb;
+}
