@@ -23,6 +23,14 @@ describe('unsupported constructs are refused with a diagnostic', () => {
       "fixtures/unsupported/eval.ts(2,13): error TORO2004: 'eval' is not available: Toro compiles ahead of time and has no JavaScript engine at run time",
     ],
     [
+      'builtin-methods.ts',
+      "fixtures/unsupported/builtin-methods.ts(2,15): error TORO2001: the string method 'localeCompare' is not supported yet",
+    ],
+    [
+      'builtin-methods.ts',
+      "fixtures/unsupported/builtin-methods.ts(3,19): error TORO2001: the number method 'toPrecision' is not supported yet",
+    ],
+    [
       'with.ts',
       "fixtures/unsupported/with.ts(2,1): error TORO2001: the 'with' statement is not supported yet",
     ],

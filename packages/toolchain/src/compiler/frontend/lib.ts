@@ -57,6 +57,9 @@ interface NewableFunction {}
 interface Number {
   toFixed(fractionDigits?: number): string;
   toString(radix?: number): string;
+  /** Declared so that using them gets Toro's diagnostic rather than "property does not exist". */
+  toPrecision(precision?: number): string;
+  toExponential(fractionDigits?: number): string;
 }
 interface NumberConstructor {
   (value?: unknown): number;
@@ -108,6 +111,13 @@ interface String {
   replace(searchValue: string, replaceValue: string): string;
   replaceAll(searchValue: string, replaceValue: string): string;
   toString(): string;
+  concat(...strings: string[]): string;
+  codePointAt(pos: number): number | undefined;
+  /** Declared so that using them gets Toro's diagnostic rather than "property does not exist". */
+  localeCompare(that: string): number;
+  normalize(form?: string): string;
+  match(regexp: RegExp): unknown;
+  search(regexp: RegExp): number;
 }
 interface TemplateStringsArray {}
 

@@ -49,6 +49,10 @@ export function stringMethod(
     return L.coerce(L.expr(a), 'v');
   });
   if (name === 'toString') return s;
+  if (name === 'concat') return args.reduce((acc, a) => L.concat(acc, a), s);
+  if (name === 'codePointAt')
+    // ASCII strings: the code point is the code unit, undefined past the end.
+    return L.callRt('rt.strmethods.codePointAt', 'v', [s, args[0] ?? UNDEFINED]);
   const m = METHODS[name];
   if (!m) throw unsupported(callee.name, `the string method '${name}'`);
   const values: Operand[] = [s];

@@ -214,6 +214,12 @@ export function charAtMethod(s: string, pos: unknown): string {
   return sub(s, i, i + 1);
 }
 
+export function codePointAt(s: string, pos: unknown): unknown {
+  const i = integer(pos, 0);
+  if (i < 0 || i >= __str_len(s)) return undefined;
+  return __str_byte(s, i);
+}
+
 export function at(s: string, pos: unknown): unknown {
   const n = __str_len(s);
   let i = integer(pos, 0);
