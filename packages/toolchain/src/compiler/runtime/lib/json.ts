@@ -12,7 +12,7 @@ import { refuse, syntaxError, typeError } from './errors.js';
 import { numberToString } from './number.js';
 import { stringToNumber } from './numconv.js';
 import { get, objectNew, set } from './object.js';
-import { concat } from './string.js';
+import { concat, joinStrings } from './string.js';
 import { sub } from './strmethods.js';
 
 declare function __ld(o: unknown, i: number): unknown;
@@ -93,74 +93,84 @@ function onStack(stack: unknown[], v: unknown): boolean {
   return false;
 }
 
-/** SerializeJSONProperty; undefined when the value is not serialisable (undefined, functions). */
-function serialize(key: string, v: unknown, stack: unknown[], gap: string, indent: string): unknown {
-  let value = v;
-  if (__tag(value) === 7) {
-    const toJson = get(value, 'toJSON');
-    if (__tag(toJson) === 8) value = __callm1(toJson, value, key);
+/** The value SerializeJSONProperty works on: the result of a `toJSON` method when there is one. */
+function prepare(key: string, v: unknown): unknown {
+  if (__tag(v) === 7) {
+    const toJson = get(v, 'toJSON');
+    if (__tag(toJson) === 8) return __callm1(toJson, v, key);
   }
-  const tag = __tag(value);
-  if (tag === 2) return 'null';
-  if (tag === 3) return __as_boolean(value) ? 'true' : 'false';
-  if (tag === 4) return quoteJson(__as_string(value));
-  if (tag === 0) {
-    const x = __as_number(value);
-    // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
-    if (x !== x || x === Infinity || x === -Infinity) return 'null';
-    return numberToString(x);
-  }
-  if (tag === 1 || tag === 8 || tag === 9) return undefined;
-  if (onStack(stack, value)) typeError('Converting circular structure to JSON');
-  stack.push(value);
-  const inner = concat(indent, gap);
-  const hasGap = __str_len(gap) > 0;
-  const sep = hasGap ? concat(',\n', inner) : ',';
-  let out = '';
-  let count = 0;
-  if (tag === 5) {
-    const n = arrayLength(value);
-    for (let i = 0; i < n; i++) {
-      const s = serialize(numberToString(i), arrayGet(value, i), stack, gap, inner);
-      if (count > 0) out = concat(out, sep);
-      out = concat(out, __tag(s) === 1 ? 'null' : __as_string(s));
-      count++;
-    }
-    stack.pop();
-    if (count === 0) return '[]';
-    if (!hasGap) return concat(concat('[', out), ']');
-    return concat(concat(concat(concat('[\n', inner), out), concat('\n', indent)), ']');
-  }
-  if (tag === 7) {
-    const keys = __ld(value, 1);
-    const n = __as_number(__ld(value, 3));
-    const error = isError(value);
-    for (let i = 0; i < n; i++) {
-      const k = __as_string(__ld(keys, i));
-      if (error && k === 'message') continue;
-      const s = serialize(k, __ld(__ld(value, 2), i), stack, gap, inner);
-      if (__tag(s) === 1) continue;
-      if (count > 0) out = concat(out, sep);
-      out = concat(concat(out, quoteJson(k)), hasGap ? ': ' : ':');
-      out = concat(out, __as_string(s));
-      count++;
-    }
-  }
-  stack.pop();
-  if (count === 0) return '{}';
-  if (!hasGap) return concat(concat('{', out), '}');
-  return concat(concat(concat(concat('{\n', inner), out), concat('\n', indent)), '}');
+  return v;
 }
 
-/** JSON.stringify(value, replacer, space): a string, or undefined for unserialisable values. */
+/** undefined, functions and classes have no JSON form (skipped in objects, null in arrays). */
+function serializable(v: unknown): boolean {
+  const tag = __tag(v);
+  return tag !== 1 && tag !== 8 && tag !== 9;
+}
+
+/**
+ * Appends the JSON text of a prepared, serialisable value to `parts` (joined once at the end:
+ * building the text by repeated concatenation would copy it quadratically).
+ */
+function write(value: unknown, parts: string[], stack: unknown[], gap: string, indent: string): void {
+  const tag = __tag(value);
+  if (tag === 2) parts.push('null');
+  else if (tag === 3) parts.push(__as_boolean(value) ? 'true' : 'false');
+  else if (tag === 4) parts.push(quoteJson(__as_string(value)));
+  else if (tag === 0) {
+    const x = __as_number(value);
+    // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
+    parts.push(x !== x || x === Infinity || x === -Infinity ? 'null' : numberToString(x));
+  } else {
+    if (onStack(stack, value)) typeError('Converting circular structure to JSON');
+    stack.push(value);
+    const inner = concat(indent, gap);
+    const hasGap = __str_len(gap) > 0;
+    const sep = hasGap ? concat(',\n', inner) : ',';
+    const open = tag === 5 ? '[' : '{';
+    parts.push(open);
+    const start = parts.length;
+    if (tag === 5) {
+      const n = arrayLength(value);
+      for (let i = 0; i < n; i++) {
+        parts.push(i === 0 ? (hasGap ? concat('\n', inner) : '') : sep);
+        const v = prepare(numberToString(i), arrayGet(value, i));
+        if (serializable(v)) write(v, parts, stack, gap, inner);
+        else parts.push('null');
+      }
+    } else if (tag === 7) {
+      const n = __as_number(__ld(value, 3));
+      const error = isError(value);
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        const k = __as_string(__ld(__ld(value, 1), i));
+        if (error && k === 'message') continue;
+        const v = prepare(k, __ld(__ld(value, 2), i));
+        if (!serializable(v)) continue;
+        parts.push(count === 0 ? (hasGap ? concat('\n', inner) : '') : sep);
+        parts.push(quoteJson(k));
+        parts.push(hasGap ? ': ' : ':');
+        write(v, parts, stack, gap, inner);
+        count++;
+      }
+    }
+    if (parts.length > start && hasGap) parts.push(concat('\n', indent));
+    parts.push(tag === 5 ? ']' : '}');
+    stack.pop();
+  }
+}
+
+/** JSON.stringify(value, replacer, space). */
 export function stringify(value: unknown, replacer: unknown, space: unknown): unknown {
   const rt = __tag(replacer);
   if (rt !== 1 && rt !== 2) refuse('a JSON.stringify replacer');
-  const stack: unknown[] = [];
-  const r = serialize('', value, stack, gapOf(space), '');
+  const v = prepare('', value);
   // JavaScript returns undefined here, which TypeScript's signature (string) does not admit.
-  if (__tag(r) === 1) refuse('JSON.stringify of undefined or a function (its result is not a string)');
-  return r;
+  if (!serializable(v)) refuse('JSON.stringify of undefined or a function (its result is not a string)');
+  const parts: string[] = [];
+  const stack: unknown[] = [];
+  write(v, parts, stack, gapOf(space), '');
+  return joinStrings(parts);
 }
 
 // JSON.parse: a recursive-descent parser over the bytes of the text; each step returns the value

@@ -48,3 +48,16 @@ export function compare(a: string, b: string): number {
   }
   return na - nb;
 }
+
+/** The concatenation of all the strings of `parts`, in one allocation. */
+export function joinStrings(parts: string[]): string {
+  let total = 0;
+  for (let i = 0; i < parts.length; i++) total += __str_len(parts[i]);
+  const s = __str_alloc(total);
+  let at = 0;
+  for (let i = 0; i < parts.length; i++) {
+    __str_copy(s, at, parts[i]);
+    at += __str_len(parts[i]);
+  }
+  return s;
+}

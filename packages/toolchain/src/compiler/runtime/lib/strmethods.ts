@@ -7,7 +7,7 @@
 import { arrayNew, push } from './array.js';
 import { rangeError, refuse } from './errors.js';
 import { numberToString } from './number.js';
-import { concat } from './string.js';
+import { concat, joinStrings } from './string.js';
 
 declare function __str_len(s: string): number;
 declare function __str_alloc(n: number): string;
@@ -280,16 +280,20 @@ function substitution(s: string, matched: string, at: number, replacement: strin
 export function replace(s: string, pattern: string, replacement: string, all: boolean): string {
   const n = __str_len(s);
   const m = __str_len(pattern);
-  let out = '';
+  // Pieces joined once at the end: replaceAll on a long text must not copy it per match.
+  const parts: string[] = [];
   let from = 0;
   let search = 0;
   for (;;) {
     const at = search <= n ? find(s, pattern, search) : -1;
     if (at < 0) break;
-    out = concat(concat(out, sub(s, from, at)), substitution(s, pattern, at, replacement));
+    parts.push(sub(s, from, at));
+    parts.push(substitution(s, pattern, at, replacement));
     from = at + m;
     search = m === 0 ? at + 1 : at + m;
     if (!all) break;
   }
-  return concat(out, sub(s, from, n));
+  if (parts.length === 0) return s;
+  parts.push(sub(s, from, n));
+  return joinStrings(parts);
 }
