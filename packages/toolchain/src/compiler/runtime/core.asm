@@ -197,8 +197,9 @@ __rt_header_length:
 
 ; Every string primitive checks that its operand is a string reference before touching memory: a
 ; value that is not what its static type says (an unsound cast, bivariant parameters) then throws
-; NOT_STRING's TypeError instead of reading a wild address. The check keeps rdi..rdx; it leaves the
-; address in r8. Jumping to NOT_STRING from a primitive's entry leaves rsp as at a call.
+; NOT_STRING's TypeError instead of reading a wild address; so does an index or copy outside the
+; string (only a runtime bug could ask for one). The check keeps rdi..rdx; it leaves the address
+; in r8. Jumping to NOT_STRING from a primitive's entry leaves rsp as at a call.
 %macro CHECK_STRING 1
     mov r8, %1
     shr r8, 48
@@ -223,7 +224,8 @@ __rt_string_length:
 global __rt_string_byte
 __rt_string_byte:
     CHECK_STRING rdi
-    cmp esi, [r8]
+    mov eax, [r8]
+    cmp rsi, rax
     jae .bad
     movzx eax, byte [r8 + rsi + 8]
     ret
@@ -234,6 +236,9 @@ __rt_string_byte:
 global __rt_string_set_byte
 __rt_string_set_byte:
     CHECK_STRING rdi
+    mov eax, [r8]
+    cmp rsi, rax
+    jae .bad
     mov [r8 + rsi + 8], dl
     ret
 .bad:
@@ -246,14 +251,24 @@ __rt_string_copy:
     xchg rdi, rdx
     CHECK_STRING rdi
     xchg rdi, rdx
+    mov r9, rdi                 ; kept tagged for the error path
     mov rax, ADDR_MASK
     and rdi, rax
     and rdx, rax
+    mov eax, [rdi]              ; the copy must fit: offset + source length <= destination length
+    cmp rsi, rax
+    ja .range
+    sub rax, rsi
+    mov ecx, [rdx]
+    cmp rcx, rax
+    ja .range
     lea rdi, [rdi + rsi + 8]
     mov ecx, [rdx]
     lea rsi, [rdx + 8]
     rep movsb
     ret
+.range:
+    mov rdi, r9
 .bad:
     jmp NOT_STRING
 
