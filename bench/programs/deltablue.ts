@@ -3,6 +3,8 @@
 // propagation, plan extraction and execution, stay/edit/equality/scale constraints, the chain and
 // projection tests. Simplified: constraints are at most binary with a fixed direction choice rule,
 // strengths are plain numbers (0 = required, larger = weaker), and no Strength/Direction classes.
+// Left as idiomatic TypeScript on purpose: constraints register themselves (`this` as a value), which
+// the compiler refuses today, so the benchmark reports this program as refused until it does.
 const REQUIRED = 0;
 const STRONG_PREFERRED = 1;
 const PREFERRED = 2;

@@ -1,5 +1,8 @@
 // Richards: an operating-system task scheduler simulation (idle, worker, handler and device tasks
 // passing packets), after Martin Richards' benchmark; written from its published description.
+// Written around two gaps of the compiler today: `this` is never used as a value (so appending a packet
+// and the priority check are top-level functions), and the constructor reads `this.queue`, not its
+// parameter property `queue`.
 const ID_IDLE = 0;
 const ID_WORKER = 1;
 const ID_HANDLER_A = 2;
@@ -19,14 +22,16 @@ class Packet {
     public id: number,
     public kind: number,
   ) {}
-  addTo(queue: Packet | null): Packet {
-    this.link = null;
-    if (queue === null) return this;
-    let next: Packet = queue;
-    while (next.link !== null) next = next.link;
-    next.link = this;
-    return queue;
-  }
+}
+
+/** Appends `packet` to the queue headed by `queue`; returns the new head. */
+function addTo(packet: Packet, queue: Packet | null): Packet {
+  packet.link = null;
+  if (queue === null) return packet;
+  let next: Packet = queue;
+  while (next.link !== null) next = next.link;
+  next.link = packet;
+  return queue;
 }
 
 abstract class Task {
@@ -43,7 +48,7 @@ class TaskControlBlock {
     public task: Task,
   ) {
     // state bits: 1 = packet pending, 2 = waiting, 4 = held
-    this.state = queue === null ? 2 : 3;
+    this.state = this.queue === null ? 2 : 3;
   }
   setRunning(): void {
     this.state = 0;
@@ -74,16 +79,18 @@ class TaskControlBlock {
     }
     return this.task.run(packet);
   }
-  checkPriorityAdd(task: TaskControlBlock, packet: Packet): TaskControlBlock {
-    if (this.queue === null) {
-      this.queue = packet;
-      this.markAsRunnable();
-      if (this.priority > task.priority) return this;
-    } else {
-      this.queue = packet.addTo(this.queue);
-    }
-    return task;
+}
+
+/** Queues `packet` on `tcb`; returns the task to run next (`tcb` if it now outranks `task`). */
+function checkPriorityAdd(tcb: TaskControlBlock, task: TaskControlBlock, packet: Packet): TaskControlBlock {
+  if (tcb.queue === null) {
+    tcb.queue = packet;
+    tcb.markAsRunnable();
+    if (tcb.priority > task.priority) return tcb;
+  } else {
+    tcb.queue = addTo(packet, tcb.queue);
   }
+  return task;
 }
 
 class Scheduler {
@@ -141,7 +148,7 @@ class Scheduler {
     this.queueCount++;
     packet.link = null;
     packet.id = this.currentId;
-    return t.checkPriorityAdd(this.current(), packet);
+    return checkPriorityAdd(t, this.current(), packet);
   }
 }
 
@@ -212,8 +219,8 @@ class HandlerTask extends Task {
   }
   run(packet: Packet | null): TaskControlBlock | null {
     if (packet !== null) {
-      if (packet.kind === KIND_WORK) this.v1 = packet.addTo(this.v1);
-      else this.v2 = packet.addTo(this.v2);
+      if (packet.kind === KIND_WORK) this.v1 = addTo(packet, this.v1);
+      else this.v2 = addTo(packet, this.v2);
     }
     const work = this.v1;
     if (work !== null) {
