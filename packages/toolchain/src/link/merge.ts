@@ -5,18 +5,9 @@
 import type { ObjectFile, Section } from '../obj/object.js';
 import { LinkError } from './errors.js';
 
-export interface MergedSection {
-  name: string;
-  bytes: Uint8Array;
-  size: number;
-  align: number;
+/** A Section built from every object's same-named piece; alignDefined is settled (no longer optional). */
+export interface MergedSection extends Section {
   alignDefined: boolean;
-  nobits: boolean;
-  flags: { write: boolean; exec: boolean };
-  start?: bigint;
-  vstart?: bigint;
-  follows?: string;
-  vfollows?: string;
   /** Offset of each object's piece, by object index. */
   pieces: Map<number, number>;
   /** Position in creation order (NASM's "previous section" for nobits placement). */
@@ -73,20 +64,14 @@ export function mergeSections(objects: ObjectFile[]): MergedSection[] {
 }
 
 function fresh(s: Section, order: number): MergedSection {
-  const m: MergedSection = {
-    name: s.name,
+  // Placement attributes (start/vstart/follows/vfollows) come over only when the first piece has them.
+  return {
+    ...s,
     bytes: new Uint8Array(0),
     size: 0,
-    align: s.align,
     alignDefined: s.alignDefined ?? false,
-    nobits: s.nobits,
     flags: { ...s.flags },
     pieces: new Map(),
     order,
   };
-  if (s.start !== undefined) m.start = s.start;
-  if (s.vstart !== undefined) m.vstart = s.vstart;
-  if (s.follows !== undefined) m.follows = s.follows;
-  if (s.vfollows !== undefined) m.vfollows = s.vfollows;
-  return m;
 }
