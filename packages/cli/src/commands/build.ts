@@ -2,12 +2,12 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { asmDir, entryFile, pvhEntrySymbol } from '@toro/kernel';
-import { type BuildStage, buildBootImage, buildLinuxExecutable, parseMemorySize } from '@toro/toolchain';
+import { type BuildStage, buildBootImage, buildLinuxExecutable } from '@toro/toolchain';
 import type { Ora } from 'ora';
 import { ToroCommand } from '../lib/base-command.js';
 import { UserError } from '../lib/errors.js';
 import { formatBytes, hex } from '../lib/format.js';
-import { imagePathFor, loadProject } from '../lib/project.js';
+import { imagePathFor, isMemorySize, loadProject } from '../lib/project.js';
 
 export interface BuildResult {
   image: string;
@@ -71,11 +71,8 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
     const project = loadProject(process.cwd());
     const cpus = flags.cpus ?? project.config.cpus;
     const memory = flags.memory ?? project.config.memory;
-    try {
-      parseMemorySize(memory);
-    } catch (e) {
-      throw new UserError((e as Error).message, 'use a size such as 128M or 1G');
-    }
+    if (!isMemorySize(memory))
+      throw new UserError(`"${memory}" is not a memory size`, 'use a size such as 128M or 1G');
     const out = resolve(flags.output ?? imagePathFor(project));
 
     let spinner: Ora | undefined;

@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { ToroCommand } from '../lib/base-command.js';
 import { UserError } from '../lib/errors.js';
-import { checkName, MEMORY_PATTERN } from '../lib/project.js';
+import { checkName, isMemorySize } from '../lib/project.js';
 import { askMissing, isInteractive } from '../lib/prompts.js';
 import { sdkPackageDir } from '../lib/sdk.js';
 import { listTemplates, renderTemplate } from '../lib/templates.js';
@@ -60,7 +60,7 @@ export default class New extends ToroCommand<NewResult> {
     }
     const nameProblem = checkName(answers.name);
     if (nameProblem) throw new UserError(nameProblem, 'for example: --name my-service');
-    if (!MEMORY_PATTERN.test(answers.memory)) {
+    if (!isMemorySize(answers.memory)) {
       throw new UserError(`"${answers.memory}" is not a memory size`, 'use a size such as 128M or 1G');
     }
 

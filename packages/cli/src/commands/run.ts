@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import {
+  DEFAULT_MEMORY,
   FaultWatcher,
   formatSymbolizedFault,
   type GuestExit,
@@ -101,7 +102,7 @@ export default class Run extends ToroCommand<RunResult> {
     // Flags win, then what `toro build` recorded in the image, then toro.json.
     const layout = readLayout(readFileSync(image));
     const cpus = flags.cpus ?? layout?.cpus ?? project?.config.cpus ?? 1;
-    const memory = flags.memory ?? layout?.memory ?? project?.config.memory ?? '128M';
+    const memory = flags.memory ?? layout?.memory ?? project?.config.memory ?? DEFAULT_MEMORY;
     const machine = flags.machine as Machine;
     const json = this.jsonEnabled();
 

@@ -4,18 +4,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import type { ToroConfig } from '@toro/sdk';
+import { parseMemorySize } from '@toro/toolchain';
 import { UserError } from './errors.js';
 
-export interface ToroConfig {
-  /** Service name: lower-case letters, digits and dashes. Also the image's file name. */
-  name: string;
-  /** The TypeScript entry file, relative to the project folder. */
-  entry: string;
-  /** CPUs the VM gets. */
-  cpus: number;
-  /** Guest memory, e.g. "128M". */
-  memory: string;
-}
+export type { ToroConfig };
 
 export interface Project {
   dir: string;
@@ -24,7 +17,16 @@ export interface Project {
 }
 
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
-export const MEMORY_PATTERN = /^\d+(?:[KMGT]i?B?|[kmgt])?$/;
+
+/** True when `text` is a memory size the VM runner accepts (the runner's own parser decides). */
+export function isMemorySize(text: string): boolean {
+  try {
+    parseMemorySize(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Checks a name for a service; returns a message when it is not acceptable. */
 export function checkName(name: string): string | undefined {
@@ -74,8 +76,7 @@ export function parseConfig(text: string, path: string): ToroConfig {
   if (typeof obj.cpus !== 'number' || !Number.isInteger(obj.cpus) || obj.cpus < 1 || obj.cpus > 255) {
     fail('cpus', 'a whole number from 1 to 255');
   }
-  if (typeof obj.memory !== 'string' || !MEMORY_PATTERN.test(obj.memory))
-    fail('memory', 'a size such as "128M"');
+  if (typeof obj.memory !== 'string' || !isMemorySize(obj.memory)) fail('memory', 'a size such as "128M"');
   return {
     name: obj.name as string,
     entry: obj.entry as string,

@@ -3,8 +3,9 @@
  * it never asks: missing values take defaults, and a missing template is an error that lists them.
  */
 import { input, number, select } from '@inquirer/prompts';
+import { DEFAULT_MEMORY } from '@toro/toolchain';
 import { UserError } from './errors.js';
-import { checkName, MEMORY_PATTERN } from './project.js';
+import { checkName, isMemorySize } from './project.js';
 import type { TemplateInfo } from './templates.js';
 
 export interface NewAnswers {
@@ -14,7 +15,7 @@ export interface NewAnswers {
   memory: string;
 }
 
-export const DEFAULTS = { cpus: 1, memory: '128M' } as const;
+export const DEFAULTS = { cpus: 1, memory: DEFAULT_MEMORY } as const;
 
 export function isInteractive(): boolean {
   return Boolean(process.stdin.isTTY && process.stdout.isTTY);
@@ -56,7 +57,7 @@ export async function askMissing(
     (await input({
       message: 'Memory',
       default: DEFAULTS.memory,
-      validate: (v) => MEMORY_PATTERN.test(v) || 'a size such as 128M or 1G',
+      validate: (v) => isMemorySize(v) || 'a size such as 128M or 1G',
     }));
   return { template, name, cpus, memory };
 }
