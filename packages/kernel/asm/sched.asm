@@ -47,20 +47,10 @@ thread_create:
   mov r12, rdi
   mov r13, rsi
   mov r14d, edx
-  jmp .start
-  ; The failure paths come first so that the jumps to them are backward (exact sizes): a forward jz here
-  ; fell right at the short/near boundary, where nasm's and Toro's pass histories chose differently.
-.no_stack:
-  mov rdi, rbx
-  call obj_free
-.no_memory:
-  xor eax, eax
-  jmp .out
-.start:
   mov edi, thread_size
   call obj_alloc
   test rax, rax
-  jz .no_memory
+  jz .out
   mov rbx, rax
   call stack_get
   test rax, rax
@@ -93,6 +83,11 @@ thread_create:
   mov rdi, rbx
   call runq_push
   mov rax, rbx
+  jmp .out
+.no_stack:
+  mov rdi, rbx
+  call obj_free
+  xor eax, eax
 .out:
   pop r14
   pop r13
