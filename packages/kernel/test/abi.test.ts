@@ -3,33 +3,21 @@
  * entry point called once with good arguments and, where it checks them, with bad ones — a bad argument
  * must come back as the documented error value, never as a fault. And toro_panic's report and exit code.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import {
-  big,
-  bootSelftest,
-  buildSelftestImage,
-  runSelftest,
-  type SelftestImage,
-} from './helpers/selftest.js';
+import { expect, test } from 'vitest';
+import { big, bootSelftest, runSelftest, useSelftestImage } from './helpers/selftest.js';
 
 const MINUS_1 = (1n << 64n) - 1n;
 const MINUS_2 = (1n << 64n) - 2n;
 const MECH_NSTATS = 16n; // counters in struc mech from .total_bytes on (asm/mech_defs.asm)
 
-let image: SelftestImage;
-beforeAll(async () => {
-  image = await buildSelftestImage();
-});
-afterAll(async () => {
-  await image?.dispose();
-});
+const image = useSelftestImage();
 
 test.each([
   ['microvm', 2],
   ['q35', 4],
 ] as const)('every entry point on %s with %i CPUs', async (machine, cpus) => {
-  const run = await runSelftest(image, { test: 'abi', machine, cpus });
-  expect(run.lines.map((l) => l.replace(/\r$/, ''))).toContain('toro: abi hello');
+  const run = await runSelftest(image(), { test: 'abi', machine, cpus });
+  expect(run.lines).toContain('toro: abi hello');
   const [{ values: r }] = run.results;
   const expected: Record<string, bigint> = {
     write: 17n,
@@ -69,7 +57,7 @@ test.each([
 });
 
 test('toro_panic prints its message escaped and exits with code 72', async () => {
-  const run = await bootSelftest(image, { test: 'panic', cpus: 1 });
+  const run = await bootSelftest(image(), { test: 'panic', cpus: 1 });
   expect(run.lines).toContain('toro: panic deliberate \\"test\\"');
   expect(run.lines.at(-1)).toBe('toro: exit 72');
   expect(run.exitCode).toBe(72);

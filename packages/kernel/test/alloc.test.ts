@@ -5,18 +5,10 @@
  * where it started — counting, independently here, the stacks the test's threads left in the stack
  * cache — every remote free sent must have been received, and no stamp may have been overwritten.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { big, buildSelftestImage, linesWith, runSelftest, type SelftestImage } from './helpers/selftest.js';
+import { expect, test } from 'vitest';
+import { big, expectMemoryRestored, linesWith, runSelftest, useSelftestImage } from './helpers/selftest.js';
 
-const STACK_BLOCK = 32768n; // STACK_ORDER 3 in asm/mech_defs.asm
-
-let image: SelftestImage;
-beforeAll(async () => {
-  image = await buildSelftestImage();
-});
-afterAll(async () => {
-  await image?.dispose();
-});
+const image = useSelftestImage();
 
 test.each([
   ['microvm', 1, 20000],
@@ -24,7 +16,7 @@ test.each([
   ['microvm', 8, 100000],
   ['q35', 2, 20000],
 ] as const)('alloc on %s with %i CPUs, %i allocations per CPU', async (machine, cpus, count) => {
-  const run = await runSelftest(image, {
+  const run = await runSelftest(image(), {
     test: 'alloc',
     machine,
     cpus,
@@ -35,12 +27,7 @@ test.each([
   const traffic = linesWith(run, 'errors');
   expect(memory).toHaveLength(cpus);
   expect(traffic).toHaveLength(cpus);
-  for (const m of memory) {
-    expect(big(m.free_after) + big(m.new_stacks) * STACK_BLOCK, `cpu ${m.cpu}`).toBe(big(m.free_before));
-    expect(big(m.stacks) - big(m.cached), `cpu ${m.cpu}: stacks not cached belong to live threads`).toBe(
-      big(m.live),
-    );
-  }
+  expectMemoryRestored(memory);
   let sent = 0n;
   let received = 0n;
   for (const t of traffic) {

@@ -3,18 +3,12 @@
  * node — and what it borrowed goes back to the lenders when freed (self-test "borrow",
  * asm/st_mem.asm: CPU 0 takes 1 MiB blocks until its node has none left, then frees them all).
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { big, buildSelftestImage, linesWith, runSelftest, type SelftestImage } from './helpers/selftest.js';
+import { expect, test } from 'vitest';
+import { big, linesWith, runSelftest, useSelftestImage } from './helpers/selftest.js';
 
 const MiB = 1n << 20n;
 
-let image: SelftestImage;
-beforeAll(async () => {
-  image = await buildSelftestImage();
-});
-afterAll(async () => {
-  await image?.dispose();
-});
+const image = useSelftestImage();
 
 test.each([
   // machine, CPUs, CPUs in CPU 0's node, extra QEMU arguments
@@ -37,7 +31,13 @@ test.each([
   ],
 ] as const)('borrowing on %s with %i CPUs (%i in the node)', async (machine, cpus, inNode, extraArgs) => {
   const memory = extraArgs.length > 0 ? '256M' : '128M';
-  const run = await runSelftest(image, { test: 'borrow', machine, cpus, memory, extraArgs: [...extraArgs] });
+  const run = await runSelftest(image(), {
+    test: 'borrow',
+    machine,
+    cpus,
+    memory,
+    extraArgs: [...extraArgs],
+  });
   const [r] = linesWith(run, 'own');
   const own = big(r.own);
   const borrowed = big(r.borrowed);

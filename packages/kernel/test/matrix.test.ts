@@ -7,16 +7,10 @@
  * Timing under TCG on 2 host cores: 4 CPUs × 4 destinations × 100,000 messages take about 1 s, 8 CPUs × 8 × 100,000 about 2 s (a sender
  * alone on its CPU with a full ring halts instead of spinning; before that the 4-CPU run took 20 s).
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { buildSelftestImage, linesWith, runSelftest, type SelftestImage } from './helpers/selftest.js';
+import { expect, test } from 'vitest';
+import { linesWith, runSelftest, useSelftestImage } from './helpers/selftest.js';
 
-let image: SelftestImage;
-beforeAll(async () => {
-  image = await buildSelftestImage();
-});
-afterAll(async () => {
-  await image?.dispose();
-});
+const image = useSelftestImage();
 
 test.each([
   ['microvm', 4, 100_000],
@@ -28,7 +22,7 @@ test.each([
   'matrix on %s with %i CPUs, %i messages per ordered pair',
   { timeout: 120_000 },
   async (machine, cpus, count) => {
-    const run = await runSelftest(image, {
+    const run = await runSelftest(image(), {
       test: 'matrix',
       machine,
       cpus,

@@ -4,19 +4,13 @@
  * its CPUs, and a page and an object allocated on a CPU lie in its node — checked against the NUMA layout
  * given to QEMU (q35 builds an SRAT; microvm does not, so there every CPU is in node 0).
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { Machine } from '../../toolchain/src/vm/index.js';
-import { big, buildSelftestImage, linesWith, runSelftest, type SelftestImage } from './helpers/selftest.js';
+import { big, linesWith, runSelftest, useSelftestImage } from './helpers/selftest.js';
 
 const MiB = 1n << 20n;
 
-let image: SelftestImage;
-beforeAll(async () => {
-  image = await buildSelftestImage();
-});
-afterAll(async () => {
-  await image?.dispose();
-});
+const image = useSelftestImage();
 
 interface Node {
   cpus: number[];
@@ -61,7 +55,7 @@ const layouts: [Machine, Node[]][] = [
 test.each(layouts)('mem on %s with nodes %j', async (machine, nodes) => {
   const cpus = nodes.reduce((n, node) => n + node.cpus.length, 0);
   const total = nodes.reduce((n, node) => n + node.mib, 0);
-  const run = await runSelftest(image, {
+  const run = await runSelftest(image(), {
     test: 'mem',
     machine,
     cpus,

@@ -6,24 +6,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { startGuest } from '../../toolchain/src/vm/index.js';
-import { buildSelftestImage, runSelftest, type SelftestImage } from './helpers/selftest.js';
+import { runSelftest, useSelftestImage } from './helpers/selftest.js';
 
-let image: SelftestImage;
-beforeAll(async () => {
-  image = await buildSelftestImage();
-});
-afterAll(async () => {
-  await image?.dispose();
-});
+const image = useSelftestImage();
 
 test.each([
   ['microvm', 1],
   ['microvm', 4],
   ['q35', 2],
 ] as const)('sched on %s with %i CPUs', async (machine, cpus) => {
-  const run = await runSelftest(image, { test: 'sched', machine, cpus });
+  const run = await runSelftest(image(), { test: 'sched', machine, cpus });
   expect(run.cpus).toBe(cpus);
   const [r] = run.results.map((l) => l.values);
   expect(r.yield).toBe('ABCABCABC');
@@ -48,7 +42,7 @@ function cpuSeconds(pid: number): number {
 
 test('idle CPUs halt: 4 idle vCPUs for 2 s cost QEMU a small fraction of a host core', async () => {
   const guest = await startGuest({
-    image: image.path,
+    image: image().path,
     accel: 'tcg',
     machine: 'microvm',
     cpus: 4,

@@ -4,29 +4,17 @@
  * says so — kind stack-overflow, the faulting thread's handle, CR2 inside that thread's guard page, the
  * RIP in the recursing function — and the run ends with exit code 70.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { parseFaultReport } from '../../toolchain/src/vm/fault-report.js';
-import {
-  big,
-  bootSelftest,
-  buildSelftestImage,
-  parseSelftest,
-  type SelftestImage,
-} from './helpers/selftest.js';
+import { big, bootSelftest, parseSelftest, useSelftestImage } from './helpers/selftest.js';
 
-let image: SelftestImage;
-beforeAll(async () => {
-  image = await buildSelftestImage();
-});
-afterAll(async () => {
-  await image?.dispose();
-});
+const image = useSelftestImage();
 
 test.each([
   ['microvm', 4],
   ['q35', 2],
 ] as const)('a thread stack overflow on %s with %i CPUs is reported as such', async (machine, cpus) => {
-  const run = await bootSelftest(image, { test: 'overflow', machine, cpus });
+  const run = await bootSelftest(image(), { test: 'overflow', machine, cpus });
   const [{ values: victim }] = parseSelftest(run.lines).results;
   expect(Number(victim.cpu)).toBe(cpus - 1);
   const begin = run.lines.indexOf('toro: fault begin');
@@ -40,8 +28,8 @@ test.each([
   const guard = big(victim.stack);
   expect(report.registers.cr2 >= guard && report.registers.cr2 < guard + 4096n).toBe(true);
   // frame 0 lies in st_overflow_recurse: at or after its label, before the next label in the image
-  const recurse = image.symbols.get('st_overflow_recurse') ?? -1n;
-  const later = [...image.symbols.values()].filter((a) => a > recurse).sort((a, b) => (a < b ? -1 : 1));
+  const recurse = image().symbols.get('st_overflow_recurse') ?? -1n;
+  const later = [...image().symbols.values()].filter((a) => a > recurse).sort((a, b) => (a < b ? -1 : 1));
   const next = later[0] ?? 1n << 64n;
   expect(recurse).toBeGreaterThan(0n);
   expect(report.frames[0] >= recurse && report.frames[0] < next).toBe(true);

@@ -11,6 +11,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { buildBootImage } from '../../../toolchain/src/build/index.js';
 import type { Machine } from '../../../toolchain/src/vm/index.js';
 import { bootAndCollect } from '../../../toolchain/src/vm/testing.js';
@@ -63,6 +64,24 @@ export async function buildSelftestImage(): Promise<SelftestImage> {
   await writeFile(path, built.elf);
   const symbols = new Map(built.image.symbols.map((sym) => [sym.name, sym.address]));
   return { path, symbols, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Builds the self-test image before a test file's tests and removes it after them; call at the file's
+ * top level. The returned function gives the image once built.
+ */
+export function useSelftestImage(): () => SelftestImage {
+  let image: SelftestImage | undefined;
+  beforeAll(async () => {
+    image = await buildSelftestImage();
+  });
+  afterAll(async () => {
+    await image?.dispose();
+  });
+  return () => {
+    if (!image) throw new Error('the self-test image is not built yet');
+    return image;
+  };
 }
 
 export function parseSelftest(lines: readonly string[]): Omit<SelftestRun, 'exitCode' | 'durationMs'> {
@@ -140,4 +159,21 @@ export function linesWith(run: SelftestRun, key: string): Record<string, string>
 export function big(value: string | undefined): bigint {
   if (value === undefined) throw new Error('missing value');
   return BigInt(value);
+}
+
+/** One thread stack block: STACK_ORDER 3 in asm/mech_defs.asm. */
+export const STACK_BLOCK = 32768n;
+
+/**
+ * Every CPU's memory line (the ones with free_before, from st_snapshot/st_check_memory) shows its free
+ * memory back where it started once the stacks newly kept in the stack cache are counted, and every stack
+ * not cached belonging to a live thread.
+ */
+export function expectMemoryRestored(memory: readonly Record<string, string>[]): void {
+  for (const m of memory) {
+    expect(big(m.free_after) + big(m.new_stacks) * STACK_BLOCK, `cpu ${m.cpu}`).toBe(big(m.free_before));
+    expect(big(m.stacks) - big(m.cached), `cpu ${m.cpu}: stacks not cached belong to live threads`).toBe(
+      big(m.live),
+    );
+  }
 }
