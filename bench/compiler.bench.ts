@@ -14,7 +14,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,18 +23,13 @@ import {
   CompileFailed,
   formatDiagnostic,
 } from '../packages/toolchain/src/compiler/index.js';
+import { stripTypes } from '../packages/toolchain/test/compiler/harness.js';
 import { type Cell, median, writeResults } from './lib/results.js';
 
 const RUNS = 3;
 const TIMEOUT_MS = 60_000;
 const PROGRAMS = new URL('./programs/', import.meta.url).pathname;
 const GNU_TIME = '/usr/bin/time';
-
-// @swc/core is a dependency of the toolchain package, not of the root, so it is resolved from there.
-interface Swc {
-  transformSync(src: string, opts: object): { code: string };
-}
-const swc = createRequire(new URL('../packages/toolchain/package.json', import.meta.url))('@swc/core') as Swc;
 
 interface Run {
   stdout: string;
@@ -146,17 +140,6 @@ async function measure(cmd: string, args: string[], rssFile: string): Promise<Me
     rss.push(r.rssKiB);
   }
   return { ok: true, why: '', stdout, ms: median(times), rssKiB: Math.max(...rss) };
-}
-
-function stripTypes(program: string, dir: string): string {
-  const { code } = swc.transformSync(readFileSync(program, 'utf8'), {
-    filename: program,
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-    isModule: true,
-  });
-  const js = join(dir, `${basename(program, '.ts')}.mjs`);
-  writeFileSync(js, code);
-  return js;
 }
 
 const mib = (kib: number): number => Math.round((kib / 1024) * 10) / 10;

@@ -49,8 +49,8 @@ function runAsync(cmd: string, args: string[], timeoutMs: number): Promise<RunRe
   });
 }
 
-/** swc's type stripping of a program, written next to it in `dir` as an ES module. */
-function stripTypes(program: string, dir: string): string {
+/** swc's type stripping of a program, written into `dir` as an ES module; returns its path. */
+export function stripTypes(program: string, dir: string): string {
   const { code } = transformSync(readFileSync(program, 'utf8'), {
     filename: program,
     jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
@@ -72,14 +72,7 @@ export function runExecutableAsync(exe: string, timeoutMs = 30000): Promise<RunR
 
 /** Strips the types with swc and runs the result as an ES module under this Node. */
 export function runUnderNode(program: string, dir: string, timeoutMs = 30000): RunResult {
-  const { code } = transformSync(readFileSync(program, 'utf8'), {
-    filename: program,
-    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-    isModule: true,
-  });
-  const js = path.join(dir, `${path.basename(program, '.ts')}.mjs`);
-  writeFileSync(js, code);
-  return run(process.execPath, [js], timeoutMs);
+  return run(process.execPath, [stripTypes(program, dir)], timeoutMs);
 }
 
 /** Compiles with Toro for Linux and runs the executable. */
