@@ -162,19 +162,7 @@ export class FunctionLowering extends ExpressionLowering {
     }
     for (const p of patterns) {
       const raw: Operand = { k: 'tmp', id: p.id };
-      if (!p.init) this.bindPattern(p.pattern, raw);
-      else {
-        const v = b.temp('v');
-        b.assign(v, 'copy', raw);
-        const missing = b.newBlock('default');
-        const next = b.newBlock('param');
-        b.jnz(b.emit('ceql', 'w', raw, conV(VALUE.UNDEFINED)), missing, next);
-        b.place(missing);
-        b.assign(v, 'copy', this.coerce(this.expr(p.init), 'v'));
-        b.jmp(next);
-        b.place(next);
-        this.bindPattern(p.pattern, { k: 'tmp', id: v });
-      }
+      this.bindPattern(p.pattern, p.init ? this.orDefault(raw, p.init, 'param') : raw);
     }
     const body = decl.body;
     if (!body) throw unsupported(decl, 'a function without a body');
@@ -627,7 +615,6 @@ export class FunctionLowering extends ExpressionLowering {
    * undefined. Each bound name gets the representation check of its declared type.
    */
   bindPattern(pattern: ts.BindingName, value: Operand): void {
-    const b = this.b;
     if (ts.isIdentifier(pattern)) {
       const sym = this.checker.getSymbolAtLocation(pattern);
       if (!sym) throw unsupported(pattern, 'this declaration');
@@ -655,24 +642,24 @@ export class FunctionLowering extends ExpressionLowering {
       }
       this.bindElement(e, this.callRt(RT.arrayGet, 'v', [seq, conD(k)]));
     });
-    void b;
   }
 
   private bindElement(e: ts.BindingElement, raw: Operand): void {
-    if (!e.initializer) {
-      this.bindPattern(e.name, raw);
-      return;
-    }
+    this.bindPattern(e.name, e.initializer ? this.orDefault(raw, e.initializer, 'bound') : raw);
+  }
+
+  /** `raw`, or the value of `init` when `raw` is undefined (a destructuring or pattern default). */
+  private orDefault(raw: Operand, init: ts.Expression, join: string): Operand {
     const b = this.b;
     const v = b.temp('v');
     b.assign(v, 'copy', raw);
     const missing = b.newBlock('default');
-    const next = b.newBlock('bound');
+    const next = b.newBlock(join);
     b.jnz(b.emit('ceql', 'w', raw, conV(VALUE.UNDEFINED)), missing, next);
     b.place(missing);
-    b.assign(v, 'copy', this.coerce(this.expr(e.initializer), 'v'));
+    b.assign(v, 'copy', this.coerce(this.expr(init), 'v'));
     b.jmp(next);
     b.place(next);
-    this.bindPattern(e.name, { k: 'tmp', id: v });
+    return { k: 'tmp', id: v };
   }
 }
