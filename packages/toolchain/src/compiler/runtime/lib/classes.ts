@@ -77,14 +77,7 @@ export function construct(c: unknown, name: string): unknown {
 
 /** Looks `key` up on the prototypes from class `c` upward: the value, an accessor pair, or HOLE-free undefined. */
 export function protoLookup(c: unknown, key: string): unknown {
-  let k = c;
-  while (__tag(k) === TAG_CLASS) {
-    const proto = __ld(k, 2);
-    const i = find(proto, key);
-    if (i >= 0) return __ld(__ld(proto, 2), i);
-    k = __ld(k, 1);
-  }
-  return undefined;
+  return chainLookup(c, 2, key);
 }
 
 export function protoHas(c: unknown, key: string): boolean {
@@ -98,17 +91,26 @@ export function protoHas(c: unknown, key: string): boolean {
 
 /** A static member, inherited from parent classes. */
 export function staticLookup(c: unknown, key: string): unknown {
+  return chainLookup(c, 3, key);
+}
+
+/** `key` in dictionary `slot` (2 the prototype, 3 the statics) of `c` or its nearest ancestor having it. */
+function chainLookup(c: unknown, slot: number, key: string): unknown {
   let k = c;
   while (__tag(k) === TAG_CLASS) {
-    const statics = __ld(k, 3);
-    const i = find(statics, key);
-    if (i >= 0) return __ld(__ld(statics, 2), i);
+    const dict = __ld(k, slot);
+    const i = find(dict, key);
+    if (i >= 0) return __ld(__ld(dict, 2), i);
     k = __ld(k, 1);
   }
   return undefined;
 }
 
-/** `super.key` in a method of a subclass of `parent`, with `self` as this (a getter runs on it). */
+/**
+ * `key` read through the prototypes from class `parent` upward with `self` as this (a getter runs on
+ * it): `super.key` in a method of a subclass of `parent`, and an instance read that missed its own
+ * properties (object.ts get).
+ */
 export function superGet(parent: unknown, key: string, self: unknown): unknown {
   const v = protoLookup(parent, key);
   if (__tag(v) === TAG_WORDS) {

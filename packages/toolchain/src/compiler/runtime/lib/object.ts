@@ -4,7 +4,7 @@
  * interface is expected (structural typing) without a layout agreed at compile time. Keys are the
  * program's interned property-name strings, so a key matches by identity.
  */
-import { className, protoLookup, staticLookup } from './classes.js';
+import { className, protoLookup, staticLookup, superGet } from './classes.js';
 import { refuse, typeError } from './errors.js';
 import { concat, equals } from './string.js';
 
@@ -16,7 +16,6 @@ declare function __tag(v: unknown): number;
 declare function __same(a: unknown, b: unknown): boolean;
 declare function __as_number(v: unknown): number;
 declare function __as_string(v: unknown): string;
-declare function __callm(f: unknown, self: unknown): unknown;
 declare function __callm1(f: unknown, self: unknown, a: unknown): unknown;
 
 const TAG_WORDS = 6;
@@ -57,12 +56,7 @@ export function get(o: unknown, key: string): unknown {
     if (i >= 0) return __ld(__ld(o, 2), i);
     const c = __ld(o, 0);
     if (__tag(c) !== TAG_CLASS) return undefined;
-    const v = protoLookup(c, key);
-    if (__tag(v) === TAG_WORDS) {
-      const getter = __ld(v, 0);
-      return __tag(getter) === TAG_CLOSURE ? __callm(getter, o) : undefined;
-    }
-    return v;
+    return superGet(c, key, o);
   }
   if (tag === TAG_CLASS) {
     if (equals(key, 'name')) return className(o);
