@@ -1,10 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runToro, TORO_BIN } from './run-toro.js';
+import { interruptToro, runToro } from './run-toro.js';
 
 // One scaffolded project shared by the tests below; each QEMU boot is bounded by `--timeout`, which the
 // runner enforces by killing the guest's own PID.
@@ -191,31 +191,18 @@ describe('toro run and Ctrl-C', () => {
     const image = join(work, 'hang.elf');
     expect(runToro(['asm', guestSource, '-D', 'HANG', '--format', 'elf', '-o', image]).status).toBe(0);
 
-    const child = spawn(process.execPath, [TORO_BIN, 'run', image, '--timeout', '60'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+    let qemuPids: string[] = [];
+    const code = await interruptToro(['run', image, '--timeout', '60'], {
+      readyText: 'guest: hanging',
+      whileRunning: (pid) => {
+        qemuPids = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+          .trim()
+          .split('\n');
+        expect(qemuPids.length).toBe(1);
+      },
     });
-    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    try {
-      let out = '';
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('guest: hanging')) resolve();
-        });
-        child.on('exit', () => reject(new Error(`toro run exited before the guest hung:\n${out}`)));
-      });
-      const qemuPids = execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' })
-        .trim()
-        .split('\n');
-      expect(qemuPids.length).toBe(1);
-      child.kill('SIGINT');
-      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-      expect(code).toBe(130);
-      // The guest's QEMU process is gone (not even a zombie of ours).
-      expect(() => process.kill(Number(qemuPids[0]), 0)).toThrow();
-    } finally {
-      clearTimeout(killer);
-      child.kill('SIGKILL');
-    }
+    expect(code).toBe(130);
+    // The guest's QEMU process is gone (not even a zombie of ours).
+    expect(() => process.kill(Number(qemuPids[0]), 0)).toThrow();
   });
 });

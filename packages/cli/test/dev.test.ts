@@ -3,12 +3,11 @@
  * CPUs and prints what its computation says it should; Ctrl-C stops a running service. Every process is
  * bounded by a timeout and killed by its PID.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runToro, TORO_BIN } from './run-toro.js';
+import { interruptToro, runToro } from './run-toro.js';
 
 let work: string;
 beforeAll(() => {
@@ -40,6 +39,12 @@ function helloExpected(cpus: number): string[] {
   }
   lines.push(`sum of squares below ${limit}: ${total}`);
   return lines;
+}
+
+/** Writes `source` as the project's entry `entry` (2 CPUs) in place of the template's. */
+function useEntry(dir: string, name: string, entry: string, source: string): void {
+  writeFileSync(join(dir, entry), source);
+  writeFileSync(join(dir, 'toro.json'), JSON.stringify({ name, entry, cpus: 2, memory: '64M' }));
 }
 
 function pipelineExpected(cpus: number): string[] {
@@ -87,13 +92,11 @@ describe('toro dev', () => {
       join(dir, 'src', 'crash.ts'),
       "import { exit } from '@toro/sdk';\nexport function fail(): void {\n  throw new Error('bad worker');\n}\nexport function seven(): void {\n  exit(7);\n}\n",
     );
-    writeFileSync(
-      join(dir, 'src', 'alt.ts'),
+    useEntry(
+      dir,
+      'x',
+      'src/alt.ts',
       "import { spawnOn } from '@toro/sdk';\nimport { fail, seven } from './crash';\nexport default async () => {\n  await spawnOn(1, process.env.MODE === 'seven' ? seven : fail).join();\n};\n",
-    );
-    writeFileSync(
-      join(dir, 'toro.json'),
-      JSON.stringify({ name: 'x', entry: 'src/alt.ts', cpus: 2, memory: '64M' }),
     );
     const crashed = runToro(['dev', '--json'], { cwd: dir });
     expect(crashed.status).toBe(1);
@@ -112,31 +115,12 @@ describe('toro dev', () => {
 
   it('stops a running service on Ctrl-C and exits 130', async () => {
     const dir = join(work, 'pipeline');
-    writeFileSync(
-      join(dir, 'src', 'forever.ts'),
+    useEntry(
+      dir,
+      'y',
+      'src/forever.ts',
       "import { sleep } from '@toro/sdk';\nexport default async () => {\n  console.log('running');\n  for (;;) await sleep(50);\n};\n",
     );
-    writeFileSync(
-      join(dir, 'toro.json'),
-      JSON.stringify({ name: 'y', entry: 'src/forever.ts', cpus: 2, memory: '64M' }),
-    );
-    const child = spawn(process.execPath, [TORO_BIN, 'dev'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    try {
-      let out = '';
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('running')) resolve();
-        });
-        child.on('exit', () => reject(new Error(`toro dev exited early:\n${out}`)));
-      });
-      child.kill('SIGINT');
-      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-      expect(code).toBe(130);
-    } finally {
-      clearTimeout(killer);
-      child.kill('SIGKILL');
-    }
+    expect(await interruptToro(['dev'], { cwd: dir, readyText: 'running' })).toBe(130);
   });
 });

@@ -2,7 +2,7 @@
  * Runs the built `toro` binary as a user would, bounded by a timeout, and returns what it printed.
  * Tests of the CLI go through this so they check the real command line, exit codes and streams.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const TORO_BIN = fileURLToPath(new URL('../bin/run.js', import.meta.url));
@@ -26,4 +26,44 @@ export function runToro(
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...opts.env },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Starts `toro args` as a child, waits until its stdout shows `readyText`, runs `whileRunning` (a check on
+ * the live process, by its PID), sends SIGINT and gives the exit code. A timer kills the child by its PID if it hangs,
+ * and it is killed in any case before this returns.
+ */
+export async function interruptToro(
+  args: string[],
+  opts: {
+    readyText: string;
+    cwd?: string;
+    timeoutMs?: number;
+    whileRunning?: (pid: number) => void;
+  },
+): Promise<number | null> {
+  const child = spawn(process.execPath, [TORO_BIN, ...args], {
+    cwd: opts.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const killer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+  try {
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes(opts.readyText)) resolve();
+      });
+      child.on('exit', () =>
+        reject(new Error(`toro ${args[0]} exited before printing ${opts.readyText}:\n${out}`)),
+      );
+    });
+    opts.whileRunning?.(child.pid as number);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    child.kill('SIGINT');
+    return await exited;
+  } finally {
+    clearTimeout(killer);
+    child.kill('SIGKILL');
+  }
 }
