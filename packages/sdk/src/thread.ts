@@ -19,7 +19,7 @@
  * An exception that escapes a thread's function is uncaught: the machine reports it with the CPU number
  * and the stack, and stops with exit code 1 (threads do not hand errors to `join`).
  */
-import { backend, checkCpu } from './backend.js';
+import { type AnyFunction, backend, checkCpu } from './backend.js';
 
 /**
  * What crosses CPUs (spawnOn arguments and results, channel messages) is copied by these rules: numbers,
@@ -51,7 +51,7 @@ export interface Thread<R> {
 
 /** Starts `fn(...args)` as a new thread on the calling CPU; it first runs when the caller next awaits. */
 export function spawn<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>, ...args: A): Thread<R> {
-  return backend().spawn(fn as (...args: never[]) => unknown, args) as Thread<R>;
+  return backend().spawn(fn as AnyFunction, args) as Thread<R>;
 }
 
 /**
@@ -64,7 +64,7 @@ export function spawnOn<A extends unknown[], R>(
   ...args: A
 ): Thread<R> {
   checkCpu(cpu, 'spawnOn');
-  return backend().spawnOn(cpu, fn as (...args: never[]) => unknown, args) as Thread<R>;
+  return backend().spawnOn(cpu, fn as AnyFunction, args) as Thread<R>;
 }
 
 /** Lets the CPU's other ready threads run, then continues. */
