@@ -13,7 +13,12 @@ export {
 } from './compiler/index.js';
 export { writeBin } from './image/bin.js';
 export { type ElfOptions, writeElf } from './image/elf.js';
-export { readImageNotes, validateBootImage } from './image/elf-read.js';
+export {
+  BootImageError,
+  type BootImageProblem,
+  readImageNotes,
+  validateBootImage,
+} from './image/elf-read.js';
 export { layoutNote, type MachineLayout, readLayout } from './image/layout-note.js';
 export type { ElfNote } from './image/notes.js';
 export * from './link/index.js';

@@ -17,6 +17,3 @@ export class AccelUnavailableError extends Error {
 export class VmOptionError extends Error {
   override readonly name = 'VmOptionError';
 }
-
-// One BootImageError for the whole toolchain: the image reader's, so `instanceof` works wherever it is caught.
-export { BootImageError, type BootImageProblem } from '../image/elf-read.js';

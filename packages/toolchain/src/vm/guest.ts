@@ -4,10 +4,10 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { validateBootImage } from '../image/elf-read.js';
+import { BootImageError, validateBootImage } from '../image/elf-read.js';
 import { type AccelRequest, resolveAccel } from './accel.js';
 import { buildQemuArgs, type QemuConfig, qemuConfigNotes } from './cmdline.js';
-import { BootImageError, VmOptionError } from './errors.js';
+import { VmOptionError } from './errors.js';
 import { findQemu } from './find-qemu.js';
 import { type Guest, launchGuest } from './launch.js';
 

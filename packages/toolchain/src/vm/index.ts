@@ -15,13 +15,7 @@ export {
   qemuConfigNotes,
 } from './cmdline.js';
 export { type ImageSymbol, readElfSymbols } from './elf-symtab.js';
-export {
-  AccelUnavailableError,
-  BootImageError,
-  type BootImageProblem,
-  QemuNotFoundError,
-  VmOptionError,
-} from './errors.js';
+export { AccelUnavailableError, QemuNotFoundError, VmOptionError } from './errors.js';
 export { decodeExit, describeExit, type ExitSource, type GuestExit } from './exit-code.js';
 export {
   type FaultReport,

@@ -7,7 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BootImageError, VmOptionError } from '../../src/vm/errors.js';
+import { BootImageError } from '../../src/image/elf-read.js';
+import { VmOptionError } from '../../src/vm/errors.js';
 import { startGuest } from '../../src/vm/guest.js';
 import { trackedGuestPids } from '../../src/vm/reaper.js';
 import { withTempDir } from '../../src/vm/testing.js';
