@@ -38,6 +38,7 @@ export const SHF_WRITE = 1;
 export const SHF_ALLOC = 2;
 export const SHF_EXECINSTR = 4;
 export const SHN_UNDEF = 0;
+export const SHN_LORESERVE = 0xff00;
 export const SHN_ABS = 0xfff1;
 
 export const STB_LOCAL = 0;
@@ -45,6 +46,7 @@ export const STB_GLOBAL = 1;
 export const STT_NOTYPE = 0;
 export const STT_FUNC = 2;
 export const STT_SECTION = 3;
+export const STT_FILE = 4;
 
 /** The PVH entry note: owner "Xen", type XEN_ELFNOTE_PHYS32_ENTRY, descriptor = 32-bit physical entry. */
 export const XEN_NOTE_NAME = 'Xen';

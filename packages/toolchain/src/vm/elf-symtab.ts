@@ -5,6 +5,22 @@
  * section/file symbols are left out: they do not name code.
  */
 
+import {
+  EHDR_SIZE,
+  ELF_MAGIC,
+  ELFCLASS64,
+  ELFDATA2LSB,
+  SHDR_SIZE,
+  SHF_EXECINSTR,
+  SHN_LORESERVE,
+  SHN_UNDEF,
+  SHT_SYMTAB,
+  STT_FILE,
+  STT_FUNC,
+  STT_SECTION,
+  SYM_SIZE,
+} from '../image/elf-format.js';
+
 export interface ImageSymbol {
   name: string;
   address: bigint;
@@ -14,15 +30,6 @@ export interface ImageSymbol {
   /** STT_FUNC: a function, as opposed to a NASM local label (`parent.local`), which is STT_NOTYPE. */
   func: boolean;
 }
-
-const SHT_SYMTAB = 2;
-const SHF_EXECINSTR = 0x4n;
-const SHN_UNDEF = 0;
-const SHN_LORESERVE = 0xff00;
-const STT_FUNC = 2;
-const STT_SECTION = 3;
-const STT_FILE = 4;
-const SYM_SIZE = 24;
 
 interface SectionHeader {
   type: number;
@@ -36,7 +43,10 @@ interface SectionHeader {
 export function readElfSymbols(bytes: Uint8Array): ImageSymbol[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const isElf64 =
-    bytes.length >= 64 && view.getUint32(0, false) === 0x7f454c46 && bytes[4] === 2 && bytes[5] === 1;
+    bytes.length >= EHDR_SIZE &&
+    ELF_MAGIC.every((b, i) => bytes[i] === b) &&
+    bytes[4] === ELFCLASS64 &&
+    bytes[5] === ELFDATA2LSB;
   if (!isElf64) throw new Error('not a little-endian ELF64 image');
   const shoff = Number(view.getBigUint64(0x28, true));
   const shentsize = view.getUint16(0x3a, true);
@@ -44,7 +54,8 @@ export function readElfSymbols(bytes: Uint8Array): ImageSymbol[] {
   const headers: SectionHeader[] = [];
   for (let i = 0; i < shnum; i++) {
     const at = shoff + i * shentsize;
-    if (at + 64 > bytes.length) throw new Error('ELF section header table runs past the end of the file');
+    if (at + SHDR_SIZE > bytes.length)
+      throw new Error('ELF section header table runs past the end of the file');
     headers.push({
       type: view.getUint32(at + 4, true),
       flags: view.getBigUint64(at + 8, true),
@@ -73,7 +84,7 @@ export function readElfSymbols(bytes: Uint8Array): ImageSymbol[] {
       name,
       address: view.getBigUint64(at + 8, true),
       size: view.getBigUint64(at + 16, true),
-      code: ((headers[shndx]?.flags ?? 0n) & SHF_EXECINSTR) !== 0n,
+      code: ((headers[shndx]?.flags ?? 0n) & BigInt(SHF_EXECINSTR)) !== 0n,
       func: type === STT_FUNC,
     });
   }
