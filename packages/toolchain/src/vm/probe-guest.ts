@@ -4,27 +4,7 @@
  * software-emulated KVM) faults or reports a wrong value, and the runner falls back to TCG.
  *
  * Register use: eax only (plus xmm0/xmm1). Entered with paging off, CR0.PE set, as PVH guarantees.
- * The NASM source, for checking the bytes (test/vm/probe-guest.test.ts assembles it and compares):
- *
- *     bits 32
- *     org 0x100000
- *       mov eax, cr4
- *       or eax, 0x600          ; CR4.OSFXSR | CR4.OSXMMEXCPT: SSE would #UD without them
- *       mov cr4, eax
- *       mov eax, cr0
- *       and eax, 0xfffffffb    ; clear CR0.EM (x87 emulation makes SSE #UD)
- *       or eax, 2              ; set CR0.MP
- *       mov cr0, eax
- *       xorps xmm1, xmm1
- *       mov eax, 0x15
- *       movd xmm0, eax
- *       paddd xmm0, xmm0       ; 0x15 + 0x15 = 0x2a, computed in an XMM register
- *       por xmm0, xmm1
- *       movd eax, xmm0
- *       out 0xf4, al           ; QEMU exits with (0x2a << 1) | 1 = 85
- *     halt:
- *       hlt
- *       jmp halt
+ * PROBE_SOURCE_LINES is the NASM source; test/vm/probe.test.ts assembles it and compares with PROBE_CODE.
  */
 
 import { writePvhElf } from './pvh-elf.js';
@@ -33,19 +13,19 @@ export const PROBE_SOURCE_LINES = [
   'bits 32',
   'org 0x100000',
   'mov eax, cr4',
-  'or eax, 0x600',
+  'or eax, 0x600 ; CR4.OSFXSR | CR4.OSXMMEXCPT: SSE would #UD without them',
   'mov cr4, eax',
   'mov eax, cr0',
-  'and eax, 0xfffffffb',
-  'or eax, 2',
+  'and eax, 0xfffffffb ; clear CR0.EM (x87 emulation makes SSE #UD)',
+  'or eax, 2 ; set CR0.MP',
   'mov cr0, eax',
   'xorps xmm1, xmm1',
   'mov eax, 0x15',
   'movd xmm0, eax',
-  'paddd xmm0, xmm0',
+  'paddd xmm0, xmm0 ; 0x15 + 0x15 = 0x2a, computed in an XMM register',
   'por xmm0, xmm1',
   'movd eax, xmm0',
-  'out 0xf4, al',
+  'out 0xf4, al ; QEMU exits with (0x2a << 1) | 1 = 85',
   'halt:',
   'hlt',
   'jmp halt',
