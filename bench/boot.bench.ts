@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { asmDir, entryFile, pvhEntrySymbol } from '../packages/kernel/src/index.js';
+import { kernelBuildInput } from '../packages/kernel/src/index.js';
 import { buildBootImage } from '../packages/toolchain/src/build/index.js';
 import type { Machine } from '../packages/toolchain/src/vm/index.js';
 import { startGuest } from '../packages/toolchain/src/vm/index.js';
@@ -47,7 +47,7 @@ it('measures boot time against QEMU’s floor', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'toro-bench-boot-'));
   try {
     const kernel = join(dir, 'toro.elf');
-    const built = await buildBootImage({ kernel: { asmDir, entryFile, pvhEntrySymbol } });
+    const built = await buildBootImage({ kernel: kernelBuildInput });
     writeFileSync(kernel, built.elf);
     const floor = join(dir, 'floor.elf');
     writeFileSync(floor, probeImage());

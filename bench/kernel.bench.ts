@@ -15,7 +15,7 @@ import { cpus as hostCpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { expect, it } from 'vitest';
-import { asmDir, entryFile, pvhEntrySymbol } from '../packages/kernel/src/index.js';
+import { kernelBuildInput } from '../packages/kernel/src/index.js';
 import { parseSelftest, type ResultLine } from '../packages/kernel/test/helpers/selftest.js';
 import { buildBootImage } from '../packages/toolchain/src/build/index.js';
 import { type Machine, measureBoot, startGuest } from '../packages/toolchain/src/vm/index.js';
@@ -114,7 +114,7 @@ it('measures the kernel mechanisms', { timeout: 900_000 }, async () => {
   try {
     const image = join(dir, 'selftest.elf');
     const built = await buildBootImage({
-      kernel: { asmDir, entryFile, pvhEntrySymbol },
+      kernel: kernelBuildInput,
       defines: { SELFTEST: '1' },
     });
     writeFileSync(image, built.elf);

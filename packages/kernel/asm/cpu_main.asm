@@ -77,9 +77,15 @@ cpu_main:
   mov edi, EXIT_NO_MEMORY
   jmp power_off
 
-; service_main — the service's main thread, on the BSP. Until compiled services exist: the self-test
+; service_main — the service's main thread, on the BSP. With -DSERVICE: the compiled service's entry
+; (toro_service_main in the runtime's os-toro.asm, System V, never returns). Otherwise the self-test
 ; (SELFTEST builds, when the command line names one) or the banner kernel's power-off with the command
 ; line's exit code.
+%ifdef SERVICE
+extern toro_service_main
+service_main:
+  jmp toro_service_main
+%else
 service_main:
 %ifdef SELFTEST
   mov rdi, key_selftest
@@ -90,6 +96,7 @@ service_main:
   call cmdline_exit_code
   mov edi, eax
   jmp power_off
+%endif
 
 section .rodata
 msg_mech_no_memory: db "toro: error: no memory for the scheduler and matrix on cpu ", 0

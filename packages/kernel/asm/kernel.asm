@@ -72,13 +72,28 @@ kernel_data_start:
 %include "sched.asm"
 %include "cpu_main.asm"
 %include "abi.asm"                      ; the entry points services call (docs/kernel-abi.md)
+%ifdef SERVICE
+global toro_console_write, toro_page_alloc, toro_page_free, toro_alloc, toro_free
+global toro_thread_create, toro_thread_create_on, toro_thread_yield, toro_thread_sleep
+global toro_thread_block, toro_thread_wake, toro_thread_join, toro_thread_self, toro_thread_exit
+global toro_msg_send, toro_msg_recv, toro_msg_try_recv, toro_msg_flush
+global toro_clock_ns, toro_wall_clock_ns, toro_cpu_id, toro_cpu_count, toro_node_id, toro_node_count
+global toro_mem_stats, toro_node_mem, toro_exit, toro_panic
+%endif
 %ifdef SELFTEST
 %include "selftest.asm"
 %endif
 
 ; The bss section's bounds, so pvh_entry can clear it without trusting the loader to have done so.
 ; Everything placed in .bss above this point by the included files is a multiple of 4 bytes long.
+; With -DSERVICE the compiled service (runtime and program objects) is linked after the kernel, so
+; its sections follow the kernel's in each section: the end of the image is then image_end.asm,
+; linked last, which defines bss_end and kernel_end after everything.
+%ifdef SERVICE
+extern bss_end, kernel_end
+%else
 section .bss
 bss_end:
 alignb 4096
 kernel_end:                             ; first page after the image: node_ranges start at or above it
+%endif

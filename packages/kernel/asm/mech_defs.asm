@@ -34,7 +34,7 @@
 ; ---- per-CPU page allocator ----------------------------------------------------------------------------
 PAGE_SIZE       equ 4096
 PAGE_SHIFT      equ 12
-PAGE_MAX_ORDER  equ 10                  ; largest block: 2^10 pages = 4 MiB, naturally aligned
+PAGE_MAX_ORDER  equ 15                  ; largest block: 2^15 pages = 128 MiB, naturally aligned (GC semispaces)
 PAGE_ORDERS     equ PAGE_MAX_ORDER + 1
 MECH_RANGES     equ 8                   ; pieces of node memory one CPU may own
 

@@ -18,7 +18,13 @@ pvh_entry:
   ; Clear .bss first: it holds the page tables and the stack, and nothing may be stored there before.
   ; EBX, the loader's hand-off, is not touched by the clearing loop.
   mov edi, bss_start
+%ifdef SERVICE
+  mov ecx, bss_end                      ; a linked service's .bss follows: the linker knows the end
+  sub ecx, edi
+  shr ecx, 2
+%else
   mov ecx, (bss_end - bss_start) / 4
+%endif
   xor eax, eax
   rep stosd
   mov esp, boot_stack_top

@@ -48,6 +48,7 @@ export const sources: readonly string[] = [
   'cpu_main.asm',
   'abi.asm',
   'selftest.asm',
+  'image_end.asm',
   'st_sched.asm',
   'st_alloc.asm',
   'st_matrix.asm',
@@ -57,8 +58,14 @@ export const sources: readonly string[] = [
   'st_abi.asm',
 ];
 
+/** Linked after a compiled service's objects (assembled on its own): marks the end of the image. */
+export const imageEndFile = 'image_end.asm';
+
 /** Symbol of the 32-bit PVH entry point, for the image writer's Xen note. */
 export const pvhEntrySymbol = 'pvh_entry';
+
+/** What the toolchain's buildBootImage needs to know about the kernel (its `kernel` option). */
+export const kernelBuildInput = { asmDir, entryFile, pvhEntrySymbol, imageEndFile } as const;
 
 /** Kernel version, as printed in the banner's first line. */
 export const kernelVersion = '0.1.0';

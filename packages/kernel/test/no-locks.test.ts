@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
 import { buildBootImage } from '../../toolchain/src/build/index.js';
-import { asmDir, entryFile, pvhEntrySymbol } from '../src/index.js';
+import { kernelBuildInput } from '../src/index.js';
 
 const run = promisify(execFile);
 
 test('no locked or atomic instruction from page_alloc_order to the end of .text', async () => {
-  const built = await buildBootImage({ kernel: { asmDir, entryFile, pvhEntrySymbol } });
+  const built = await buildBootImage({ kernel: kernelBuildInput });
   const text = built.image.sections.find((s) => s.name === '.text');
   const first = built.image.symbols.find((s) => s.name === 'page_alloc_order');
   const last = built.image.symbols.find((s) => s.name === 'toro_panic');

@@ -5,13 +5,13 @@
  */
 import { expect, test } from 'vitest';
 import { buildBootImage } from '../../toolchain/src/build/index.js';
-import { asmDir, entryFile, pvhEntrySymbol } from '../src/index.js';
+import { kernelBuildInput } from '../src/index.js';
 import { buildKernel } from './helpers/build-kernel.js';
 
 test('the SELFTEST build equals nasm -f bin -DSELFTEST, section by section and label by label', async () => {
   const defines = { SELFTEST: '1' };
   const [toro, nasm] = await Promise.all([
-    buildBootImage({ kernel: { asmDir, entryFile, pvhEntrySymbol }, defines }),
+    buildBootImage({ kernel: kernelBuildInput, defines }),
     buildKernel(defines),
   ]);
   const shape = (sections: { name: string; address: bigint; bytes: Uint8Array }[]) =>

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import { asmDir, entryFile, pvhEntrySymbol } from '@toro/kernel';
+import { kernelBuildInput } from '@toro/kernel';
 import { type BuildStage, buildBootImage, buildLinuxExecutable } from '@toro/toolchain';
 import type { Ora } from 'ora';
 import { ToroCommand } from '../lib/base-command.js';
@@ -79,7 +79,7 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
     const built = await (async () => {
       try {
         return await buildBootImage({
-          kernel: { asmDir, entryFile, pvhEntrySymbol },
+          kernel: kernelBuildInput,
           layout: { cpus, memory },
           onStage: async (stage) => {
             spinner?.succeed();

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { buildBootImage } from '../../../toolchain/src/build/index.js';
 import type { Machine } from '../../../toolchain/src/vm/index.js';
 import { bootAndCollect } from '../../../toolchain/src/vm/testing.js';
-import { asmDir, entryFile, pvhEntrySymbol } from '../../src/index.js';
+import { kernelBuildInput } from '../../src/index.js';
 
 /** One `toro: result` line: bare words (e.g. "range") and key=value pairs, values as written. */
 export interface ResultLine {
@@ -57,7 +57,7 @@ export interface SelftestImage {
 export async function buildSelftestImage(): Promise<SelftestImage> {
   const dir = await mkdtemp(join(tmpdir(), 'toro-selftest-'));
   const built = await buildBootImage({
-    kernel: { asmDir, entryFile, pvhEntrySymbol },
+    kernel: kernelBuildInput,
     defines: { SELFTEST: '1' },
   });
   const path = join(dir, 'selftest.elf');

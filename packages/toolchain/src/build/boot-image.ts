@@ -1,11 +1,17 @@
 /**
- * The pipeline `toro build` runs: assemble the kernel → link → write a PVH ELF. (The compiler's output joins
- * the link step when the compiler lands.) Each stage is reported through `onStage` so the CLI can show
+ * The pipeline `toro build` runs: assemble the kernel → link (with the compiled service's objects, when
+ * there is one) → write a PVH ELF. Each stage is reported through `onStage` so the CLI can show
  * progress; every failure is a BuildError carrying diagnostics.
+ *
+ * With a service, the kernel is assembled with SERVICE defined (its service thread then enters the
+ * runtime's toro_service_main) and the objects are linked kernel first, the service's next, and the
+ * kernel's image-end object last (it marks the end of .bss, where free memory starts).
  */
+
 import { writeElf } from '../image/elf.js';
 import { layoutNote, type MachineLayout } from '../image/layout-note.js';
 import type { LinkedImage } from '../link/image.js';
+import type { ObjectFile } from '../obj/object.js';
 import { assembleFile } from './assemble-file.js';
 import { BuildError } from './errors.js';
 import { linkObjects } from './link-objects.js';
@@ -16,6 +22,8 @@ export interface KernelSources {
   entryFile: string;
   /** Symbol of the 32-bit PVH entry point. */
   pvhEntrySymbol: string;
+  /** The file linked last when a service is linked in (defines bss_end and kernel_end). */
+  imageEndFile: string;
 }
 
 export type BuildStage = 'assemble' | 'link' | 'write';
@@ -26,6 +34,8 @@ export interface BootImageOptions {
   layout?: MachineLayout;
   /** Predefined macros for the kernel sources (`-D NAME=value`), e.g. SELFTEST for the self-test image. */
   defines?: Record<string, string>;
+  /** The compiled service (runtime and program objects, from the compiler's `--target toro`). */
+  service?: ObjectFile[];
   /** Called before each stage starts; awaited, so a spinner can draw. */
   onStage?: (stage: BuildStage) => void | Promise<void>;
 }
@@ -47,13 +57,18 @@ export interface BootImage {
 export async function buildBootImage(options: BootImageOptions): Promise<BootImage> {
   const { kernel } = options;
   await options.onStage?.('assemble');
+  const service = options.service;
+  const defines = service ? { ...options.defines, SERVICE: '1' } : options.defines;
   const { object } = assembleFile(`${kernel.asmDir}/${kernel.entryFile}`, {
     includePaths: [kernel.asmDir],
-    defines: options.defines,
+    defines,
   });
+  const objects = service
+    ? [object, ...service, assembleFile(`${kernel.asmDir}/${kernel.imageEndFile}`).object]
+    : [object];
 
   await options.onStage?.('link');
-  const image = linkObjects([object]);
+  const image = linkObjects(objects);
   const entry = image.symbols.find((s) => s.name === kernel.pvhEntrySymbol);
   if (!entry) {
     throw new BuildError(`the kernel defines no ${kernel.pvhEntrySymbol} symbol (its PVH entry point)`, []);
