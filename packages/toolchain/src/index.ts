@@ -9,6 +9,7 @@ export {
   type CompileDiagnostic,
   CompileFailed,
   compileProgram,
+  compileService,
   formatDiagnostic as formatCompileDiagnostic,
 } from './compiler/index.js';
 export { writeBin } from './image/bin.js';

@@ -10,4 +10,5 @@ export {
   type DumpStage,
   IR_STAGES,
 } from './pipeline.js';
-export { buildLinuxExecutable, CompileFailed } from './targets/linux.js';
+export { buildLinuxExecutable } from './targets/linux.js';
+export { CompileFailed, compileService } from './targets/service.js';

@@ -26,7 +26,7 @@ import { verifyModule } from './ir/verify.js';
 import { cleanupModule } from './passes/cleanup.js';
 import { foldModule } from './passes/fold.js';
 
-export type Target = 'linux';
+export type Target = 'linux' | 'toro';
 
 export const IR_STAGES = ['lower', 'cleanup', 'fold'] as const;
 export type DumpStage = (typeof IR_STAGES)[number];

@@ -86,4 +86,11 @@ export const SCRATCH = { gpr: ['rax', 'rcx', 'rdx', 'r11'], xmm: ['xmm0', 'xmm1'
 export const SCRATCH_WORDS = 2048;
 
 /** Linux: a static executable linked at this address. */
-export const LINUX = { ORG: 0x400000n, SYS_WRITE: 1, SYS_MMAP: 9, SYS_EXIT: 60 } as const;
+export const LINUX = {
+  ORG: 0x400000n,
+  SYS_WRITE: 1,
+  SYS_MMAP: 9,
+  SYS_MUNMAP: 11,
+  SYS_GETRLIMIT: 97,
+  SYS_EXIT_GROUP: 231,
+} as const;

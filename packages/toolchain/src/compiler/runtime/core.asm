@@ -1,13 +1,19 @@
-; core.asm — the machine-level core of the runtime for --target linux: process entry, the heap
-; (bump allocation in a semispace, Cheney copying collection with semispaces sized from the live
-; data), string primitives, word-object allocation, write/exit.
+; core.asm — the machine-level core of the runtime, the same for every target: start-up after the OS
+; layer's entry (__rt_boot), the heap (bump allocation in a semispace, Cheney copying collection with
+; semispaces sized from the live data), string primitives, word-object allocation, write/exit.
+; What differs between targets is in the OS layer, one file each: os-linux.asm (system calls) and
+; os-toro.asm (the kernel ABI, docs/kernel-abi.md). Its four routines follow System V:
+;   os_write(rdi = fd 1|2, rsi = bytes, rdx = count)   writes them all (or gives up on an error)
+;   os_exit(rdi = status)                              never returns
+;   os_map(rdi = bytes, a multiple of 4096)            rax = fresh memory or 0, rdx = bytes reserved
+;   os_unmap(rdi = address, rsi = bytes reserved)      gives it back
 ;
 ; Heap objects: one header word (bits 0–31 length, 32–39 kind, bit 63 forwarded) then the payload.
 ; A string's length counts bytes; every other kind's counts payload words, and each payload word is
 ; a value (a double, a special, a reference — or a raw code address, which is never tagged), so the
 ; collector forwards exactly the words tagged TAG_REF.
 ;
-; Growth policy (see ../README.md "GC"): the from-space is a private anonymous mapping. A collection
+; Growth policy (see ../README.md "GC"): the from-space is memory from os_map. A collection
 ; maps a fresh to-space big enough for everything the from-space holds plus the pending request,
 ; copies the live data L into it, unmaps the old from-space, and lets allocation continue up to
 ; L + max(L, MIN_HEAP) + request. Peak resident memory is therefore about 3L + MIN_HEAP, and the
@@ -34,42 +40,28 @@ bits 64
 default rel
 
 extern MAIN, GLOBALS, GLOBAL_COUNT, UNCAUGHT, OVERFLOW, NOT_STRING
+extern os_exit, os_write, os_map, os_unmap       ; the OS layer: os-linux.asm or os-toro.asm
 
 section .text
 
-; Process entry: the kernel starts us with rsp pointing at argc, no frame, no red-zone promises.
-global _start
-_start:
-    xor ebp, ebp                ; the collector's frame walk stops at rbp = 0
-    and rsp, -16
+; __rt_boot(rdi = the lowest address the stack may reach): jumped to by the OS layer's entry
+; (os-linux.asm _start, os-toro.asm toro_service_main) with rbp = 0 (the collector's frame walk stops
+; there) and rsp 16-byte aligned. Maps the first semispace, sets the stack limits, runs the program's
+; main and exits with status 0 when it returns.
+global __rt_boot
+__rt_boot:
+    lea rax, [rdi + STACK_MARGIN]
+    mov [stack_limit_normal], rax
+    mov [__rt_stack_limit], rax
+    lea rax, [rdi + STACK_MARGIN / 4]
+    mov [stack_limit_emergency], rax
     mov rdi, MIN_HEAP
     call map_space
     mov [heap_from], rax
     mov [heap_ptr], rax
-    mov qword [heap_size], MIN_HEAP
-    mov rcx, MIN_HEAP
-    add rcx, rax
-    mov [heap_limit], rcx
-    mov [stack_top], rsp        ; the stack may grow down to stack_top - min(RLIMIT_STACK, STACK_MAX)
-    mov eax, SYS_GETRLIMIT
-    mov edi, 3                  ; RLIMIT_STACK
-    lea rsi, [rlimit]
-    syscall
-    mov rax, [rlimit]
-    test rax, rax
-    js .default                 ; an error, or RLIM_INFINITY
-    cmp rax, STACK_MAX
-    jbe .sized
-.default:
-    mov rax, STACK_MAX
-.sized:
-    mov rcx, [stack_top]
-    sub rcx, rax
-    lea rax, [rcx + STACK_MARGIN]
-    mov [stack_limit_normal], rax
-    mov [__rt_stack_limit], rax
-    lea rax, [rcx + STACK_MARGIN / 4]
-    mov [stack_limit_emergency], rax
+    mov [heap_size], rdx
+    add rax, MIN_HEAP
+    mov [heap_limit], rax
     call MAIN
     xor edi, edi
     jmp __rt_exit
@@ -77,29 +69,16 @@ _start:
 ; __rt_exit(rdi = status): never returns.
 global __rt_exit
 __rt_exit:
-    mov eax, SYS_EXIT_GROUP
-    syscall
-    ud2
+    jmp os_exit
 
-; __rt_write(rdi = fd, rsi = string reference): writes every byte, retrying short writes.
+; __rt_write(rdi = fd, rsi = string reference): writes every byte (os_write retries short writes).
 global __rt_write
 __rt_write:
     mov rax, ADDR_MASK
     and rsi, rax
     mov edx, [rsi]
     add rsi, 8
-.more:
-    test rdx, rdx
-    jz .done
-    mov eax, SYS_WRITE
-    syscall                     ; preserves rdi, rsi, rdx (clobbers rcx, r11)
-    test rax, rax
-    js .done
-    add rsi, rax
-    sub rdx, rax
-    jmp .more
-.done:
-    ret
+    jmp os_write
 
 ; __rt_throw(rdi = value): never returns. Unwinds to the innermost handler, or reports the
 ; uncaught value (UNCAUGHT prints it and exits with status 1).
@@ -363,9 +342,9 @@ collect:
     add rdi, [gc_request]
     add rdi, MIN_HEAP + 4095
     and rdi, -4096
-    mov [gc_to_size], rdi
     call map_space
     mov [heap_to], rax
+    mov [gc_to_size], rdx       ; what the OS reserved (os-toro rounds up to a power of two)
     mov r14, rax
     mov r15, rax
     mov rbx, rbp
@@ -419,10 +398,9 @@ collect:
     add r15, rcx
     jmp .scan
 .flip:
-    mov rdi, r12                ; the old from-space goes back to the kernel
+    mov rdi, r12                ; the old from-space goes back to the OS
     mov rsi, [heap_size]
-    mov eax, SYS_MUNMAP
-    syscall
+    call os_unmap
     mov rax, [heap_to]
     mov [heap_from], rax
     mov [heap_ptr], r14
@@ -444,18 +422,12 @@ collect:
     pop rbx
     ret
 
-; map_space(rdi = bytes, a multiple of 4096) → rax: a fresh zeroed private mapping.
+; map_space(rdi = bytes, a multiple of 4096) → rax: fresh memory, rdx: bytes reserved (>= rdi).
+; Running out is fatal. Preserves rbx, r12-r15 (the OS layer is System V).
 map_space:
-    mov rsi, rdi
-    mov eax, SYS_MMAP
-    xor edi, edi
-    mov edx, 3                  ; PROT_READ | PROT_WRITE
-    mov r10d, 0x4022            ; MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
-    mov r8, -1
-    xor r9d, r9d
-    syscall
+    call os_map
     test rax, rax
-    js out_of_memory
+    jz out_of_memory
     ret
 
 ; forward(rdi = address of a word): if the word references an object in the old space, copies the
@@ -531,8 +503,6 @@ __rt_exception: dq 0            ; the value being thrown, read by the landing co
 __rt_stack_limit: dq 0
 stack_limit_normal: dq 0
 stack_limit_emergency: dq 0
-stack_top: dq 0
-rlimit: dq 0, 0
 
 oom_message: dq 23 | (KIND_STRING << 32)
     db "toro: out of GC memory", 10, 0

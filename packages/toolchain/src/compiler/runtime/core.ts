@@ -1,60 +1,92 @@
 /**
- * Assembles ./core.asm with our assembler, passing the ABI's numbers (../backend/abi.ts) as %defines
- * so the runtime and the code generator cannot disagree.
+ * Assembles the runtime's machine-level core: ./core.asm (the same for every target) and the target's
+ * OS layer (./os-linux.asm or ./os-toro.asm), passing the ABI's numbers (../backend/abi.ts) and the
+ * target's memory parameters as %defines so the runtime and the code generator cannot disagree.
  */
 import { readFileSync } from 'node:fs';
 import { assemble, formatDiagnostic } from '../../asm/index.js';
 import type { ObjectFile } from '../../obj/object.js';
 import { HEAP, LINUX, SCRATCH_WORDS, VALUE } from '../backend/abi.js';
+import type { Target } from '../pipeline.js';
 import { RT } from './symbols.js';
 
-/**
- * The smallest semispace, and the least headroom a collection leaves for allocation: the heap grows
- * and shrinks with live data L (about 3L + MIN_HEAP_BYTES at peak; core.asm's header explains).
- */
-export const MIN_HEAP_BYTES = 8 * 1024 * 1024;
+/** How a target's runtime sizes its heap and stack. */
+export interface RuntimeMemory {
+  /**
+   * The smallest semispace, and the least headroom a collection leaves for allocation: the heap grows
+   * and shrinks with live data L (about 3L + minHeap at peak; core.asm's header explains).
+   */
+  minHeap: number;
+  /** The deepest stack compiled code uses. */
+  stackMax: number;
+  /** Room kept below the limit for the runtime's work after an overflow (building the RangeError). */
+  stackMargin: number;
+}
 
-/**
- * The deepest stack compiled code uses (Linux grows the main thread's stack on demand up to
- * RLIMIT_STACK; we take at most this), and the room kept below the limit for the runtime's work
- * after an overflow (building the RangeError) and for a single large frame.
- */
-export const STACK_MAX_BYTES = 8 * 1024 * 1024;
-export const STACK_MARGIN_BYTES = 1024 * 1024;
+export const RUNTIME_MEMORY: Record<Target, RuntimeMemory> = {
+  // Linux grows the main thread's stack on demand up to RLIMIT_STACK; we take at most stackMax.
+  linux: { minHeap: 8 << 20, stackMax: 8 << 20, stackMargin: 1 << 20 },
+  // A service shares the VM's memory (128 MiB by default) with the kernel and every CPU: the stack is
+  // one 4 MiB block, the first semispace 2 MiB (os-toro.asm rounds semispaces up to powers of two).
+  toro: { minHeap: 2 << 20, stackMax: 4 << 20, stackMargin: 1 << 20 },
+};
 
-let cached: ObjectFile | undefined;
+/** Kept for the Linux target's GC tests and benchmarks. */
+export const MIN_HEAP_BYTES = RUNTIME_MEMORY.linux.minHeap;
 
-export function coreObject(): ObjectFile {
-  if (cached) return cached;
-  const url = new URL('./core.asm', import.meta.url);
-  const source = readFileSync(url, 'utf8');
-  const defines: Record<string, string> = {
-    MIN_HEAP: String(MIN_HEAP_BYTES),
-    UNDEFINED: `0x${VALUE.UNDEFINED.toString(16)}`,
-    SYS_MUNMAP: '11',
-    TAG_REF: `0x${VALUE.TAG_REF.toString(16)}`,
-    TAG_SPECIAL: `0x${VALUE.TAG_SPECIAL.toString(16)}`,
-    TAG_REF_BITS: `0x${(VALUE.TAG_REF << 48n).toString(16)}`,
+const hex = (n: bigint) => `0x${n.toString(16)}`;
+
+function assembleRuntimeFile(file: string, defines: Record<string, string>): ObjectFile {
+  const source = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
+  const { object, diagnostics } = assemble(source, { file, bits: 64, defines });
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0)
+    throw new Error(`runtime ${file}: ${errors.map((d) => formatDiagnostic(d)).join('\n')}`);
+  return object;
+}
+
+function coreDefines(memory: RuntimeMemory): Record<string, string> {
+  return {
+    MIN_HEAP: String(memory.minHeap),
+    STACK_MARGIN: String(memory.stackMargin),
+    UNDEFINED: hex(VALUE.UNDEFINED),
+    TAG_REF: hex(VALUE.TAG_REF),
+    TAG_SPECIAL: hex(VALUE.TAG_SPECIAL),
+    TAG_REF_BITS: hex(VALUE.TAG_REF << 48n),
     ADDR_MASK: '0xFFFFFFFFFFFF',
     KIND_STRING: String(HEAP.KIND_STRING),
     SCRATCH_WORDS: String(SCRATCH_WORDS),
-    SYS_MMAP: String(LINUX.SYS_MMAP),
-    SYS_WRITE: String(LINUX.SYS_WRITE),
-    SYS_EXIT_GROUP: '231',
     MAIN: RT.main,
     UNCAUGHT: RT.uncaught,
     OVERFLOW: RT.stackOverflow,
     NOT_STRING: RT.notAString,
-    SYS_GETRLIMIT: '97',
-    STACK_MAX: String(STACK_MAX_BYTES),
-    STACK_MARGIN: String(STACK_MARGIN_BYTES),
     GLOBALS: RT.globals,
     GLOBAL_COUNT: RT.globalCount,
   };
-  const { object, diagnostics } = assemble(source, { file: 'core.asm', bits: 64, defines });
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0)
-    throw new Error(`runtime core.asm: ${errors.map((d) => formatDiagnostic(d)).join('\n')}`);
-  cached = object;
-  return object;
+}
+
+function osObject(target: Target, memory: RuntimeMemory): ObjectFile {
+  if (target === 'toro')
+    return assembleRuntimeFile('os-toro.asm', { STACK_PAGES: String(memory.stackMax / 4096) });
+  return assembleRuntimeFile('os-linux.asm', {
+    SYS_WRITE: String(LINUX.SYS_WRITE),
+    SYS_MMAP: String(LINUX.SYS_MMAP),
+    SYS_MUNMAP: String(LINUX.SYS_MUNMAP),
+    SYS_GETRLIMIT: String(LINUX.SYS_GETRLIMIT),
+    SYS_EXIT_GROUP: String(LINUX.SYS_EXIT_GROUP),
+    STACK_MAX: String(memory.stackMax),
+  });
+}
+
+const cache = new Map<Target, ObjectFile[]>();
+
+/** core.asm and the target's OS layer, assembled once per process and target. */
+export function coreObjects(target: Target): ObjectFile[] {
+  let objects = cache.get(target);
+  if (!objects) {
+    const memory = RUNTIME_MEMORY[target];
+    objects = [assembleRuntimeFile('core.asm', coreDefines(memory)), osObject(target, memory)];
+    cache.set(target, objects);
+  }
+  return objects;
 }

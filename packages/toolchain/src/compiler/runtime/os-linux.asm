@@ -1,0 +1,87 @@
+; os-linux.asm — the runtime's OS layer for --target linux: the process entry and the four os_*
+; routines core.asm calls (its header states them), on Linux x86-64 system calls. No libc.
+;
+; Calling convention: System V. A syscall clobbers rcx and r11 and returns in rax; every routine
+; here preserves rbx, rbp and r12-r15, as core.asm's collector relies on.
+;
+; Constants (SYS_*, STACK_MAX) come as %defines from runtime/core.ts.
+
+bits 64
+default rel
+
+extern __rt_boot
+
+section .text
+
+; Process entry: Linux starts us with rsp pointing at argc, no frame, no red-zone promises. The main
+; thread's stack grows on demand down to RLIMIT_STACK; compiled code uses at most STACK_MAX of it.
+global _start
+_start:
+    xor ebp, ebp                ; the collector's frame walk stops at rbp = 0
+    and rsp, -16
+    mov eax, SYS_GETRLIMIT
+    mov edi, 3                  ; RLIMIT_STACK
+    lea rsi, [rlimit]
+    syscall
+    mov rax, [rlimit]
+    test rax, rax
+    js .default                 ; an error, or RLIM_INFINITY
+    cmp rax, STACK_MAX
+    jbe .sized
+.default:
+    mov rax, STACK_MAX
+.sized:
+    mov rdi, rsp
+    sub rdi, rax
+    jmp __rt_boot
+
+global os_exit
+os_exit:
+    mov eax, SYS_EXIT_GROUP
+    syscall
+    ud2
+
+; os_write: retries short writes; stops on an error (a closed pipe: nothing more can be done).
+global os_write
+os_write:
+.more:
+    test rdx, rdx
+    jz .done
+    mov eax, SYS_WRITE
+    syscall                     ; preserves rdi, rsi, rdx
+    test rax, rax
+    js .done
+    add rsi, rax
+    sub rdx, rax
+    jmp .more
+.done:
+    ret
+
+; os_map: a private anonymous mapping; pages are touched (and backed) only when used.
+global os_map
+os_map:
+    push rdi
+    mov rsi, rdi
+    mov eax, SYS_MMAP
+    xor edi, edi
+    mov edx, 3                  ; PROT_READ | PROT_WRITE
+    mov r10d, 0x4022            ; MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE
+    mov r8, -1
+    xor r9d, r9d
+    syscall
+    pop rdx                     ; bytes reserved: exactly what was asked
+    test rax, rax
+    jns .done
+    xor eax, eax                ; -errno: report failure as 0
+.done:
+    ret
+
+global os_unmap
+os_unmap:
+    mov eax, SYS_MUNMAP
+    syscall
+    ret
+
+section .data
+align 8
+rlimit: dq 0, 0

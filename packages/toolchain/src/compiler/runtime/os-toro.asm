@@ -1,0 +1,75 @@
+; os-toro.asm — the runtime's OS layer for --target toro: the service's entry and the four os_*
+; routines core.asm calls (its header states them), on the kernel ABI (docs/kernel-abi.md). The
+; service is linked with the kernel; these are plain calls, in ring 0, with no system call.
+;
+; Calling convention: System V, as the kernel's; the kernel preserves rbx, rbp, r12-r15 (core.asm's
+; collector relies on that across os_map/os_unmap) and may clobber every XMM register in calls that
+; switch threads, which compiled code already treats as clobbered.
+;
+; Constants (STACK_PAGES) come as %defines from runtime/core.ts.
+
+bits 64
+default rel
+
+extern __rt_boot
+extern toro_console_write, toro_exit, toro_page_alloc, toro_page_free, toro_panic
+
+section .text
+
+; toro_service_main — the kernel's service thread on the boot CPU jumps here (cpu_main.asm,
+; service_main). A kernel thread's stack is small (28 KiB), so compiled code runs on a stack of its
+; own: STACK_PAGES pages from this CPU's memory. Its depth is bounded by the prologues' limit check
+; (a RangeError), not by a guard page. Never returns: __rt_boot ends in toro_exit.
+global toro_service_main
+toro_service_main:
+    mov edi, STACK_PAGES
+    call toro_page_alloc
+    test rax, rax
+    jz .no_stack
+    lea rsp, [rax + STACK_PAGES * 4096]
+    xor ebp, ebp                ; the collector's frame walk stops at rbp = 0
+    mov rdi, rax
+    jmp __rt_boot
+.no_stack:
+    lea rdi, [no_stack_message]
+    call toro_panic
+
+; os_write: both streams go to the console (fd is ignored: there is one serial line).
+global os_write
+os_write:
+    mov rdi, rsi
+    mov rsi, rdx
+    jmp toro_console_write
+
+global os_exit
+os_exit:
+    jmp toro_exit
+
+; os_map: a block of toro_page_alloc, whose sizes are powers of two pages; rdx says how much it is.
+global os_map
+os_map:
+    shr rdi, 12                 ; pages
+    mov eax, 1
+    cmp rdi, 1
+    jbe .sized
+    lea rcx, [rdi - 1]
+    bsr rcx, rcx
+    inc ecx                     ; ceil(log2(pages))
+    shl rax, cl
+.sized:
+    mov rdi, rax
+    push rax
+    push rax
+    call toro_page_alloc        ; 0 when the node has no block that large (or it is over the ABI's limit)
+    pop rdx
+    pop rdx
+    shl rdx, 12
+    ret
+
+global os_unmap
+os_unmap:
+    shr rsi, 12
+    jmp toro_page_free
+
+section .rodata
+no_stack_message: db "no memory for the service's stack", 0

@@ -1,0 +1,61 @@
+/**
+ * The differential suite's subset for --target toro: each program is compiled, linked with the kernel
+ * into a PVH image, booted under QEMU (TCG here), and what it writes to the console between the
+ * kernel's "CPUs online" line and its "toro: exit N" line must be byte-identical to Node's stdout, with
+ * the same exit status. Chosen to cover the runtime's OS layer: output, the collector's semispaces
+ * (kernel page blocks, grown and returned), deep recursion on the service's own stack, exceptions.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, test } from 'vitest';
+import { kernelBuildInput } from '../../../kernel/src/index.js';
+import { buildBootImage } from '../../src/build/index.js';
+import { compileService } from '../../src/compiler/index.js';
+import { bootAndCollect } from '../../src/vm/testing.js';
+import { runUnderNodeAsync } from './harness.js';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const SUBSET = [
+  'arithmetic.ts',
+  'strings.ts',
+  'closures.ts',
+  'classes.ts',
+  'collections.ts',
+  'json.ts',
+  'exceptions.ts',
+  'number-format.ts',
+  'gc-strings.ts',
+  'binary-trees.ts',
+  'lru-cache.ts',
+  'scheduler.ts',
+];
+const dir = mkdtempSync(path.join(tmpdir(), 'toro-target-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The service's console output: what follows the kernel's banner, without the kernel's exit line. */
+function serviceOutput(lines: readonly string[]): { text: string; exit?: number } {
+  const online = lines.findIndex((l) => /^toro: \d+ CPUs online/.test(l));
+  const body = lines.slice(online + 1);
+  const last = body.length > 0 ? /^toro: exit (\d+)$/.exec(body[body.length - 1]) : null;
+  if (last) body.pop();
+  return { text: body.map((l) => `${l}\n`).join(''), exit: last ? Number(last[1]) : undefined };
+}
+
+describe.concurrent('compiled programs behave like Node in a booted Toro VM', () => {
+  for (const name of SUBSET) {
+    test(name, { timeout: 180_000 }, async ({ expect }) => {
+      const file = path.join(here, 'fixtures', 'programs', name);
+      const nodeRun = runUnderNodeAsync(file, dir);
+      const built = await buildBootImage({ kernel: kernelBuildInput, service: compileService(file, 'toro') });
+      const image = path.join(dir, `${path.basename(name, '.ts')}.elf`);
+      writeFileSync(image, built.elf);
+      const run = await bootAndCollect({ image, accel: 'tcg', timeoutMs: 150_000 });
+      const node = await nodeRun;
+      const out = serviceOutput(run.lines);
+      expect(out.text).toBe(node.stdout.toString());
+      expect(out.exit).toBe(node.status);
+      expect(run.exit.code).toBe(node.status);
+    });
+  }
+});
