@@ -8,8 +8,6 @@ import { LINUX } from '../backend/abi.js';
 import { RT } from '../runtime/symbols.js';
 import { compileService } from './service.js';
 
-
-
 export function buildLinuxExecutable(entry: string): Uint8Array {
   const image = link(compileService(entry, 'linux'), { org: LINUX.ORG });
   const start = image.symbols.find((s) => s.name === RT.start);
