@@ -6,7 +6,7 @@
 export const RT = {
   // core.asm
   start: '_start',
-  main: 'ts.main',
+  main: 'ts$main', // never a program function's symbol (those are ts.<name>)
   globals: '__rt_globals',
   globalCount: '__rt_global_count',
   scratch: '__rt_scratch',
