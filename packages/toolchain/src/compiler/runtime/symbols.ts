@@ -103,4 +103,5 @@ export const RT = {
   objectGet: 'rt.object.get',
   objectSet: 'rt.object.set',
   objectDefine: 'rt.object.setOwn',
+  mainResult: 'rt.process.mainResult',
 } as const;

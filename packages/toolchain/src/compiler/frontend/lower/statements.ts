@@ -198,9 +198,21 @@ export class FunctionLowering extends ExpressionLowering {
     const L = new FunctionLowering(mod, symbol, source, true);
     L.b.call(RT.initErrors, undefined, []);
     for (const s of source.statements) {
-      if (ts.isFunctionDeclaration(s)) continue;
+      if (ts.isFunctionDeclaration(s) || isDefaultExport(s)) continue;
       try {
         L.statement(s);
+      } catch (e) {
+        if (!(e instanceof Unsupported)) throw e;
+        onError(e);
+      }
+    }
+    const main = defaultExport(source);
+    if (main) {
+      // `export default main`: called once the top-level code has run; its result is the exit status.
+      try {
+        L.at(main);
+        const f = L.coerce(L.expr(main), 'v');
+        L.b.call(RT.mainResult, undefined, [L.b.calli([f, conV(VALUE.UNDEFINED)])]);
       } catch (e) {
         if (!(e instanceof Unsupported)) throw e;
         onError(e);
@@ -662,4 +674,23 @@ export class FunctionLowering extends ExpressionLowering {
     b.place(next);
     return { k: 'tmp', id: v };
   }
+}
+
+/** `export default x` (not `export = x`). */
+function isDefaultExport(s: ts.Statement): s is ts.ExportAssignment {
+  return ts.isExportAssignment(s) && !s.isExportEquals;
+}
+
+/** What the entry module exports as default: `export default main` or `export default function main() {}`. */
+function defaultExport(source: ts.SourceFile): ts.Expression | undefined {
+  for (const s of source.statements) {
+    if (isDefaultExport(s)) return s.expression;
+    if (
+      ts.isFunctionDeclaration(s) &&
+      s.name &&
+      s.modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)
+    )
+      return s.name;
+  }
+  return undefined;
 }
