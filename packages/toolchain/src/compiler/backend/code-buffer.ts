@@ -1,7 +1,7 @@
 /**
  * A growing .text section: encodes x86 `Instruction`s through the encoder API (no text round trip),
  * resolves jumps to the current function's block labels itself, and turns every other fixup (calls,
- * RIP-relative data) into a linker Relocation. Also records the machine-code → source-line map.
+ * RIP-relative data) into a linker Relocation. Also records the machine-code → source position map.
  */
 import type { Relocation, SymbolDef } from '../../obj/object.js';
 import { absolute, type Value } from '../../obj/value.js';
@@ -64,6 +64,8 @@ export interface PositionEntry {
   offset: number;
   file: string;
   line: number;
+  /** 1-based; 0 when only the line is known. */
+  col: number;
 }
 
 interface Patch {
@@ -125,10 +127,11 @@ export class CodeBuffer {
     this.symbols.push({ name, section: '.text', value: BigInt(this.offset), global });
   }
 
-  position(file: string, line: number): void {
+  position(file: string, line: number, col = 0): void {
     const last = this.positions.at(-1);
-    if (last && last.file === file && last.line === line) return;
-    this.positions.push({ offset: this.offset, file, line });
+    if (last && last.file === file && last.line === line && last.col === col) return;
+    if (last && last.offset === this.offset) this.positions.pop();
+    this.positions.push({ offset: this.offset, file, line, col });
   }
 
   align(n: number): void {

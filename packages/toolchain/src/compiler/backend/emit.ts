@@ -74,6 +74,8 @@ export class FunctionEmitter {
     const n = this.fn.temps.length;
     c.align(16);
     c.symbol(this.fn.name, true);
+    const frame = this.fn.frame;
+    if (frame && this.fn.file) c.position(this.fn.file, frame.line, frame.col);
     c.ins('push', R('rbp'));
     c.ins('mov', R('rbp'), R('rsp'));
     c.ins('sub', R('rsp'), I(frameBytes(n)));
@@ -99,11 +101,13 @@ export class FunctionEmitter {
       // A landing block is entered from __rt_throw with only rbp restored.
       if (landings.has(bi)) c.ins('lea', R('rsp'), M('rbp', -frameBytes(n)));
       for (const ins of b.instrs) {
-        if (ins.line !== undefined && this.fn.file) c.position(this.fn.file, ins.line);
+        if (ins.line !== undefined && this.fn.file) c.position(this.fn.file, ins.line, ins.col);
         this.instr(ins, bi);
       }
     });
     c.label(overflow);
+    // V8 reports a stack overflow at the function's start (its first statement).
+    if (frame && this.fn.file) c.position(this.fn.file, frame.line, frame.col);
     c.ins('call', L(RT.stackOverflowCheck));
     c.ins('ud2');
     c.resolveLabels();

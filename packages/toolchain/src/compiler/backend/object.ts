@@ -1,6 +1,7 @@
 /**
  * Back end entry: IR module → ObjectFile (.text with every function, .data with the static string
- * objects and the global slots) plus the machine-code → source position map.
+ * objects and the global slots, and for the program .rodata with its stack-trace table) plus the
+ * machine-code → source position map.
  */
 import type { ObjectFile, SymbolDef } from '../../obj/object.js';
 import type { IrModule } from '../ir/types.js';
@@ -8,6 +9,7 @@ import { RT } from '../runtime/symbols.js';
 import { HEAP, VALUE } from './abi.js';
 import { CodeBuffer, type PositionEntry } from './code-buffer.js';
 import { FunctionEmitter } from './emit.js';
+import { emitStackCapture, stackTable } from './stack-table.js';
 
 export interface BackendResult {
   object: ObjectFile;
@@ -19,6 +21,14 @@ export interface BackendResult {
 export function emitModule(m: IrModule, file: string, withGlobals = true): BackendResult {
   const code = new CodeBuffer();
   for (const fn of m.functions) new FunctionEmitter(code, fn).emit();
+  // The program's stack-trace table and its capture routine (./stack-table.ts).
+  const textEnd = code.offset;
+  const stack = withGlobals ? stackTable(code, m.functions, textEnd) : undefined;
+  if (stack) {
+    code.symbols.push({ name: RT.programText, section: '.text', value: 0n, global: true });
+    code.symbols.push({ name: RT.programTextEnd, section: '.text', value: BigInt(textEnd), global: true });
+    emitStackCapture(code);
+  }
   const text = code.finish();
 
   const data: number[] = [];
@@ -60,9 +70,20 @@ export function emitModule(m: IrModule, file: string, withGlobals = true): Backe
         flags: { write: true, exec: false },
       },
     ],
-    symbols: [...code.symbols, ...dataSymbols],
+    symbols: [...code.symbols, ...dataSymbols, ...(stack?.symbols ?? [])],
     externs: [],
     relocations: code.relocations,
   };
+  if (stack)
+    object.sections.push({
+      name: '.rodata',
+      bytes: stack.bytes,
+      size: stack.bytes.length,
+      // A page of its own: the loader maps each section with its own permissions.
+      align: 4096,
+      alignDefined: true,
+      nobits: false,
+      flags: { write: false, exec: false },
+    });
   return { object, positions: code.positions };
 }

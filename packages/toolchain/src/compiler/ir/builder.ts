@@ -12,6 +12,7 @@ export class FunctionBuilder {
   readonly fn: IrFunction;
   private current: Block;
   line: number | undefined;
+  col: number | undefined;
 
   constructor(name: string, file?: string) {
     this.fn = { name, params: [], temps: [], blocks: [] };
@@ -55,6 +56,7 @@ export class FunctionBuilder {
   private push(i: Instr): void {
     if (this.terminated) this.current = this.newBlock('dead');
     if (this.line !== undefined) i.line = this.line;
+    if (this.col !== undefined) i.col = this.col;
     this.current.instrs.push(i);
   }
 

@@ -32,8 +32,9 @@ export interface Instr {
   /** Callee symbol of `call`, or target blocks of `jmp`/`jnz` (as block indices). */
   callee?: string;
   targets?: number[];
-  /** Source position (1-based line) for the machine-code position map. */
+  /** Source position (1-based line and column) for the machine-code position map. */
   line?: number;
+  col?: number;
 }
 
 export interface Block {
@@ -57,6 +58,12 @@ export interface IrFunction {
   blocks: Block[];
   /** Source file, for the position map. */
   file?: string;
+  /**
+   * How a stack trace names this function (V8's form: `f`, `C.m`, `new C`; empty for the top level
+   * and anonymous functions) and where it starts (its first statement, where V8 places a stack
+   * overflow). Program functions only: the runtime's frames are left out of traces.
+   */
+  frame?: { name: string; line: number; col: number };
 }
 
 /** A static, read-only heap object (today: a string literal), laid out like a heap string. */

@@ -27,6 +27,12 @@ export const RT = {
   exception: '__rt_exception',
   stackLimit: '__rt_stack_limit',
   stackOverflowCheck: '__rt_stack_overflow',
+  // emitted with the program by ../backend/stack-table.ts
+  stackCapture: '__rt_stack_capture',
+  stackTable: '__rt_stack_table',
+  stackNames: '__rt_stack_names',
+  programText: '__rt_program_text',
+  programTextEnd: '__rt_program_text_end',
   // lib/*.ts
   fmod: 'rt.math.fmod',
   pow: 'rt.math.pow',

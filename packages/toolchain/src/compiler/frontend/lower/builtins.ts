@@ -328,6 +328,12 @@ function intrinsic(L: Lowering, node: ts.CallExpression, name: string): Operand 
     case '__gset':
       b.effect('storeg', conL(BigInt(constArg(node, a[0]))), L.coerce(a[1], 'v'));
       return undefinedValue();
+    case '__stack_capture':
+      return num(b.call(RT.stackCapture, 'l', [int(a[0])]));
+    case '__stack_table':
+      return { k: 'sym', name: RT.stackTable };
+    case '__stack_names':
+      return { k: 'sym', name: RT.stackNames };
     case '__hole':
       return { k: 'con', cls: 'v', bits: VALUE.HOLE };
   }

@@ -14,6 +14,7 @@ import { lowerCall } from './builtins.js';
 import { type ClassInfo, classValue, newInstance } from './classes.js';
 import { makeClosure } from './closures.js';
 import { BUILTIN_CLASSES, type ModuleContext, type Storage } from './context.js';
+import { positionOf, v8Position } from './frames.js';
 import { arrayLiteral, fromHeap, memberReference, objectLiteral, type Reference } from './objects.js';
 import { clsOfType, isStringType } from './types.js';
 
@@ -128,7 +129,9 @@ export class ExpressionLowering {
   }
 
   at(node: ts.Node): void {
-    this.b.line = this.source.getLineAndCharacterOfPosition(node.getStart(this.source)).line + 1;
+    const { line, col } = positionOf(this.source, node.getStart(this.source));
+    this.b.line = line;
+    this.b.col = col;
   }
 
   /**
@@ -286,6 +289,20 @@ export class ExpressionLowering {
   }
 
   expr(node: ts.Expression): Operand {
+    // A call, `new` or property read gets V8's position (./frames.ts) for its instructions, so a
+    // stack trace points where Node's would; its operands' own positions do not outlast them.
+    const at = this.runtime ? undefined : v8Position(node, this.source);
+    if (!at) return this.lowerExpr(node);
+    const { line, col } = this.b;
+    this.b.line = at.line;
+    this.b.col = at.col;
+    const v = this.lowerExpr(node);
+    this.b.line = line;
+    this.b.col = col;
+    return v;
+  }
+
+  private lowerExpr(node: ts.Expression): Operand {
     const want = () => this.clsOf(node);
     if (node.flags & ts.NodeFlags.OptionalChain && this.chain?.root !== node && isChainRoot(node))
       return this.optionalChain(node);

@@ -12,6 +12,7 @@ import { type ClassInfo, constructorOf, defineFields, implicitConstructor, lower
 import { makeClosure } from './closures.js';
 import type { ModuleContext, Storage } from './context.js';
 import { conV, describe, ExpressionLowering } from './expressions.js';
+import { frameName, functionStart, positionOf } from './frames.js';
 import { fromHeap, iterable } from './objects.js';
 
 const K = ts.SyntaxKind;
@@ -51,6 +52,8 @@ export class FunctionLowering extends ExpressionLowering {
     if (ctor) return this.lowerMember(ctor, symbol, info);
     const L = new FunctionLowering(this.mod, symbol, info.decl.getSourceFile(), false);
     L.classInfo = info;
+    const start = positionOf(L.source, info.decl.getStart(L.source));
+    L.b.fn.frame = { name: `new ${info.name}`, ...start };
     return implicitConstructor(L, info);
   }
 
@@ -74,6 +77,12 @@ export class FunctionLowering extends ExpressionLowering {
     if (decl.modifiers?.some((m) => m.kind === K.AsyncKeyword)) throw unsupported(decl, 'async functions');
     if (decl.typeParameters) throw unsupported(decl.typeParameters[0], 'generic functions');
     const user = !this.runtime;
+    if (user) {
+      const start = functionStart(decl, this.source);
+      b.fn.frame = { name: frameName(decl, this.classInfo?.name), ...start };
+      b.line = start.line;
+      b.col = start.col;
+    }
     const max = user ? MAX_ARGS - 2 : MAX_ARGS;
     if (decl.parameters.length > max) throw new Unsupported(decl.parameters[max], 'TORO2006', [String(max)]);
     if (user) {
@@ -196,6 +205,8 @@ export class FunctionLowering extends ExpressionLowering {
     onError: (e: Unsupported) => void,
   ): IrFunction {
     const L = new FunctionLowering(mod, symbol, source, true);
+    const first = source.statements.find((s) => !ts.isFunctionDeclaration(s));
+    L.b.fn.frame = { name: '', ...positionOf(source, first ? first.getStart(source) : 0) };
     L.b.call(RT.initErrors, undefined, []);
     for (const s of source.statements) {
       if (ts.isFunctionDeclaration(s) || isDefaultExport(s)) continue;

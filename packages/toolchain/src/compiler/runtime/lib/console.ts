@@ -143,9 +143,15 @@ export function throwValue(v: unknown): void {
   __throw(v);
 }
 
-/** An uncaught exception: Node prints it (with a stack) on stderr and exits with status 1. */
+/**
+ * An uncaught exception, on stderr, then exit status 1. An error prints as Node prints it (its
+ * stack, then any other own properties); any other value as `Uncaught <value>`, the value as
+ * console.log shows it. Node's first lines (the throwing source line and a caret) are not printed:
+ * the image carries no source text (../../README.md "Stack traces").
+ */
 export function uncaught(v: unknown): void {
-  __write(2, concat(concat('Uncaught ', toStringValue(v)), '\n'));
+  if (isError(v)) __write(2, concat(formatValue(v, 0, 0), '\n'));
+  else __write(2, concat(concat('Uncaught ', formatValue(v, 0, 0)), '\n'));
   __exit(1);
 }
 

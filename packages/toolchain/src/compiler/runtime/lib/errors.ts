@@ -11,6 +11,7 @@
 import { classNew, construct, defineValue } from './classes.js';
 import { throwValue, toStringValue } from './console.js';
 import { set } from './object.js';
+import { capture } from './stack.js';
 import { concat } from './string.js';
 
 declare function __write(fd: number, s: string): void;
@@ -51,9 +52,13 @@ export function referenceError(message: string): never {
   return __exit(1);
 }
 
-/** `super(message)` of a class extending a built-in error, and the built-ins' own constructor. */
+/**
+ * `super(message)` of a class extending a built-in error, and the built-ins' own constructor: the
+ * message, and the stack trace of the program's frames (./stack.ts).
+ */
 export function initError(o: unknown, message: unknown): void {
   if (__tag(message) !== 1) set(o, 'message', toStringValue(message));
+  capture(o);
 }
 
 /** `new Error(message)` (cls is one of the built-in classes). */

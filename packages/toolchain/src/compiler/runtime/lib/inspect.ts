@@ -12,8 +12,9 @@ import { get } from './array.js';
 import { className, classString } from './classes.js';
 import { size, snapshot } from './collections.js';
 import { errorString, isError, logNumber } from './console.js';
-import { count, keyAt, valueAt } from './object.js';
-import { concat } from './string.js';
+import { count, get as getProperty, keyAt, valueAt } from './object.js';
+import { concat, equals } from './string.js';
+import { endsWith, includes, replace, startsWith, sub } from './strmethods.js';
 
 declare function __tag(v: unknown): number;
 declare function __ld(o: unknown, i: number): unknown;
@@ -110,7 +111,7 @@ export function formatValue(v: unknown, level: number, indent: number): string {
     return formatArray(v, level, indent);
   }
   if (tag === 7) {
-    if (isError(v)) return concat(concat('[', errorString(v)), ']');
+    if (isError(v)) return formatError(v, level, indent);
     const c = __ld(v, 0);
     if (level > 2 && __as_number(__ld(v, 3)) > 0)
       return __tag(c) === 9 ? concat(concat('[', className(c)), ']') : '[Object]';
@@ -174,6 +175,56 @@ function formatObject(o: unknown, level: number, indent: number): string {
     output.push(concat(concat(name, ': '), formatValue(valueAt(o, i), level + 1, indent + 2)));
   }
   return reduceToSingleString(output, open, '}', [], level, indent);
+}
+
+/**
+ * An error as Node shows it: its stack (indented with the entry it is in), then its other own
+ * properties in braces. Node drops `name`, `message` and `stack` when the stack shows their text
+ * (they are not enumerable, except a `name` field a subclass declares).
+ */
+function formatError(e: unknown, level: number, indent: number): string {
+  const stack = getProperty(e, 'stack');
+  let base =
+    __tag(stack) === 4 ? improveStack(e, __as_string(stack)) : concat(concat('[', errorString(e)), ']');
+  if (indent > 0) base = replace(base, '\n', concat('\n', spaces(indent)), true);
+  const output: string[] = [];
+  const n = count(e);
+  for (let i = 0; i < n; i++) {
+    const key = __as_string(keyAt(e, i));
+    const value = valueAt(e, i);
+    if (equals(key, 'stack') || equals(key, 'message')) continue;
+    if (equals(key, 'name') && __tag(value) === 4 && includes(base, __as_string(value), 0)) continue;
+    if (output.length === 0) __scratch_set(CURRENT_DEPTH, level);
+    const name = isIdentifier(key) ? key : quote(key);
+    output.push(concat(concat(name, ': '), formatValue(value, level + 1, indent + 2)));
+  }
+  if (output.length === 0) return base;
+  if (!contains(base, 10)) return reduceToSingleString(output, concat(base, ' {'), '}', [], level, indent);
+  // Node never puts the braces on one line after a multi-line stack.
+  const nl = concat('\n', spaces(indent));
+  return concat(
+    concat(concat(concat(base, ' {'), nl), '  '),
+    concat(joinWith(output, concat(concat(',', nl), '  ')), concat(nl, '}')),
+  );
+}
+
+/**
+ * Node names the class when it is not the error's name: `class Coded extends Error` prints
+ * `Coded [Error]: …`, and `class BadInput extends Error` (whose name stays 'Error') `BadInput: …`
+ * since the class name contains it. Only for names ending in "Error" that start the stack.
+ */
+function improveStack(e: unknown, stack: string): string {
+  const nameValue = getProperty(e, 'name');
+  const c = __ld(e, 0);
+  if (__tag(nameValue) !== 4 || __tag(c) !== 9) return stack;
+  const name = __as_string(nameValue);
+  const ctor = className(c);
+  const n = __str_len(name);
+  if (equals(ctor, name) || !endsWith(name, 'Error', undefined) || !startsWith(stack, name, 0)) return stack;
+  if (n < __str_len(stack) && __str_byte(stack, n) !== 58 && __str_byte(stack, n) !== 10) return stack;
+  const rest = sub(stack, n, __str_len(stack));
+  if (includes(ctor, name, 0)) return concat(ctor, rest);
+  return concat(concat(concat(concat(ctor, ' ['), name), ']'), rest);
 }
 
 /** `Map(2) { 'a' => 1, 'b' => 2 }` / `Set(1) { 1 }`, laid out like an object's entries. */

@@ -3,7 +3,7 @@
  * values: objects serialise their own properties in insertion order (function-valued and
  * undefined ones are skipped, `toJSON` methods are called), arrays their elements (holes and
  * unserialisable values become null), class instances like objects, Map/Set as `{}`; an error's
- * `message` is not enumerable in JavaScript and is skipped. JSON.parse builds plain objects and
+ * `message` and `stack` are not enumerable in JavaScript and are skipped. JSON.parse builds plain objects and
  * arrays and throws SyntaxError on malformed text (Node's messages for the common cases).
  */
 import { get as arrayGet, length as arrayLength, arrayNew, push } from './array.js';
@@ -144,7 +144,7 @@ function write(value: unknown, parts: string[], stack: unknown[], gap: string, i
       let count = 0;
       for (let i = 0; i < n; i++) {
         const k = __as_string(__ld(__ld(value, 1), i));
-        if (error && k === 'message') continue;
+        if (error && (k === 'message' || k === 'stack')) continue;
         const v = prepare(k, __ld(__ld(value, 2), i));
         if (!serializable(v)) continue;
         parts.push(count === 0 ? (hasGap ? concat('\n', inner) : '') : sep);

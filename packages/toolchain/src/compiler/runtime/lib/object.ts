@@ -6,6 +6,7 @@
  */
 import { className, protoLookup, staticLookup, superGet } from './classes.js';
 import { refuse, typeError } from './errors.js';
+import { pendingStack } from './stack.js';
 import { concat, equals } from './string.js';
 
 declare function __alloc(kind: number, words: number): unknown;
@@ -53,7 +54,12 @@ export function get(o: unknown, key: string): unknown {
   const tag = __tag(o);
   if (tag === TAG_OBJECT) {
     const i = find(o, key);
-    if (i >= 0) return __ld(__ld(o, 2), i);
+    if (i >= 0) {
+      const v = __ld(__ld(o, 2), i);
+      // An error's stack is written out when first read (./stack.ts).
+      if (__tag(v) === TAG_WORDS && equals(key, 'stack')) return pendingStack(o, i, v);
+      return v;
+    }
     const c = __ld(o, 0);
     if (__tag(c) !== TAG_CLASS) return undefined;
     return superGet(c, key, o);
