@@ -48,7 +48,7 @@ describe('unsupported constructs are refused with a diagnostic', () => {
     ],
     [
       'array-length.ts',
-      'fixtures/unsupported/array-length.ts(3,8): error TORO2001: spread is not supported yet',
+      'fixtures/unsupported/array-length.ts(3,11): error TORO2001: spread is not supported yet',
     ],
     [
       'destructuring.ts',

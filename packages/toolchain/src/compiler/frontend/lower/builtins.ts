@@ -119,7 +119,8 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
       undefinedValue(),
       ...values,
     ]) as Operand;
-    return L.coerce(result, L.clsOf(node));
+    // A generic function's result is as wide as its type parameter: checked where it is unboxed.
+    return decl.typeParameters ? fromHeap(L, result, node) : L.coerce(result, L.clsOf(node));
   }
   if (L.checker.getNonNullableType(L.checker.getTypeAtLocation(callee)).getCallSignatures().length === 0)
     throw unsupported(callee, 'calling this kind of expression');

@@ -101,7 +101,6 @@ const isStatic = (m: ts.ClassElement) =>
 /** The class declaration statement (top level): builds the class object and its members. */
 export function lowerClass(L: FunctionLowering, decl: ts.ClassDeclaration): void {
   const info = classInfo(L, decl);
-  if (decl.typeParameters) throw unsupported(decl.typeParameters[0], 'generic classes');
   const name = decl.name as ts.Identifier;
   const sym = L.checker.getSymbolAtLocation(name);
   const storage = sym && L.mod.globals.get(sym);
@@ -215,10 +214,13 @@ export function defineFields(L: ExpressionLowering, info: ClassInfo): void {
   for (const p of ctor?.parameters ?? []) {
     if (!ts.isParameterPropertyDeclaration(p, ctor as ts.ConstructorDeclaration)) continue;
     if (!ts.isIdentifier(p.name)) throw unsupported(p.name, 'destructuring');
+    const sym = parameterSymbol(L.checker, p);
+    const storage = sym && L.locals.get(sym);
+    if (!storage) throw unsupported(p.name, 'this parameter property');
     L.b.call(RT.objectDefine, undefined, [
       self,
       L.string(p.name.text, p.name),
-      L.coerce(L.expr(p.name), 'v'),
+      L.coerce(L.read(storage), 'v'),
     ]);
   }
   for (const m of info.decl.members) {
@@ -243,6 +245,16 @@ export function implicitConstructor(L: FunctionLowering, info: ClassInfo): IrFun
   defineFields(L, info);
   b.ret(UNDEFINED);
   return b.fn;
+}
+
+/**
+ * The variable a parameter declares. For a parameter property (`constructor(private n: number)`)
+ * the checker answers the property's symbol at the name; the body's `n` is the parameter's.
+ */
+export function parameterSymbol(checker: ts.TypeChecker, p: ts.ParameterDeclaration): ts.Symbol | undefined {
+  if (ts.isIdentifier(p.name) && ts.isParameterPropertyDeclaration(p, p.parent))
+    return checker.getSymbolsOfParameterPropertyDeclaration(p, p.name.text)[0];
+  return ts.isIdentifier(p.name) ? checker.getSymbolAtLocation(p.name) : undefined;
 }
 
 export { constructorOf };

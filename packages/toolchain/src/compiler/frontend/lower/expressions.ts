@@ -16,7 +16,7 @@ import { makeClosure } from './closures.js';
 import { BUILTIN_CLASSES, type ModuleContext, type Storage } from './context.js';
 import { positionOf, v8Position } from './frames.js';
 import { arrayLiteral, fromHeap, memberReference, objectLiteral, type Reference } from './objects.js';
-import { clsOfType, isStringType } from './types.js';
+import { clsOfType, concrete, isStringType } from './types.js';
 
 const K = ts.SyntaxKind;
 export const conV = (bits: bigint): Operand => ({ k: 'con', cls: 'v', bits });
@@ -137,15 +137,16 @@ export class ExpressionLowering {
   /**
    * The type the checker gives `node`, except for a global that some function assigns: TypeScript
    * keeps narrowing such a variable across calls that may change it, so its declared type is used.
+   * A type parameter gives its constraint (./types.ts concrete).
    */
   typeOf(node: ts.Node): ts.Type {
     let n = node;
     while (ts.isParenthesizedExpression(n)) n = n.expression;
     if (ts.isIdentifier(n)) {
       const sym = this.mod.resolveSymbol(this.checker.getSymbolAtLocation(n));
-      if (sym && this.mod.unstable.has(sym)) return this.checker.getTypeOfSymbol(sym);
+      if (sym && this.mod.unstable.has(sym)) return concrete(this.checker, this.checker.getTypeOfSymbol(sym));
     }
-    return this.checker.getTypeAtLocation(node);
+    return concrete(this.checker, this.checker.getTypeAtLocation(node));
   }
 
   clsOf(node: ts.Node): Cls {
@@ -157,7 +158,7 @@ export class ExpressionLowering {
   }
 
   isString(node: ts.Node): boolean {
-    return isStringType(this.typeOf(node));
+    return isStringType(this.checker, this.typeOf(node));
   }
 
   /** Converts between classes: boxing and unboxing (the checker guarantees the value fits). */

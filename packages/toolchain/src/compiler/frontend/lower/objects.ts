@@ -14,7 +14,7 @@ import { RT } from '../../runtime/symbols.js';
 import { unsupported } from '../diagnostics.js';
 import { makeClosure } from './closures.js';
 import type { ExpressionLowering } from './expressions.js';
-import { isArrayType, isStringType } from './types.js';
+import { concrete, isArrayType, isStringType } from './types.js';
 
 type Lowering = ExpressionLowering;
 
@@ -30,13 +30,13 @@ export interface Reference {
 
 /** Whether `node` is an array (null and undefined set aside: `a?.[i]` on `T[] | undefined`). */
 export const isArray = (L: Lowering, node: ts.Node): boolean => {
-  const t = L.checker.getNonNullableType(L.typeOf(node));
+  const t = concrete(L.checker, L.checker.getNonNullableType(L.typeOf(node)));
   return isArrayType(L.checker, t) || L.checker.isTupleType(t);
 };
 
 /** Map, Set, or an iterator of our lib (keys()/values()/entries(), taken as snapshot arrays). */
 export function collectionKind(L: Lowering, node: ts.Node): 'Map' | 'Set' | 'Iterator' | undefined {
-  const sym = L.checker.getNonNullableType(L.typeOf(node)).getSymbol();
+  const sym = concrete(L.checker, L.checker.getNonNullableType(L.typeOf(node))).getSymbol();
   if (!sym || !L.fromLib(sym)) return undefined;
   if (sym.name === 'Map' || sym.name === 'Set') return sym.name;
   if (sym.name === 'IterableIterator') return 'Iterator';
@@ -94,7 +94,7 @@ export function collectionMethod(
   throw unsupported(callee.name, `the ${kind} method '${name}'`);
 }
 const isStringish = (L: Lowering, node: ts.Node): boolean =>
-  isStringType(L.checker.getNonNullableType(L.typeOf(node)));
+  isStringType(L.checker, L.checker.getNonNullableType(L.typeOf(node)));
 
 /** A value of class v read from the heap, converted to `node`'s class with a representation check. */
 export function fromHeap(L: Lowering, op: Operand, node: ts.Node): Operand {
@@ -114,7 +114,7 @@ export function fromHeap(L: Lowering, op: Operand, node: ts.Node): Operand {
     return { k: 'tmp', id: t };
   }
   if (cls === 'w') return L.callRt(RT.expectBoolean, 'w', [op]);
-  if (isStringType(L.typeOf(node))) return L.callRt(RT.expectString, 'v', [op]);
+  if (isStringType(L.checker, L.typeOf(node))) return L.callRt(RT.expectString, 'v', [op]);
   return op;
 }
 
@@ -277,6 +277,11 @@ export function arrayMethod(
 ): Operand {
   const name = callee.name.text;
   const a = L.coerce(L.expr(callee.expression), 'v');
+  if (name === 'push' && node.arguments.some(ts.isSpreadElement)) {
+    // `a.push(...xs)`: the arguments are collected first (they may spread `a` itself).
+    L.b.call(RT.arrayAppendAll, undefined, [a, spreadArray(L, node.arguments)]);
+    return L.callRt(RT.arrayLength, 'd', [a]);
+  }
   const args = node.arguments.map((x) => {
     if (ts.isSpreadElement(x)) throw unsupported(x, 'spread');
     return x;

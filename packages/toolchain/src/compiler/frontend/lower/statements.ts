@@ -8,7 +8,14 @@ import { type Block, type Cls, conD, conL, type IrFunction, type Operand } from 
 import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
 import { returnCls } from './builtins.js';
-import { type ClassInfo, constructorOf, defineFields, implicitConstructor, lowerClass } from './classes.js';
+import {
+  type ClassInfo,
+  constructorOf,
+  defineFields,
+  implicitConstructor,
+  lowerClass,
+  parameterSymbol,
+} from './classes.js';
 import { makeClosure } from './closures.js';
 import type { ModuleContext, Storage } from './context.js';
 import { conV, describe, ExpressionLowering } from './expressions.js';
@@ -75,7 +82,6 @@ export class FunctionLowering extends ExpressionLowering {
     const b = this.b;
     if (decl.asteriskToken) throw unsupported(decl, 'generator functions');
     if (decl.modifiers?.some((m) => m.kind === K.AsyncKeyword)) throw unsupported(decl, 'async functions');
-    if (decl.typeParameters) throw unsupported(decl.typeParameters[0], 'generic functions');
     const user = !this.runtime;
     if (user) {
       const start = functionStart(decl, this.source);
@@ -133,7 +139,7 @@ export class FunctionLowering extends ExpressionLowering {
         throw unsupported(p, 'rest parameters outside top-level functions');
       const cls = this.clsOf(p.name);
       incoming.push({
-        sym: this.checker.getSymbolAtLocation(p.name),
+        sym: parameterSymbol(this.checker, p),
         id: b.param(user ? 'v' : cls, p.name.text),
         cls,
         node: p.name,

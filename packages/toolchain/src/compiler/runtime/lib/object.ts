@@ -18,7 +18,10 @@ declare function __same(a: unknown, b: unknown): boolean;
 declare function __as_number(v: unknown): number;
 declare function __as_string(v: unknown): string;
 declare function __callm1(f: unknown, self: unknown, a: unknown): unknown;
+declare function __str_len(s: string): number;
 
+const TAG_STRING = 4;
+const TAG_ARRAY = 5;
 const TAG_WORDS = 6;
 const TAG_OBJECT = 7;
 const TAG_CLOSURE = 8;
@@ -70,6 +73,9 @@ export function get(o: unknown, key: string): unknown {
   }
   if (tag === 1) typeError(concat(concat('Cannot read properties of undefined (reading ', quoted(key)), ')'));
   if (tag === 2) typeError(concat(concat('Cannot read properties of null (reading ', quoted(key)), ')'));
+  // Generic code (`T extends { length: number }`) reads `length` of whatever T turned out to be.
+  if (tag === TAG_STRING && equals(key, 'length')) return __str_len(__as_string(o));
+  if (tag === TAG_ARRAY && equals(key, 'length')) return __ld(o, 0);
   return refuse(concat('reading a property of a value that is not an object: ', key));
 }
 
