@@ -14,7 +14,7 @@ let project: string;
 beforeAll(() => {
   work = realpathSync(mkdtempSync(join(tmpdir(), 'toro-build-')));
   project = join(work, 'svc');
-  expect(runToro(['new', 'hello', project, '--yes', '--cpus', '2', '--memory', '64M']).status).toBe(0);
+  expect(runToro(['new', 'compute', project, '--yes', '--cpus', '2', '--memory', '64M']).status).toBe(0);
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -24,6 +24,7 @@ describe('toro build', () => {
     expect(r.status).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.image).toBe(join(project, 'build', 'svc.elf'));
+    expect(result).toMatchObject({ target: 'toro', entry: join(project, 'src', 'main.ts'), cpus: 2 });
     expect(result.sections.map((s: { name: string }) => s.name)).toEqual([
       '.text',
       '.rodata',
@@ -38,6 +39,15 @@ describe('toro build', () => {
     const human = runToro(['build'], { cwd: project });
     expect(human.status).toBe(0);
     expect(human.stdout).toMatch(/^Built build\/svc\.elf \(\d+\.\d KiB\): \.text .* r-x, /m);
+  });
+
+  it('refuses a service that imports @toro/sdk, pointing at the import and at toro dev', () => {
+    const sdkProject = join(work, 'sdk-svc');
+    expect(runToro(['new', 'hello', sdkProject, '--yes']).status).toBe(0);
+    const r = runToro(['build'], { cwd: sdkProject });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/src\/main\.ts\(1,1\): error TORO2009: @toro\/sdk .* `toro dev`/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('refuses to build outside a project', () => {
@@ -56,22 +66,44 @@ describe('toro run', () => {
   it('boots the built image with the project defaults and exits with the guest code', () => {
     const r = runToro(['run', '--timeout', '30', '--accel', 'tcg'], { cwd: project });
     expect(r.stdout).toContain('toro: kernel 0.1.0 x86-64 (PVH)');
+    // The compiled service ran in the VM: the template's output, computed there.
+    expect(r.stdout).toContain('Hello from svc!\n');
+    expect(r.stdout).toContain('9592 primes below 100000; the largest is 99991\n');
     expect(r.stdout).toMatch(/^toro: cpus 2 \(/m);
     expect(r.stdout).toContain('toro: exit 0');
     expect(r.status).toBe(0);
   });
 
-  it('passes the command line and returns a non-zero guest exit code, on q35 too', () => {
+  it('prints what `toro dev` prints for the same service, with 1 and 2 CPUs', () => {
+    for (const cpus of ['1', '2']) {
+      const dev = runToro(['dev', '--cpus', cpus], { cwd: project });
+      expect(dev.status).toBe(0);
+      const run = runToro(['run', '--cpus', cpus, '--timeout', '30', '--accel', 'tcg'], { cwd: project });
+      expect(run.status).toBe(0);
+      // The kernel's banner ends with "N CPUs online"; its last line is "toro: exit N".
+      const lines = run.stdout.split('\n');
+      const service = lines.slice(
+        lines.findIndex((l) => / CPUs online /.test(l)) + 1,
+        lines.indexOf('toro: exit 0'),
+      );
+      expect(`${service.join('\n')}\n`).toBe(dev.stdout);
+    }
+  });
+
+  it("passes the command line and returns the service's exit code, on q35 too", () => {
+    const src = join(work, 'five.ts');
+    writeFileSync(src, "export default function main(): number {\n  console.log('five');\n  return 5;\n}\n");
+    const image = join(work, 'five.elf');
+    expect(runToro(['build', src, '-o', image]).status).toBe(0);
     const r = runToro(
-      ['run', '--machine', 'q35', '--cpus', '1', '--append', 'exit=5', '--timeout', '30', '--json'],
-      {
-        cwd: project,
-      },
+      ['run', image, '--machine', 'q35', '--cpus', '1', '--append', 'mode=test', '--timeout', '30', '--json'],
+      { cwd: work },
     );
     expect(r.status).toBe(5);
     const result = JSON.parse(r.stdout);
     expect(result).toMatchObject({ machine: 'q35', cpus: 1, exitCode: 5, exitSource: 'debug-exit' });
-    expect(result.serial).toContain('toro: cmdline "exit=5"');
+    expect(result.serial).toContain('toro: cmdline "mode=test"');
+    expect(result.serial).toContain('five');
   });
 
   it('boots an image the way it was built when run from elsewhere', () => {

@@ -2,14 +2,23 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { kernelBuildInput } from '@toro/kernel';
-import { type BuildStage, buildBootImage, buildLinuxExecutable } from '@toro/toolchain';
+import {
+  type BuildStage,
+  buildBootImage,
+  buildLinuxExecutable,
+  compileService,
+  DEFAULT_MEMORY,
+} from '@toro/toolchain';
 import type { Ora } from 'ora';
 import { ToroCommand } from '../lib/base-command.js';
 import { UserError } from '../lib/errors.js';
 import { formatBytes, hex } from '../lib/format.js';
-import { imagePathFor, isMemorySize, loadProject } from '../lib/project.js';
+import { imagePathFor, isMemorySize, loadProject, type Project } from '../lib/project.js';
 
 export interface BuildResult {
+  target: 'toro';
+  /** The compiled service's entry file. */
+  entry: string;
   image: string;
   bytes: number;
   cpus: number;
@@ -34,13 +43,15 @@ export interface LinuxBuildResult {
 export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
   static override summary = "Build the project's bootable image.";
   static override description =
-    'Assembles the kernel with Toro’s own assembler, links it and writes a PVH ELF image (default: ' +
-    'build/<name>.elf) that QEMU, Firecracker and Cloud Hypervisor boot directly. Compiling the service’s ' +
-    'TypeScript into the image arrives with the compiler. The CPUs and memory it is built for are recorded ' +
-    'in the image, and `toro run` boots it that way unless told otherwise.';
+    'Compiles the service’s TypeScript ahead of time to x86-64, assembles the kernel with Toro’s own ' +
+    'assembler, links the two and writes a PVH ELF image (default: build/<name>.elf) that QEMU, Firecracker ' +
+    'and Cloud Hypervisor boot directly. The CPUs and memory it is built for are recorded in the image, and ' +
+    '`toro run` boots it that way unless told otherwise. Services that import @toro/sdk run under `toro dev` ' +
+    'until the SDK’s compiled backend lands.';
   static override examples = [
     '<%= config.bin %> build',
     '<%= config.bin %> build --cpus 8 --memory 1G -o out.elf',
+    '<%= config.bin %> build src/main.ts -o service.elf',
   ];
   static override args = {
     entry: Args.string({
@@ -68,18 +79,24 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
   async run(): Promise<BuildResult | LinuxBuildResult> {
     const { args, flags } = await this.parse(Build);
     if (flags.target === 'linux') return this.buildLinux(args.entry, flags.output);
-    const project = loadProject(process.cwd());
-    const cpus = flags.cpus ?? project.config.cpus;
-    const memory = flags.memory ?? project.config.memory;
+    const project = args.entry ? undefined : loadProject(process.cwd());
+    const entry = resolveEntry(args.entry, project);
+    const cpus = flags.cpus ?? project?.config.cpus ?? 1;
+    const memory = flags.memory ?? project?.config.memory ?? DEFAULT_MEMORY;
     if (!isMemorySize(memory))
       throw new UserError(`"${memory}" is not a memory size`, 'use a size such as 128M or 1G');
-    const out = resolve(flags.output ?? imagePathFor(project));
+    const out = resolve(
+      flags.output ?? (project ? imagePathFor(project) : basename(entry).replace(/\.ts$/, '.elf')),
+    );
 
-    let spinner: Ora | undefined;
+    let spinner: Ora | undefined = this.spinner(`Compiling ${relative(process.cwd(), entry) || entry}`);
+    await new Promise((r) => setImmediate(r));
     const built = await (async () => {
       try {
+        const service = compileService(entry, 'toro');
         return await buildBootImage({
           kernel: kernelBuildInput,
+          service,
           layout: { cpus, memory },
           onStage: async (stage) => {
             spinner?.succeed();
@@ -98,6 +115,8 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
     spinner?.succeed();
 
     const result: BuildResult = {
+      target: 'toro',
+      entry,
       image: out,
       bytes: built.elf.length,
       cpus,
@@ -116,9 +135,7 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
     output: string | undefined,
   ): Promise<LinuxBuildResult> {
     const project = entryArg ? undefined : loadProject(process.cwd());
-    const entry = resolve(entryArg ?? join(project!.dir, project!.config.entry));
-    if (!existsSync(entry))
-      throw new UserError(`no such file: ${entry}`, 'pass the service’s entry .ts file');
+    const entry = resolveEntry(entryArg, project);
     const out = resolve(
       output ??
         (project ? join(project.dir, 'build', project.config.name) : basename(entry).replace(/\.ts$/, '')),
@@ -140,4 +157,11 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
     );
     return { target: 'linux', entry, executable: out, bytes: bytes.length };
   }
+}
+
+/** The service's entry file: the argument, else the project's toro.json "entry"; it must exist. */
+function resolveEntry(entryArg: string | undefined, project: Project | undefined): string {
+  const entry = resolve(entryArg ?? join(project?.dir ?? '.', project?.config.entry ?? 'src/main.ts'));
+  if (!existsSync(entry)) throw new UserError(`no such file: ${entry}`, 'pass the service’s entry .ts file');
+  return entry;
 }

@@ -87,12 +87,20 @@ describe('unsupported constructs are refused with a diagnostic', () => {
       'non-ascii.ts',
       'fixtures/unsupported/non-ascii.ts(1,11): error TORO2001: a non-ASCII string is not supported yet',
     ],
+    [
+      'sdk-import.ts',
+      'fixtures/unsupported/sdk-import.ts(1,1): error TORO2009: @toro/sdk (CPUs, threads, channels) is not available to compiled services yet: run this service with `toro dev`, or build one without it',
+    ],
   ];
   for (const [name, expected] of cases) {
     test(name, () => {
       expect(diagnosticsOf(name)).toContain(expected);
     });
   }
+
+  test('an uninstalled @toro/sdk is reported as TORO2009 alone, not also as a missing module', () => {
+    expect(diagnosticsOf('sdk-import.ts').filter((d) => d.includes('TS2307'))).toEqual([]);
+  });
 
   test('the checker runs under strict: implicit any is a TypeScript error, not a crash', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'toro-diag-'));

@@ -13,7 +13,7 @@ import { kernelBuildInput } from '../../../kernel/src/index.js';
 import { buildBootImage } from '../../src/build/index.js';
 import { compileService } from '../../src/compiler/index.js';
 import { bootAndCollect } from '../../src/vm/testing.js';
-import { runUnderNodeAsync } from './harness.js';
+import { buildExecutable, runExecutableAsync, runUnderNodeAsync } from './harness.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const SUBSET = [
@@ -42,15 +42,33 @@ function serviceOutput(lines: readonly string[]): { text: string; exit?: number 
   return { text: body.map((l) => `${l}\n`).join(''), exit: last ? Number(last[1]) : undefined };
 }
 
+/** Builds `program` for --target toro, boots it under TCG, and returns the serial lines and exit. */
+async function bootProgram(program: string) {
+  const built = await buildBootImage({ kernel: kernelBuildInput, service: compileService(program, 'toro') });
+  const image = path.join(dir, `${path.basename(program, '.ts')}.elf`);
+  writeFileSync(image, built.elf);
+  return bootAndCollect({ image, accel: 'tcg', timeoutMs: 150_000 });
+}
+
 describe.concurrent('compiled programs behave like Node in a booted Toro VM', () => {
+  test('an uncaught error: the same stack trace on the console as the Linux build prints on stderr, exit 1', {
+    timeout: 180_000,
+  }, async ({ expect }) => {
+    const file = path.join(here, 'fixtures', 'programs', 'uncaught.ts');
+    const linux = await runExecutableAsync(buildExecutable(file, dir));
+    const run = await bootProgram(file);
+    const out = serviceOutput(run.lines);
+    expect(linux.stderr).toMatch(/^Error: too big: 4\n {4}at check \(.*uncaught\.ts:3:\d+\)\n/);
+    expect(out.text).toBe(linux.stdout.toString() + linux.stderr);
+    expect(out.exit).toBe(1);
+    expect(run.exit.code).toBe(1);
+  });
+
   for (const name of SUBSET) {
     test(name, { timeout: 180_000 }, async ({ expect }) => {
       const file = path.join(here, 'fixtures', 'programs', name);
       const nodeRun = runUnderNodeAsync(file, dir);
-      const built = await buildBootImage({ kernel: kernelBuildInput, service: compileService(file, 'toro') });
-      const image = path.join(dir, `${path.basename(name, '.ts')}.elf`);
-      writeFileSync(image, built.elf);
-      const run = await bootAndCollect({ image, accel: 'tcg', timeoutMs: 150_000 });
+      const run = await bootProgram(file);
       const node = await nodeRun;
       const out = serviceOutput(run.lines);
       expect(out.text).toBe(node.stdout.toString());
