@@ -39,6 +39,10 @@ describe('unsupported constructs are refused with a diagnostic', () => {
       'fixtures/unsupported/generator.ts(1,1): error TORO2001: generator functions is not supported yet',
     ],
     [
+      'enum-in-function.ts',
+      'fixtures/unsupported/enum-in-function.ts(2,3): error TORO2001: enums declared inside functions is not supported yet',
+    ],
+    [
       'any.ts',
       "fixtures/unsupported/any.ts(1,12): error TORO2003: the 'any' type is not supported: give this expression a precise type",
     ],

@@ -9,6 +9,7 @@ import { RT } from '../../runtime/symbols.js';
 import { type CompileDiagnostic, makeDiagnostic, Unsupported, unsupported } from '../diagnostics.js';
 import { analyzeCaptures } from './closures.js';
 import { ModuleContext } from './context.js';
+import { isConstEnum } from './enums.js';
 import { describe } from './expressions.js';
 import { FunctionLowering } from './statements.js';
 import { clsOfType } from './types.js';
@@ -80,6 +81,12 @@ function declareGlobals(mod: ModuleContext, entry: ts.SourceFile, report: (e: Un
     if (ts.isClassDeclaration(s) && s.name) {
       const sym = mod.checker.getSymbolAtLocation(s.name);
       if (sym) mod.addGlobal(sym, 'v');
+      continue;
+    }
+    if (ts.isEnumDeclaration(s) && !isConstEnum(s)) {
+      const sym = mod.checker.getSymbolAtLocation(s.name);
+      // An enum merged from several declarations is refused where the second one is lowered.
+      if (sym && !mod.globals.has(sym)) mod.addGlobal(sym, 'v');
       continue;
     }
     if (!ts.isVariableStatement(s)) continue;

@@ -13,6 +13,7 @@ import { type Cls, conD, conL, type Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
 import { unsupported } from '../diagnostics.js';
 import { makeClosure } from './closures.js';
+import { enumConstant, enumElement, isEnumObject } from './enums.js';
 import type { ExpressionLowering } from './expressions.js';
 import { concrete, isArrayType, isStringType } from './types.js';
 
@@ -192,6 +193,26 @@ export function memberReference(
   node: ts.PropertyAccessExpression | ts.ElementAccessExpression,
 ): Reference {
   const target = node.expression;
+  const folded = enumConstant(L, node);
+  if (folded) {
+    return {
+      read: () => folded,
+      readRaw: () => folded,
+      write: () => {
+        throw unsupported(node, 'assigning to an enum member');
+      },
+    };
+  }
+  if (ts.isElementAccessExpression(node) && isEnumObject(L, target)) {
+    const value = () => enumElement(L, node);
+    return {
+      read: () => fromHeap(L, value(), node),
+      readRaw: value,
+      write: () => {
+        throw unsupported(node, 'assigning to an enum member');
+      },
+    };
+  }
   const guard = (v: Operand) => {
     if (node.questionDotToken) L.guardNullish(v, node);
     return v;

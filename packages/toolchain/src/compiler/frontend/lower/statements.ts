@@ -18,6 +18,7 @@ import {
 } from './classes.js';
 import { makeClosure } from './closures.js';
 import type { ModuleContext, Storage } from './context.js';
+import { lowerEnum } from './enums.js';
 import { conV, describe, ExpressionLowering } from './expressions.js';
 import { frameName, functionStart, positionOf } from './frames.js';
 import { fromHeap, iterable } from './objects.js';
@@ -410,6 +411,9 @@ export class FunctionLowering extends ExpressionLowering {
       case K.ClassDeclaration:
         if (!this.topLevel) throw unsupported(node, 'classes declared inside functions');
         lowerClass(this, node as ts.ClassDeclaration);
+        return;
+      case K.EnumDeclaration:
+        lowerEnum(this, node as ts.EnumDeclaration);
         return;
       case K.FunctionDeclaration:
         if (this.topLevel) throw unsupported(node, 'function declarations inside blocks at the top level');
