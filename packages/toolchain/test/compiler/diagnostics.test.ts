@@ -79,8 +79,8 @@ describe('unsupported constructs are refused with a diagnostic', () => {
       'fixtures/unsupported/rest-value.ts(4,11): error TORO2001: a function with a rest parameter as a value is not supported yet',
     ],
     [
-      'object-spread.ts',
-      'fixtures/unsupported/object-spread.ts(2,13): error TORO2001: object spread is not supported yet',
+      'object-accessor.ts',
+      'fixtures/unsupported/object-accessor.ts(1,13): error TORO2001: accessors in object literals is not supported yet',
     ],
     ['class.ts', 'fixtures/unsupported/class.ts(1,11): error TORO2001: classes is not supported yet'],
     [

@@ -32,8 +32,16 @@ interface Array<T> {
     initialValue: U,
   ): U;
   sort(compareFn?: (a: T, b: T) => number): T[];
+  keys(): IterableIterator<number>;
+  values(): IterableIterator<T>;
+  entries(): IterableIterator<[number, T]>;
 }
-interface ArrayConstructor { isArray(arg: unknown): arg is unknown[]; }
+interface ArrayLike<T> { readonly length: number; readonly [n: number]: T; }
+interface ArrayConstructor {
+  isArray(arg: unknown): arg is unknown[];
+  from<T>(source: Iterable<T> | ArrayLike<T>): T[];
+  from<T, U>(source: Iterable<T> | ArrayLike<T>, mapfn: (v: T, k: number) => U): U[];
+}
 declare var Array: ArrayConstructor;
 interface SymbolConstructor { readonly iterator: unique symbol; }
 declare var Symbol: SymbolConstructor;

@@ -27,6 +27,13 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
       if (callee.expression.text === 'String' && callee.name.text === 'fromCharCode')
         return fromCharCode(L, node);
       if (callee.expression.text === 'JSON') return json(L, node, callee.name.text);
+      if (callee.expression.text === 'Array' && callee.name.text === 'from') {
+        const [src, f] = node.arguments.map((a) => {
+          if (ts.isSpreadElement(a)) throw unsupported(a, 'spread');
+          return L.coerce(L.expr(a), 'v');
+        });
+        return L.callRt('rt.array.from', 'v', [src, f ?? undefinedValue()]);
+      }
       if (callee.expression.text === 'Array' && callee.name.text === 'isArray') {
         const a = node.arguments[0];
         if (!a || ts.isSpreadElement(a)) throw unsupported(node, 'Array.isArray without one argument');

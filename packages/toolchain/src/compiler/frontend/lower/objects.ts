@@ -160,6 +160,7 @@ export function spreadArray(L: Lowering, elements: readonly ts.Expression[]): Op
 }
 
 export function objectLiteral(L: Lowering, node: ts.ObjectLiteralExpression): Operand {
+  if (node.properties.some(ts.isSpreadAssignment)) return spreadObject(L, node);
   const entries: { key: Operand; value: Operand }[] = [];
   for (const p of node.properties) {
     if (ts.isPropertyAssignment(p)) {
@@ -169,8 +170,7 @@ export function objectLiteral(L: Lowering, node: ts.ObjectLiteralExpression): Op
       const storage = sym && (L.locals.get(sym) ?? L.mod.globals.get(sym));
       if (!storage) throw unsupported(p, 'this shorthand property');
       entries.push({ key: key(L, p.name), value: L.coerce(L.read(storage), 'v') });
-    } else if (ts.isSpreadAssignment(p)) throw unsupported(p, 'object spread');
-    else if (ts.isMethodDeclaration(p) && !p.asteriskToken && p.body) {
+    } else if (ts.isMethodDeclaration(p) && !p.asteriskToken && p.body) {
       // A method is a function-valued property; calls pass the object as `this`.
       const k = key(L, p.name);
       const name = ts.isIdentifier(p.name) ? p.name.text : '';
@@ -184,6 +184,34 @@ export function objectLiteral(L: Lowering, node: ts.ObjectLiteralExpression): Op
     L.b.effect('stw', keys, conL(BigInt(k)), e.key);
     L.b.effect('stw', vals, conL(BigInt(k)), e.value);
   });
+  return o;
+}
+
+/**
+ * An object literal with `...spread`s: built property by property in source order, so a later
+ * property overwrites an earlier one's value and keeps its place (rt.object.spread copies the own
+ * properties of each spread value).
+ */
+function spreadObject(L: Lowering, node: ts.ObjectLiteralExpression): Operand {
+  const o = L.callRt(RT.objectNew, 'v', [conD(0)]);
+  for (const p of node.properties) {
+    if (ts.isSpreadAssignment(p)) {
+      L.b.call('rt.object.spread', undefined, [o, L.coerce(L.expr(p.expression), 'v')]);
+      continue;
+    }
+    let value: Operand;
+    if (ts.isPropertyAssignment(p)) value = L.coerce(L.expr(p.initializer), 'v');
+    else if (ts.isShorthandPropertyAssignment(p)) {
+      const sym = L.checker.getShorthandAssignmentValueSymbol(p);
+      const storage = sym && (L.locals.get(sym) ?? L.mod.globals.get(sym));
+      if (!storage) throw unsupported(p, 'this shorthand property');
+      value = L.coerce(L.read(storage), 'v');
+    } else if (ts.isMethodDeclaration(p) && !p.asteriskToken && p.body) {
+      const name = ts.isIdentifier(p.name) ? p.name.text : '';
+      value = makeClosure(L, L.lowerNested(p), L.childEnv(), name, p);
+    } else throw unsupported(p, 'accessors in object literals');
+    L.b.call(RT.objectDefine, undefined, [o, key(L, p.name), value]);
+  }
   return o;
 }
 
@@ -332,6 +360,11 @@ export function arrayMethod(
       return L.callRt(RT.arrayJoin, 'v', [a, value(0)]);
     case 'reverse':
       return L.callRt(RT.arrayReverse, 'v', [a]);
+    case 'keys':
+    case 'values':
+    case 'entries':
+      // for...of over these walks the live array (../statements.ts forOf); elsewhere a snapshot.
+      return L.callRt('rt.array.iterSnapshot', 'v', [a, conD(['keys', 'values', 'entries'].indexOf(name))]);
     case 'map':
     case 'filter':
     case 'some':

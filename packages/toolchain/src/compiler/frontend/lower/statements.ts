@@ -21,7 +21,7 @@ import type { ModuleContext, Storage } from './context.js';
 import { lowerEnum } from './enums.js';
 import { conV, describe, ExpressionLowering } from './expressions.js';
 import { frameName, functionStart, positionOf } from './frames.js';
-import { fromHeap, iterable } from './objects.js';
+import { fromHeap, isArray, iterable } from './objects.js';
 
 const K = ts.SyntaxKind;
 
@@ -435,7 +435,14 @@ export class FunctionLowering extends ExpressionLowering {
       throw unsupported(init, "'for...of' without a let or const declaration");
     const d = init.declarations[0];
     const overString = this.isString(s.expression);
-    const seq = overString ? this.coerce(this.expr(s.expression), 'v') : iterable(this, s.expression);
+    // `for (const [i, x] of a.entries())` (also keys(), values()) walks the live array, as
+    // JavaScript's array iterator does, instead of a snapshot.
+    const live = arrayIteration(this, s.expression);
+    const seq = live
+      ? this.coerce(this.expr(live.array), 'v')
+      : overString
+        ? this.coerce(this.expr(s.expression), 'v')
+        : iterable(this, s.expression);
     const i = this.b.temp('d', 'i');
     b.assign(i, 'copy', conD(0));
     // The loop variable (a destructuring pattern binds its names in the body, per iteration).
@@ -458,7 +465,15 @@ export class FunctionLowering extends ExpressionLowering {
     b.jnz(b.emit('cltd', 'w', { k: 'tmp', id: i }, n), body, end);
     b.place(body);
     scope?.fresh();
-    const item = this.callRt(overString ? RT.charAt : RT.arrayGet, 'v', [seq, { k: 'tmp', id: i }]);
+    const index: Operand = { k: 'tmp', id: i };
+    let item: Operand;
+    if (live?.which === 'keys') item = this.coerce(index, 'v');
+    else if (live?.which === 'entries')
+      item = this.callRt('rt.array.pair', 'v', [
+        this.coerce(index, 'v'),
+        this.callRt(RT.arrayGet, 'v', [seq, index]),
+      ]);
+    else item = this.callRt(overString ? RT.charAt : RT.arrayGet, 'v', [seq, index]);
     if (ts.isIdentifier(d.name)) this.write(slots[0], fromHeap(this, item, d.name));
     else this.bindPattern(d.name, item);
     this.loop(s.statement, end, step);
@@ -714,4 +729,18 @@ function defaultExport(source: ts.SourceFile): ts.Expression | undefined {
       return s.name;
   }
   return undefined;
+}
+
+/** `a.keys()`, `a.values()` or `a.entries()` on an array, with no arguments: the array and which. */
+function arrayIteration(
+  L: ExpressionLowering,
+  node: ts.Expression,
+): { array: ts.Expression; which: 'keys' | 'values' | 'entries' } | undefined {
+  if (!ts.isCallExpression(node) || node.arguments.length > 0 || node.questionDotToken) return undefined;
+  const callee = node.expression;
+  if (!ts.isPropertyAccessExpression(callee) || callee.questionDotToken || !isArray(L, callee.expression))
+    return undefined;
+  const which = callee.name.text;
+  if (which !== 'keys' && which !== 'values' && which !== 'entries') return undefined;
+  return { array: callee.expression, which };
 }

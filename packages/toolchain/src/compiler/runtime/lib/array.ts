@@ -5,9 +5,11 @@
  * 0..length-1 or of a non-integer give undefined; a write past the end grows the array and leaves
  * holes; writes at a key that is not an array index are refused at run time (errors.ts).
  */
-import { refuse, typeError } from './errors.js';
+import { iterate } from './collections.js';
+import { rangeError, refuse, typeError } from './errors.js';
 import { numberToString } from './number.js';
-import { concat, equals } from './string.js';
+import { get as getProperty } from './object.js';
+import { charAt, concat, equals } from './string.js';
 
 declare function __alloc(kind: number, words: number): unknown;
 declare function __ld(o: unknown, i: number): unknown;
@@ -400,4 +402,67 @@ export function sort(a: unknown, f: unknown): unknown {
   }
   for (let i = 0; i < n; i++) __st(__ld(a, 1), i, i < count ? __ld(__ld(items, 1), i) : __hole());
   return a;
+}
+
+/** `a.keys()` 0, `a.values()` 1, `a.entries()` 2 outside for...of: the elements as they are now. */
+export function iterSnapshot(a: unknown, which: number): unknown {
+  const n = length(a);
+  const out = arrayNew(n);
+  for (let i = 0; i < n; i++) {
+    let v: unknown = i;
+    if (which === 1) v = get(a, i);
+    else if (which === 2) v = pair(i, get(a, i));
+    __st(__ld(out, 1), i, v);
+  }
+  return out;
+}
+
+/** `[k, v]`, as entries() yields. */
+export function pair(k: unknown, v: unknown): unknown {
+  const p = arrayNew(2);
+  __st(__ld(p, 1), 0, k);
+  __st(__ld(p, 1), 1, v);
+  return p;
+}
+
+/**
+ * Array.from(source, mapFn?): a new array of an array's elements (holes read as undefined), a
+ * string's characters, a Map's entries or a Set's values; an array-like `{ length: n }` gives n
+ * undefined values (its other properties cannot be index keys here). mapFn(value, index) replaces
+ * every value.
+ */
+export function from(src: unknown, f: unknown): unknown {
+  const tag = __tag(src);
+  if (f !== undefined) callback(f);
+  let items: unknown;
+  let n = 0;
+  if (tag === 1 || tag === 2)
+    typeError(
+      concat(
+        tag === 1 ? 'undefined' : 'null',
+        ' is not iterable (cannot read property Symbol(Symbol.iterator))',
+      ),
+    );
+  if (tag === 4) {
+    n = __len(src);
+  } else if (tag === 5 || tag === 10 || tag === 11) {
+    items = iterate(src);
+    n = length(items);
+  } else if (tag === 7) {
+    const len = getProperty(src, 'length');
+    n = __tag(len) === 0 ? __as_number(len) : 0;
+    n = n > 0 ? Math.floor(n) : 0;
+    if (n > 4294967295) rangeError('Invalid array length');
+  } else if (tag === 8 || tag === 9) {
+    refuse('Array.from of a function or a class');
+  }
+  const out = arrayNew(n);
+  for (let i = 0; i < n; i++) {
+    let v: unknown;
+    if (tag === 4) v = charAt(__as_string(src), i);
+    else if (items !== undefined) v = get(items, i);
+    if (f !== undefined) v = __call(f, v, i, undefined, undefined);
+    __st(__ld(out, 1), i, v);
+  }
+  return out;
 }

@@ -5,6 +5,7 @@
  * program's interned property-name strings, so a key matches by identity.
  */
 import { className, protoLookup, staticLookup, superGet } from './classes.js';
+import { isError } from './console.js';
 import { refuse, typeError } from './errors.js';
 import { pendingStack } from './stack.js';
 import { concat, equals } from './string.js';
@@ -154,4 +155,30 @@ export function keyAt(o: unknown, i: number): unknown {
 
 export function valueAt(o: unknown, i: number): unknown {
   return __ld(__ld(o, 2), i);
+}
+
+/**
+ * `{ ...src }` into the literal `o` being built: src's own enumerable properties in order (a class
+ * instance's fields; its methods and accessors live on the prototype). null, undefined, numbers,
+ * booleans, Maps, Sets and functions have none. Strings and arrays would add index keys, which
+ * objects here do not order as JavaScript does: refused.
+ */
+export function spread(o: unknown, src: unknown): void {
+  const tag = __tag(src);
+  if (tag === TAG_OBJECT) {
+    const error = isError(src);
+    const n = count(src);
+    for (let i = 0; i < n; i++) {
+      const key = __as_string(keyAt(src, i));
+      // An error's message and stack are not enumerable.
+      if (error && (equals(key, 'message') || equals(key, 'stack'))) continue;
+      setOwn(o, key, get(src, key));
+    }
+    return;
+  }
+  if (tag === TAG_STRING || tag === TAG_ARRAY) {
+    if (tag === TAG_STRING ? __str_len(__as_string(src)) === 0 : __as_number(__ld(src, 0)) === 0) return;
+    refuse('spreading a string or an array into an object');
+  }
+  if (tag === TAG_CLASS) refuse('spreading a class into an object');
 }
