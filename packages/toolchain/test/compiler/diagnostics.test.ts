@@ -92,6 +92,18 @@ describe('unsupported constructs are refused with a diagnostic', () => {
       'fixtures/unsupported/non-ascii.ts(1,11): error TORO2001: a non-ASCII string is not supported yet',
     ],
     [
+      'unawaited.ts',
+      'fixtures/unsupported/unawaited.ts(4,11): error TORO2010: a promise that is not awaited at once is not supported: a compiled async function runs to completion where it is called, so every promise must be awaited as it is made',
+    ],
+    [
+      'unawaited.ts',
+      'fixtures/unsupported/unawaited.ts(5,16): error TORO2010: an async function used as a value is not supported: a compiled async function runs to completion where it is called, so every promise must be awaited as it is made',
+    ],
+    [
+      'unawaited.ts',
+      'fixtures/unsupported/unawaited.ts(8,9): error TORO2010: an async function used as a value is not supported: a compiled async function runs to completion where it is called, so every promise must be awaited as it is made',
+    ],
+    [
       'sdk-import.ts',
       'fixtures/unsupported/sdk-import.ts(1,1): error TORO2009: @toro/sdk (CPUs, threads, channels) is not available to compiled services yet: run this service with `toro dev`, or build one without it',
     ],

@@ -57,6 +57,32 @@ interface IteratorObject<T, TReturn = undefined, TNext = undefined> extends Iter
   [Symbol.iterator](): IteratorObject<T, TReturn, TNext>;
 }
 type BuiltinIteratorReturn = undefined;
+/**
+ * Promises exist for async functions and the SDK's waiting calls. Compiled code runs an async
+ * function to completion where it is awaited (every call to one must be awaited or returned), so a
+ * Promise is never observed as a value: \`then\` is declared for the checker's await typing only.
+ */
+interface PromiseLike<T> {
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): PromiseLike<R1 | R2>;
+}
+interface Promise<T> {
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2>;
+}
+interface PromiseConstructor { readonly prototype: Promise<unknown>; }
+declare var Promise: PromiseConstructor;
+type Awaited<T> = T extends null | undefined
+  ? T
+  : T extends object & { then(onfulfilled: infer F, ...args: infer _): unknown }
+    ? F extends (value: infer V, ...args: infer _) => unknown
+      ? Awaited<V>
+      : never
+    : T;
 interface Boolean {}
 interface CallableFunction {}
 interface Function {}

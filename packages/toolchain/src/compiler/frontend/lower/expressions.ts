@@ -321,6 +321,12 @@ export class ExpressionLowering {
         return conV(VALUE.NULL);
       case K.ParenthesizedExpression:
         return this.expr((node as ts.ParenthesizedExpression).expression);
+      case K.AwaitExpression: {
+        // Compiled async functions run to completion where they are called, and every call to one is
+        // awaited (../../README.md "Async functions"): the awaited value is the callee's boxed result.
+        const v = this.expr((node as ts.AwaitExpression).expression);
+        return this.b.cls(v) === 'v' && this.clsOf(node) !== 'v' ? fromHeap(this, v, node) : v;
+      }
       case K.AsExpression:
       case K.NonNullExpression:
       case K.SatisfiesExpression:

@@ -7,6 +7,7 @@ import ts from 'typescript';
 import type { IrFunction, IrModule } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
 import { type CompileDiagnostic, makeDiagnostic, Unsupported, unsupported } from '../diagnostics.js';
+import { checkPromisesAwaited } from './awaited.js';
 import { analyzeCaptures } from './closures.js';
 import { ModuleContext } from './context.js';
 import { isConstEnum } from './enums.js';
@@ -50,11 +51,13 @@ export function lowerProgram(checker: ts.TypeChecker, entry: ts.SourceFile): Low
 
   for (const s of entry.statements) {
     if (isSdkImport(s)) continue; // scanForbidden reports TORO2009
+    if (isEmptyExport(s)) continue; // `export {}`: makes the file a module (top-level await)
     if (ts.isImportDeclaration(s) || ts.isImportEqualsDeclaration(s) || ts.isExportDeclaration(s)) {
       diagnostics.push(makeDiagnostic('TORO2007', [], s));
     }
   }
   scanForbidden(entry, report);
+  checkPromisesAwaited(checker, entry, report);
   declareGlobals(mod, entry, report);
   analyzeCaptures(mod, entry);
 
@@ -162,6 +165,17 @@ export function scanForbidden(sf: ts.SourceFile, report: (e: Unsupported) => voi
     ts.forEachChild(n, visit);
   };
   visit(sf);
+}
+
+/** `export {}`, which only marks the file as a module. */
+function isEmptyExport(s: ts.Statement): boolean {
+  return (
+    ts.isExportDeclaration(s) &&
+    !s.moduleSpecifier &&
+    s.exportClause !== undefined &&
+    ts.isNamedExports(s.exportClause) &&
+    s.exportClause.elements.length === 0
+  );
 }
 
 /** `import … from '@toro/sdk'`: the SDK's compiled backend is not there yet (TORO2009). */

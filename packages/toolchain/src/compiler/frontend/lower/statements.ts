@@ -82,7 +82,6 @@ export class FunctionLowering extends ExpressionLowering {
     this.node = decl;
     const b = this.b;
     if (decl.asteriskToken) throw unsupported(decl, 'generator functions');
-    if (decl.modifiers?.some((m) => m.kind === K.AsyncKeyword)) throw unsupported(decl, 'async functions');
     const user = !this.runtime;
     if (user) {
       const start = functionStart(decl, this.source);
@@ -216,7 +215,7 @@ export class FunctionLowering extends ExpressionLowering {
     L.b.fn.frame = { name: '', ...positionOf(source, first ? first.getStart(source) : 0) };
     L.b.call(RT.initErrors, undefined, []);
     for (const s of source.statements) {
-      if (ts.isFunctionDeclaration(s) || isDefaultExport(s)) continue;
+      if (ts.isFunctionDeclaration(s) || isDefaultExport(s) || ts.isExportDeclaration(s)) continue;
       try {
         L.statement(s);
       } catch (e) {
