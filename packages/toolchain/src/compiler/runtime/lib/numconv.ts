@@ -463,7 +463,13 @@ function divSmall(a: number, d: number): number {
   return r;
 }
 
-/** Number.prototype.toString(radix): exact for integers up to 2^53; other radix cases are refused. */
+/**
+ * Number.prototype.toString(radix) for a radix other than 10, digit for digit as V8 prints it
+ * (ECMAScript leaves the digits to the implementation). The integer part is exact up to 2^53 times
+ * the radix; above that its lowest digits are zeros. The fraction gets digits only as long as they
+ * are significant: `delta` is half the gap to the next double, scaled with every digit, and the last
+ * digit is rounded half to even, carrying into earlier digits (and the integer part) if need be.
+ */
 export function toStringRadix(x: number, radixArg: unknown): string {
   let r = 10;
   if (__tag(radixArg) === 0) {
@@ -476,19 +482,72 @@ export function toStringRadix(x: number, radixArg: unknown): string {
   // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
   if (x !== x || x === Infinity || x === -Infinity || x === 0) return numberToString(x);
   const neg = x < 0;
-  let v = neg ? -x : x;
-  if (Math.floor(v) !== v || v > 9007199254740992)
-    refuse('toString(radix) of a fraction or a number past 2^53 (V8 prints its own digits)');
-  let len = 0;
-  for (let t = v; t >= 1; t = Math.floor(t / r)) len++;
-  const sign = neg ? 1 : 0;
-  const s = __str_alloc(len + sign);
-  if (neg) __str_set(s, 0, 45);
-  for (let i = len - 1; i >= 0; i--) {
-    const q = Math.floor(v / r);
-    const d = v - q * r;
-    __str_set(s, sign + i, d < 10 ? 48 + d : 87 + d);
-    v = q;
+  const value = neg ? -x : x;
+  let integer = Math.floor(value);
+  let fraction = value - integer;
+  let delta = halfGap(value);
+  const frac: number[] = [];
+  if (fraction >= delta) {
+    do {
+      fraction *= r;
+      delta *= r;
+      const digit = Math.trunc(fraction);
+      frac.push(digit);
+      fraction -= digit;
+      if ((fraction > 0.5 || (fraction === 0.5 && digit % 2 === 1)) && fraction + delta > 1) {
+        // Round up: digits that overflow are dropped, a carry past the point reaches the integer.
+        for (;;) {
+          const last = frac.pop();
+          if (last === undefined) {
+            integer += 1;
+            break;
+          }
+          if (last + 1 < r) {
+            frac.push(last + 1);
+            break;
+          }
+        }
+        break;
+      }
+    } while (fraction >= delta);
   }
+  // The integer part, lowest digit first; past 2^53 the digits below the double's precision are 0.
+  const digits: number[] = [];
+  while (integer / r >= 9007199254740992) {
+    integer /= r;
+    digits.push(0);
+  }
+  do {
+    const rem = integer % r;
+    digits.push(rem);
+    integer = (integer - rem) / r;
+  } while (integer > 0);
+  const sign = neg ? 1 : 0;
+  const point = frac.length > 0 ? 1 : 0;
+  const s = __str_alloc(sign + digits.length + point + frac.length);
+  if (neg) __str_set(s, 0, 45);
+  for (let i = 0; i < digits.length; i++) __str_set(s, sign + i, digitChar(digits[digits.length - 1 - i]));
+  if (point === 1) __str_set(s, sign + digits.length, 46);
+  for (let i = 0; i < frac.length; i++) __str_set(s, sign + digits.length + point + i, digitChar(frac[i]));
   return s;
+}
+
+function digitChar(d: number): number {
+  return d < 10 ? 48 + d : 87 + d;
+}
+
+/**
+ * Half the distance from v (finite, > 0) to the next double, at least the smallest subnormal: the
+ * gap is 2^-52 times the power of two at or below v (2^-1074 among subnormals), computed exactly.
+ */
+function halfGap(v: number): number {
+  let p = 1;
+  if (v >= 1) {
+    while (p * 2 <= v) p *= 2;
+  } else {
+    while (p > v) p /= 2;
+  }
+  const gap = p >= 2.2250738585072014e-308 ? p * 2.220446049250313e-16 : 5e-324;
+  const half = 0.5 * gap;
+  return Math.max(half, 5e-324);
 }
