@@ -228,6 +228,17 @@ toro_node_count:
   mov eax, [nnodes]
   ret
 
+; toro_cpu_node — EDI = CPU. EAX = its NUMA node, or -1 for no such CPU.
+toro_cpu_node:
+  cmp edi, [ncpus]
+  jae .bad
+  mov eax, edi
+  movzx eax, byte [cpu_node + rax]
+  ret
+.bad:
+  mov eax, -1
+  ret
+
 ; toro_mem_stats — copies CPU EDI's counters (docs/kernel-abi.md lists them) to RSI, MECH_NSTATS
 ; qwords. RAX = how many, or 0 for no such CPU or an unmapped buffer.
 toro_mem_stats:

@@ -203,6 +203,20 @@ st_abi:
   mov esi, eax
   mov edx, [nnodes]
   call st_abi_expect
+  mov edi, [ncpus]                      ; the last CPU's node, as topology recorded it
+  dec edi
+  call toro_cpu_node
+  mov rdi, key_cpu_node
+  mov esi, eax
+  mov ecx, [ncpus]
+  movzx edx, byte [cpu_node + rcx - 1]
+  call st_abi_expect
+  mov edi, [ncpus]                      ; no such CPU: EAX = -1
+  call toro_cpu_node
+  mov rdi, key_cpu_node_bad
+  mov rsi, rax
+  mov edx, -1
+  call st_abi_expect
   xor edi, edi
   lea rsi, [rsp + 64]
   call toro_mem_stats
@@ -322,6 +336,8 @@ key_recv_bad:             db " recv_bad=", 0
 key_clock_monotonic:      db " clock_monotonic=", 0
 key_abi_cpus:                 db " cpus=", 0
 key_abi_nodes:                db " nodes=", 0
+key_cpu_node:             db " cpu_node=", 0
+key_cpu_node_bad:         db " cpu_node_bad=", 0
 key_stats:                db " stats=", 0
 key_stats_bad:            db " stats_bad=", 0
 key_node_free_ok:         db " node_free_ok=", 0

@@ -43,6 +43,8 @@ test.each([
     cpus: BigInt(cpus),
     node: 0n,
     nodes: 1n,
+    cpu_node: 0n,
+    cpu_node_bad: 0xffffffffn,
     stats: MECH_NSTATS,
     stats_bad: 0n,
     node_free_ok: 1n,

@@ -63,10 +63,7 @@ export function compileProgram(options: CompileOptions): CompileResult {
     // strict code, a missing Generator type) is not the whole story.
     const ours: CompileDiagnostic[] = [];
     scanForbidden(fe.entry, (e) => ours.push(makeDiagnostic(e.code, e.args, e.node)));
-    // An uninstalled @toro/sdk (TS2307 at the import) says less than TORO2009 at the same line does.
-    const sdkLines = new Set(ours.filter((d) => d.code === 'TORO2009').map((d) => d.line));
-    const theirs = fe.diagnostics.filter((d) => !(d.code === 'TS2307' && sdkLines.has(d.line)));
-    return { diagnostics: dedupe([...ours, ...theirs]), positions: [] };
+    return { diagnostics: dedupe([...ours, ...fe.diagnostics]), positions: [] };
   }
   return finish(lowerProgram(fe.checker, fe.entry), options);
 }

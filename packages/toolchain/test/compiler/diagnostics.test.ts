@@ -105,7 +105,7 @@ describe('unsupported constructs are refused with a diagnostic', () => {
     ],
     [
       'sdk-import.ts',
-      'fixtures/unsupported/sdk-import.ts(1,1): error TORO2009: @toro/sdk (CPUs, threads, channels) is not available to compiled services yet: run this service with `toro dev`, or build one without it',
+      "fixtures/unsupported/sdk-import.ts(3,1): error TORO2009: 'spawn' of @toro/sdk is not available to compiled services yet: run this service with `toro dev`",
     ],
   ];
   for (const [name, expected] of cases) {
@@ -114,8 +114,11 @@ describe('unsupported constructs are refused with a diagnostic', () => {
     });
   }
 
-  test('an uninstalled @toro/sdk is reported as TORO2009 alone, not also as a missing module', () => {
-    expect(diagnosticsOf('sdk-import.ts').filter((d) => d.includes('TS2307'))).toEqual([]);
+  test('a compiled SDK function used as a value is refused as such, not as unavailable', () => {
+    const ds = diagnosticsOf('sdk-import.ts').filter((d) => d.includes('(4,13)'));
+    expect(ds).toEqual([
+      "fixtures/unsupported/sdk-import.ts(4,13): error TORO2001: using 'sleep' as a value is not supported yet",
+    ]);
   });
 
   test('the checker runs under strict: implicit any is a TypeScript error, not a crash', () => {

@@ -93,4 +93,7 @@ export const LINUX = {
   SYS_MUNMAP: 11,
   SYS_GETRLIMIT: 97,
   SYS_EXIT_GROUP: 231,
+  SYS_SCHED_YIELD: 24,
+  SYS_NANOSLEEP: 35,
+  SYS_SYSINFO: 99,
 } as const;

@@ -36,6 +36,31 @@ interface Array<T> {
   values(): IterableIterator<T>;
   entries(): IterableIterator<[number, T]>;
 }
+/** \`readonly T[]\`: the same arrays, without the methods that change them. */
+interface ReadonlyArray<T> {
+  readonly length: number;
+  readonly [n: number]: T;
+  [Symbol.iterator](): IterableIterator<T>;
+  slice(start?: number, end?: number): T[];
+  indexOf(searchElement: T, fromIndex?: number): number;
+  includes(searchElement: T, fromIndex?: number): boolean;
+  join(separator?: string): string;
+  map<U>(callbackfn: (value: T, index: number, array: readonly T[]) => U): U[];
+  filter(predicate: (value: T, index: number, array: readonly T[]) => unknown): T[];
+  forEach(callbackfn: (value: T, index: number, array: readonly T[]) => void): void;
+  some(predicate: (value: T, index: number, array: readonly T[]) => unknown): boolean;
+  every(predicate: (value: T, index: number, array: readonly T[]) => unknown): boolean;
+  find(predicate: (value: T, index: number, array: readonly T[]) => unknown): T | undefined;
+  findIndex(predicate: (value: T, index: number, array: readonly T[]) => unknown): number;
+  reduce(callbackfn: (previousValue: T, currentValue: T, currentIndex: number, array: readonly T[]) => T): T;
+  reduce<U>(
+    callbackfn: (previousValue: U, currentValue: T, currentIndex: number, array: readonly T[]) => U,
+    initialValue: U,
+  ): U;
+  keys(): IterableIterator<number>;
+  values(): IterableIterator<T>;
+  entries(): IterableIterator<[number, T]>;
+}
 interface ArrayLike<T> { readonly length: number; readonly [n: number]: T; }
 interface ArrayConstructor {
   isArray(arg: unknown): arg is unknown[];
@@ -43,7 +68,7 @@ interface ArrayConstructor {
   from<T, U>(source: Iterable<T> | ArrayLike<T>, mapfn: (v: T, k: number) => U): U[];
 }
 declare var Array: ArrayConstructor;
-interface SymbolConstructor { readonly iterator: unique symbol; }
+interface SymbolConstructor { readonly iterator: unique symbol; readonly asyncIterator: unique symbol; }
 declare var Symbol: SymbolConstructor;
 interface IteratorYieldResult<TYield> { done?: false; value: TYield; }
 interface IteratorReturnResult<TReturn> { done: true; value: TReturn; }
@@ -57,6 +82,15 @@ interface IteratorObject<T, TReturn = undefined, TNext = undefined> extends Iter
   [Symbol.iterator](): IteratorObject<T, TReturn, TNext>;
 }
 type BuiltinIteratorReturn = undefined;
+interface AsyncIterator<T, TReturn = undefined, TNext = undefined> {
+  next(...[value]: [] | [TNext]): Promise<IteratorResult<T, TReturn>>;
+}
+interface AsyncIterable<T, TReturn = undefined, TNext = undefined> {
+  [Symbol.asyncIterator](): AsyncIterator<T, TReturn, TNext>;
+}
+interface AsyncIterableIterator<T, TReturn = undefined, TNext = undefined> extends AsyncIterator<T, TReturn, TNext> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<T, TReturn, TNext>;
+}
 /**
  * Promises exist for async functions and the SDK's waiting calls. Compiled code runs an async
  * function to completion where it is awaited (every call to one must be awaited or returned), so a
@@ -211,6 +245,17 @@ interface Map<K, V> {
   values(): IterableIterator<V>;
   entries(): IterableIterator<[K, V]>;
   [Symbol.iterator](): IterableIterator<[K, V]>;
+}
+interface ReadonlyMap<K, V> {
+  readonly size: number;
+  get(key: K): V | undefined;
+  has(key: K): boolean;
+  forEach(callbackfn: (value: V, key: K, map: ReadonlyMap<K, V>) => void): void;
+}
+interface ReadonlySet<T> {
+  readonly size: number;
+  has(value: T): boolean;
+  forEach(callbackfn: (value: T, value2: T, set: ReadonlySet<T>) => void): void;
 }
 interface MapConstructor { new <K, V>(entries?: readonly (readonly [K, V])[] | null): Map<K, V>; }
 declare var Map: MapConstructor;

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { type CompileDiagnostic, fromTsDiagnostic } from './diagnostics.js';
 import { LIB_FILE_NAME, LIB_SOURCE } from './lib.js';
+import { SDK_FILE_NAME, SDK_MODULE, SDK_SOURCE } from './sdk.js';
 
 export const RUNTIME_LIB_DIR = fileURLToPath(new URL('../runtime/lib/', import.meta.url));
 
@@ -40,17 +41,35 @@ export function runtimeSourcePaths(): string[] {
 }
 
 let libSource: ts.SourceFile | undefined;
+let sdkSource: ts.SourceFile | undefined;
 
 function createProgram(roots: string[]): ts.Program {
   const host = ts.createCompilerHost(COMPILER_OPTIONS, true);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    if (fileName === SDK_FILE_NAME) {
+      sdkSource ??= ts.createSourceFile(fileName, SDK_SOURCE, languageVersion, true);
+      return sdkSource;
+    }
     if (fileName !== LIB_FILE_NAME) return getSourceFile(fileName, languageVersion, onError, shouldCreate);
     libSource ??= ts.createSourceFile(fileName, LIB_SOURCE, languageVersion, true);
     return libSource;
   };
   const fileExists = host.fileExists.bind(host);
-  host.fileExists = (f) => f === LIB_FILE_NAME || fileExists(f);
+  host.fileExists = (f) => f === LIB_FILE_NAME || f === SDK_FILE_NAME || fileExists(f);
+  // `@toro/sdk` is the compiler's own declaration of the SDK (./sdk.ts), installed or not.
+  host.resolveModuleNameLiterals = (literals, containingFile, redirected, options) =>
+    literals.map((literal) =>
+      literal.text === SDK_MODULE
+        ? {
+            resolvedModule: {
+              resolvedFileName: SDK_FILE_NAME,
+              extension: ts.Extension.Dts,
+              isExternalLibraryImport: false,
+            },
+          }
+        : ts.resolveModuleName(literal.text, containingFile, options, host, undefined, redirected),
+    );
   return ts.createProgram({ rootNames: [LIB_FILE_NAME, ...roots], options: COMPILER_OPTIONS, host });
 }
 

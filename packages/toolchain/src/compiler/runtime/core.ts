@@ -74,6 +74,9 @@ function osObject(target: Target, memory: RuntimeMemory): ObjectFile {
     SYS_MUNMAP: String(LINUX.SYS_MUNMAP),
     SYS_GETRLIMIT: String(LINUX.SYS_GETRLIMIT),
     SYS_EXIT_GROUP: String(LINUX.SYS_EXIT_GROUP),
+    SYS_SYSINFO: String(LINUX.SYS_SYSINFO),
+    SYS_NANOSLEEP: String(LINUX.SYS_NANOSLEEP),
+    SYS_SCHED_YIELD: String(LINUX.SYS_SCHED_YIELD),
     STACK_MAX: String(memory.stackMax),
   });
 }

@@ -82,6 +82,69 @@ os_unmap:
     syscall
     ret
 
+; The machine as the SDK sees it (runtime/lib/sdk.ts): one CPU (0) in one node (0).
+global os_cpu_count, os_node_count
+os_cpu_count:
+os_node_count:
+    mov eax, 1
+    ret
+
+global os_cpu_id, os_cpu_node
+os_cpu_id:
+os_cpu_node:
+    xor eax, eax
+    ret
+
+; os_node_mem(rdi = node, rsi = 1 total | 0 free) → rax bytes: the host's RAM, from sysinfo(2).
+global os_node_mem
+os_node_mem:
+    push rsi
+    sub rsp, 128                ; struct sysinfo (112 bytes), kept 16-byte aligned
+    mov eax, SYS_SYSINFO
+    mov rdi, rsp
+    syscall
+    mov ecx, [rsp + 104]        ; mem_unit
+    mov rax, [rsp + 40]         ; freeram
+    cmp qword [rsp + 128], 0
+    je .scaled
+    mov rax, [rsp + 32]         ; totalram
+.scaled:
+    imul rax, rcx
+    add rsp, 136
+    ret
+
+; os_sleep_ns(rdi = nanoseconds): nanosleep(2), resumed after a signal until the time is up.
+global os_sleep_ns
+os_sleep_ns:
+    sub rsp, 40                 ; request and remainder timespecs
+    mov rax, rdi
+    xor edx, edx
+    mov ecx, 1000000000
+    div rcx
+    mov [rsp], rax              ; seconds
+    mov [rsp + 8], rdx          ; nanoseconds
+.again:
+    mov eax, SYS_NANOSLEEP
+    mov rdi, rsp
+    lea rsi, [rsp + 16]
+    syscall
+    cmp rax, -4                 ; EINTR: sleep for what remains
+    jne .done
+    mov rax, [rsp + 16]
+    mov [rsp], rax
+    mov rax, [rsp + 24]
+    mov [rsp + 8], rax
+    jmp .again
+.done:
+    add rsp, 40
+    ret
+
+global os_yield
+os_yield:
+    mov eax, SYS_SCHED_YIELD
+    syscall
+    ret
+
 section .data
 align 8
 rlimit: dq 0, 0

@@ -13,6 +13,8 @@ default rel
 
 extern __rt_boot
 extern toro_console_write, toro_exit, toro_page_alloc, toro_page_free, toro_panic
+extern toro_cpu_count, toro_cpu_id, toro_cpu_node, toro_node_count, toro_node_mem
+extern toro_thread_sleep, toro_thread_yield
 
 section .text
 
@@ -70,6 +72,31 @@ global os_unmap
 os_unmap:
     shr rsi, 12
     jmp toro_page_free
+
+; The machine as the SDK sees it (runtime/lib/sdk.ts), straight from the kernel.
+global os_cpu_count, os_cpu_id, os_cpu_node, os_node_count, os_sleep_ns, os_yield
+os_cpu_count:
+    jmp toro_cpu_count
+os_cpu_id:
+    jmp toro_cpu_id
+os_cpu_node:
+    jmp toro_cpu_node
+os_node_count:
+    jmp toro_node_count
+os_sleep_ns:
+    jmp toro_thread_sleep
+os_yield:
+    jmp toro_thread_yield
+
+; os_node_mem(rdi = node, rsi = 1 total | 0 free) → rax bytes (toro_node_mem gives free in rax, total in rdx).
+global os_node_mem
+os_node_mem:
+    push rsi
+    call toro_node_mem
+    pop rsi
+    test rsi, rsi
+    cmovnz rax, rdx
+    ret
 
 section .rodata
 no_stack_message: db "no memory for the service's stack", 0

@@ -110,4 +110,12 @@ export const RT = {
   objectSet: 'rt.object.set',
   objectDefine: 'rt.object.setOwn',
   mainResult: 'rt.process.mainResult',
+  // the OS layer (os-linux.asm, os-toro.asm), System V with raw integers
+  osCpuCount: 'os_cpu_count',
+  osCpuId: 'os_cpu_id',
+  osCpuNode: 'os_cpu_node',
+  osNodeCount: 'os_node_count',
+  osNodeMem: 'os_node_mem',
+  osSleepNs: 'os_sleep_ns',
+  osYield: 'os_yield',
 } as const;

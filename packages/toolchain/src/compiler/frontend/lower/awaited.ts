@@ -49,6 +49,12 @@ function returnsPromise(checker: ts.TypeChecker, n: ts.Node): boolean {
   return sigs.length > 0 && sigs.some((sig) => isPromiseType(sig.getReturnType()));
 }
 
+/** Part of a type annotation (a type's name is not a value). */
+function inType(n: ts.Node): boolean {
+  for (let p = n.parent; p && !ts.isStatement(p); p = p.parent) if (ts.isTypeNode(p)) return true;
+  return false;
+}
+
 const isConst = (d: ts.VariableDeclaration): boolean =>
   ts.isVariableDeclarationList(d.parent) && (d.parent.flags & ts.NodeFlags.Const) !== 0;
 
@@ -66,6 +72,8 @@ export function checkPromisesAwaited(
         ts.isFunctionExpression(n) ||
         ts.isIdentifier(n) ||
         ts.isPropertyAccessExpression(n)) &&
+      !inType(n) &&
+      !ts.isImportSpecifier(n.parent) &&
       returnsPromise(checker, n)
     ) {
       const p = consumer(n);

@@ -4,6 +4,7 @@
  * ../../runtime/core.asm.
  */
 import ts from 'typescript';
+import { isSdkDeclaration, sdkCall } from './sdk-calls.js';
 import { MAX_ARGS, VALUE } from '../../backend/abi.js';
 import { bitsDouble, type Cls, conD, conL, type Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
@@ -71,6 +72,7 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
     ? L.mod.resolveSymbol(L.checker.getSymbolAtLocation(callee))
     : undefined;
   const decl = sym?.valueDeclaration;
+  if (decl && ts.isFunctionDeclaration(decl) && isSdkDeclaration(decl)) return sdkCall(L, node, decl);
   if (ts.isIdentifier(callee) && sym && L.fromLib(sym)) {
     if (callee.text === 'eval') throw new Unsupported(callee, 'TORO2004', ['eval']);
     if (callee.text === 'isNaN' || callee.text === 'isFinite') {
@@ -344,6 +346,23 @@ function intrinsic(L: Lowering, node: ts.CallExpression, name: string): Operand 
       return { k: 'sym', name: RT.stackNames };
     case '__hole':
       return { k: 'con', cls: 'v', bits: VALUE.HOLE };
+    // The OS layer (runtime/os-*.asm), for the SDK (runtime/lib/sdk.ts).
+    case '__os_cpu_count':
+      return num(b.call(RT.osCpuCount, 'l', []));
+    case '__os_cpu_id':
+      return num(b.call(RT.osCpuId, 'l', []));
+    case '__os_cpu_node':
+      return num(b.call(RT.osCpuNode, 'l', [int(a[0])]));
+    case '__os_node_count':
+      return num(b.call(RT.osNodeCount, 'l', []));
+    case '__os_node_mem':
+      return num(b.call(RT.osNodeMem, 'l', [int(a[0]), int(a[1])]));
+    case '__os_sleep_ns':
+      b.call(RT.osSleepNs, undefined, [int(a[0])]);
+      return undefinedValue();
+    case '__os_yield':
+      b.call(RT.osYield, undefined, []);
+      return undefinedValue();
   }
   throw unsupported(node, `intrinsic ${name}`);
 }

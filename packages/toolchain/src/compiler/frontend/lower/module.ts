@@ -12,6 +12,7 @@ import { analyzeCaptures } from './closures.js';
 import { ModuleContext } from './context.js';
 import { isConstEnum } from './enums.js';
 import { describe } from './expressions.js';
+import { checkSdkUses } from './sdk-calls.js';
 import { FunctionLowering } from './statements.js';
 import { clsOfType } from './types.js';
 
@@ -50,7 +51,7 @@ export function lowerProgram(checker: ts.TypeChecker, entry: ts.SourceFile): Low
   const functions: IrFunction[] = [];
 
   for (const s of entry.statements) {
-    if (isSdkImport(s)) continue; // scanForbidden reports TORO2009
+    if (isSdkImport(s)) continue; // ./sdk-calls.ts lowers (or refuses) what it imports
     if (isEmptyExport(s)) continue; // `export {}`: makes the file a module (top-level await)
     if (ts.isImportDeclaration(s) || ts.isImportEqualsDeclaration(s) || ts.isExportDeclaration(s)) {
       diagnostics.push(makeDiagnostic('TORO2007', [], s));
@@ -58,6 +59,7 @@ export function lowerProgram(checker: ts.TypeChecker, entry: ts.SourceFile): Low
   }
   scanForbidden(entry, report);
   checkPromisesAwaited(checker, entry, report);
+  checkSdkUses(checker, entry, report);
   declareGlobals(mod, entry, report);
   analyzeCaptures(mod, entry);
 
@@ -147,8 +149,7 @@ function boundNames(name: ts.BindingName): ts.Identifier[] {
  */
 export function scanForbidden(sf: ts.SourceFile, report: (e: Unsupported) => void): void {
   const visit = (n: ts.Node): void => {
-    if (isSdkImport(n)) report(new Unsupported(n, 'TORO2009', []));
-    else if (ts.isWithStatement(n)) report(unsupported(n, describe(n)));
+    if (ts.isWithStatement(n)) report(unsupported(n, describe(n)));
     else if (
       (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isMethodDeclaration(n)) &&
       n.asteriskToken
@@ -178,7 +179,7 @@ function isEmptyExport(s: ts.Statement): boolean {
   );
 }
 
-/** `import … from '@toro/sdk'`: the SDK's compiled backend is not there yet (TORO2009). */
+/** `import … from '@toro/sdk'` (../sdk.ts). */
 export function isSdkImport(n: ts.Node): n is ts.ImportDeclaration {
   return (
     ts.isImportDeclaration(n) &&

@@ -215,7 +215,13 @@ export class FunctionLowering extends ExpressionLowering {
     L.b.fn.frame = { name: '', ...positionOf(source, first ? first.getStart(source) : 0) };
     L.b.call(RT.initErrors, undefined, []);
     for (const s of source.statements) {
-      if (ts.isFunctionDeclaration(s) || isDefaultExport(s) || ts.isExportDeclaration(s)) continue;
+      if (
+        ts.isFunctionDeclaration(s) ||
+        isDefaultExport(s) ||
+        ts.isExportDeclaration(s) ||
+        ts.isImportDeclaration(s)
+      )
+        continue;
       try {
         L.statement(s);
       } catch (e) {

@@ -1,0 +1,91 @@
+/**
+ * The SDK in a compiled service: the same project prints the same lines and exits with the same code
+ * under `toro dev` (Node worker threads) and `toro run` (compiled into the image, booted under QEMU
+ * TCG), for 1, 2 and 4 CPUs and 2 NUMA nodes. What the service prints comes only from the SDK's CPU,
+ * NUMA, memory, sleep/yield and exit calls and their errors, so any difference is a backend's.
+ */
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runToro } from './run-toro.js';
+
+const SERVICE = `import { type Main, cpus, currentCpu, exit, memoryStats, numaNodes, sleep, yieldNow } from '@toro/sdk';
+
+async function settle(ms: number): Promise<number> {
+  await sleep(ms);
+  await yieldNow();
+  return ms;
+}
+
+const main: Main = async () => {
+  console.log(\`main on CPU \${currentCpu()} of \${cpus().length}\`);
+  for (const cpu of cpus()) console.log(\`cpu \${cpu.id} is in node \${cpu.node}\`);
+  for (const node of numaNodes()) {
+    const m = memoryStats(node.id);
+    console.log(\`node \${node.id}: CPUs \${node.cpus.join(', ')}; memory \${m.freeBytes <= m.totalBytes && m.totalBytes > 0 ? 'ok' : 'wrong'}\`);
+  }
+  console.log(\`slept \${await settle(3)} ms\`);
+  for (const bad of [-1, Number.NaN]) {
+    try {
+      await sleep(bad);
+    } catch (e) {
+      console.log(\`\${(e as Error).name}: \${(e as Error).message}\`);
+    }
+  }
+  try {
+    memoryStats(numaNodes().length);
+  } catch (e) {
+    console.log((e as Error).message);
+  }
+  try {
+    exit(256);
+  } catch (e) {
+    console.log((e as Error).message);
+  }
+  exit(cpus().length + 10);
+};
+
+export default main;
+`;
+
+let work: string;
+beforeAll(() => {
+  work = realpathSync(mkdtempSync(join(tmpdir(), 'toro-sdk-compiled-')));
+  mkdirSync(join(work, 'src'));
+  writeFileSync(join(work, 'src', 'main.ts'), SERVICE);
+  writeFileSync(
+    join(work, 'toro.json'),
+    JSON.stringify({ name: 'sdk-svc', entry: 'src/main.ts', cpus: 1, memory: '128M' }),
+  );
+  expect(runToro(['build'], { cwd: work }).status).toBe(0);
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** The service's lines of `toro run`'s output: after the kernel's "CPUs online", before "toro: exit". */
+function serviceLines(stdout: string): string[] {
+  const lines = stdout.trimEnd().split('\n');
+  const start = lines.findIndex((l) => / CPUs online in /.test(l)) + 1;
+  const end = lines.findIndex((l) => /^toro: exit \d+$/.test(l));
+  return lines.slice(start, end);
+}
+
+describe('a compiled service using the SDK behaves as under toro dev', () => {
+  for (const [cpus, numa] of [
+    [1, 1],
+    [2, 2],
+    [4, 1],
+  ] as const) {
+    it(`with ${cpus} CPU(s) in ${numa} node(s)`, () => {
+      const layout = ['--cpus', String(cpus), '--numa', String(numa)];
+      const dev = runToro(['dev', ...layout], { cwd: work });
+      const run = runToro(['run', ...layout, '--machine', 'q35', '--accel', 'tcg', '--timeout', '60'], {
+        cwd: work,
+      });
+      expect(dev.status).toBe(10 + cpus);
+      expect(run.status).toBe(10 + cpus);
+      expect(serviceLines(run.stdout)).toEqual(dev.stdout.trimEnd().split('\n'));
+      expect(dev.stdout).toContain(`main on CPU 0 of ${cpus}\n`);
+    });
+  }
+});

@@ -1,0 +1,67 @@
+/**
+ * `@toro/sdk` as compiled services see it: the same public API as packages/sdk/src/index.ts (a test
+ * holds the two export lists equal), declared here so the compiler can type-check a service without
+ * the package installed, and lowered to the runtime's implementation (../runtime/lib/sdk.ts, `rt.sdk.*`,
+ * every argument and result boxed). Functions whose compiled backend is not there yet are declared
+ * too, so that a call to one is TORO2009 naming it rather than a type error.
+ */
+export const SDK_MODULE = '@toro/sdk';
+export const SDK_FILE_NAME = '/toro-lib/sdk.d.ts';
+
+/** The SDK functions compiled services can call: each is `rt.sdk.<name>` in the runtime. */
+export const SDK_COMPILED = new Set([
+  'cpus',
+  'currentCpu',
+  'numaNodes',
+  'memoryStats',
+  'exit',
+  'sleep',
+  'yieldNow',
+]);
+
+export const SDK_SOURCE = `
+export interface CpuInfo { readonly id: number; readonly node: number; }
+export interface NumaNode { readonly id: number; readonly cpus: readonly number[]; }
+export interface MemoryStats { readonly node: number; readonly totalBytes: number; readonly freeBytes: number; }
+export declare function cpus(): readonly CpuInfo[];
+export declare function currentCpu(): number;
+export declare function numaNodes(): readonly NumaNode[];
+export declare function memoryStats(node?: number): MemoryStats;
+export declare function exit(code?: number): never;
+export declare function sleep(ms: number): Promise<void>;
+export declare function yieldNow(): Promise<void>;
+
+export type Cloneable =
+  | number
+  | string
+  | boolean
+  | null
+  | undefined
+  | readonly Cloneable[]
+  | ReadonlyMap<Cloneable, Cloneable>
+  | ReadonlySet<Cloneable>
+  | { readonly [field: string]: Cloneable };
+export interface Thread<R> { readonly cpu: number; join(): Promise<R>; }
+export declare function spawn<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>, ...args: A): Thread<R>;
+export declare function spawnOn<A extends unknown[], R>(cpu: number, fn: (...args: A) => R | Promise<R>, ...args: A): Thread<R>;
+
+export type Received<T> = { readonly done: false; readonly value: T } | { readonly done: true; readonly value: undefined };
+export type Selected<T> = Received<T> & { readonly index: number };
+export interface Channel<T> extends AsyncIterable<T> {
+  readonly capacity: number;
+  readonly home: number;
+  send(value: T): Promise<void>;
+  recv(): Promise<Received<T>>;
+  close(): void;
+}
+export declare class ChannelClosedError extends Error { constructor(); }
+export declare function channel<T>(capacity?: number): Channel<T>;
+export declare function select<T>(channels: readonly Channel<T>[]): Promise<Selected<T>>;
+
+export type Resource = 'console';
+export declare function dedicate(resource: Resource, cpu: number): Promise<void>;
+
+export type ExitStatus = number | undefined | void;
+export type Main = () => ExitStatus | Promise<ExitStatus>;
+export interface ToroConfig { name: string; entry: string; cpus: number; memory: string; }
+`;
