@@ -1,8 +1,8 @@
 /**
  * Unsupported constructs are refused at compile time with their documented code (diagnostics.json)
  * at the construct's exact position, in tsc's format — never a crash, never a silent miscompilation.
- * Also: a program that needs an inexact `**` stops at run time with a message instead of printing
- * digits that could differ from Node's.
+ * Also: a program that needs an inexact `**`, a case mapping or a display width the runtime does
+ * not know stops at run time with a message instead of printing what could differ from Node's.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,10 +88,6 @@ describe('unsupported constructs are refused with a diagnostic', () => {
       'fixtures/unsupported/format.ts(1,13): error TORO2001: console.log format specifiers is not supported yet',
     ],
     [
-      'non-ascii.ts',
-      'fixtures/unsupported/non-ascii.ts(1,11): error TORO2001: a non-ASCII string is not supported yet',
-    ],
-    [
       'unawaited.ts',
       'fixtures/unsupported/unawaited.ts(4,11): error TORO2010: a promise that is not awaited at once is not supported: a compiled async function runs to completion where it is called, so every promise must be awaited as it is made',
     ],
@@ -146,4 +142,27 @@ describe('run-time refusals', () => {
     expect(ours.stderr).toContain('supported only when the result is exact');
     expect(ours.status).toBe(70);
   });
+
+  // Strings are UTF-16 as in Node, but where the runtime does not know Node's answer it stops.
+  const refusals: [string, string, string][] = [
+    ['case-unknown.ts', 'καλημερα\n', 'changing the case of Σ'],
+    [
+      'group-width.ts',
+      "[\n  'a', 'b', 'c',\n  'd', 'e', 'f',\n  'g'\n]\n",
+      'aligning array items in columns',
+    ],
+  ];
+  for (const [name, before, message] of refusals) {
+    test(`${name} stops with status 70 where Node's answer is unknown`, { timeout: 60000 }, () => {
+      const program = path.join(here, 'fixtures', 'refusals', name);
+      const node = runUnderNode(program, dir);
+      const ours = runExecutable(buildExecutable(program, dir));
+      expect(node.status).toBe(0);
+      expect(node.stdout.toString().startsWith(before)).toBe(true);
+      expect(node.stdout.toString().length).toBeGreaterThan(before.length);
+      expect(ours.stdout.toString()).toBe(before);
+      expect(ours.stderr).toContain(message);
+      expect(ours.status).toBe(70);
+    });
+  }
 });

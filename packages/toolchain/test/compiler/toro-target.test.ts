@@ -26,6 +26,7 @@ const SUBSET = [
   'exceptions.ts',
   'number-format.ts',
   'gc-strings.ts',
+  'unicode.ts',
   'binary-trees.ts',
   'lru-cache.ts',
   'scheduler.ts',

@@ -40,7 +40,8 @@ export const VALUE = {
 
 /**
  * Heap object header (one word): bits 0–31 length, bits 32–39 kind; bit 63 set = forwarded.
- * A string's length is in bytes; every other kind's payload is `length` value words:
+ * A string's length counts UTF-16 code units (two bytes each); every other kind's payload is
+ * `length` value words:
  *   ARRAY    [0] length (number)  [1] store (WORDS, capacity = its length; unused words are HOLE)
  *   WORDS    plain value words (array stores, closure environments)
  *   OBJECT   [0] class (null, or a CLASS)  [1] keys (WORDS of interned key strings)

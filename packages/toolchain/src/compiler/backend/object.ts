@@ -45,8 +45,11 @@ export function emitModule(m: IrModule, file: string, withGlobals = true): Backe
   }
   for (const d of m.data) {
     dataSymbols.push({ name: d.name, section: '.data', value: BigInt(data.length), global: false });
-    word(BigInt(d.bytes.length) | (BigInt(HEAP.KIND_STRING) << 32n));
-    data.push(...d.bytes);
+    word(BigInt(d.text.length) | (BigInt(HEAP.KIND_STRING) << 32n));
+    for (let i = 0; i < d.text.length; i++) {
+      const unit = d.text.charCodeAt(i);
+      data.push(unit & 0xff, unit >> 8);
+    }
     while (data.length % 8 !== 0) data.push(0);
   }
 

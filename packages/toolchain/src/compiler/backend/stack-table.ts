@@ -124,9 +124,11 @@ export function stackTable(code: CodeBuffer, functions: IrFunction[], textEnd: n
   word(BigInt(payload.length) | (BigInt(HEAP.KIND_WORDS) << 32n));
   for (const x of payload) double(x);
   symbols.push({ name: RT.stackNames, section: '.rodata', value: BigInt(out.length), global: true });
-  const text = Buffer.from(names, 'utf8');
-  word(BigInt(text.length) | (BigInt(HEAP.KIND_STRING) << 32n));
-  for (const b of text) out.push(b);
+  word(BigInt(names.length) | (BigInt(HEAP.KIND_STRING) << 32n));
+  for (let i = 0; i < names.length; i++) {
+    const unit = names.charCodeAt(i);
+    out.push(unit & 0xff, unit >> 8);
+  }
   while (out.length % 8 !== 0) out.push(0);
   return { bytes: Uint8Array.from(out), symbols };
 }

@@ -59,8 +59,7 @@ export function printFunction(fn: IrFunction): string {
 export function printModule(m: IrModule): string {
   const out: string[] = [];
   if (m.globals > 0) out.push(`globals ${m.globalNames.map((n, i) => `${i}:${n}`).join(' ')}`);
-  for (const d of m.data)
-    out.push(`data $${d.name} = string ${JSON.stringify(new TextDecoder().decode(d.bytes))}`);
+  for (const d of m.data) out.push(`data $${d.name} = string ${JSON.stringify(d.text)}`);
   for (const f of m.functions) out.push(printFunction(f));
   return `${out.join('\n\n')}\n`;
 }

@@ -66,11 +66,14 @@ export interface IrFunction {
   frame?: { name: string; line: number; col: number };
 }
 
-/** A static, read-only heap object (today: a string literal), laid out like a heap string. */
+/**
+ * A static, read-only heap object (today: a string literal), laid out like a heap string: `text`'s
+ * UTF-16 code units, which are exactly JavaScript's string.
+ */
 export interface IrData {
   name: string;
   kind: 'string';
-  bytes: Uint8Array;
+  text: string;
 }
 
 export interface IrModule {

@@ -9,7 +9,8 @@
 ;   os_unmap(rdi = address, rsi = bytes reserved)      gives it back
 ;
 ; Heap objects: one header word (bits 0–31 length, 32–39 kind, bit 63 forwarded) then the payload.
-; A string's length counts bytes; every other kind's counts payload words, and each payload word is
+; A string's length counts UTF-16 code units (two bytes each, JavaScript's string semantics); every
+; other kind's counts payload words, and each payload word is
 ; a value (a double, a special, a reference — or a raw code address, which is never tagged), so the
 ; collector forwards exactly the words tagged TAG_REF.
 ;
@@ -71,14 +72,135 @@ global __rt_exit
 __rt_exit:
     jmp os_exit
 
-; __rt_write(rdi = fd, rsi = string reference): writes every byte (os_write retries short writes).
+; __rt_write(rdi = fd, rsi = string reference): writes the string's code units encoded as UTF-8
+; (os_write retries short writes). A surrogate pair is one 4-byte sequence; a lone surrogate becomes
+; U+FFFD (EF BF BD), as Node writes it. The encoding goes through a buffer on the stack, flushed
+; whenever it might not hold one more code point. Allocates nothing (the string cannot move).
+; Register use: r12 fd, r13 next unit, r14 units left, rbx buffer, r15 fill pointer.
+WRITE_BUFFER equ 8192
 global __rt_write
 __rt_write:
+    push rbp
+    mov rbp, rsp
+    push 0                      ; slot count: this frame holds no references
+    push rbx
+    push r12
+    push r13
+    push r14
+    push r15
+    sub rsp, WRITE_BUFFER       ; rsp stays 16-aligned
+    mov r12, rdi
     mov rax, ADDR_MASK
     and rsi, rax
-    mov edx, [rsi]
-    add rsi, 8
+    mov r14d, [rsi]
+    lea r13, [rsi + 8]
+    mov rbx, rsp
+    mov r15, rsp
+.next:
+    test r14, r14
+    jz .done
+    lea rax, [rbx + WRITE_BUFFER - 4]
+    cmp r15, rax
+    jbe .room
+    call .flush
+.room:
+    movzx eax, word [r13]
+    add r13, 2
+    dec r14
+    cmp eax, 0x80
+    jae .two
+    mov [r15], al
+    inc r15
+    jmp .next
+.two:
+    cmp eax, 0x800
+    jae .three
+    mov ecx, eax
+    shr ecx, 6
+    or ecx, 0xC0
+    mov [r15], cl
+    and eax, 0x3F
+    or eax, 0x80
+    mov [r15 + 1], al
+    add r15, 2
+    jmp .next
+.three:
+    mov ecx, eax
+    and ecx, 0xF800
+    cmp ecx, 0xD800
+    jne .encode3                ; not a surrogate
+    cmp eax, 0xDC00
+    jae .lone                   ; a trailing surrogate with no leading one
+    test r14, r14
+    jz .lone
+    movzx ecx, word [r13]
+    mov edx, ecx
+    and edx, 0xFC00
+    cmp edx, 0xDC00
+    jne .lone                   ; a leading surrogate not followed by a trailing one
+    add r13, 2
+    dec r14
+    sub eax, 0xD800             ; code point = 0x10000 + (lead - 0xD800) * 1024 + (trail - 0xDC00)
+    shl eax, 10
+    sub ecx, 0xDC00
+    add eax, ecx
+    add eax, 0x10000
+    mov ecx, eax
+    shr ecx, 18
+    or ecx, 0xF0
+    mov [r15], cl
+    mov ecx, eax
+    shr ecx, 12
+    and ecx, 0x3F
+    or ecx, 0x80
+    mov [r15 + 1], cl
+    mov ecx, eax
+    shr ecx, 6
+    and ecx, 0x3F
+    or ecx, 0x80
+    mov [r15 + 2], cl
+    and eax, 0x3F
+    or eax, 0x80
+    mov [r15 + 3], al
+    add r15, 4
+    jmp .next
+.lone:
+    mov eax, 0xFFFD
+.encode3:
+    mov ecx, eax
+    shr ecx, 12
+    or ecx, 0xE0
+    mov [r15], cl
+    mov ecx, eax
+    shr ecx, 6
+    and ecx, 0x3F
+    or ecx, 0x80
+    mov [r15 + 1], cl
+    and eax, 0x3F
+    or eax, 0x80
+    mov [r15 + 2], al
+    add r15, 3
+    jmp .next
+.done:
+    call .flush
+    lea rsp, [rbp - 48]
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbx
+    leave
+    ret
+.flush:                         ; writes [rbx, r15) and empties the buffer
+    mov rdx, r15
+    sub rdx, rbx
+    jz .flushed
+    mov rdi, r12
+    mov rsi, rbx
+    mov r15, rbx
     jmp os_write
+.flushed:
+    ret
 
 ; __rt_throw(rdi = value): never returns. Unwinds to the innermost handler, or reports the
 ; uncaught value (UNCAUGHT prints it and exits with status 1).
@@ -109,20 +231,19 @@ __rt_stack_overflow:
 .fatal:
     mov edi, 2
     lea rsi, [overflow_message]
-    mov rax, TAG_REF_BITS
-    or rsi, rax
-    call __rt_write
+    mov edx, OVERFLOW_MESSAGE_BYTES
+    call os_write
     mov edi, 134
     jmp __rt_exit
 
-; __rt_alloc_string(rdi = length) → rax: reference to a new string of that many (unset) bytes.
+; __rt_alloc_string(rdi = length) → rax: reference to a new string of that many (unset) code units.
 global __rt_alloc_string
 __rt_alloc_string:
     push rbp
     mov rbp, rsp
     push 0                      ; slot count: this frame holds no references
     push rdi
-    add rdi, 15                 ; header + bytes, rounded up to 8
+    lea rdi, [rdi * 2 + 15]     ; header + two bytes a unit, rounded up to 8
     and rdi, -8
     call alloc_raw
     pop rcx
@@ -199,26 +320,28 @@ __rt_string_length:
 .bad:
     jmp NOT_STRING
 
-; __rt_string_byte(rdi = string, rsi = index) → rax (the index is the caller's, within bounds)
-global __rt_string_byte
-__rt_string_byte:
+; __rt_string_unit(rdi = string, rsi = index) → rax: the UTF-16 code unit there (the index is the
+; caller's, within bounds)
+global __rt_string_unit
+__rt_string_unit:
     CHECK_STRING rdi
     mov eax, [r8]
     cmp rsi, rax
     jae .bad
-    movzx eax, byte [r8 + rsi + 8]
+    movzx eax, word [r8 + rsi * 2 + 8]
     ret
 .bad:
     jmp NOT_STRING
 
-; __rt_string_set_byte(rdi = string, rsi = index, rdx = byte): only on strings still being built.
-global __rt_string_set_byte
-__rt_string_set_byte:
+; __rt_string_set_unit(rdi = string, rsi = index, rdx = code unit, 0..0xFFFF): only on strings
+; still being built.
+global __rt_string_set_unit
+__rt_string_set_unit:
     CHECK_STRING rdi
     mov eax, [r8]
     cmp rsi, rax
     jae .bad
-    mov [r8 + rsi + 8], dl
+    mov [r8 + rsi * 2 + 8], dx
     ret
 .bad:
     jmp NOT_STRING
@@ -241,8 +364,9 @@ __rt_string_copy:
     mov ecx, [rdx]
     cmp rcx, rax
     ja .range
-    lea rdi, [rdi + rsi + 8]
+    lea rdi, [rdi + rsi * 2 + 8]
     mov ecx, [rdx]
+    add rcx, rcx                ; two bytes a unit
     lea rsi, [rdx + 8]
     rep movsb
     ret
@@ -476,7 +600,7 @@ object_size:
     shr rdx, 32
     cmp dl, KIND_STRING
     jne .words
-    add rcx, 15
+    lea rcx, [rcx * 2 + 15]     ; two bytes a unit
     and rcx, -8
     ret
 .words:
@@ -486,16 +610,15 @@ object_size:
 out_of_memory:
     mov edi, 2
     lea rsi, [oom_message]
-    mov rax, TAG_REF_BITS
-    or rsi, rax
-    call __rt_write
+    mov edx, OOM_MESSAGE_BYTES
+    call os_write
     mov edi, 134
     jmp __rt_exit
 
 section .data align=4096
 
-overflow_message: dq 30 | (KIND_STRING << 32)
-    db "toro: stack overflow (fatal)", 10, 0
+overflow_message: db "toro: stack overflow (fatal)", 10   ; raw bytes for os_write, not a string object
+OVERFLOW_MESSAGE_BYTES equ $ - overflow_message
 align 8
 global __rt_handler, __rt_exception, __rt_stack_limit
 __rt_handler: dq 0              ; innermost try's handler record, 0 = none
@@ -504,8 +627,8 @@ __rt_stack_limit: dq 0
 stack_limit_normal: dq 0
 stack_limit_emergency: dq 0
 
-oom_message: dq 23 | (KIND_STRING << 32)
-    db "toro: out of GC memory", 10, 0
+oom_message: db "toro: out of GC memory", 10
+OOM_MESSAGE_BYTES equ $ - oom_message
 align 8
 heap_from: dq 0
 heap_ptr: dq 0

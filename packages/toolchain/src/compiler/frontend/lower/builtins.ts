@@ -283,11 +283,11 @@ function intrinsic(L: Lowering, node: ts.CallExpression, name: string): Operand 
     case '__str_len':
       return num(b.call(RT.stringLength, 'l', [a[0]]));
     case '__str_byte':
-      return num(b.call(RT.stringByte, 'l', [a[0], int(a[1])]));
+      return num(b.call(RT.stringUnit, 'l', [a[0], int(a[1])]));
     case '__str_alloc':
       return b.call(RT.allocString, 'v', [int(a[0])]) as Operand;
     case '__str_set':
-      b.call(RT.stringSetByte, undefined, [a[0], int(a[1]), int(a[2])]);
+      b.call(RT.stringSetUnit, undefined, [a[0], int(a[1]), int(a[2])]);
       return undefinedValue();
     case '__str_copy':
       b.call(RT.stringCopy, undefined, [a[0], int(a[1]), a[2]]);

@@ -5,7 +5,6 @@
 import path from 'node:path';
 import ts from 'typescript';
 import type { Cls, IrData, IrFunction } from '../../ir/types.js';
-import { unsupported } from '../diagnostics.js';
 
 /** Where a variable lives: a temporary of the current function, or a global slot. */
 export type Storage =
@@ -48,14 +47,13 @@ export class ModuleContext {
     return this.runtimeFiles.has(node.getSourceFile());
   }
 
-  /** The data symbol of a string literal (interned). Only ASCII for now: see README "Strings". */
-  stringLiteral(text: string, node: ts.Node): string {
-    if (!/^[\x00-\x7f]*$/.test(text)) throw unsupported(node, 'a non-ASCII string');
+  /** The data symbol of a string literal (interned; any UTF-16 units, lone surrogates included). */
+  stringLiteral(text: string, _node: ts.Node): string {
     let name = this.strings.get(text);
     if (!name) {
       name = `str.${this.strings.size}`;
       this.strings.set(text, name);
-      this.data.push({ name, kind: 'string', bytes: new TextEncoder().encode(text) });
+      this.data.push({ name, kind: 'string', text });
     }
     return name;
   }

@@ -430,7 +430,8 @@ export class FunctionLowering extends ExpressionLowering {
 
   /**
    * `for (const x of a)` over an array (its length is read at every step, as the array iterator
-   * does; holes read as undefined) or over an ASCII string (one character at a time).
+   * does; holes read as undefined) or over a string (its code points, taken into an array first:
+   * a surrogate pair is one character).
    */
   private forOf(s: ts.ForOfStatement): void {
     const b = this.b;
@@ -439,14 +440,13 @@ export class FunctionLowering extends ExpressionLowering {
     if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1)
       throw unsupported(init, "'for...of' without a let or const declaration");
     const d = init.declarations[0];
-    const overString = this.isString(s.expression);
     // `for (const [i, x] of a.entries())` (also keys(), values()) walks the live array, as
     // JavaScript's array iterator does, instead of a snapshot.
     const live = arrayIteration(this, s.expression);
     const seq = live
       ? this.coerce(this.expr(live.array), 'v')
-      : overString
-        ? this.coerce(this.expr(s.expression), 'v')
+      : this.isString(s.expression)
+        ? this.callRt('rt.strmethods.codePoints', 'v', [this.coerce(this.expr(s.expression), 'v')])
         : iterable(this, s.expression);
     const i = this.b.temp('d', 'i');
     b.assign(i, 'copy', conD(0));
@@ -464,9 +464,7 @@ export class FunctionLowering extends ExpressionLowering {
     const end = b.newBlock('endfor');
     b.jmp(head);
     b.place(head);
-    const n = overString
-      ? b.emit('ltod', 'd', this.callRt(RT.stringLength, 'l', [seq]))
-      : this.callRt(RT.arrayLength, 'd', [seq]);
+    const n = this.callRt(RT.arrayLength, 'd', [seq]);
     b.jnz(b.emit('cltd', 'w', { k: 'tmp', id: i }, n), body, end);
     b.place(body);
     scope?.fresh();
@@ -478,7 +476,7 @@ export class FunctionLowering extends ExpressionLowering {
         this.coerce(index, 'v'),
         this.callRt(RT.arrayGet, 'v', [seq, index]),
       ]);
-    else item = this.callRt(overString ? RT.charAt : RT.arrayGet, 'v', [seq, index]);
+    else item = this.callRt(RT.arrayGet, 'v', [seq, index]);
     if (ts.isIdentifier(d.name)) this.write(slots[0], fromHeap(this, item, d.name));
     else this.bindPattern(d.name, item);
     this.loop(s.statement, end, step);

@@ -51,7 +51,7 @@ export function stringMethod(
   if (name === 'toString') return s;
   if (name === 'concat') return args.reduce((acc, a) => L.concat(acc, a), s);
   if (name === 'codePointAt')
-    // ASCII strings: the code point is the code unit, undefined past the end.
+    // A surrogate pair gives its code point; undefined past the end.
     return L.callRt('rt.strmethods.codePointAt', 'v', [s, args[0] ?? UNDEFINED]);
   const m = METHODS[name];
   if (!m) throw unsupported(callee.name, `the string method '${name}'`);

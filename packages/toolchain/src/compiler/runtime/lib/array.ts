@@ -9,7 +9,8 @@ import { iterate } from './collections.js';
 import { rangeError, refuse, typeError } from './errors.js';
 import { numberToString } from './number.js';
 import { get as getProperty } from './object.js';
-import { charAt, concat, equals } from './string.js';
+import { concat, equals } from './string.js';
+import { codePoints } from './strmethods.js';
 
 declare function __alloc(kind: number, words: number): unknown;
 declare function __ld(o: unknown, i: number): unknown;
@@ -444,7 +445,8 @@ export function from(src: unknown, f: unknown): unknown {
       ),
     );
   if (tag === 4) {
-    n = __len(src);
+    items = codePoints(__as_string(src)); // a surrogate pair is one item
+    n = length(items);
   } else if (tag === 5 || tag === 10 || tag === 11) {
     items = iterate(src);
     n = length(items);
@@ -459,8 +461,7 @@ export function from(src: unknown, f: unknown): unknown {
   const out = arrayNew(n);
   for (let i = 0; i < n; i++) {
     let v: unknown;
-    if (tag === 4) v = charAt(__as_string(src), i);
-    else if (items !== undefined) v = get(items, i);
+    if (items !== undefined) v = get(items, i);
     if (f !== undefined) v = __call(f, v, i, undefined, undefined);
     __st(__ld(out, 1), i, v);
   }

@@ -12,8 +12,9 @@ import { get } from './array.js';
 import { className, classString } from './classes.js';
 import { size, snapshot } from './collections.js';
 import { errorString, isError, logNumber } from './console.js';
+import { refuse } from './errors.js';
 import { count, get as getProperty, keyAt, valueAt } from './object.js';
-import { concat, equals } from './string.js';
+import { concat, equals, loneSurrogate } from './string.js';
 import { endsWith, includes, replace, startsWith, sub } from './strmethods.js';
 
 declare function __tag(v: unknown): number;
@@ -50,6 +51,10 @@ function hex(d: number): string {
   return d < 10 ? numberChar(48 + d) : numberChar(55 + d);
 }
 
+function lowerHex(d: number): string {
+  return d < 10 ? numberChar(48 + d) : numberChar(87 + d);
+}
+
 function numberChar(c: number): string {
   const s = __str_alloc(1);
   __str_set(s, 0, c);
@@ -73,8 +78,12 @@ export function quote(s: string): string {
     else if (c === 10) out = concat(out, '\\n');
     else if (c === 12) out = concat(out, '\\f');
     else if (c === 13) out = concat(out, '\\r');
-    else if (c < 32 || c === 127) {
+    else if (c < 32 || (c >= 127 && c <= 159)) {
       out = concat(concat(out, '\\x'), concat(hex(Math.floor(c / 16)), hex(c % 16)));
+    } else if (loneSurrogate(s, i)) {
+      // Node writes a lone surrogate as \uXXXX in lowercase hex (C1 controls above in uppercase).
+      out = concat(out, '\\u');
+      for (let k = 4096; k >= 1; k /= 16) out = concat(out, lowerHex(Math.floor(c / k) % 16));
     } else out = concat(out, numberChar(c));
   }
   return concat(out, numberChar(q));
@@ -299,15 +308,60 @@ function padEnd(s: string, width: number): string {
   return concat(s, spaces(width - __str_len(s)));
 }
 
-/** Node's groupArrayElements: arrays of many short entries print in aligned columns. */
+/**
+ * The columns an entry takes on a terminal, as Node's getStringWidth (ICU's East Asian width)
+ * counts them: 1 for Latin-1, Greek, Cyrillic, general punctuation, currency signs and U+FFFD, 2
+ * for kana, CJK ideographs, Hangul and the emoticon and transport emoji. Other characters
+ * (combining marks, most emoji, ...) are refused at run time rather than aligned differently.
+ */
+function displayWidth(s: string): number {
+  const n = __str_len(s);
+  let width = 0;
+  for (let i = 0; i < n; i++) {
+    const c = __str_byte(s, i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const point = 0x10000 + (c - 0xd800) * 1024 + (__str_byte(s, i + 1) - 0xdc00);
+      if ((point >= 0x1f600 && point <= 0x1f64f) || (point >= 0x1f680 && point <= 0x1f6c5)) {
+        width += 2;
+        i++;
+        continue;
+      }
+    }
+    if (
+      c < 0x100 ||
+      (c >= 0x386 && c <= 0x3ce) ||
+      (c >= 0x400 && c <= 0x45f) ||
+      (c >= 0x2010 && c <= 0x2027) ||
+      (c >= 0x20a0 && c <= 0x20c0) ||
+      c === 0xfffd
+    )
+      width++;
+    else if (
+      (c >= 0x3041 && c <= 0x3096) ||
+      (c >= 0x30a1 && c <= 0x30fa) ||
+      (c >= 0x4e00 && c <= 0x9fff) ||
+      (c >= 0xac00 && c <= 0xd7a3)
+    )
+      width += 2;
+    else refuse(concat('console.log aligning array items in columns with ', sub(s, i, i + 1)));
+  }
+  return width;
+}
+
+/**
+ * Node's groupArrayElements: arrays of many short entries print in aligned columns, by display
+ * width (dataLen) while padding counts units, as Node's padStart/padEnd do.
+ */
 function groupArrayElements(output: string[], numbers: boolean[], indent: number): string[] {
   const more = numbers.length < output.length;
   let totalLength = 0;
   let maxLength = 0;
   const outputLength = more ? output.length - 1 : output.length;
   const separatorSpace = 2;
+  const dataLen: number[] = [];
   for (let i = 0; i < outputLength; i++) {
-    const len = __str_len(output[i]);
+    const len = displayWidth(output[i]);
+    dataLen.push(len);
     totalLength += len + separatorSpace;
     if (maxLength < len) maxLength = len;
   }
@@ -326,10 +380,7 @@ function groupArrayElements(output: string[], numbers: boolean[], indent: number
     const maxLineLength: number[] = [];
     for (let i = 0; i < columns; i++) {
       let lineLength = 0;
-      for (let j = i; j < outputLength; j += columns) {
-        const len = __str_len(output[j]);
-        if (len > lineLength) lineLength = len;
-      }
+      for (let j = i; j < outputLength; j += columns) if (dataLen[j] > lineLength) lineLength = dataLen[j];
       maxLineLength.push(lineLength + separatorSpace);
     }
     let alignRight = true;
@@ -340,12 +391,11 @@ function groupArrayElements(output: string[], numbers: boolean[], indent: number
       let j = i;
       for (; j < max - 1; j++) {
         const cell = concat(output[j], ', ');
-        str = concat(
-          str,
-          alignRight ? padStart(cell, maxLineLength[j - i]) : padEnd(cell, maxLineLength[j - i]),
-        );
+        const padding = maxLineLength[j - i] + __str_len(output[j]) - dataLen[j];
+        str = concat(str, alignRight ? padStart(cell, padding) : padEnd(cell, padding));
       }
-      if (alignRight) str = concat(str, padStart(output[j], maxLineLength[j - i] - separatorSpace));
+      const padding = maxLineLength[j - i] + __str_len(output[j]) - dataLen[j] - separatorSpace;
+      if (alignRight) str = concat(str, padStart(output[j], padding));
       else str = concat(str, output[j]);
       grouped.push(str);
     }

@@ -12,7 +12,7 @@ import { refuse, syntaxError, typeError } from './errors.js';
 import { numberToString } from './number.js';
 import { stringToNumber } from './numconv.js';
 import { get, objectNew, set } from './object.js';
-import { concat, joinStrings } from './string.js';
+import { concat, joinStrings, loneSurrogate } from './string.js';
 import { sub } from './strmethods.js';
 
 declare function __ld(o: unknown, i: number): unknown;
@@ -50,14 +50,17 @@ function hex(d: number): number {
   return d < 10 ? 48 + d : 87 + d;
 }
 
-/** QuoteJSONString. */
+/**
+ * QuoteJSONString: other units stay as they are (non-ASCII included), except control characters
+ * and lone surrogates, which become \u escapes (lowercase hex, as V8 writes them).
+ */
 export function quoteJson(s: string): string {
   const n = __str_len(s);
   let extra = 2;
   for (let i = 0; i < n; i++) {
     const b = __str_byte(s, i);
     if (b === 34 || b === 92 || b === 8 || b === 9 || b === 10 || b === 12 || b === 13) extra++;
-    else if (b < 32) extra += 5;
+    else if (b < 32 || loneSurrogate(s, i)) extra += 5;
   }
   const r = __str_alloc(n + extra);
   let at = 0;
@@ -74,12 +77,12 @@ export function quoteJson(s: string): string {
     if (esc > 0) {
       __str_set(r, at++, 92);
       __str_set(r, at++, esc);
-    } else if (b < 32) {
+    } else if (b < 32 || loneSurrogate(s, i)) {
       __str_set(r, at++, 92);
       __str_set(r, at++, 117);
-      __str_set(r, at++, 48);
-      __str_set(r, at++, 48);
-      __str_set(r, at++, hex(Math.floor(b / 16)));
+      __str_set(r, at++, hex(Math.floor(b / 4096)));
+      __str_set(r, at++, hex(Math.floor(b / 256) % 16));
+      __str_set(r, at++, hex(Math.floor(b / 16) % 16));
       __str_set(r, at++, hex(b % 16));
     } else __str_set(r, at++, b);
   }
@@ -300,7 +303,6 @@ function parseString(s: string, at: number): unknown[] {
         c = c * 16 + h;
       }
       len = 6;
-      if (c > 127) refuse('non-ASCII strings (a \\u escape past 127 in JSON.parse)');
     }
     if (c < 0) syntaxError(concat('Bad escaped character in JSON at position ', numberToString(i + 1)));
     const ch = __str_alloc(1);

@@ -11,7 +11,7 @@
 import { rangeError, refuse } from './errors.js';
 import { bnCompare, bnMulPow10, bnMulSmall, bnSet, bnShiftLeft, bnSub, numberToString } from './number.js';
 import { concat } from './string.js';
-import { sub } from './strmethods.js';
+import { isSpace, sub } from './strmethods.js';
 
 declare function __str_len(s: string): number;
 declare function __str_alloc(n: number): string;
@@ -102,10 +102,6 @@ function halve(a: number): void {
 
 function isDigit(b: number): boolean {
   return b >= 48 && b <= 57;
-}
-
-function isSpace(b: number): boolean {
-  return b === 32 || (b >= 9 && b <= 13);
 }
 
 /**

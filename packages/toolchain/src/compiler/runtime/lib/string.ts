@@ -1,6 +1,7 @@
 /**
  * Runtime (written in the TypeScript subset Toro compiles): string concatenation and equality.
- * Strings are immutable byte strings on the GC heap (see ../../README.md "Strings").
+ * Strings are immutable sequences of UTF-16 code units on the GC heap, as JavaScript's are (see
+ * ../../README.md "Values"); `__str_byte`/`__str_set` read and write one code unit.
  */
 declare function __str_len(s: string): number;
 declare function __str_alloc(n: number): string;
@@ -38,7 +39,7 @@ export function charAt(s: string, i: number): unknown {
   return c;
 }
 
-/** `a < b` and friends on two strings: code-unit order (bytes, for the ASCII strings we have). */
+/** `a < b` and friends on two strings: code-unit order (UTF-16 units, as JavaScript compares). */
 export function compare(a: string, b: string): number {
   const na = __str_len(a);
   const nb = __str_len(b);
@@ -47,6 +48,20 @@ export function compare(a: string, b: string): number {
     if (d !== 0) return d;
   }
   return na - nb;
+}
+
+/** Whether the unit at i is a surrogate that is not half of a pair (a lead before a trail). */
+export function loneSurrogate(s: string, i: number): boolean {
+  const c = __str_byte(s, i);
+  if (c < 0xd800 || c > 0xdfff) return false;
+  if (c < 0xdc00) {
+    if (i + 1 >= __str_len(s)) return true;
+    const next = __str_byte(s, i + 1);
+    return next < 0xdc00 || next > 0xdfff;
+  }
+  if (i === 0) return true;
+  const before = __str_byte(s, i - 1);
+  return before < 0xd800 || before > 0xdbff;
 }
 
 /** The concatenation of all the strings of `parts`, in one allocation. */

@@ -1,6 +1,6 @@
 /**
- * Runtime (TypeScript subset): String.prototype methods (ASCII strings: one byte is one UTF-16
- * unit, so indices and lengths are JavaScript's). Optional arguments arrive as boxed values,
+ * Runtime (TypeScript subset): String.prototype methods over UTF-16 code units (indices and lengths
+ * are JavaScript's; `__str_byte`/`__str_set` read and write one unit). Optional arguments arrive as boxed values,
  * undefined when the caller left them out; the integer arguments follow ToIntegerOrInfinity and
  * each method's own clamping, as the ECMAScript specification states them.
  */
@@ -34,7 +34,7 @@ function clamp(k: number, lo: number, hi: number): number {
   return k;
 }
 
-/** The bytes [from, to) of s as a new string (s itself when that is all of it). */
+/** The units [from, to) of s as a new string (s itself when that is all of it). */
 export function sub(s: string, from: number, to: number): string {
   const n = __str_len(s);
   if (from === 0 && to === n) return s;
@@ -150,8 +150,19 @@ export function split(s: string, separator: unknown, limit: unknown): unknown {
   return out;
 }
 
-function isSpace(b: number): boolean {
-  return b === 32 || (b >= 9 && b <= 13);
+/** WhiteSpace or LineTerminator (ECMAScript 12.2, 12.3): what trim removes, and StringToNumber. */
+export function isSpace(b: number): boolean {
+  if (b < 0x100) return b === 32 || (b >= 9 && b <= 13) || b === 0xa0;
+  return (
+    b === 0x1680 ||
+    (b >= 0x2000 && b <= 0x200a) ||
+    b === 0x2028 ||
+    b === 0x2029 ||
+    b === 0x202f ||
+    b === 0x205f ||
+    b === 0x3000 ||
+    b === 0xfeff
+  );
 }
 
 export function trim(s: string, start: boolean, end: boolean): string {
@@ -190,14 +201,105 @@ export function repeat(s: string, count: unknown): string {
   return r;
 }
 
+/**
+ * Blocks without case (toUpperCase and toLowerCase leave every character alone): punctuation,
+ * currency, arrows and technical symbols, box drawing to dingbats, CJK radicals to Yi, Hangul
+ * syllables, surrogates (a lone one is a code point of its own), CJK compatibility, fullwidth forms
+ * other than the Latin letters.
+ */
+function caseless(c: number): boolean {
+  return (
+    (c >= 0x2000 && c <= 0x206f) ||
+    (c >= 0x20a0 && c <= 0x20cf) ||
+    (c >= 0x2190 && c <= 0x23ff) ||
+    (c >= 0x2500 && c <= 0x27bf) ||
+    (c >= 0x2e80 && c <= 0xa4cf) ||
+    (c >= 0xac00 && c <= 0xd7a3) ||
+    (c >= 0xd800 && c <= 0xdfff) ||
+    (c >= 0xf900 && c <= 0xfaff) ||
+    (c >= 0xfe30 && c <= 0xfe4f) ||
+    (c >= 0xff00 && c <= 0xff20) ||
+    (c >= 0xff3b && c <= 0xff40) ||
+    (c >= 0xff5b && c <= 0xffef)
+  );
+}
+
+/**
+ * toUpperCase of one unit (ß, which becomes SS, is the caller's), or -1 where this runtime does
+ * not know JavaScript's answer. Exact for ASCII, Latin-1, Greek without the two letters that
+ * expand (ΐ ΰ), basic Cyrillic, and the caseless blocks.
+ */
+function upperUnit(c: number): number {
+  if (c < 0x80) return c >= 97 && c <= 122 ? c - 32 : c;
+  if (c < 0x100) {
+    if (c === 0xb5) return 0x39c;
+    if (c === 0xff) return 0x178;
+    return c >= 0xe0 && c !== 0xf7 ? c - 32 : c;
+  }
+  if (c === 0x386 || (c >= 0x388 && c <= 0x38a) || c === 0x38c || c === 0x38e || c === 0x38f) return c;
+  if (c >= 0x391 && c <= 0x3ab) return c;
+  if (c === 0x3ac) return 0x386;
+  if (c >= 0x3ad && c <= 0x3af) return c - 37;
+  if (c === 0x3c2) return 0x3a3;
+  if (c >= 0x3b1 && c <= 0x3cb) return c - 32;
+  if (c === 0x3cc) return 0x38c;
+  if (c === 0x3cd || c === 0x3ce) return c - 63;
+  if (c >= 0x400 && c <= 0x42f) return c;
+  if (c >= 0x430 && c <= 0x44f) return c - 32;
+  if (c >= 0x450 && c <= 0x45f) return c - 80;
+  return caseless(c) ? c : -1;
+}
+
+/** toLowerCase of one unit, or -1 where this runtime does not know JavaScript's answer (Σ, whose
+ * lowercase depends on its place in the word, among them). */
+function lowerUnit(c: number): number {
+  if (c < 0x80) return c >= 65 && c <= 90 ? c + 32 : c;
+  if (c < 0x100) return c >= 0xc0 && c <= 0xde && c !== 0xd7 ? c + 32 : c;
+  if (c === 0x386) return 0x3ac;
+  if (c >= 0x388 && c <= 0x38a) return c + 37;
+  if (c === 0x38c) return 0x3cc;
+  if (c === 0x38e || c === 0x38f) return c + 63;
+  if (c === 0x3a2) return c;
+  if (c >= 0x391 && c <= 0x3ab && c !== 0x3a3) return c + 32;
+  if (c === 0x390 || (c >= 0x3ac && c <= 0x3ce)) return c;
+  if (c >= 0x400 && c <= 0x40f) return c + 80;
+  if (c >= 0x410 && c <= 0x42f) return c + 32;
+  if (c >= 0x430 && c <= 0x45f) return c;
+  return caseless(c) ? c : -1;
+}
+
+/**
+ * toUpperCase / toLowerCase. Full Unicode case mapping is not here: a character whose mapping
+ * this runtime does not know is refused at run time (status 70) rather than mapped differently
+ * from JavaScript. Surrogate pairs are left alone only for the emoji and pictograph planes.
+ */
 export function changeCase(s: string, upper: boolean): string {
   const n = __str_len(s);
-  const r = __str_alloc(n);
+  let extra = 0;
+  if (upper) for (let i = 0; i < n; i++) if (__str_byte(s, i) === 0xdf) extra++;
+  const r = __str_alloc(n + extra);
+  let at = 0;
   for (let i = 0; i < n; i++) {
-    let b = __str_byte(s, i);
-    if (upper && b >= 97 && b <= 122) b -= 32;
-    else if (!upper && b >= 65 && b <= 90) b += 32;
-    __str_set(r, i, b);
+    const b = __str_byte(s, i);
+    if (b >= 0xd800 && b <= 0xdbff && i + 1 < n) {
+      const t = __str_byte(s, i + 1);
+      if (t >= 0xdc00 && t <= 0xdfff) {
+        const point = 0x10000 + (b - 0xd800) * 1024 + (t - 0xdc00);
+        if (point < 0x1f000 || point > 0x1faff) refuse('changing the case of this character');
+        __str_set(r, at++, b);
+        __str_set(r, at++, t);
+        i++;
+        continue;
+      }
+    }
+    if (upper && b === 0xdf) {
+      __str_set(r, at++, 83);
+      __str_set(r, at++, 83);
+      continue;
+    }
+    const m = upper ? upperUnit(b) : lowerUnit(b);
+    if (m < 0) refuse(concat('changing the case of ', sub(s, i, i + 1)));
+    __str_set(r, at++, m);
   }
   return r;
 }
@@ -214,10 +316,34 @@ export function charAtMethod(s: string, pos: unknown): string {
   return sub(s, i, i + 1);
 }
 
+/** The code point at a unit index: a surrogate pair's, or the unit itself (a lone surrogate too). */
 export function codePointAt(s: string, pos: unknown): unknown {
+  const n = __str_len(s);
   const i = integer(pos, 0);
-  if (i < 0 || i >= __str_len(s)) return undefined;
-  return __str_byte(s, i);
+  if (i < 0 || i >= n) return undefined;
+  const c = __str_byte(s, i);
+  if (c < 0xd800 || c > 0xdbff || i + 1 >= n) return c;
+  const t = __str_byte(s, i + 1);
+  if (t < 0xdc00 || t > 0xdfff) return c;
+  return 0x10000 + (c - 0xd800) * 1024 + (t - 0xdc00);
+}
+
+/** A string's characters as for…of visits them: code points (a surrogate pair is one string). */
+export function codePoints(s: string): unknown {
+  const n = __str_len(s);
+  const out = arrayNew(0);
+  let i = 0;
+  while (i < n) {
+    const c = __str_byte(s, i);
+    let w = 1;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const t = __str_byte(s, i + 1);
+      if (t >= 0xdc00 && t <= 0xdfff) w = 2;
+    }
+    push(out, sub(s, i, i + w));
+    i += w;
+  }
+  return out;
 }
 
 export function at(s: string, pos: unknown): unknown {
@@ -228,13 +354,12 @@ export function at(s: string, pos: unknown): unknown {
   return sub(s, i, i + 1);
 }
 
-/** String.fromCharCode of one code (ToUint16); codes past ASCII are refused (README "Strings"). */
+/** String.fromCharCode of one code (ToUint16): any code unit, a surrogate too. */
 export function fromCharCode(code: number): string {
   // biome-ignore lint/suspicious/noSelfCompare: NaN gives 0, as ToUint16 does
   let c = code !== code || code === Infinity || code === -Infinity ? 0 : code;
   c = Math.trunc(c) % 65536;
   if (c < 0) c += 65536;
-  if (c > 127) refuse('String.fromCharCode past ASCII');
   const r = __str_alloc(1);
   __str_set(r, 0, c);
   return r;
