@@ -21,7 +21,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.concurrent('compiled programs behave like Node', () => {
   test('there are enough programs', ({ expect }) => {
-    expect(programs.length).toBeGreaterThanOrEqual(15);
+    expect(programs.length).toBeGreaterThanOrEqual(60);
   });
   for (const name of programs) {
     test(name, { timeout: 120000 }, async ({ expect }) => {

@@ -20,6 +20,7 @@ interface Array<T> {
   join(separator?: string): string;
   reverse(): T[];
   map<U>(callbackfn: (value: T, index: number, array: T[]) => U): U[];
+  filter<S extends T>(predicate: (value: T, index: number, array: T[]) => value is S): S[];
   filter(predicate: (value: T, index: number, array: T[]) => unknown): T[];
   forEach(callbackfn: (value: T, index: number, array: T[]) => void): void;
   some(predicate: (value: T, index: number, array: T[]) => unknown): boolean;
@@ -61,6 +62,9 @@ interface ReadonlyArray<T> {
   values(): IterableIterator<T>;
   entries(): IterableIterator<[number, T]>;
 }
+type Record<K extends keyof any, T> = { [P in K]: T };
+type Partial<T> = { [P in keyof T]?: T[P] };
+type Readonly<T> = { readonly [P in keyof T]: T[P] };
 interface ArrayLike<T> { readonly length: number; readonly [n: number]: T; }
 interface ArrayConstructor {
   isArray(arg: unknown): arg is unknown[];
@@ -118,10 +122,10 @@ type Awaited<T> = T extends null | undefined
       : never
     : T;
 interface Boolean {}
-interface CallableFunction {}
-interface Function {}
+interface CallableFunction extends Function {}
+interface Function { readonly name: string; }
 interface IArguments {}
-interface NewableFunction {}
+interface NewableFunction extends Function {}
 interface Number {
   toFixed(fractionDigits?: number): string;
   toString(radix?: number): string;
@@ -206,6 +210,8 @@ interface Math {
   max(...values: number[]): number;
   min(...values: number[]): number;
   pow(x: number, y: number): number;
+  round(x: number): number;
+  sign(x: number): number;
   sqrt(x: number): number;
   trunc(x: number): number;
 }

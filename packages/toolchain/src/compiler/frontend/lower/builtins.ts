@@ -255,6 +255,8 @@ function math(L: Lowering, node: ts.CallExpression, name: string): Operand {
     abs: 'abs',
   };
   if (one[name]) return L.b.emit(one[name], 'd', args[0] ?? conD(Number.NaN));
+  if (name === 'round' || name === 'sign')
+    return L.callRt(`rt.math.${name}`, 'd', [args[0] ?? conD(Number.NaN)]);
   if (name === 'pow')
     return L.callRt(RT.pow, 'd', [args[0] ?? conD(Number.NaN), args[1] ?? conD(Number.NaN)]);
   if (name === 'min' || name === 'max') {

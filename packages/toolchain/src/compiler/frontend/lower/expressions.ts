@@ -723,6 +723,10 @@ export class ExpressionLowering {
 
   private logical(node: ts.BinaryExpression, op: ts.SyntaxKind): Operand {
     const cls = this.clsOf(node);
+    const l = node.left;
+    const member = ts.isElementAccessExpression(l) || ts.isPropertyAccessExpression(l);
+    if (op === K.QuestionQuestionToken && member && !(l.flags & ts.NodeFlags.OptionalChain))
+      return this.nullishRead(node, cls);
     const result = this.b.temp(cls);
     const left = this.expr(node.left);
     const rhs = this.b.newBlock('rhs');
@@ -731,6 +735,28 @@ export class ExpressionLowering {
     if (op !== K.QuestionQuestionToken || this.b.cls(left) === 'v' || cls === this.b.cls(left))
       this.b.assign(result, 'copy', this.coerce(left, cls));
     this.b.jnz(go, rhs, end);
+    this.b.place(rhs);
+    this.b.assign(result, 'copy', this.coerce(this.expr(node.right), cls));
+    this.b.jmp(end);
+    this.b.place(end);
+    return { k: 'tmp', id: result };
+  }
+
+  /**
+   * `o[k] ?? d` / `o.p ?? d`: the element is tested as it is (a missing key typed `number` is
+   * undefined here, as in JavaScript); only a value that is kept goes through its type's check.
+   */
+  private nullishRead(node: ts.BinaryExpression, cls: Cls): Operand {
+    const result = this.b.temp(cls);
+    const raw = this.unchecked(node.left);
+    const keep = this.b.newBlock('keep');
+    const rhs = this.b.newBlock('rhs');
+    const end = this.b.newBlock('end');
+    this.b.jnz(this.nullish(raw), rhs, keep);
+    this.b.place(keep);
+    const kept = this.b.cls(raw) === 'v' ? fromHeap(this, raw, node.left) : raw;
+    this.b.assign(result, 'copy', this.coerce(kept, cls));
+    this.b.jmp(end);
     this.b.place(rhs);
     this.b.assign(result, 'copy', this.coerce(this.expr(node.right), cls));
     this.b.jmp(end);

@@ -305,6 +305,18 @@ export function memberReference(
       },
     };
   }
+  if (!isArray(L, target) && L.isString(index)) {
+    // `o[key]` with a string key (index signatures, Record): a property lookup by name.
+    const o = guard(L.coerce(L.expr(target), 'v'));
+    const k = L.coerce(L.expr(index), 'v');
+    return {
+      read: () => fromHeap(L, L.callRt(RT.objectGet, 'v', [o, k]), node),
+      readRaw: () => L.callRt(RT.objectGet, 'v', [o, k]),
+      write: (v) => {
+        L.b.call('rt.object.setKey', undefined, [o, k, L.coerce(v, 'v')]);
+      },
+    };
+  }
   if (!isArray(L, target)) throw unsupported(node, 'element access on a value that is not an array');
   if (L.clsOf(index) !== 'd') throw unsupported(index, 'array keys that are not numbers');
   const a = guard(L.coerce(L.expr(target), 'v'));

@@ -4,7 +4,7 @@
  *   boolean (and true/false)                       w
  *   string, null, undefined, void, and any union   v  (boxed)
  *   arrays, objects, interfaces, functions         v  (references, ../../backend/abi.ts HEAP)
- *   unknown                                        v
+ *   unknown, never                                 v
  *   a type parameter (also `this`, `T[K]`)          the class of its constraint (unknown: v)
  * Anything else is refused with a diagnostic.
  *
@@ -35,7 +35,8 @@ export function clsOfType(checker: ts.TypeChecker, type: ts.Type, node: ts.Node,
   if (t.flags & F.NumberLike) return 'd';
   if (t.flags & F.BooleanLike) return 'w';
   if (t.flags & (F.StringLike | F.Null | F.Undefined | F.Void)) return 'v';
-  if (t.flags & F.Unknown) return 'v';
+  // `never` has no values (the code holding one does not run, as after an exhaustive switch).
+  if (t.flags & (F.Unknown | F.Never)) return 'v';
   if (t.isUnion()) {
     const classes = t.types.map((m) => clsOfType(checker, m, node));
     if (classes.every((c) => c === 'w')) return 'w';

@@ -351,7 +351,12 @@ function before(x: unknown, y: unknown, f: unknown): boolean {
     const c = __as_number(__call(f, x, y, undefined, undefined));
     return c < 0;
   }
-  return compareStrings(elementString(x), elementString(y)) < 0;
+  return compareStrings(sortKey(x), sortKey(y)) < 0;
+}
+
+/** ToString for the default order: as join's, except that null is 'null' (join writes ''). */
+function sortKey(v: unknown): string {
+  return __tag(v) === 2 ? 'null' : elementString(v);
 }
 
 function compareStrings(x: string, y: string): number {

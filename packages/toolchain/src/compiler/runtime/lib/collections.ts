@@ -1,8 +1,9 @@
 /**
  * Runtime (TypeScript subset): Map and Set. Both are kind MAP (7) or SET (8) objects
  * (../../backend/abi.ts HEAP): [0] keys (WORDS) [1] values (WORDS; unused by a Set) [2] used slots
- * [3] size. Entries stay in insertion order; `delete` leaves a HOLE in the key slot (iteration skips
- * it) and a full table is compacted before it grows. Keys compare with SameValueZero (NaN equals
+ * [3] size [4] forEach walks in progress. Entries stay in insertion order; `delete` leaves a HOLE in
+ * the key slot (iteration skips it) and a full table is compacted before it grows (not during a
+ * forEach, which walks the slots by index). Keys compare with SameValueZero (NaN equals
  * NaN, strings by content, objects by identity). Lookup is a linear scan for now (README "Next":
  * a hash index). keys()/values()/entries() and for...of take a snapshot array of the live entries.
  */
@@ -29,11 +30,12 @@ const TAG_SET = 11;
 
 /** `new Map(entries)` (kind 7) / `new Set(values)` (kind 8); `init` is an array or undefined. */
 export function collectionNew(kind: number, init: unknown): unknown {
-  const m = __alloc(kind, 4);
+  const m = __alloc(kind, 5);
   __st(m, 0, __alloc(KIND_WORDS, 4));
   __st(m, 1, __alloc(KIND_WORDS, 4));
   __st(m, 2, 0);
   __st(m, 3, 0);
+  __st(m, 4, 0);
   const tag = __tag(init);
   if (tag === 1 || tag === 2) return m;
   if (tag !== TAG_ARRAY) typeError('object is not iterable');
@@ -86,7 +88,8 @@ function put(m: unknown, key: unknown, value: unknown): void {
   }
   let used = __as_number(__ld(m, 2));
   if (used === __len(__ld(m, 0))) {
-    compact(m);
+    // A forEach in progress walks the slots by index: growing must not move its entries.
+    compact(m, __as_number(__ld(m, 4)) === 0);
     used = __as_number(__ld(m, 2));
   }
   __st(__ld(m, 0), used, k);
@@ -95,17 +98,20 @@ function put(m: unknown, key: unknown, value: unknown): void {
   __st(m, 3, __as_number(__ld(m, 3)) + 1);
 }
 
-/** Drops deleted slots, and doubles the tables when they are more than half full. */
-function compact(m: unknown): void {
+/**
+ * Drops deleted slots (unless `dropHoles` is false: a forEach is walking the tables), and doubles
+ * the tables when they are more than half full.
+ */
+function compact(m: unknown, dropHoles: boolean): void {
   const used = __as_number(__ld(m, 2));
-  const size = __as_number(__ld(m, 3));
+  const size = dropHoles ? __as_number(__ld(m, 3)) : used;
   const cap = size * 2 < __len(__ld(m, 0)) ? __len(__ld(m, 0)) : size * 2 + 4;
   const keys = __alloc(KIND_WORDS, cap);
   const values = __alloc(KIND_WORDS, cap);
   let j = 0;
   for (let i = 0; i < used; i++) {
     const k = __ld(__ld(m, 0), i);
-    if (__same(k, __hole())) continue;
+    if (dropHoles && __same(k, __hole())) continue;
     __st(keys, j, k);
     __st(values, j, __ld(__ld(m, 1), i));
     j++;
@@ -166,10 +172,17 @@ export function forEach(m: unknown, f: unknown): void {
   if (__tag(m) !== TAG_SET) check(m, TAG_MAP);
   if (__tag(f) !== 8) typeError('the callback is not a function');
   const isSet = __tag(m) === TAG_SET;
-  for (let i = 0; i < __as_number(__ld(m, 2)); i++) {
-    const k = __ld(__ld(m, 0), i);
-    if (__same(k, __hole())) continue;
-    __call(f, isSet ? k : __ld(__ld(m, 1), i), k, m, undefined);
+  // Entries added by the callback are visited too, as in JavaScript; word 4 counts the walks in
+  // progress, during which growing keeps every slot where it is.
+  __st(m, 4, __as_number(__ld(m, 4)) + 1);
+  try {
+    for (let i = 0; i < __as_number(__ld(m, 2)); i++) {
+      const k = __ld(__ld(m, 0), i);
+      if (__same(k, __hole())) continue;
+      __call(f, isSet ? k : __ld(__ld(m, 1), i), k, m, undefined);
+    }
+  } finally {
+    __st(m, 4, __as_number(__ld(m, 4)) - 1);
   }
 }
 

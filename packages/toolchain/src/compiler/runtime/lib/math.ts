@@ -114,6 +114,20 @@ export function pow(x: number, y: number): number {
   return q;
 }
 
+/** Math.round: the nearest integer, ties toward +Infinity; -0 for -0.5 <= x < 0 (x - floor(x) is exact). */
+export function round(x: number): number {
+  let r = Math.floor(x);
+  if (x - r >= 0.5) r += 1;
+  return r === 0 && x < 0 ? -0 : r;
+}
+
+/** Math.sign: 1, -1, or x itself (NaN, 0, -0). */
+export function sign(x: number): number {
+  if (x > 0) return 1;
+  if (x < 0) return -1;
+  return x;
+}
+
 export function min(a: number, b: number): number {
   // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
   if (a !== a || b !== b) return NaN;

@@ -20,6 +20,7 @@ declare function __as_number(v: unknown): number;
 declare function __as_string(v: unknown): string;
 declare function __callm1(f: unknown, self: unknown, a: unknown): unknown;
 declare function __str_len(s: string): number;
+declare function __str_byte(s: string, i: number): number;
 
 const TAG_STRING = 4;
 const TAG_ARRAY = 5;
@@ -118,6 +119,34 @@ export function set(o: unknown, key: string, v: unknown): void {
     }
   }
   setOwn(o, key, v);
+}
+
+/**
+ * `o[key] = v` with a computed string key. JavaScript lists array-index keys ('0', '17') before the
+ * others whatever their insertion order, which these objects do not: such keys are refused.
+ */
+export function setKey(o: unknown, key: string, v: unknown): void {
+  if (isIndexKey(key)) refuse(concat('a numeric property name as a computed key: ', key));
+  set(o, key, v);
+}
+
+/** Whether a key is a canonical array index: '0', or digits without a leading zero. */
+function isIndexKey(key: string): boolean {
+  const n = __str_len(key);
+  if (n === 0 || n > 10) return false;
+  for (let i = 0; i < n; i++) {
+    const c = __str_byte(key, i);
+    if (c < 48 || c > 57 || (i === 0 && c === 48 && n > 1)) return false;
+  }
+  return n < 10 || compareDigits(key, '4294967295') < 0;
+}
+
+function compareDigits(a: string, b: string): number {
+  for (let i = 0; i < __str_len(a); i++) {
+    const d = __str_byte(a, i) - __str_byte(b, i);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 /** Defines or overwrites an own property (no accessors, no kind check: the runtime's own objects). */
