@@ -39,6 +39,10 @@ describe('unsupported constructs are refused with a diagnostic', () => {
       'fixtures/unsupported/generator.ts(1,1): error TORO2001: generator functions is not supported yet',
     ],
     [
+      'keyof.ts',
+      "fixtures/unsupported/keyof.ts(1,42): error TORO2002: values of type 'symbol' are not supported yet",
+    ],
+    [
       'enum-in-function.ts',
       'fixtures/unsupported/enum-in-function.ts(2,3): error TORO2001: enums declared inside functions is not supported yet',
     ],
@@ -151,6 +155,9 @@ describe('run-time refusals', () => {
       "[\n  'a', 'b', 'c',\n  'd', 'e', 'f',\n  'g'\n]\n",
       'aligning array items in columns',
     ],
+    // Index keys ('7') come first in a JavaScript object whatever their insertion order.
+    ['numeric-key.ts', 'before\n', 'a numeric property name as a computed key: 7'],
+    ['spread-array.ts', 'before\n', 'spreading a string or an array into an object'],
   ];
   for (const [name, before, message] of refusals) {
     test(`${name} stops with status 70 where Node's answer is unknown`, { timeout: 60000 }, () => {
