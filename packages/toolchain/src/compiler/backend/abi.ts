@@ -40,8 +40,9 @@ export const VALUE = {
 
 /**
  * Heap object header (one word): bits 0–31 length, bits 32–39 kind; bit 63 set = forwarded.
- * A string's length counts UTF-16 code units (two bytes each); every other kind's payload is
- * `length` value words:
+ * A string's length counts UTF-16 code units, stored one byte each (Latin-1: every unit ≤ 0xFF) or,
+ * with header bit STRING_WIDE_BIT set, two bytes each; every other kind's payload is `length` value
+ * words:
  *   ARRAY    [0] length (number)  [1] store (WORDS, capacity = its length; unused words are HOLE)
  *   WORDS    plain value words (array stores, closure environments)
  *   OBJECT   [0] class (null, or a CLASS)  [1] keys (WORDS of interned key strings)
@@ -59,9 +60,33 @@ export const HEAP = {
   KIND_CLASS: 6,
   KIND_MAP: 7,
   KIND_SET: 8,
+  /** Header bit of a string whose units are stored two bytes each (some unit is past 0xFF). */
+  STRING_WIDE_BIT: 40,
   /** Bytes of the header before an object's payload. */
   HEADER: 8,
 } as const;
+
+/**
+ * A static string object's bytes (header, units, zero padding to 8): Latin-1 when every unit of
+ * `text` is at most 0xFF, otherwise wide (two bytes a unit, little-endian).
+ */
+export function stringObject(text: string): number[] {
+  let wide = false;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) wide = true;
+  const header =
+    BigInt(text.length) |
+    (BigInt(HEAP.KIND_STRING) << 32n) |
+    (wide ? 1n << BigInt(HEAP.STRING_WIDE_BIT) : 0n);
+  const out: number[] = [];
+  for (let k = 0n; k < 8n; k++) out.push(Number((header >> (8n * k)) & 0xffn));
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (wide) out.push(unit & 0xff, unit >> 8);
+    else out.push(unit);
+  }
+  while (out.length % 8 !== 0) out.push(0);
+  return out;
+}
 
 export const ARG_REGS = ['rdi', 'rsi', 'rdx', 'rcx', 'r8', 'r9'] as const;
 export const RET_REG = 'rax';

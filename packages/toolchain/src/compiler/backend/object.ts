@@ -6,7 +6,7 @@
 import type { ObjectFile, SymbolDef } from '../../obj/object.js';
 import type { IrModule } from '../ir/types.js';
 import { RT } from '../runtime/symbols.js';
-import { HEAP, VALUE } from './abi.js';
+import { stringObject, VALUE } from './abi.js';
 import { CodeBuffer, type PositionEntry } from './code-buffer.js';
 import { FunctionEmitter } from './emit.js';
 import { emitStackCapture, stackTable } from './stack-table.js';
@@ -45,12 +45,7 @@ export function emitModule(m: IrModule, file: string, withGlobals = true): Backe
   }
   for (const d of m.data) {
     dataSymbols.push({ name: d.name, section: '.data', value: BigInt(data.length), global: false });
-    word(BigInt(d.text.length) | (BigInt(HEAP.KIND_STRING) << 32n));
-    for (let i = 0; i < d.text.length; i++) {
-      const unit = d.text.charCodeAt(i);
-      data.push(unit & 0xff, unit >> 8);
-    }
-    while (data.length % 8 !== 0) data.push(0);
+    for (const b of stringObject(d.text)) data.push(b);
   }
 
   const object: ObjectFile = {

@@ -19,7 +19,7 @@ import path from 'node:path';
 import type { SymbolDef } from '../../obj/object.js';
 import type { IrFunction } from '../ir/types.js';
 import { RT } from '../runtime/symbols.js';
-import { HEAP, SCRATCH_WORDS } from './abi.js';
+import { HEAP, SCRATCH_WORDS, stringObject } from './abi.js';
 import { type CodeBuffer, I, L, M, R, RIP } from './code-buffer.js';
 
 export const STACK_TABLE = {
@@ -124,11 +124,6 @@ export function stackTable(code: CodeBuffer, functions: IrFunction[], textEnd: n
   word(BigInt(payload.length) | (BigInt(HEAP.KIND_WORDS) << 32n));
   for (const x of payload) double(x);
   symbols.push({ name: RT.stackNames, section: '.rodata', value: BigInt(out.length), global: true });
-  word(BigInt(names.length) | (BigInt(HEAP.KIND_STRING) << 32n));
-  for (let i = 0; i < names.length; i++) {
-    const unit = names.charCodeAt(i);
-    out.push(unit & 0xff, unit >> 8);
-  }
-  while (out.length % 8 !== 0) out.push(0);
+  for (const b of stringObject(names)) out.push(b);
   return { bytes: Uint8Array.from(out), symbols };
 }

@@ -9,8 +9,9 @@
 ;   os_unmap(rdi = address, rsi = bytes reserved)      gives it back
 ;
 ; Heap objects: one header word (bits 0–31 length, 32–39 kind, bit 63 forwarded) then the payload.
-; A string's length counts UTF-16 code units (two bytes each, JavaScript's string semantics); every
-; other kind's counts payload words, and each payload word is
+; A string's length counts UTF-16 code units (JavaScript's string semantics), stored one byte each
+; when every unit is at most 0xFF (Latin-1) or two bytes each when header bit 40 (STRING_WIDE) is set;
+; every other kind's counts payload words, and each payload word is
 ; a value (a double, a special, a reference — or a raw code address, which is never tagged), so the
 ; collector forwards exactly the words tagged TAG_REF.
 ;
@@ -96,6 +97,34 @@ __rt_write:
     lea r13, [rsi + 8]
     mov rbx, rsp
     mov r15, rsp
+    test byte [rsi + 5], STRING_WIDE_BYTE
+    jnz .next
+.narrow:                        ; Latin-1: one or two bytes a unit
+    test r14, r14
+    jz .done
+    lea rax, [rbx + WRITE_BUFFER - 2]
+    cmp r15, rax
+    jbe .narrow_room
+    call .flush
+.narrow_room:
+    movzx eax, byte [r13]
+    inc r13
+    dec r14
+    cmp eax, 0x80
+    jae .narrow_two
+    mov [r15], al
+    inc r15
+    jmp .narrow
+.narrow_two:
+    mov ecx, eax
+    shr ecx, 6
+    or ecx, 0xC0
+    mov [r15], cl
+    and eax, 0x3F
+    or eax, 0x80
+    mov [r15 + 1], al
+    add r15, 2
+    jmp .narrow
 .next:
     test r14, r14
     jz .done
@@ -236,20 +265,34 @@ __rt_stack_overflow:
     mov edi, 134
     jmp __rt_exit
 
-; __rt_alloc_string(rdi = length) → rax: reference to a new string of that many (unset) code units.
+; __rt_alloc_string(rdi = length) → rax: reference to a new Latin-1 string of that many (unset)
+; code units, one byte each: every unit written into it must be at most 0xFF.
 global __rt_alloc_string
 __rt_alloc_string:
+    mov rsi, KIND_STRING << 32
+    lea rdx, [rdi + 15]         ; header + a byte a unit, rounded up to 8
+    jmp alloc_string
+
+; __rt_alloc_string16(rdi = length) → rax: reference to a new string of that many (unset) code
+; units, two bytes each (STRING_WIDE): for units past 0xFF.
+global __rt_alloc_string16
+__rt_alloc_string16:
+    mov rsi, (KIND_STRING << 32) | STRING_WIDE
+    lea rdx, [rdi * 2 + 15]     ; header + two bytes a unit, rounded up to 8
+    jmp alloc_string
+
+; alloc_string(rdi = length, rsi = header bits, rdx = bytes + 7)
+alloc_string:
     push rbp
     mov rbp, rsp
     push 0                      ; slot count: this frame holds no references
-    push rdi
-    lea rdi, [rdi * 2 + 15]     ; header + two bytes a unit, rounded up to 8
+    or rsi, rdi
+    push rsi                    ; the header
+    mov rdi, rdx
     and rdi, -8
     call alloc_raw
     pop rcx
-    mov rdx, KIND_STRING << 32
-    or rdx, rcx
-    mov [rax], rdx
+    mov [rax], rcx
     mov rcx, TAG_REF_BITS
     or rax, rcx
     leave
@@ -320,6 +363,16 @@ __rt_string_length:
 .bad:
     jmp NOT_STRING
 
+; __rt_string_wide(rdi = string) → rax: 1 when its units are stored two bytes each, else 0.
+global __rt_string_wide
+__rt_string_wide:
+    CHECK_STRING rdi
+    movzx eax, byte [r8 + 5]
+    and eax, STRING_WIDE_BYTE
+    ret
+.bad:
+    jmp NOT_STRING
+
 ; __rt_string_unit(rdi = string, rsi = index) → rax: the UTF-16 code unit there (the index is the
 ; caller's, within bounds)
 global __rt_string_unit
@@ -328,19 +381,31 @@ __rt_string_unit:
     mov eax, [r8]
     cmp rsi, rax
     jae .bad
+    test byte [r8 + 5], STRING_WIDE_BYTE
+    jnz .wide
+    movzx eax, byte [r8 + rsi + 8]
+    ret
+.wide:
     movzx eax, word [r8 + rsi * 2 + 8]
     ret
 .bad:
     jmp NOT_STRING
 
 ; __rt_string_set_unit(rdi = string, rsi = index, rdx = code unit, 0..0xFFFF): only on strings
-; still being built.
+; still being built; a unit past 0xFF needs a wide one (__rt_alloc_string16).
 global __rt_string_set_unit
 __rt_string_set_unit:
     CHECK_STRING rdi
     mov eax, [r8]
     cmp rsi, rax
     jae .bad
+    test byte [r8 + 5], STRING_WIDE_BYTE
+    jnz .wide
+    cmp rdx, 0xFF
+    ja .bad
+    mov [r8 + rsi + 8], dl
+    ret
+.wide:
     mov [r8 + rsi * 2 + 8], dx
     ret
 .bad:
@@ -364,11 +429,51 @@ __rt_string_copy:
     mov ecx, [rdx]
     cmp rcx, rax
     ja .range
+    mov ecx, [rdx]              ; units to copy
+    mov al, [rdi + 5]
+    mov ah, [rdx + 5]
+    and eax, STRING_WIDE_BYTE * 0x101
+    jz .bytes                   ; Latin-1 into Latin-1
+    cmp eax, STRING_WIDE_BYTE * 0x101
+    je .words                   ; wide into wide
+    test al, al
+    jnz .widen                  ; Latin-1 into wide
+    lea rdi, [rdi + rsi + 8]    ; wide into Latin-1: every unit must fit in a byte
+    lea rsi, [rdx + 8]
+.narrow:
+    test rcx, rcx
+    jz .copied
+    movzx eax, word [rsi]
+    cmp eax, 0xFF
+    ja .range
+    mov [rdi], al
+    add rsi, 2
+    inc rdi
+    dec rcx
+    jmp .narrow
+.widen:
     lea rdi, [rdi + rsi * 2 + 8]
-    mov ecx, [rdx]
+    lea rsi, [rdx + 8]
+.widen_next:
+    test rcx, rcx
+    jz .copied
+    movzx eax, byte [rsi]
+    mov [rdi], ax
+    inc rsi
+    add rdi, 2
+    dec rcx
+    jmp .widen_next
+.words:
+    lea rdi, [rdi + rsi * 2 + 8]
     add rcx, rcx                ; two bytes a unit
     lea rsi, [rdx + 8]
     rep movsb
+    ret
+.bytes:
+    lea rdi, [rdi + rsi + 8]
+    lea rsi, [rdx + 8]
+    rep movsb
+.copied:
     ret
 .range:
     mov rdi, r9
@@ -600,7 +705,11 @@ object_size:
     shr rdx, 32
     cmp dl, KIND_STRING
     jne .words
-    lea rcx, [rcx * 2 + 15]     ; two bytes a unit
+    test dh, STRING_WIDE_BYTE
+    jz .latin1
+    add rcx, rcx                ; two bytes a unit
+.latin1:
+    add rcx, 15
     and rcx, -8
     ret
 .words:

@@ -16,6 +16,8 @@ export const RT = {
   allocWords: '__rt_alloc_words',
   stringLength: '__rt_string_length',
   headerLength: '__rt_header_length',
+  allocString16: '__rt_alloc_string16',
+  stringWide: '__rt_string_wide',
   stringUnit: '__rt_string_unit',
   stringSetUnit: '__rt_string_set_unit',
   stringCopy: '__rt_string_copy',

@@ -288,6 +288,10 @@ function intrinsic(L: Lowering, node: ts.CallExpression, name: string): Operand 
       return num(b.call(RT.stringUnit, 'l', [a[0], int(a[1])]));
     case '__str_alloc':
       return b.call(RT.allocString, 'v', [int(a[0])]) as Operand;
+    case '__str_alloc16':
+      return b.call(RT.allocString16, 'v', [int(a[0])]) as Operand;
+    case '__str_wide':
+      return b.call(RT.stringWide, 'w', [a[0]]) as Operand;
     case '__str_set':
       b.call(RT.stringSetUnit, undefined, [a[0], int(a[1]), int(a[2])]);
       return undefinedValue();

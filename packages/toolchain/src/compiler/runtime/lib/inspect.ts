@@ -14,7 +14,7 @@ import { size, snapshot } from './collections.js';
 import { errorString, isError, logNumber } from './console.js';
 import { refuse } from './errors.js';
 import { count, get as getProperty, keyAt, valueAt } from './object.js';
-import { concat, equals, loneSurrogate } from './string.js';
+import { concat, equals, loneSurrogate, unitString } from './string.js';
 import { endsWith, includes, replace, startsWith, sub } from './strmethods.js';
 
 declare function __tag(v: unknown): number;
@@ -26,8 +26,6 @@ declare function __as_string(v: unknown): string;
 declare function __as_boolean(v: unknown): boolean;
 declare function __str_len(s: string): number;
 declare function __str_byte(s: string, i: number): number;
-declare function __str_alloc(n: number): string;
-declare function __str_set(s: string, i: number, b: number): void;
 declare function __scratch_get(i: number): number;
 declare function __scratch_set(i: number, v: number): void;
 
@@ -56,9 +54,7 @@ function lowerHex(d: number): string {
 }
 
 function numberChar(c: number): string {
-  const s = __str_alloc(1);
-  __str_set(s, 0, c);
-  return s;
+  return unitString(c);
 }
 
 /** Node's strEscape: single quotes unless the string has some and lacks another kind of quote. */

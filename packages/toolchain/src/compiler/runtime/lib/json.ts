@@ -12,7 +12,7 @@ import { refuse, syntaxError, typeError } from './errors.js';
 import { numberToString } from './number.js';
 import { stringToNumber } from './numconv.js';
 import { get, objectNew, set } from './object.js';
-import { concat, joinStrings, loneSurrogate } from './string.js';
+import { allocString, concat, isWide, joinStrings, loneSurrogate, unitString } from './string.js';
 import { sub } from './strmethods.js';
 
 declare function __ld(o: unknown, i: number): unknown;
@@ -23,7 +23,6 @@ declare function __as_string(v: unknown): string;
 declare function __as_boolean(v: unknown): boolean;
 declare function __str_len(s: string): number;
 declare function __str_byte(s: string, i: number): number;
-declare function __str_alloc(n: number): string;
 declare function __str_set(s: string, i: number, b: number): void;
 declare function __callm1(f: unknown, self: unknown, a: unknown): unknown;
 
@@ -62,7 +61,7 @@ export function quoteJson(s: string): string {
     if (b === 34 || b === 92 || b === 8 || b === 9 || b === 10 || b === 12 || b === 13) extra++;
     else if (b < 32 || loneSurrogate(s, i)) extra += 5;
   }
-  const r = __str_alloc(n + extra);
+  const r = allocString(n + extra, isWide(s));
   let at = 0;
   __str_set(r, at++, 34);
   for (let i = 0; i < n; i++) {
@@ -305,9 +304,7 @@ function parseString(s: string, at: number): unknown[] {
       len = 6;
     }
     if (c < 0) syntaxError(concat('Bad escaped character in JSON at position ', numberToString(i + 1)));
-    const ch = __str_alloc(1);
-    __str_set(ch, 0, c);
-    out = concat(out, ch);
+    out = concat(out, unitString(c));
     i += len;
     from = i;
   }

@@ -1,12 +1,33 @@
 /**
  * Runtime (written in the TypeScript subset Toro compiles): string concatenation and equality.
  * Strings are immutable sequences of UTF-16 code units on the GC heap, as JavaScript's are (see
- * ../../README.md "Values"); `__str_byte`/`__str_set` read and write one code unit.
+ * ../../README.md "Values"); `__str_byte`/`__str_set` read and write one code unit. A string is
+ * stored Latin-1 (a byte a unit, `__str_alloc`) or wide (two bytes a unit, `__str_alloc16`); only a
+ * wide one can hold units past 0xFF, and every reader sees units, whatever the storage.
  */
 declare function __str_len(s: string): number;
 declare function __str_alloc(n: number): string;
 declare function __str_copy(dst: string, at: number, src: string): void;
 declare function __str_byte(s: string, i: number): number;
+declare function __str_alloc16(n: number): string;
+declare function __str_wide(s: string): boolean;
+
+/** A new string of n (unset) units: wide (two bytes a unit) when it must hold units past 0xFF. */
+export function allocString(n: number, wide: boolean): string {
+  return wide ? __str_alloc16(n) : __str_alloc(n);
+}
+
+/** Whether s is stored two bytes a unit (it may hold units past 0xFF). */
+export function isWide(s: string): boolean {
+  return __str_wide(s);
+}
+
+/** The one-unit string of code unit c. */
+export function unitString(c: number): string {
+  const s = allocString(1, c > 0xff);
+  __str_set(s, 0, c);
+  return s;
+}
 
 export function concat(a: string, b: string): string {
   const la = __str_len(a);
@@ -14,7 +35,7 @@ export function concat(a: string, b: string): string {
   const lb = __str_len(b);
   if (lb === 0) return a;
   // May collect: a and b live in this frame's slots, which the collector updates.
-  const s = __str_alloc(la + lb);
+  const s = allocString(la + lb, __str_wide(a) || __str_wide(b));
   __str_copy(s, 0, a);
   __str_copy(s, la, b);
   return s;
@@ -34,9 +55,7 @@ declare function __str_set(s: string, i: number, b: number): void;
 /** `s[i]`: the one-character string at an index, or undefined. */
 export function charAt(s: string, i: number): unknown {
   if (!(i >= 0 && i < __str_len(s) && Math.floor(i) === i)) return undefined;
-  const c = __str_alloc(1);
-  __str_set(c, 0, __str_byte(s, i));
-  return c;
+  return unitString(__str_byte(s, i));
 }
 
 /** `a < b` and friends on two strings: code-unit order (UTF-16 units, as JavaScript compares). */
@@ -67,8 +86,12 @@ export function loneSurrogate(s: string, i: number): boolean {
 /** The concatenation of all the strings of `parts`, in one allocation. */
 export function joinStrings(parts: string[]): string {
   let total = 0;
-  for (let i = 0; i < parts.length; i++) total += __str_len(parts[i]);
-  const s = __str_alloc(total);
+  let wide = false;
+  for (let i = 0; i < parts.length; i++) {
+    total += __str_len(parts[i]);
+    if (__str_wide(parts[i])) wide = true;
+  }
+  const s = allocString(total, wide);
   let at = 0;
   for (let i = 0; i < parts.length; i++) {
     __str_copy(s, at, parts[i]);

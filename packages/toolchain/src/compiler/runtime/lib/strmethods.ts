@@ -7,10 +7,9 @@
 import { arrayNew, push } from './array.js';
 import { rangeError, refuse } from './errors.js';
 import { numberToString } from './number.js';
-import { concat, joinStrings } from './string.js';
+import { allocString, concat, isWide, joinStrings, unitString } from './string.js';
 
 declare function __str_len(s: string): number;
-declare function __str_alloc(n: number): string;
 declare function __str_copy(dst: string, at: number, src: string): void;
 declare function __str_byte(s: string, i: number): number;
 declare function __str_set(s: string, i: number, b: number): void;
@@ -39,7 +38,9 @@ export function sub(s: string, from: number, to: number): string {
   const n = __str_len(s);
   if (from === 0 && to === n) return s;
   const count = to > from ? to - from : 0;
-  const r = __str_alloc(count);
+  let wide = false;
+  if (isWide(s)) for (let i = 0; i < count && !wide; i++) if (__str_byte(s, from + i) > 0xff) wide = true;
+  const r = allocString(count, wide);
   for (let i = 0; i < count; i++) __str_set(r, i, __str_byte(s, from + i));
   return r;
 }
@@ -181,7 +182,7 @@ export function pad(s: string, target: unknown, filler: unknown, atStart: boolea
   const m = __str_len(fill);
   if (m === 0) return s;
   if (want > 536870888) rangeError('Invalid string length');
-  const r = __str_alloc(want);
+  const r = allocString(want, isWide(s) || isWide(fill));
   const gap = want - n;
   const at = atStart ? 0 : n;
   for (let i = 0; i < gap; i++) __str_set(r, at + i, __str_byte(fill, i % m));
@@ -196,7 +197,7 @@ export function repeat(s: string, count: unknown): string {
   const n = __str_len(s);
   if (n === 0 || c === 0) return '';
   if (n * c > 536870888) rangeError('Invalid string length');
-  const r = __str_alloc(n * c);
+  const r = allocString(n * c, isWide(s));
   for (let i = 0; i < c; i++) __str_copy(r, i * n, s);
   return r;
 }
@@ -276,8 +277,14 @@ function lowerUnit(c: number): number {
 export function changeCase(s: string, upper: boolean): string {
   const n = __str_len(s);
   let extra = 0;
-  if (upper) for (let i = 0; i < n; i++) if (__str_byte(s, i) === 0xdf) extra++;
-  const r = __str_alloc(n + extra);
+  let wide = isWide(s);
+  if (upper)
+    for (let i = 0; i < n; i++) {
+      const b = __str_byte(s, i);
+      if (b === 0xdf) extra++;
+      else if (b === 0xb5 || b === 0xff) wide = true; // µ → U+039C, ÿ → U+0178
+    }
+  const r = allocString(n + extra, wide);
   let at = 0;
   for (let i = 0; i < n; i++) {
     const b = __str_byte(s, i);
@@ -360,9 +367,7 @@ export function fromCharCode(code: number): string {
   let c = code !== code || code === Infinity || code === -Infinity ? 0 : code;
   c = Math.trunc(c) % 65536;
   if (c < 0) c += 65536;
-  const r = __str_alloc(1);
-  __str_set(r, 0, c);
-  return r;
+  return unitString(c);
 }
 
 /** GetSubstitution for a string pattern: $$, $&, $` and $' (no captures: $1 stays as it is). */
