@@ -14,7 +14,20 @@
 ;   2 MiB pages without RAM (MMIO...)    yes      yes    yes
 ;
 ; CR0.WP makes the read-only pages read-only for the kernel too. NX is used only when the CPU has it
-; (pte_nx = 0 otherwise: setting bit 63 without EFER.NXE would be a reserved-bit fault).
+; (pte_nx = 0 otherwise: setting bit 63 without EFER.NXE would be a reserved-bit fault). A service
+; image's .svcdata (the service's .data, after the kernel's) is RAM past kernel_data_start: RW+NX.
+;
+; Whose tables: every CPU starts on these shared tables (pml4, pdpt, page_directories and the 4 KiB
+; tables made here). In a -DSERVICE image each AP then moves to its own chain (isolate.asm): private
+; copies of the PML4, the PDPT, the page directory and the 4 KiB page tables over the service's data
+; window, the window's entries pointing at its own copy of the data; all else still points at the shared
+; tables. So page_pte, page_unmap, page_map and page_present walk the CURRENT CPU's tables from CR3,
+; never page_directories: a page is unmapped and mapped again by the CPU that owns it (stack guard pages:
+; percpu_area_guard on the BSP before any AP copies, stack_get/sched_reap on the thread's own CPU), so
+; the CPU that runs on a stack is the one whose tables carry its guard page, whether it reaches that page
+; through a shared table or a private copy. A change made in a shared 4 KiB table is seen by every CPU
+; that has no private copy of that table, and a change in a private copy by its CPU alone; both are only
+; ever about the changing CPU's own pages, so no CPU needs another's view.
 ; page_unmap/page_map/page_present may run on any CPU at any time; they touch one PTE of a table that
 ; never moves, and flush only the local TLB (see page_unmap for what that asks of callers).
 ; Routines: System V convention (kernel.asm).
@@ -142,31 +155,53 @@ page_flags:
 .done:
   ret
 
-; page_pte — RAX = address of the 4 KiB PTE mapping RDI, or 0 when RDI is not under a page table (above
-; the 4 GiB map or inside a 2 MiB page). Clobbers RCX.
+; page_pte — RAX = address of the 4 KiB PTE mapping RDI in this CPU's tables (walked from CR3: an AP of
+; a service image has its own, isolate.asm), or 0 when RDI is not under a page table (above the 4 GiB map
+; or inside a 2 MiB page). Clobbers RCX, RDX.
 page_pte:
   xor eax, eax
   mov rcx, MAPPED_LIMIT
   cmp rdi, rcx
   jae .done
+  mov rdx, PTE_ADDR_MASK
+  mov rax, cr3
+  and rax, rdx
+  mov rax, [rax]                        ; PML4[0]: the map lies below 512 GiB
+  mov rcx, rdi
+  shr rcx, 30
+  call .level                           ; PDPT entry
+  jz .none
   mov rcx, rdi
   shr rcx, 21
-  mov rcx, [page_directories + rcx * 8]
-  test ecx, PTE_HUGE
-  jnz .done
-  test ecx, PTE_PRESENT
-  jz .done
-  mov rax, PTE_ADDR_MASK
-  and rax, rcx
+  and ecx, 511
+  call .level                           ; page directory entry
+  jz .none
+  test eax, PTE_HUGE
+  jnz .none
+  and rax, rdx
   mov rcx, rdi
   shr rcx, 12
   and ecx, 511
   lea rax, [rax + rcx * 8]
 .done:
   ret
+.none:
+  xor eax, eax
+  ret
+; RAX := entry RCX of the table the entry in RAX points at (RDX = PTE_ADDR_MASK); ZF set when it is not
+; present (a not-present upper entry has no table to follow).
+.level:
+  test eax, PTE_PRESENT
+  jz .level_done
+  and rax, rdx
+  mov rax, [rax + rcx * 8]
+  test eax, PTE_PRESENT
+.level_done:
+  ret
 
-; page_unmap — unmaps the 4 KiB page holding RDI (for stack guard pages) and flushes it from this CPU's
-; TLB. EAX = 0, or -1 if that page is not RAM mapped with 4 KiB pages (nothing changes then).
+; page_unmap — unmaps the 4 KiB page holding RDI (for stack guard pages) in this CPU's tables and flushes
+; it from this CPU's TLB. EAX = 0, or -1 if that page is not RAM mapped with 4 KiB pages (nothing changes
+; then). Clobbers RCX, RDX.
 ; Other CPUs' TLBs are not flushed: call it before any other CPU has touched the page, or only on the
 ; CPU that uses it.
 page_unmap:
@@ -181,8 +216,9 @@ page_unmap:
   mov eax, -1
   ret
 
-; page_map — maps the 4 KiB page holding RDI again (read/write, no-execute): the inverse of page_unmap,
-; for returning a guard page to the allocator. EAX = 0, or -1 as for page_unmap.
+; page_map — maps the 4 KiB page holding RDI again (read/write, no-execute) in this CPU's tables: the
+; inverse of page_unmap, on the CPU that unmapped it, for returning a guard page to the allocator.
+; EAX = 0, or -1 as for page_unmap. Clobbers RCX, RDX.
 page_map:
   call page_pte
   test rax, rax
