@@ -156,6 +156,14 @@ declare function parseFloat(string: string): number;
 declare function isNaN(number: number): boolean;
 declare function isFinite(number: number): boolean;
 interface Object {}
+interface ObjectConstructor {
+  keys(o: {}): string[];
+  values<T>(o: { [s: string]: T } | ArrayLike<T>): T[];
+  values(o: {}): unknown[];
+  entries<T>(o: { [s: string]: T } | ArrayLike<T>): [string, T][];
+  entries(o: {}): [string, unknown][];
+}
+declare var Object: ObjectConstructor;
 interface RegExp {}
 interface String {
   readonly length: number;

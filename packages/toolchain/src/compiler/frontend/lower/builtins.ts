@@ -28,6 +28,12 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
       if (callee.expression.text === 'String' && callee.name.text === 'fromCharCode')
         return fromCharCode(L, node);
       if (callee.expression.text === 'JSON') return json(L, node, callee.name.text);
+      if (callee.expression.text === 'Object') {
+        const which = ['keys', 'values', 'entries'].indexOf(callee.name.text);
+        const a = node.arguments[0];
+        if (which < 0 || !a || ts.isSpreadElement(a)) throw unsupported(node, `Object.${callee.name.text}`);
+        return L.callRt('rt.object.ownEntries', 'v', [L.coerce(L.expr(a), 'v'), conD(which)]);
+      }
       if (callee.expression.text === 'Array' && callee.name.text === 'from') {
         const [src, f] = node.arguments.map((a) => {
           if (ts.isSpreadElement(a)) throw unsupported(a, 'spread');

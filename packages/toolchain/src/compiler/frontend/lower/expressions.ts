@@ -642,6 +642,8 @@ export class ExpressionLowering {
         throw unsupported(node, 'comparing a string with a number with < or >');
       return b.emit(cmp, 'w', this.numeric(left, ln), this.numeric(right, rn));
     }
+    if (op === K.InKeyword)
+      return this.callRt('rt.object.hasKey', 'w', [this.coerce(right, 'v'), this.coerce(left, 'v')]);
     if (op === K.InstanceOfKeyword)
       return this.callRt(RT.instanceOf, 'w', [this.coerce(left, 'v'), this.coerce(right, 'v')]);
     if (op === K.EqualsEqualsEqualsToken || op === K.ExclamationEqualsEqualsToken) {

@@ -4,11 +4,13 @@
  * interface is expected (structural typing) without a layout agreed at compile time. Keys are the
  * program's interned property-name strings, so a key matches by identity.
  */
-import { className, protoLookup, staticLookup, superGet } from './classes.js';
+import { get as arrayGet, length as arrayLength, arrayNew, pair, push } from './array.js';
+import { className, protoHas, protoLookup, staticLookup, superGet } from './classes.js';
 import { isError } from './console.js';
 import { refuse, typeError } from './errors.js';
+import { numberToString } from './number.js';
 import { pendingStack } from './stack.js';
-import { concat, equals } from './string.js';
+import { charAt, concat, equals } from './string.js';
 
 declare function __alloc(kind: number, words: number): unknown;
 declare function __ld(o: unknown, i: number): unknown;
@@ -18,9 +20,11 @@ declare function __tag(v: unknown): number;
 declare function __same(a: unknown, b: unknown): boolean;
 declare function __as_number(v: unknown): number;
 declare function __as_string(v: unknown): string;
+declare function __as_boolean(v: unknown): boolean;
 declare function __callm1(f: unknown, self: unknown, a: unknown): unknown;
 declare function __str_len(s: string): number;
 declare function __str_byte(s: string, i: number): number;
+declare function __hole(): unknown;
 
 const TAG_STRING = 4;
 const TAG_ARRAY = 5;
@@ -210,4 +214,93 @@ export function spread(o: unknown, src: unknown): void {
     refuse('spreading a string or an array into an object');
   }
   if (tag === TAG_CLASS) refuse('spreading a class into an object');
+}
+
+/**
+ * Object.keys (0), Object.values (1) and Object.entries (2): the own enumerable properties, in the
+ * order JavaScript lists them (an object's keys are in that order already: index-like keys cannot be
+ * added to one here, see setKey). An array or a string gives its indices; a Map, a Set, a function, a
+ * number or a boolean has none. A class's statics mix fields (enumerable) and methods (not): refused.
+ */
+export function ownEntries(o: unknown, which: number): unknown {
+  const tag = __tag(o);
+  const out = arrayNew(0);
+  if (tag === 1 || tag === 2) typeError('Cannot convert undefined or null to object');
+  if (tag === TAG_CLASS) refuse('Object.keys/values/entries of a class');
+  if (tag === TAG_OBJECT) {
+    const error = isError(o);
+    for (let i = 0; i < count(o); i++) {
+      const key = __as_string(keyAt(o, i));
+      if (error && (equals(key, 'message') || equals(key, 'stack'))) continue;
+      push(out, entry(key, valueAt(o, i), which));
+    }
+  } else if (tag === TAG_ARRAY) {
+    for (let i = 0; i < arrayLength(o); i++) {
+      if (__same(__ld(__ld(o, 1), i), __hole())) continue;
+      push(out, entry(numberToString(i), arrayGet(o, i), which));
+    }
+  } else if (tag === TAG_STRING) {
+    const str = __as_string(o);
+    for (let i = 0; i < __str_len(str); i++) push(out, entry(numberToString(i), charAt(str, i), which));
+  }
+  return out;
+}
+
+function entry(key: string, value: unknown, which: number): unknown {
+  if (which === 0) return key;
+  if (which === 1) return value;
+  return pair(key, value);
+}
+
+/**
+ * `key in o`: an own property or one of its class chain's (methods, accessors). A name that
+ * Object.prototype provides is refused unless found first, as is a name that an array's, a Map's or a
+ * Set's prototype could provide (only indices and `length` of arrays are answered).
+ */
+export function hasKey(o: unknown, keyValue: unknown): boolean {
+  const tag = __tag(o);
+  const key = __tag(keyValue) === 0 ? numberToString(__as_number(keyValue)) : __as_string(keyValue);
+  if (tag === TAG_OBJECT) {
+    if (find(o, key) >= 0) return true;
+    const c = __ld(o, 0);
+    if (__tag(c) === TAG_CLASS && protoHas(c, key)) return true;
+    if (isInherited(key)) refuse(concat("'in' with a name every object inherits: ", key));
+    return false;
+  }
+  if (tag === TAG_ARRAY) {
+    if (equals(key, 'length')) return true;
+    if (__tag(keyValue) === 0) {
+      const i = __as_number(keyValue);
+      return i >= 0 && i < arrayLength(o) && Math.floor(i) === i && !__same(__ld(__ld(o, 1), i), __hole());
+    }
+    return refuse("'in' on an array with a key that is not an index");
+  }
+  if (tag <= TAG_STRING)
+    typeError(concat(concat(concat("Cannot use 'in' operator to search for '", key), "' in "), typeName(o)));
+  return refuse("'in' on a Map, a Set, a function or a class");
+}
+
+/** Whether Object.prototype provides `key` (so that `in` finds it in JavaScript). */
+function isInherited(key: string): boolean {
+  const names =
+    ' constructor hasOwnProperty isPrototypeOf propertyIsEnumerable toLocaleString toString valueOf __proto__ __defineGetter__ __defineSetter__ __lookupGetter__ __lookupSetter__ ';
+  const n = __str_len(key);
+  // A linear search for ' key ' in the list.
+  for (let at = 0; at + n + 2 <= __str_len(names); at++) {
+    if (__str_byte(names, at) !== 32 || __str_byte(names, at + n + 1) !== 32) continue;
+    let same = true;
+    for (let k = 0; k < n && same; k++) same = __str_byte(names, at + 1 + k) === __str_byte(key, k);
+    if (same) return true;
+  }
+  return false;
+}
+
+/** How Node names a primitive in the `in` TypeError: as String() would. */
+function typeName(v: unknown): string {
+  const tag = __tag(v);
+  if (tag === TAG_STRING) return __as_string(v);
+  if (tag === 0) return numberToString(__as_number(v));
+  if (tag === 1) return 'undefined';
+  if (tag === 2) return 'null';
+  return __as_boolean(v) ? 'true' : 'false';
 }
