@@ -9,7 +9,9 @@
 ; matrix_inbox entry, then its own cpu_ready line; x86 stores become visible in program order, so any
 ; CPU that sees cpu_ready[i] = 1 also sees CPU i's allocator ranges and inbound rings. The BSP waits
 ; until it has seen every CPU ready before it starts the service, and nothing sends a message before
-; the service starts, so no message can reach a CPU whose rings do not exist yet.
+; the service starts, so no message can reach a CPU whose rings do not exist yet. In a service image each
+; AP also takes its private copy of the service's data just before it publishes cpu_ready (isolate.asm),
+; so the BSP's wait is what guarantees the copies are of the image's pristine bytes.
 
 section .text
 bits 64
@@ -36,6 +38,15 @@ cpu_main:
   mov [rax + thread.cpu], ecx
   mov [rbx + mech.idle_thread], rax
   mov [rbx + mech.current], rax
+%ifdef SERVICE
+  ; Every AP takes its private copy of the service's data now, last (its scheduler and rings have their
+  ; memory first), while the data is still pristine: CPU 0 starts the service only after it has seen
+  ; every cpu_ready line (isolate.asm).
+  cmp dword [rbx + mech.cpu], 0
+  je .shared_data
+  call isolate_init
+.shared_data:
+%endif
   mov eax, [rbx + mech.cpu]
   cmp qword [matrix_inbox + rax * 8], 0
   je .no_memory
@@ -60,6 +71,9 @@ cpu_main:
   inc ecx
   jmp .wait
 .all_ready:
+%ifdef SERVICE
+  call isolate_check                    ; every AP has its own copy of the service's data, or the boot stops
+%endif
   mov rdi, service_main
   xor esi, esi
   mov edx, THREAD_DETACHED

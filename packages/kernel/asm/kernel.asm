@@ -14,7 +14,9 @@
 ;
 ; Memory layout: the image is linked at 1 MiB (physical = virtual; paging is an identity map).
 ; Sections in address order: .text (code), .rodata (strings, tables), .data (GDT, variables with initial
-; values), .bss (nobits, page-aligned: page tables, boot stack, zero-initialised variables).
+; values), with -DSERVICE .svcdata (the service's .data: every object's .data but the kernel's is renamed
+; so by the build, see isolate.asm), .bss (nobits, page-aligned: page tables, boot stack,
+; zero-initialised variables).
 
 org 0x100000
 
@@ -38,6 +40,15 @@ section .rodata
 kernel_rodata_start:
 section .data
 kernel_data_start:
+%ifdef SERVICE
+; The service's mutable state: page-aligned, after .data (so RW+NX in paging.asm), and closed on a page
+; boundary by image_end.asm's svc_data_end. The kernel's piece is empty: this label starts the window
+; every CPU but CPU 0 replaces with its own copy (isolate.asm).
+section .svcdata progbits write noexec align=4096 follows=.data
+global svc_data_start
+svc_data_start:
+section .data
+%endif
 
 %include "defs.asm"
 %include "mech_defs.asm"                ; mechanisms: memory, threads, matrix layouts
@@ -71,6 +82,9 @@ kernel_data_start:
 %include "matrix.asm"
 %include "sched.asm"
 %include "cpu_main.asm"
+%ifdef SERVICE
+%include "isolate.asm"                  ; each AP's private copy of the service's .data
+%endif
 %include "abi.asm"                      ; the entry points services call (docs/kernel-abi.md)
 %ifdef SERVICE
 global toro_console_write, toro_page_alloc, toro_page_free, toro_alloc, toro_free
@@ -90,7 +104,7 @@ global toro_mem_stats, toro_node_mem, toro_exit, toro_panic
 ; its sections follow the kernel's in each section: the end of the image is then image_end.asm,
 ; linked last, which defines bss_end and kernel_end after everything.
 %ifdef SERVICE
-extern bss_end, kernel_end
+extern bss_end, kernel_end, svc_data_end
 %else
 section .bss
 bss_end:

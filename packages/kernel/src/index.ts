@@ -46,6 +46,7 @@ export const sources: readonly string[] = [
   'matrix.asm',
   'sched.asm',
   'cpu_main.asm',
+  'isolate.asm',
   'abi.asm',
   'selftest.asm',
   'image_end.asm',

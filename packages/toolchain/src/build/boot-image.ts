@@ -6,6 +6,13 @@
  * With a service, the kernel is assembled with SERVICE defined (its service thread then enters the
  * runtime's toro_service_main) and the objects are linked kernel first, the service's next, and the
  * kernel's image-end object last (it marks the end of .bss, where free memory starts).
+ *
+ * Every service object's `.data` is renamed `.svcdata` before the link: the kernel opens that section
+ * page-aligned right after its own `.data` (label svc_data_start) and image_end.asm closes it on a page
+ * boundary (svc_data_end), so all of the service's mutable state lies in one window of whole pages that
+ * each CPU other than CPU 0 replaces with a private copy at the same addresses (kernel asm/isolate.asm).
+ * A service object with any other writable section (`.bss` included) is refused: its state would be
+ * shared by every CPU, or, as nobits, land after the window.
  */
 
 import { writeElf } from '../image/elf.js';
@@ -64,7 +71,7 @@ export async function buildBootImage(options: BootImageOptions): Promise<BootIma
     defines,
   });
   const objects = service
-    ? [object, ...service, assembleFile(`${kernel.asmDir}/${kernel.imageEndFile}`).object]
+    ? [object, ...service.map(privateData), assembleFile(`${kernel.asmDir}/${kernel.imageEndFile}`).object]
     : [object];
 
   await options.onStage?.('link');
@@ -87,4 +94,40 @@ export async function buildBootImage(options: BootImageOptions): Promise<BootIma
     flags: `r${s.flags.write ? 'w' : '-'}${s.flags.exec ? 'x' : '-'}`,
   }));
   return { elf, image, pvhEntry: entry.address, sections };
+}
+
+/** The section every CPU gets its own copy of (see the header). */
+export const SERVICE_DATA_SECTION = '.svcdata';
+
+/**
+ * The object with its `.data` renamed SERVICE_DATA_SECTION — the section, the symbols defined in it, the
+ * relocations applied to it and every value based on it. A BuildError for any other writable section.
+ */
+export function privateData(object: ObjectFile): ObjectFile {
+  const refused = object.sections.filter(
+    (s) => (s.nobits || s.flags.write) && s.name !== '.data' && s.name !== SERVICE_DATA_SECTION,
+  );
+  if (refused.length > 0) {
+    const names = refused.map((s) => s.name).join(', ');
+    throw new BuildError(
+      `service object ${object.file} has writable section(s) ${names}: a service keeps its mutable state in .data ` +
+        `only (each CPU gets a private copy of the service's .data; anything else would be shared or misplaced)`,
+      [],
+    );
+  }
+  const rename = (name: string): string => {
+    if (name === '.data') return SERVICE_DATA_SECTION;
+    if (name === 'section..data.start') return `section.${SERVICE_DATA_SECTION}.start`;
+    return name;
+  };
+  return {
+    ...object,
+    sections: object.sections.map((s) => (s.name === '.data' ? { ...s, name: SERVICE_DATA_SECTION } : s)),
+    symbols: object.symbols.map((s) => (s.section === undefined ? s : { ...s, section: rename(s.section) })),
+    relocations: object.relocations.map((r) => ({
+      ...r,
+      section: rename(r.section),
+      value: r.value.base === undefined ? r.value : { ...r.value, base: rename(r.value.base) },
+    })),
+  };
 }
