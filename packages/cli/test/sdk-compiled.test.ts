@@ -1,12 +1,15 @@
 /**
  * The SDK in a compiled service: the same project prints the same lines and exits with the same code
  * under `toro dev` (Node worker threads) and `toro run` (compiled into the image, booted under QEMU
- * TCG), for 1, 2 and 4 CPUs and 2 NUMA nodes. What the service prints comes only from the SDK's CPU,
- * NUMA, memory, sleep/yield and exit calls and their errors, so any difference is a backend's.
+ * TCG). The first service uses only the SDK's CPU, NUMA, memory, sleep/yield and exit calls and their
+ * errors, for 1, 2 and 4 CPUs and 2 NUMA nodes; the ones in fixtures/services use threads (spawn,
+ * join, with collections while other threads wait) and channels (copies, back-pressure, close,
+ * `for await`, select) on one CPU.
  */
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runToro } from './run-toro.js';
 
@@ -86,6 +89,31 @@ describe('a compiled service using the SDK behaves as under toro dev', () => {
       expect(run.status).toBe(10 + cpus);
       expect(serviceLines(run.stdout)).toEqual(dev.stdout.trimEnd().split('\n'));
       expect(dev.stdout).toContain(`main on CPU 0 of ${cpus}\n`);
+    });
+  }
+});
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'services');
+
+describe('threads and channels on one CPU behave as under toro dev', () => {
+  for (const name of ['threads', 'channels']) {
+    it(name, () => {
+      const dir = join(work, name);
+      mkdirSync(join(dir, 'src'), { recursive: true });
+      copyFileSync(join(fixtures, `${name}.ts`), join(dir, 'src', 'main.ts'));
+      writeFileSync(
+        join(dir, 'toro.json'),
+        JSON.stringify({ name, entry: 'src/main.ts', cpus: 1, memory: '128M' }),
+      );
+      const built = runToro(['build'], { cwd: dir });
+      expect(built.stderr).not.toContain('error');
+      expect(built.status).toBe(0);
+      const dev = runToro(['dev'], { cwd: dir });
+      const run = runToro(['run', '--accel', 'tcg', '--timeout', '60'], { cwd: dir });
+      expect(dev.status).toBe(0);
+      expect(run.status).toBe(0);
+      expect(dev.stdout.split('\n').length).toBeGreaterThan(3);
+      expect(serviceLines(run.stdout)).toEqual(dev.stdout.trimEnd().split('\n'));
     });
   }
 });

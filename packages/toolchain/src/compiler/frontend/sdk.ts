@@ -17,6 +17,14 @@ export const SDK_COMPILED = new Set([
   'exit',
   'sleep',
   'yieldNow',
+  'spawn',
+  // methods of the SDK's interfaces, as <Interface>_<method>
+  'Thread_join',
+  'channel',
+  'select',
+  'Channel_send',
+  'Channel_recv',
+  'Channel_close',
 ]);
 
 export const SDK_SOURCE = `

@@ -43,6 +43,7 @@ default rel
 
 extern MAIN, GLOBALS, GLOBAL_COUNT, UNCAUGHT, OVERFLOW, NOT_STRING
 extern os_exit, os_write, os_map, os_unmap       ; the OS layer: os-linux.asm or os-toro.asm
+extern __rt_thread_roots                         ; threads.asm: the roots of the CPU's other threads
 
 section .text
 
@@ -597,11 +598,13 @@ collect:
     lea rdi, [GLOBALS]
 .global:
     test r9, r9
-    jz .scan
+    jz .threads
     call forward
     add rdi, 8
     dec r9
     jmp .global
+.threads:
+    call __rt_thread_roots      ; preserves r12-r15, advances r14 through forward
 .scan:                          ; strings hold no references; every other payload word is a value
     cmp r15, r14
     jae .flip
@@ -660,7 +663,10 @@ map_space:
     ret
 
 ; forward(rdi = address of a word): if the word references an object in the old space, copies the
-; object (once) and rewrites the word. Preserves rdi, r9, r12, r13, r15; advances r14.
+; object (once) and rewrites the word. Preserves rdi, r9, r11, r12, r13, r15; advances r14.
+; threads.asm calls it as __rt_gc_forward for the roots it holds.
+global __rt_gc_forward
+__rt_gc_forward:
 forward:
     mov rax, [rdi]
     mov rdx, rax
@@ -733,7 +739,10 @@ global __rt_handler, __rt_exception, __rt_stack_limit
 __rt_handler: dq 0              ; innermost try's handler record, 0 = none
 __rt_exception: dq 0            ; the value being thrown, read by the landing code
 __rt_stack_limit: dq 0
+global __rt_stack_limit_normal, __rt_stack_limit_emergency  ; the running thread's (threads.asm swaps them)
+__rt_stack_limit_normal:
 stack_limit_normal: dq 0
+__rt_stack_limit_emergency:
 stack_limit_emergency: dq 0
 
 oom_message: db "toro: out of GC memory", 10

@@ -1,5 +1,5 @@
 /**
- * Assembles the runtime's machine-level core: ./core.asm (the same for every target) and the target's
+ * Assembles the runtime's machine-level core: ./core.asm and ./threads.asm (the same for every target) and the target's
  * OS layer (./os-linux.asm or ./os-toro.asm), passing the ABI's numbers (../backend/abi.ts) and the
  * target's memory parameters as %defines so the runtime and the code generator cannot disagree.
  */
@@ -67,6 +67,19 @@ function coreDefines(memory: RuntimeMemory): Record<string, string> {
   };
 }
 
+/** A spawned thread's compiled-code stack, and the room kept at its bottom for a RangeError's work. */
+export const THREAD_STACK_BYTES = 1 << 20;
+export const THREAD_STACK_MARGIN = 128 << 10;
+
+function threadDefines(): Record<string, string> {
+  return {
+    THREAD_STACK: String(THREAD_STACK_BYTES),
+    THREAD_MARGIN: String(THREAD_STACK_MARGIN),
+    UNDEFINED: hex(VALUE.UNDEFINED),
+    THREAD_RUN: RT.threadRun,
+  };
+}
+
 function osObject(target: Target, memory: RuntimeMemory): ObjectFile {
   if (target === 'toro')
     return assembleRuntimeFile('os-toro.asm', { STACK_PAGES: String(memory.stackMax / 4096) });
@@ -90,7 +103,11 @@ export function coreObjects(target: Target): ObjectFile[] {
   let objects = cache.get(target);
   if (!objects) {
     const memory = RUNTIME_MEMORY[target];
-    objects = [assembleRuntimeFile('core.asm', coreDefines(memory)), osObject(target, memory)];
+    objects = [
+      assembleRuntimeFile('core.asm', coreDefines(memory)),
+      assembleRuntimeFile('threads.asm', threadDefines()),
+      osObject(target, memory),
+    ];
     cache.set(target, objects);
   }
   return objects;

@@ -145,6 +145,25 @@ os_yield:
     syscall
     ret
 
+; Threads: a Linux build runs one thread of compiled code (the SDK's spawn needs --target toro, and
+; says so): creating one fails, and blocking or waking has nothing to do.
+global os_thread_create, os_thread_block, os_thread_wake
+os_thread_create:
+    xor eax, eax
+    ret
+os_thread_block:
+os_thread_wake:
+    ret
+
+; os_alloc(rdi = bytes, at most 2048) → rax: a page of its own (rare: thread records). os_free: kept.
+global os_alloc, os_free
+os_alloc:
+    mov edi, 4096
+    call os_map
+    ret
+os_free:
+    ret
+
 section .data
 align 8
 rlimit: dq 0, 0

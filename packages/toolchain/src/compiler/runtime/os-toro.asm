@@ -11,10 +11,12 @@
 bits 64
 default rel
 
-extern __rt_boot
+extern __rt_boot, __rt_thread_main_handle
 extern toro_console_write, toro_exit, toro_page_alloc, toro_page_free, toro_panic
 extern toro_cpu_count, toro_cpu_id, toro_cpu_node, toro_node_count, toro_node_mem
-extern toro_thread_sleep, toro_thread_yield
+extern toro_thread_self, toro_thread_sleep, toro_thread_yield, toro_thread_create, toro_thread_block, toro_thread_wake
+extern toro_alloc, toro_free
+extern rt_critical
 
 section .text
 
@@ -24,6 +26,9 @@ section .text
 ; (a RangeError), not by a guard page. Never returns: __rt_boot ends in toro_exit.
 global toro_service_main
 toro_service_main:
+    call toro_thread_self       ; main's OS thread, for threads.asm to wake
+    mov rdi, rax
+    call __rt_thread_main_handle
     mov edi, STACK_PAGES
     call toro_page_alloc
     test rax, rax
@@ -47,6 +52,15 @@ global os_exit
 os_exit:
     jmp toro_exit
 
+; The memory calls: each may let other threads of the CPU run (the kernel waits while it borrows a
+; block from another CPU, or while the ring a remote free travels on is full), so each raises
+; rt_critical (threads.asm) for its duration: no other thread of compiled code runs until it drops.
+%macro CRITICAL 1
+    inc qword [rt_critical]
+    call %1
+    dec qword [rt_critical]
+%endmacro
+
 ; os_map: a block of toro_page_alloc, whose sizes are powers of two pages; rdx says how much it is.
 global os_map
 os_map:
@@ -62,7 +76,7 @@ os_map:
     mov rdi, rax
     push rax
     push rax
-    call toro_page_alloc        ; 0 when the node has no block that large (or it is over the ABI's limit)
+    CRITICAL toro_page_alloc    ; 0 when the node has no block that large (or it is over the ABI's limit)
     pop rdx
     pop rdx
     shl rdx, 12
@@ -71,7 +85,27 @@ os_map:
 global os_unmap
 os_unmap:
     shr rsi, 12
-    jmp toro_page_free
+    CRITICAL toro_page_free
+    ret
+
+; os_alloc(rdi = bytes, at most 2048) → rax: a small block, or 0. os_free(rdi = block).
+global os_alloc, os_free
+os_alloc:
+    CRITICAL toro_alloc
+    ret
+os_free:
+    CRITICAL toro_free
+    ret
+
+; Threads (threads.asm): detached kernel threads of this CPU; block/wake as the kernel's.
+global os_thread_create, os_thread_block, os_thread_wake
+os_thread_create:
+    mov edx, 1                  ; detached: threads.asm keeps what outlives the thread
+    jmp toro_thread_create
+os_thread_block:
+    jmp toro_thread_block
+os_thread_wake:
+    jmp toro_thread_wake
 
 ; The machine as the SDK sees it (runtime/lib/sdk.ts), straight from the kernel.
 global os_cpu_count, os_cpu_id, os_cpu_node, os_node_count, os_sleep_ns, os_yield

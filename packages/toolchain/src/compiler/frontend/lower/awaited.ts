@@ -4,13 +4,15 @@
  * run meanwhile — that is, as long as every promise is awaited the moment it is made. So:
  *   - a call whose result is a Promise must be awaited (`await f()`) or returned from an async
  *     function (`return f()`, or an async arrow's expression body);
- *   - a function that returns a Promise may be called, named by a const, or be the module's default
- *     export (the SDK's `main`, which the runtime awaits), but not be passed on or stored otherwise
- *     (a callback would be called without an await).
+ *   - a function that returns a Promise may be called, named by a const, be the module's default
+ *     export (the SDK's `main`, which the runtime awaits) or be started as a thread (the SDK's spawn
+ *     and spawnOn: the thread waits for it), but not be passed on or stored otherwise (a callback
+ *     would be called without an await).
  * Anything else is refused with TORO2010 at the call or the reference, never run in another order.
  */
 import ts from 'typescript';
 import { Unsupported } from '../diagnostics.js';
+import { SDK_FILE_NAME } from '../sdk.js';
 
 const isAsync = (n: ts.Node): boolean =>
   ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
@@ -49,6 +51,23 @@ function returnsPromise(checker: ts.TypeChecker, n: ts.Node): boolean {
   return sigs.length > 0 && sigs.some((sig) => isPromiseType(sig.getReturnType()));
 }
 
+/**
+ * An argument of the SDK's spawn or spawnOn: the new thread calls it and waits for it to finish (the
+ * thread's own await), however long it takes.
+ */
+function isThreadStart(checker: ts.TypeChecker, p: ts.Node, n: ts.Node): boolean {
+  if (!ts.isCallExpression(p) || !p.arguments.some((a) => a === n)) return false;
+  let sym = checker.getSymbolAtLocation(p.expression);
+  if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+  const decl = sym?.valueDeclaration;
+  return (
+    decl !== undefined &&
+    ts.isFunctionDeclaration(decl) &&
+    decl.getSourceFile().fileName === SDK_FILE_NAME &&
+    (decl.name?.text === 'spawn' || decl.name?.text === 'spawnOn')
+  );
+}
+
 /** Part of a type annotation (a type's name is not a value). */
 function inType(n: ts.Node): boolean {
   for (let p = n.parent; p && !ts.isStatement(p); p = p.parent) if (ts.isTypeNode(p)) return true;
@@ -83,6 +102,7 @@ export function checkPromisesAwaited(
         (ts.isVariableDeclaration(p) && p.initializer === n && isConst(p)) ||
         (ts.isExportAssignment(p) && !p.isExportEquals) ||
         ts.isFunctionLike(p) ||
+        isThreadStart(checker, p, n) ||
         (ts.isVariableDeclaration(p) && p.name === n);
       if (!fine) refuse(n, 'an async function used as a value');
     }

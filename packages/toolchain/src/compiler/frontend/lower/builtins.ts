@@ -4,7 +4,6 @@
  * ../../runtime/core.asm.
  */
 import ts from 'typescript';
-import { isSdkDeclaration, sdkCall } from './sdk-calls.js';
 import { MAX_ARGS, VALUE } from '../../backend/abi.js';
 import { bitsDouble, type Cls, conD, conL, type Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
@@ -13,6 +12,7 @@ import { superConstructorCall } from './classes.js';
 import type { ExpressionLowering } from './expressions.js';
 import { numberFunction, numberMethod } from './numbers.js';
 import { arrayMethod, collectionKind, collectionMethod, fromHeap, isArray, spreadArray } from './objects.js';
+import { isSdkDeclaration, sdkCall, sdkMethodCall } from './sdk-calls.js';
 import { fromCharCode, stringMethod } from './strings.js';
 
 type Lowering = ExpressionLowering;
@@ -79,6 +79,11 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
     : undefined;
   const decl = sym?.valueDeclaration;
   if (decl && ts.isFunctionDeclaration(decl) && isSdkDeclaration(decl)) return sdkCall(L, node, decl);
+  if (ts.isPropertyAccessExpression(callee)) {
+    const method = L.checker.getSymbolAtLocation(callee.name)?.valueDeclaration;
+    if (method && ts.isMethodSignature(method) && isSdkDeclaration(method))
+      return sdkMethodCall(L, node, callee, method);
+  }
   if (ts.isIdentifier(callee) && sym && L.fromLib(sym)) {
     if (callee.text === 'eval') throw new Unsupported(callee, 'TORO2004', ['eval']);
     if (callee.text === 'isNaN' || callee.text === 'isFinite') {
@@ -369,11 +374,37 @@ function intrinsic(L: Lowering, node: ts.CallExpression, name: string): Operand 
       return num(b.call(RT.osNodeCount, 'l', []));
     case '__os_node_mem':
       return num(b.call(RT.osNodeMem, 'l', [int(a[0]), int(a[1])]));
-    case '__os_sleep_ns':
-      b.call(RT.osSleepNs, undefined, [int(a[0])]);
+    // Threads (runtime/threads.asm); the calls that may switch save the running thread's state.
+    case '__sleep_ns':
+      b.call(RT.sleepNs, undefined, [int(a[0])]);
       return undefinedValue();
-    case '__os_yield':
-      b.call(RT.osYield, undefined, []);
+    case '__yield':
+      b.call(RT.yieldThread, undefined, []);
+      return undefinedValue();
+    case '__block':
+      b.call(RT.block, undefined, []);
+      return undefinedValue();
+    case '__wake':
+      b.call(RT.wake, undefined, [int(a[0])]);
+      return undefinedValue();
+    case '__thread_new':
+      return num(b.call(RT.threadNew, 'l', [L.coerce(a[0], 'v'), L.coerce(a[1], 'v')]));
+    case '__sdk_state':
+      return b.call(RT.sdkState, 'v', []) as Operand;
+    case '__sdk_set_state':
+      b.call(RT.sdkSetState, undefined, [L.coerce(a[0], 'v')]);
+      return undefinedValue();
+    case '__thread_current':
+      return num(b.call(RT.threadCurrent, 'l', []));
+    case '__thread_value':
+      return b.call(RT.threadValue, 'v', [int(a[0]), int(a[1])]) as Operand;
+    case '__thread_set_value':
+      b.call(RT.threadSetValue, undefined, [int(a[0]), int(a[1]), L.coerce(a[2], 'v')]);
+      return undefinedValue();
+    case '__thread_word':
+      return num(b.call(RT.threadWord, 'l', [int(a[0]), int(a[1])]));
+    case '__thread_set_word':
+      b.call(RT.threadSetWord, undefined, [int(a[0]), int(a[1]), int(a[2])]);
       return undefinedValue();
   }
   throw unsupported(node, `intrinsic ${name}`);

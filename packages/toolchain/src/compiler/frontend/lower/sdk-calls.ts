@@ -6,7 +6,8 @@
  */
 import ts from 'typescript';
 import { VALUE } from '../../backend/abi.js';
-import type { Operand } from '../../ir/types.js';
+import { conD, type Operand } from '../../ir/types.js';
+import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
 import { SDK_COMPILED, SDK_FILE_NAME } from '../sdk.js';
 import type { ExpressionLowering } from './expressions.js';
@@ -23,15 +24,65 @@ export function sdkCall(
 ): Operand {
   const name = decl.name?.text ?? '';
   if (!SDK_COMPILED.has(name)) throw new Unsupported(node.expression, 'TORO2009', [name]);
-  const args = node.arguments.map((a) => {
+  return finish(L, node, `rt.sdk.${name}`, [], decl);
+}
+
+/**
+ * `x.m(...)` where `m` is a method of one of the SDK's interfaces (Thread, Channel): the runtime's
+ * `rt.sdk.<Interface>_<m>(x, ...)`, which checks that `x` is one the runtime made.
+ */
+export function sdkMethodCall(
+  L: ExpressionLowering,
+  node: ts.CallExpression,
+  callee: ts.PropertyAccessExpression,
+  decl: ts.MethodSignature,
+): Operand {
+  const owner = ts.isInterfaceDeclaration(decl.parent) ? decl.parent.name.text : '';
+  const name = `${owner}_${callee.name.text}`;
+  if (!SDK_COMPILED.has(name))
+    throw new Unsupported(callee.name, 'TORO2009', [`${owner}.${callee.name.text}`]);
+  return finish(L, node, `rt.sdk.${name}`, [L.coerce(L.expr(callee.expression), 'v')], decl);
+}
+
+/** Boxed arguments after `first` (a rest parameter's gathered into an array), the call, its result. */
+function finish(
+  L: ExpressionLowering,
+  node: ts.CallExpression,
+  symbol: string,
+  first: Operand[],
+  decl: ts.SignatureDeclaration,
+): Operand {
+  const rest = decl.parameters.findIndex((p) => p.dotDotDotToken);
+  const args = [...first];
+  let gathered: Operand | undefined;
+  node.arguments.forEach((a, k) => {
     if (ts.isSpreadElement(a)) throw unsupported(a, 'spread');
-    return L.coerce(L.expr(a), 'v');
+    const v = L.coerce(L.expr(a), 'v');
+    if (rest < 0 || k < rest) {
+      args.push(v);
+      return;
+    }
+    gathered ??= L.callRt(RT.arrayNew, 'v', [conD(0)]);
+    L.callRt(RT.arrayPush, 'd', [gathered, v]);
   });
-  while (args.length < decl.parameters.length) args.push(UNDEFINED);
-  const result = L.callRt(`rt.sdk.${name}`, 'v', args);
+  const fixed = rest < 0 ? decl.parameters.length : rest;
+  while (args.length < first.length + fixed) args.push(UNDEFINED);
+  if (rest >= 0) args.push(gathered ?? L.callRt(RT.arrayNew, 'v', [conD(0)]));
+  const result = L.callRt(symbol, 'v', args);
   const type = L.checker.getTypeAtLocation(node);
   if (type.flags & (ts.TypeFlags.Never | ts.TypeFlags.Void | ts.TypeFlags.Undefined)) return UNDEFINED;
   return L.clsOf(node) === 'v' ? result : fromHeap(L, result, node);
+}
+
+/** Whether `e`'s type is the SDK's Channel (for `for await`). */
+export function isSdkChannel(checker: ts.TypeChecker, e: ts.Expression): boolean {
+  const decl = checker.getTypeAtLocation(e).getSymbol()?.declarations?.[0];
+  return (
+    decl !== undefined &&
+    ts.isInterfaceDeclaration(decl) &&
+    decl.name.text === 'Channel' &&
+    isSdkDeclaration(decl)
+  );
 }
 
 /** Every use of an SDK function or class that has no compiled backend yet: TORO2009, naming it. */

@@ -22,6 +22,7 @@ import { lowerEnum } from './enums.js';
 import { conV, describe, ExpressionLowering } from './expressions.js';
 import { frameName, functionStart, positionOf } from './frames.js';
 import { fromHeap, isArray, iterable } from './objects.js';
+import { isSdkChannel } from './sdk-calls.js';
 
 const K = ts.SyntaxKind;
 
@@ -435,7 +436,10 @@ export class FunctionLowering extends ExpressionLowering {
    */
   private forOf(s: ts.ForOfStatement): void {
     const b = this.b;
-    if (s.awaitModifier) throw unsupported(s, "'for await'");
+    if (s.awaitModifier) {
+      this.forAwait(s);
+      return;
+    }
     const init = s.initializer;
     if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1)
       throw unsupported(init, "'for...of' without a let or const declaration");
@@ -483,6 +487,44 @@ export class FunctionLowering extends ExpressionLowering {
     b.jmp(step);
     b.place(step);
     b.assign(i, 'add', { k: 'tmp', id: i }, conD(1));
+    b.jmp(head);
+    b.place(end);
+    scope?.pop();
+  }
+
+  /**
+   * `for await (const v of ch)` over a @toro/sdk Channel: receives (rt.sdk.Channel_next, a hole once
+   * the channel is closed and drained) until it is closed and drained, as the SDK's async iterator does.
+   */
+  private forAwait(s: ts.ForOfStatement): void {
+    const b = this.b;
+    if (!isSdkChannel(this.checker, s.expression))
+      throw unsupported(s, "'for await' over anything but a @toro/sdk Channel");
+    const init = s.initializer;
+    if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1)
+      throw unsupported(init, "'for await' without a let or const declaration");
+    const d = init.declarations[0];
+    const ch = this.coerce(this.expr(s.expression), 'v');
+    const scope = this.loopScope(s);
+    const slot = ts.isIdentifier(d.name)
+      ? (() => {
+          const sym = this.checker.getSymbolAtLocation(d.name);
+          if (!sym) throw unsupported(d.name, 'this declaration');
+          return this.storageFor(sym, this.clsOf(d.name), d.name.text);
+        })()
+      : undefined;
+    const head = b.newBlock('forawait');
+    const body = b.newBlock('body');
+    const end = b.newBlock('endfor');
+    b.jmp(head);
+    b.place(head);
+    const item = this.callRt('rt.sdk.Channel_next', 'v', [ch]);
+    b.jnz(b.emit('ceql', 'w', item, { k: 'con', cls: 'v', bits: VALUE.HOLE }), end, body);
+    b.place(body);
+    scope?.fresh();
+    if (slot && ts.isIdentifier(d.name)) this.write(slot, fromHeap(this, item, d.name));
+    else this.bindPattern(d.name, item);
+    this.loop(s.statement, end, head);
     b.jmp(head);
     b.place(end);
     scope?.pop();

@@ -1,0 +1,282 @@
+; threads.asm — the runtime's threads: several threads of compiled code on one CPU (the SDK's spawn),
+; each on a compiled-code stack of its own, scheduled by the OS layer's threads (os-toro.asm: the
+; kernel's cooperative scheduler). What this file keeps true:
+;
+;   - The collector sees every root. Each thread has a record (struc rtthread) on the CPU's list
+;     rt_threads; a thread that is switched out has saved its frame pointer there, so the collector
+;     (core.asm collect, through __rt_thread_roots) walks the running thread's frames from rbp as
+;     before and every other thread's frames from its saved rbp. A record's value words (the function
+;     and arguments of a thread not started yet, the result of one that has ended) are roots too.
+;   - Per-thread runtime state follows the thread: the exception handler chain and the stack limits
+;     (core.asm's __rt_handler, __rt_stack_limit*) are saved in the record when it switches out and
+;     restored when it comes back (rt_save / rt_restore around every call that can switch).
+;   - Nothing runs compiled code while another thread of the CPU is inside the runtime's memory
+;     calls: os-toro.asm raises rt_critical around kernel calls that may switch in the middle of an
+;     allocation or a collection, and a thread that comes back while it is raised yields until it
+;     drops (rt_restore). So a collection never sees another thread half-way.
+;
+; Calling convention: System V; the wrappers called from compiled code keep rbp (compiled code
+; keeps nothing else in registers across calls, see backend/abi.ts). Each CPU has its own copy of
+; this file's .data (one isolate per CPU), so rt_current and rt_threads are per CPU.
+
+bits 64
+default rel
+
+extern os_thread_create, os_thread_block, os_thread_wake, os_sleep_ns, os_yield
+extern os_map, os_unmap, os_alloc
+extern __rt_handler, __rt_stack_limit, __rt_stack_limit_normal, __rt_stack_limit_emergency
+extern __rt_gc_forward, THREAD_RUN
+
+struc rtthread
+  .next:      resq 1    ; the CPU's next thread record
+  .rbp:       resq 1    ; frame pointer while switched out; 0 while running (or before the first run)
+  .handler:   resq 1    ; __rt_handler while switched out
+  .limit:     resq 1    ; __rt_stack_limit_normal while switched out
+  .emergency: resq 1    ; __rt_stack_limit_emergency while switched out
+  .stack:     resq 1    ; base of its compiled-code stack (0: the main thread's comes from the OS layer)
+  .stack_size: resq 1
+  .kstack:    resq 1    ; rsp on the OS thread's own stack, to go back to when the function returns
+  .handle:    resq 1    ; the OS thread
+  .state:     resq 1    ; THREAD_NEW, THREAD_RUNNING or THREAD_DONE
+  .joiner:    resq 1    ; record of the thread waiting in join, or 0
+  .fn:        resq 1    ; value: the function to run (undefined once started)
+  .args:      resq 1    ; value: its arguments, an array (undefined once started)
+  .result:    resq 1    ; value: what it returned
+endstruc
+
+THREAD_NEW equ 0
+THREAD_RUNNING equ 1
+THREAD_DONE equ 2
+RTTHREAD_VALUES equ 3   ; .fn, .args, .result: the record's value words
+
+section .text
+
+; __rt_thread_roots — for the collector, after the running thread's frames and the globals: every
+; record's value words, and the frames of every switched-out thread. Uses rbx and r11 (collect no
+; longer needs them), r9/rdi as forward's loop registers; forward advances r14.
+global __rt_thread_roots
+__rt_thread_roots:
+    lea rdi, [rt_sdk_state]
+    call __rt_gc_forward
+    mov rbx, [rt_threads]
+.thread:
+    test rbx, rbx
+    jz .done
+    lea rdi, [rbx + rtthread.fn]
+    mov r9, RTTHREAD_VALUES
+.value:
+    call __rt_gc_forward
+    add rdi, 8
+    dec r9
+    jnz .value
+    cmp rbx, [rt_current]
+    je .next                    ; the running thread's frames were walked from rbp
+    mov r11, [rbx + rtthread.rbp]
+.frame:
+    test r11, r11
+    jz .next
+    mov r9, [r11 - 8]           ; slot count
+    lea rdi, [r11 - 16]         ; slot 0
+.slot:
+    test r9, r9
+    jz .next_frame
+    call __rt_gc_forward
+    sub rdi, 8
+    dec r9
+    jmp .slot
+.next_frame:
+    mov r11, [r11]
+    jmp .frame
+.next:
+    mov rbx, [rbx + rtthread.next]
+    jmp .thread
+.done:
+    ret
+
+; rt_save — rbx = the running thread's record: its state goes into the record before a switch.
+; rbp is the compiled caller's frame (the wrappers below build none). Clobbers rax.
+rt_save:
+    mov [rbx + rtthread.rbp], rbp
+    mov rax, [__rt_handler]
+    mov [rbx + rtthread.handler], rax
+    mov rax, [__rt_stack_limit_normal]
+    mov [rbx + rtthread.limit], rax
+    mov rax, [__rt_stack_limit_emergency]
+    mov [rbx + rtthread.emergency], rax
+    ret
+
+; rt_restore — rbx = this thread's record, back from a switch: waits until no thread of the CPU is
+; inside a memory call (rt_critical), then makes it the running thread again. Clobbers the
+; caller-saved registers.
+rt_restore:
+    cmp qword [rt_critical], 0
+    je .mine
+    call os_yield
+    jmp rt_restore
+.mine:
+    mov [rt_current], rbx
+    mov qword [rbx + rtthread.rbp], 0
+    mov rax, [rbx + rtthread.handler]
+    mov [__rt_handler], rax
+    mov rax, [rbx + rtthread.limit]
+    mov [__rt_stack_limit_normal], rax
+    mov [__rt_stack_limit], rax
+    mov rax, [rbx + rtthread.emergency]
+    mov [__rt_stack_limit_emergency], rax
+    ret
+
+; The calls compiled code makes that may let the CPU's other threads run (SDK sleep, yieldNow, and
+; the waits of join and channels): each saves the running thread's state around the OS call.
+%macro SWITCHING 2                      ; name, OS routine (its arguments stay in rdi, rsi)
+global %1
+%1:
+    push rbx
+    mov rbx, [rt_current]
+    push rdi
+    push rsi
+    call rt_save
+    pop rsi
+    pop rdi
+    call %2
+    call rt_restore
+    pop rbx
+    ret
+%endmacro
+
+SWITCHING __rt_sleep_ns, os_sleep_ns    ; rdi = nanoseconds
+SWITCHING __rt_yield, os_yield
+SWITCHING __rt_block, os_thread_block   ; returns once __rt_wake names this thread (or already did)
+
+; __rt_wake(rdi = thread record): makes a thread blocked in __rt_block runnable. Does not switch.
+global __rt_wake
+__rt_wake:
+    mov rdi, [rdi + rtthread.handle]
+    jmp os_thread_wake
+
+; __rt_thread_main_handle(rdi = the OS thread running main): the OS layer names it at start, so
+; that a spawned thread can wake main when main waits for it.
+global __rt_thread_main_handle
+__rt_thread_main_handle:
+    mov [main_thread + rtthread.handle], rdi
+    ret
+
+; __rt_sdk_state → rax / __rt_sdk_set_state(rdi): the SDK's per-CPU value (runtime/lib/sdk.ts keeps its
+; channel homes there), a root of the collector like a global slot.
+global __rt_sdk_state, __rt_sdk_set_state
+__rt_sdk_state:
+    mov rax, [rt_sdk_state]
+    ret
+__rt_sdk_set_state:
+    mov [rt_sdk_state], rdi
+    ret
+
+; __rt_thread_current → rax: the running thread's record.
+global __rt_thread_current
+__rt_thread_current:
+    mov rax, [rt_current]
+    ret
+
+; __rt_thread_value(rdi = record, rsi = 0 fn | 1 args | 2 result) → rax: that value word.
+; __rt_thread_set_value(rdi, rsi, rdx = value). __rt_thread_word / _set_word: 0 state | 1 joiner.
+global __rt_thread_value, __rt_thread_set_value, __rt_thread_word, __rt_thread_set_word
+__rt_thread_value:
+    mov rax, [rdi + rtthread.fn + rsi * 8]
+    ret
+__rt_thread_set_value:
+    mov [rdi + rtthread.fn + rsi * 8], rdx
+    ret
+__rt_thread_word:
+    mov rax, [rdi + rtthread.state + rsi * 8]
+    ret
+__rt_thread_set_word:
+    mov [rdi + rtthread.state + rsi * 8], rdx
+    ret
+
+; __rt_thread_new(rdi = function, rsi = arguments array) → rax: the new thread's record, or 0 when
+; the OS has no thread or no memory for it. The thread first runs when this one next switches.
+; Allocates no GC memory, so rdi/rsi stay valid until they are stored in the record.
+global __rt_thread_new
+__rt_thread_new:
+    push rbx
+    push r12
+    push r13
+    mov r12, rdi
+    mov r13, rsi
+    mov edi, rtthread_size
+    call os_alloc
+    test rax, rax
+    jz .fail
+    mov rbx, rax
+    mov rdi, rbx                ; a zeroed record
+    mov ecx, rtthread_size / 8
+    xor eax, eax
+    rep stosq
+    mov [rbx + rtthread.fn], r12
+    mov [rbx + rtthread.args], r13
+    mov rax, UNDEFINED
+    mov [rbx + rtthread.result], rax
+    mov rdi, THREAD_STACK
+    call os_map
+    test rax, rax
+    jz .fail                    ; the record is small and stays (nothing links to it)
+    mov [rbx + rtthread.stack], rax
+    mov [rbx + rtthread.stack_size], rdx
+    lea rcx, [rax + THREAD_MARGIN]
+    mov [rbx + rtthread.limit], rcx
+    lea rcx, [rax + THREAD_MARGIN / 4]
+    mov [rbx + rtthread.emergency], rcx
+    mov rax, [rt_threads]       ; on the CPU's list: its values are roots from now on
+    mov [rbx + rtthread.next], rax
+    mov [rt_threads], rbx
+    lea rdi, [rt_thread_entry]
+    mov rsi, rbx
+    call os_thread_create
+    test rax, rax
+    jz .no_thread
+    mov [rbx + rtthread.handle], rax
+    mov rax, rbx
+    jmp .out
+.no_thread:                     ; stays listed with state NEW: its values are dropped
+    mov rax, UNDEFINED
+    mov [rbx + rtthread.fn], rax
+    mov [rbx + rtthread.args], rax
+.fail:
+    xor eax, eax
+.out:
+    pop r13
+    pop r12
+    pop rbx
+    ret
+
+; rt_thread_entry — the OS thread's entry (rdi = record), on the OS thread's own small stack: moves
+; to the record's compiled-code stack and runs THREAD_RUN (runtime/lib/sdk.ts threadRun: calls the
+; function, keeps the result, wakes a joiner). Back on the OS stack, gives the compiled stack back and
+; returns, which ends the OS thread.
+rt_thread_entry:
+    push rbx
+    mov rbx, rdi
+    mov [rbx + rtthread.kstack], rsp
+    call rt_restore             ; waits out a memory call of another thread; sets handler 0, limits
+    mov qword [rbx + rtthread.state], THREAD_RUNNING
+    mov rsp, [rbx + rtthread.stack]
+    add rsp, [rbx + rtthread.stack_size]
+    xor ebp, ebp                ; the collector's frame walk stops at rbp = 0
+    call THREAD_RUN
+    mov rsp, [rbx + rtthread.kstack]
+    mov qword [rbx + rtthread.state], THREAD_DONE
+    mov rdi, [rbx + rtthread.stack]
+    mov rsi, [rbx + rtthread.stack_size]
+    mov qword [rbx + rtthread.stack], 0
+    call os_unmap
+    pop rbx
+    xor eax, eax
+    ret
+
+section .data
+align 8
+global rt_critical
+rt_critical: dq 0               ; > 0 while a thread of this CPU is inside an OS memory call
+rt_sdk_state: dq UNDEFINED      ; value: runtime/lib/sdk.ts's per-CPU state
+rt_current: dq main_thread      ; the running thread's record
+rt_threads: dq main_thread      ; every thread record of this CPU
+main_thread: times rtthread_size db 0   ; the main thread: its stack is the OS layer's
