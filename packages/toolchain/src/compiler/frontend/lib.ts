@@ -36,6 +36,15 @@ interface Array<T> {
   keys(): IterableIterator<number>;
   values(): IterableIterator<T>;
   entries(): IterableIterator<[number, T]>;
+  concat(...items: (T | readonly T[])[]): T[];
+  at(index: number): T | undefined;
+  fill(value: T, start?: number, end?: number): this;
+  lastIndexOf(searchElement: T, fromIndex?: number): number;
+  findLast(predicate: (value: T, index: number, array: T[]) => unknown): T | undefined;
+  findLastIndex(predicate: (value: T, index: number, array: T[]) => unknown): number;
+  flat<U>(this: (U | readonly U[])[], depth?: 1): U[];
+  flat(depth: number): unknown[];
+  flatMap<U>(callbackfn: (value: T, index: number, array: T[]) => U | readonly U[]): U[];
 }
 /** \`readonly T[]\`: the same arrays, without the methods that change them. */
 interface ReadonlyArray<T> {

@@ -14,6 +14,7 @@ import { numberFunction, numberMethod } from './numbers.js';
 import { arrayMethod, collectionKind, collectionMethod, fromHeap, isArray, spreadArray } from './objects.js';
 import { isSdkDeclaration, sdkCall, sdkMethodCall } from './sdk-calls.js';
 import { fromCharCode, stringMethod } from './strings.js';
+import { isStringType } from './types.js';
 
 type Lowering = ExpressionLowering;
 
@@ -63,9 +64,11 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
     return numberMethod(L, node, callee);
   if (
     ts.isPropertyAccessExpression(callee) &&
-    !callee.questionDotToken &&
     !node.questionDotToken &&
-    L.isString(callee.expression)
+    // Inside an optional chain (`s?.trim()`, `s?.trim().split(…)`) a nullish receiver has left already.
+    (callee.questionDotToken || callee.expression.flags & ts.NodeFlags.OptionalChain
+      ? isStringType(L.checker, L.checker.getNonNullableType(L.typeOf(callee.expression)))
+      : L.isString(callee.expression))
   )
     return stringMethod(L, node, callee);
   if (ts.isPropertyAccessExpression(callee) && isArray(L, callee.expression))

@@ -338,6 +338,8 @@ export function arrayMethod(
 ): Operand {
   const name = callee.name.text;
   const a = L.coerce(L.expr(callee.expression), 'v');
+  if (callee.questionDotToken) L.guardNullish(a, callee);
+  if (name === 'concat') return L.callRt('rt.array.concatArrays', 'v', [a, spreadArray(L, node.arguments)]);
   if (name === 'push' && node.arguments.some(ts.isSpreadElement)) {
     // `a.push(...xs)`: the arguments are collected first (they may spread `a` itself).
     L.b.call(RT.arrayAppendAll, undefined, [a, spreadArray(L, node.arguments)]);
@@ -372,6 +374,20 @@ export function arrayMethod(
       return L.callRt(RT.arrayJoin, 'v', [a, value(0)]);
     case 'reverse':
       return L.callRt(RT.arrayReverse, 'v', [a]);
+    case 'at':
+      return fromHeap(L, L.callRt('rt.array.at', 'v', [a, value(0)]), node);
+    case 'fill':
+      return L.callRt('rt.array.fill', 'v', [a, value(0), value(1), value(2)]);
+    case 'lastIndexOf':
+      return L.callRt('rt.array.lastIndexOf', 'd', [a, value(0), value(1)]);
+    case 'findLast':
+      return fromHeap(L, L.callRt('rt.array.findLast', 'v', [a, value(0)]), node);
+    case 'findLastIndex':
+      return L.callRt('rt.array.findLastIndex', 'd', [a, value(0)]);
+    case 'flat':
+      return L.callRt('rt.array.flat', 'v', [a, value(0)]);
+    case 'flatMap':
+      return L.callRt('rt.array.flatMap', 'v', [a, value(0)]);
     case 'keys':
     case 'values':
     case 'entries':

@@ -44,6 +44,8 @@ export function stringMethod(
 ): Operand {
   const name = callee.name.text;
   const s = L.coerce(L.expr(callee.expression), 'v');
+  // `s?.trim()` on a `string | undefined`: the chain ends (undefined) when s is nullish.
+  if (callee.questionDotToken) L.guardNullish(s, callee);
   const args = node.arguments.map((a) => {
     if (ts.isSpreadElement(a)) throw unsupported(a, 'spread');
     return L.coerce(L.expr(a), 'v');

@@ -472,3 +472,98 @@ export function from(src: unknown, f: unknown): unknown {
   }
   return out;
 }
+
+/** `a.concat(...items)`: a new array; array items are spread one level (holes kept), others added. */
+export function concatArrays(a: unknown, items: unknown): unknown {
+  const out = arrayNew(0);
+  appendRaw(out, arrayOf(a, "'concat'"));
+  for (let k = 0; k < length(items); k++) {
+    const item = get(items, k);
+    if (__tag(item) === 5) appendRaw(out, item);
+    else push(out, item);
+  }
+  return out;
+}
+
+/** Appends src's slots as they are (holes stay holes). */
+function appendRaw(out: unknown, src: unknown): void {
+  const base = length(out);
+  const n = length(src);
+  reserve(out, base + n);
+  for (let i = 0; i < n; i++) __st(__ld(out, 1), base + i, __ld(__ld(src, 1), i));
+  __st(out, 0, base + n);
+}
+
+/** `a.at(i)`: a negative index counts from the end; outside the array, undefined. */
+export function at(a: unknown, index: unknown): unknown {
+  const n = length(a);
+  let k = __tag(index) === 0 ? __as_number(index) : 0;
+  // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
+  if (k !== k) k = 0;
+  k = k < 0 ? Math.ceil(k) : Math.floor(k);
+  if (k < 0) k += n;
+  return k >= 0 && k < n ? get(a, k) : undefined;
+}
+
+/** `a.fill(v, start?, end?)`: every slot in the range (holes too) set to v; returns a. */
+export function fill(a: unknown, v: unknown, start: unknown, end: unknown): unknown {
+  const n = length(a);
+  const to = relative(end, n, n);
+  for (let i = relative(start, n, 0); i < to; i++) __st(__ld(a, 1), i, v);
+  return a;
+}
+
+/** `a.lastIndexOf(x, from?)`: strict equality from the end (holes skipped, NaN never found). */
+export function lastIndexOf(a: unknown, x: unknown, from: unknown): number {
+  const n = length(a);
+  let start = n - 1;
+  if (__tag(from) !== 1) {
+    let k = __as_number(from);
+    // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
+    if (k !== k) k = 0;
+    k = k < 0 ? Math.ceil(k) : Math.floor(k);
+    start = k < 0 ? n + k : Math.min(k, n - 1);
+  }
+  for (let i = start; i >= 0; i--) {
+    const v = __ld(__ld(a, 1), i);
+    if (__same(v, __hole()) || __tag(v) !== __tag(x)) continue;
+    if (__tag(x) === 0 ? __as_number(v) === __as_number(x) : sameValueZero(v, x)) return i;
+  }
+  return -1;
+}
+
+/** findLastIndex: the predicate sees every index from the end (holes as undefined). */
+export function findLastIndex(a: unknown, f: unknown): number {
+  callback(f);
+  for (let i = length(a) - 1; i >= 0; i--) if (truthy(__call(f, get(a, i), i, a, undefined))) return i;
+  return -1;
+}
+
+export function findLast(a: unknown, f: unknown): unknown {
+  const i = findLastIndex(a, f);
+  return i < 0 ? undefined : get(a, i);
+}
+
+/** `a.flat(depth = 1)`: nested arrays spread up to depth levels; holes dropped. */
+export function flat(a: unknown, depth: unknown): unknown {
+  let d = __tag(depth) === 1 ? 1 : __as_number(depth);
+  // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
+  if (d !== d) d = 0;
+  const out = arrayNew(0);
+  flatInto(out, a, Math.trunc(d));
+  return out;
+}
+
+function flatInto(out: unknown, a: unknown, depth: number): void {
+  for (let i = 0; i < length(a); i++) {
+    if (!present(a, i)) continue;
+    const v = get(a, i);
+    if (depth > 0 && __tag(v) === 5) flatInto(out, v, depth - 1);
+    else push(out, v);
+  }
+}
+
+/** `a.flatMap(f)`: map, then spread every array result one level. */
+export function flatMap(a: unknown, f: unknown): unknown {
+  return flat(map(a, f), 1);
+}
