@@ -41,12 +41,26 @@ describe('toro build', () => {
     expect(human.stdout).toMatch(/^Built build\/svc\.elf \(\d+\.\d KiB\): \.text .* r-x, /m);
   });
 
-  it('refuses a service that uses SDK calls without a compiled backend yet, pointing at toro dev', () => {
-    const sdkProject = join(work, 'sdk-svc');
-    expect(runToro(['new', 'hello', sdkProject, '--yes']).status).toBe(0);
-    const r = runToro(['build'], { cwd: sdkProject });
+  it('prints a service’s type errors and refusals tsc-style and fails', () => {
+    const bad = join(work, 'bad-svc');
+    expect(runToro(['new', 'compute', bad, '--yes']).status).toBe(0);
+    writeFileSync(
+      join(bad, 'src', 'main.ts'),
+      [
+        "import { sleep } from '@toro/sdk';",
+        'const n: number = "one";',
+        'sleep(5);',
+        'export default function main(): number {',
+        '  return n;',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const r = runToro(['build'], { cwd: bad });
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/src\/main\.ts\(\d+,\d+\): error TORO2009: 'spawnOn' of @toro\/sdk .* `toro dev`/);
+    expect(r.stderr).toContain(
+      "src/main.ts(2,7): error TS2322: Type 'string' is not assignable to type 'number'.",
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 

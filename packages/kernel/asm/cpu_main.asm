@@ -53,7 +53,11 @@ cpu_main:
   shl eax, 6
   mov byte [cpu_ready + rax], 1         ; publish: everything above is visible before this store
   cmp dword [rbx + mech.cpu], 0
+%ifdef SERVICE
+  jne .ap_service
+%else
   jne sched_idle
+%endif
 
   ; BSP: every AP is online and running cpu_main; wait until each has published its mechanisms.
   ; A short bounded wait at boot (each AP has only its own set-up left to do), so a spin is fine here.
@@ -91,12 +95,29 @@ cpu_main:
   mov edi, EXIT_NO_MEMORY
   jmp power_off
 
+%ifdef SERVICE
+; An AP with its own copy of the service's data (isolate.asm) runs the service's runtime as well: its
+; module's top-level code in its isolate, then the messages other CPUs send it (os-toro.asm
+; toro_service_ap). Without a copy it runs nothing of the service (CPU 0 stops the boot: isolate_check).
+.ap_service:
+  mov eax, [rbx + mech.cpu]
+  cmp qword [isolate_errors + rax * 8], 0
+  jne sched_idle
+  mov rdi, toro_service_ap
+  xor esi, esi
+  mov edx, THREAD_DETACHED
+  call thread_create
+  test rax, rax
+  jz .no_memory
+  jmp sched_idle
+%endif
+
 ; service_main — the service's main thread, on the BSP. With -DSERVICE: the compiled service's entry
 ; (toro_service_main in the runtime's os-toro.asm, System V, never returns). Otherwise the self-test
 ; (SELFTEST builds, when the command line names one) or the banner kernel's power-off with the command
 ; line's exit code.
 %ifdef SERVICE
-extern toro_service_main
+extern toro_service_main, toro_service_ap
 service_main:
   jmp toro_service_main
 %else

@@ -104,8 +104,12 @@ describe('unsupported constructs are refused with a diagnostic', () => {
       'fixtures/unsupported/unawaited.ts(8,9): error TORO2010: an async function used as a value is not supported: a compiled async function runs to completion where it is called, so every promise must be awaited as it is made',
     ],
     [
+      'spawn-on.ts',
+      "fixtures/unsupported/spawn-on.ts(7,12): error TORO2011: spawnOn runs 'local' in another CPU's copy of the module: it must be a top-level 'export function' (no captured state can cross CPUs)",
+    ],
+    [
       'sdk-import.ts',
-      "fixtures/unsupported/sdk-import.ts(3,1): error TORO2009: 'spawn' of @toro/sdk is not available to compiled services yet: run this service with `toro dev`",
+      "fixtures/unsupported/sdk-import.ts(3,17): error TORO2009: 'ChannelClosedError' of @toro/sdk is not available to compiled services yet: run this service with `toro dev`",
     ],
   ];
   for (const [name, expected] of cases) {

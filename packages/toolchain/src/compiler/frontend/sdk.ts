@@ -18,6 +18,7 @@ export const SDK_COMPILED = new Set([
   'sleep',
   'yieldNow',
   'spawn',
+  'spawnOn',
   // methods of the SDK's interfaces, as <Interface>_<method>
   'Thread_join',
   'channel',

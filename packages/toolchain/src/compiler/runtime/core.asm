@@ -43,6 +43,7 @@ default rel
 
 extern MAIN, GLOBALS, GLOBAL_COUNT, UNCAUGHT, OVERFLOW, NOT_STRING
 extern os_exit, os_write, os_map, os_unmap       ; the OS layer: os-linux.asm or os-toro.asm
+extern os_runtime_ready, os_after_main
 extern __rt_thread_roots                         ; threads.asm: the roots of the CPU's other threads
 
 section .text
@@ -50,7 +51,8 @@ section .text
 ; __rt_boot(rdi = the lowest address the stack may reach): jumped to by the OS layer's entry
 ; (os-linux.asm _start, os-toro.asm toro_service_main) with rbp = 0 (the collector's frame walk stops
 ; there) and rsp 16-byte aligned. Maps the first semispace, sets the stack limits, runs the program's
-; main and exits with status 0 when it returns.
+; main and then what the OS layer does after it (os_after_main: exit with status 0 on Linux and on
+; CPU 0 of a Toro VM; on the VM's other CPUs, serve the SDK's messages).
 global __rt_boot
 __rt_boot:
     lea rax, [rdi + STACK_MARGIN]
@@ -65,9 +67,9 @@ __rt_boot:
     mov [heap_size], rdx
     add rax, MIN_HEAP
     mov [heap_limit], rax
+    call os_runtime_ready       ; the OS layer's start-up with a heap (os-toro: CPU 0's message pump)
     call MAIN
-    xor edi, edi
-    jmp __rt_exit
+    jmp os_after_main           ; exit 0 (os-toro: CPU 0 exits, another CPU serves its messages)
 
 ; __rt_exit(rdi = status): never returns.
 global __rt_exit

@@ -77,12 +77,18 @@ function threadDefines(): Record<string, string> {
     THREAD_MARGIN: String(THREAD_STACK_MARGIN),
     UNDEFINED: hex(VALUE.UNDEFINED),
     THREAD_RUN: RT.threadRun,
+    ADDR_MASK: '0xFFFFFFFFFFFF',
+    KIND_CLOSURE: String(HEAP.KIND_CLOSURE),
+    STRING_WIDE_BYTE: String(1 << (HEAP.STRING_WIDE_BIT - 40)),
   };
 }
 
 function osObject(target: Target, memory: RuntimeMemory): ObjectFile {
   if (target === 'toro')
-    return assembleRuntimeFile('os-toro.asm', { STACK_PAGES: String(memory.stackMax / 4096) });
+    return assembleRuntimeFile('os-toro.asm', {
+      STACK_PAGES: String(memory.stackMax / 4096),
+      PUMP: RT.pump,
+    });
   return assembleRuntimeFile('os-linux.asm', {
     SYS_WRITE: String(LINUX.SYS_WRITE),
     SYS_MMAP: String(LINUX.SYS_MMAP),

@@ -145,6 +145,21 @@ os_yield:
     syscall
     ret
 
+; A Linux process has one CPU: nothing to start with the heap, and main's return ends it (status 0).
+global os_runtime_ready, os_after_main
+os_runtime_ready:
+    ret
+os_after_main:
+    xor edi, edi
+    jmp os_exit
+
+; Messages between CPUs: there is no other CPU (runtime/lib/sdk.ts never sends on Linux).
+global os_msg_send, os_msg_recv
+os_msg_send:
+os_msg_recv:
+    mov rax, -1
+    ret
+
 ; Threads: a Linux build runs one thread of compiled code (the SDK's spawn needs --target toro, and
 ; says so): creating one fails, and blocking or waking has nothing to do.
 global os_thread_create, os_thread_block, os_thread_wake

@@ -11,11 +11,11 @@
 bits 64
 default rel
 
-extern __rt_boot, __rt_thread_main_handle
+extern __rt_boot, __rt_exit, __rt_thread_main_handle, __rt_thread_new_native, PUMP
 extern toro_console_write, toro_exit, toro_page_alloc, toro_page_free, toro_panic
 extern toro_cpu_count, toro_cpu_id, toro_cpu_node, toro_node_count, toro_node_mem
 extern toro_thread_self, toro_thread_sleep, toro_thread_yield, toro_thread_create, toro_thread_block, toro_thread_wake
-extern toro_alloc, toro_free
+extern toro_alloc, toro_free, toro_msg_send, toro_msg_recv, toro_msg_flush
 extern rt_critical
 
 section .text
@@ -24,8 +24,12 @@ section .text
 ; service_main). A kernel thread's stack is small (28 KiB), so compiled code runs on a stack of its
 ; own: STACK_PAGES pages from this CPU's memory. Its depth is bounded by the prologues' limit check
 ; (a RangeError), not by a guard page. Never returns: __rt_boot ends in toro_exit.
-global toro_service_main
+; toro_service_ap — the same on every other CPU (cpu_main.asm starts it on each CPU that has its own
+; copy of the service's data): that CPU's runtime runs the module's top-level code and then serves
+; the SDK's messages (os_after_main).
+global toro_service_main, toro_service_ap
 toro_service_main:
+toro_service_ap:
     call toro_thread_self       ; main's OS thread, for threads.asm to wake
     mov rdi, rax
     call __rt_thread_main_handle
@@ -40,6 +44,40 @@ toro_service_main:
 .no_stack:
     lea rdi, [no_stack_message]
     call toro_panic
+
+; os_runtime_ready — the heap is there, main is about to run: CPU 0 starts its message pump as a
+; thread of its own (the other CPUs run theirs once their top-level code is done: os_after_main).
+global os_runtime_ready, os_after_main
+os_runtime_ready:
+    call toro_cpu_id
+    test eax, eax
+    jnz .done
+    lea rdi, [PUMP]
+    call __rt_thread_new_native
+.done:
+    ret
+
+; os_after_main — CPU 0's main returned: the service's exit code is 0 (runtime/lib/process.ts exits
+; sooner with main's own). Any other CPU: its top-level code is done; it serves messages for good.
+os_after_main:
+    call toro_cpu_id
+    test eax, eax
+    jnz PUMP
+    xor edi, edi
+    jmp __rt_exit
+
+; os_msg_send(rdi = CPU, rsi = 4 words: type, a, b, c) / os_msg_recv(rdi = 32-byte buffer) → rax = source.
+global os_msg_send, os_msg_recv
+os_msg_send:
+    mov rax, rsi
+    mov rsi, [rax]
+    mov rdx, [rax + 8]
+    mov rcx, [rax + 16]
+    mov r8, [rax + 24]
+    call toro_msg_send
+    jmp toro_msg_flush          ; wake the destination now: its pump may be the one to answer us
+os_msg_recv:
+    jmp toro_msg_recv
 
 ; os_write: both streams go to the console (fd is ignored: there is one serial line).
 global os_write

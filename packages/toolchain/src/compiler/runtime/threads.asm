@@ -23,7 +23,8 @@ bits 64
 default rel
 
 extern os_thread_create, os_thread_block, os_thread_wake, os_sleep_ns, os_yield
-extern os_map, os_unmap, os_alloc
+extern os_map, os_unmap, os_alloc, os_free, os_msg_send, os_msg_recv
+extern __rt_alloc_words, __rt_alloc_string, __rt_alloc_string16
 extern __rt_handler, __rt_stack_limit, __rt_stack_limit_normal, __rt_stack_limit_emergency
 extern __rt_gc_forward, THREAD_RUN
 
@@ -39,6 +40,8 @@ struc rtthread
   .handle:    resq 1    ; the OS thread
   .state:     resq 1    ; THREAD_NEW, THREAD_RUNNING or THREAD_DONE
   .joiner:    resq 1    ; record of the thread waiting in join, or 0
+  .flags:     resq 1    ; runtime/lib/sdk.ts's (copy the result, report it to another CPU)
+  .native:    resq 1    ; a runtime routine to run instead of THREAD_RUN (the message pump), or 0
   .fn:        resq 1    ; value: the function to run (undefined once started)
   .args:      resq 1    ; value: its arguments, an array (undefined once started)
   .result:    resq 1    ; value: what it returned
@@ -146,6 +149,140 @@ global %1
 SWITCHING __rt_sleep_ns, os_sleep_ns    ; rdi = nanoseconds
 SWITCHING __rt_yield, os_yield
 SWITCHING __rt_block, os_thread_block   ; returns once __rt_wake names this thread (or already did)
+SWITCHING __rt_msg_send_raw, os_msg_send  ; rdi = CPU, rsi = the 4 words at rt_msg_out (waits while the ring is full)
+SWITCHING __rt_msg_recv_raw, os_msg_recv  ; rdi = rt_msg_in: waits for a message; rax = its source CPU
+
+; __rt_msg_recv → rax: the source CPU of the next message to this CPU (waiting, switching, until one
+; comes); __rt_msg_word reads its words.
+global __rt_msg_recv
+__rt_msg_recv:
+    lea rdi, [rt_msg_in]
+    jmp __rt_msg_recv_raw
+
+; __rt_msg_send(rdi = CPU, rsi = type, rdx, rcx, r8 = words): a message of the SDK's protocol
+; (runtime/lib/sdk.ts) to that CPU's message pump. Waits (switching) while the ring to it is full.
+global __rt_msg_send
+__rt_msg_send:
+    mov [rt_msg_out], rsi
+    mov [rt_msg_out + 8], rdx
+    mov [rt_msg_out + 16], rcx
+    mov [rt_msg_out + 24], r8
+    lea rsi, [rt_msg_out]
+    jmp __rt_msg_send_raw
+
+; __rt_msg_word(rdi = 0 type | 1 | 2 | 3) → rax: a word of the message __rt_msg_recv took.
+global __rt_msg_word
+__rt_msg_word:
+    lea rax, [rt_msg_in]
+    mov rax, [rax + rdi * 8]
+    ret
+
+; __rt_closure_code(rdi = closure reference) → rax: its code address (the same on every CPU).
+; __rt_closure_new(rdi = code address) → rax: a closure of this CPU's heap for a top-level function
+; (no environment), as another CPU's spawnOn names it.
+global __rt_closure_code, __rt_closure_new
+__rt_closure_code:
+    mov rax, ADDR_MASK
+    and rax, rdi
+    mov rax, [rax + 8]
+    ret
+__rt_closure_new:
+    push rbp
+    mov rbp, rsp
+    push 0                      ; slot count: nothing here is a reference
+    push rdi
+    mov edi, KIND_CLOSURE
+    mov esi, 3
+    call __rt_alloc_words       ; every word undefined
+    pop rdi
+    mov rcx, ADDR_MASK
+    and rcx, rax
+    mov [rcx + 8], rdi          ; [0] the code address, raw
+    leave
+    ret
+
+; __rt_wire_pack(rdi = string reference) → rax: a copy of the string object in memory any CPU may
+; read (and free): [0] bytes of the block, then the object; 0 when there is no memory.
+; __rt_wire_unpack(rdi = such a block) → rax: a string of this CPU's heap equal to it; frees the block.
+global __rt_wire_pack, __rt_wire_unpack
+__rt_wire_pack:
+    push rbx
+    push r12
+    push r13
+    mov rax, ADDR_MASK
+    and rax, rdi
+    mov r12, rax                ; the object
+    mov ecx, [r12]              ; units
+    test byte [r12 + 5], STRING_WIDE_BYTE
+    jz .narrow
+    add rcx, rcx
+.narrow:
+    lea r13, [rcx + 8 + 8 + 7]  ; block header + object header + payload, rounded up to 8
+    and r13, -8
+    mov rdi, r13
+    cmp r13, 2048
+    ja .pages
+    call os_alloc
+    jmp .got
+.pages:
+    add rdi, 4095
+    and rdi, -4096
+    mov r13, rdi
+    call os_map
+.got:
+    test rax, rax
+    jz .out
+    mov [rax], r13              ; how it was allocated (and how to free it)
+    lea rdi, [rax + 8]
+    mov rsi, r12
+    lea rcx, [r13 - 8]
+    mov rbx, rax
+    rep movsb
+    mov rax, rbx
+.out:
+    pop r13
+    pop r12
+    pop rbx
+    ret
+
+__rt_wire_unpack:
+    push rbp
+    mov rbp, rsp
+    push 0                      ; slot count: the block is not in the heap
+    push rbx
+    mov rbx, rdi
+    mov edi, [rbx + 8]          ; units
+    test byte [rbx + 8 + 5], STRING_WIDE_BYTE
+    jnz .wide
+    call __rt_alloc_string
+    jmp .made
+.wide:
+    call __rt_alloc_string16
+.made:
+    push rax
+    mov rdi, ADDR_MASK
+    and rdi, rax
+    add rdi, 8
+    lea rsi, [rbx + 16]
+    mov ecx, [rbx + 8]
+    test byte [rbx + 8 + 5], STRING_WIDE_BYTE
+    jz .copy
+    add rcx, rcx
+.copy:
+    rep movsb
+    mov rdi, rbx
+    mov rsi, [rbx]
+    cmp rsi, 2048
+    ja .unmap
+    call os_free
+    jmp .freed
+.unmap:
+    call os_unmap
+.freed:
+    pop rax
+    pop rbx
+    leave
+    ret
 
 ; __rt_wake(rdi = thread record): makes a thread blocked in __rt_block runnable. Does not switch.
 global __rt_wake
@@ -248,6 +385,23 @@ __rt_thread_new:
     pop rbx
     ret
 
+; __rt_thread_new_native(rdi = a runtime routine taking no arguments) → rax: a thread running it (the
+; message pump), or 0.
+global __rt_thread_new_native
+__rt_thread_new_native:
+    push rbx
+    push rdi
+    mov rdi, UNDEFINED
+    mov rsi, rdi
+    call __rt_thread_new
+    pop rdi
+    pop rbx
+    test rax, rax
+    jz .out
+    mov [rax + rtthread.native], rdi    ; set before the new thread can run: this one has not switched
+.out:
+    ret
+
 ; rt_thread_entry — the OS thread's entry (rdi = record), on the OS thread's own small stack: moves
 ; to the record's compiled-code stack and runs THREAD_RUN (runtime/lib/sdk.ts threadRun: calls the
 ; function, keeps the result, wakes a joiner). Back on the OS stack, gives the compiled stack back and
@@ -261,7 +415,14 @@ rt_thread_entry:
     mov rsp, [rbx + rtthread.stack]
     add rsp, [rbx + rtthread.stack_size]
     xor ebp, ebp                ; the collector's frame walk stops at rbp = 0
+    mov rax, [rbx + rtthread.native]
+    test rax, rax
+    jnz .native
     call THREAD_RUN
+    jmp .returned
+.native:
+    call rax
+.returned:
     mov rsp, [rbx + rtthread.kstack]
     mov qword [rbx + rtthread.state], THREAD_DONE
     mov rdi, [rbx + rtthread.stack]
@@ -277,6 +438,8 @@ align 8
 global rt_critical
 rt_critical: dq 0               ; > 0 while a thread of this CPU is inside an OS memory call
 rt_sdk_state: dq UNDEFINED      ; value: runtime/lib/sdk.ts's per-CPU state
+rt_msg_out: dq 0, 0, 0, 0       ; the message being sent (os_msg_send copies it into the ring)
+rt_msg_in: dq 0, 0, 0, 0        ; the message the pump took last
 rt_current: dq main_thread      ; the running thread's record
 rt_threads: dq main_thread      ; every thread record of this CPU
 main_thread: times rtthread_size db 0   ; the main thread: its stack is the OS layer's

@@ -392,6 +392,22 @@ function intrinsic(L: Lowering, node: ts.CallExpression, name: string): Operand 
       return undefinedValue();
     case '__thread_new':
       return num(b.call(RT.threadNew, 'l', [L.coerce(a[0], 'v'), L.coerce(a[1], 'v')]));
+    // Messages between CPUs (runtime/threads.asm over the OS layer), for runtime/lib/sdk.ts.
+    case '__msg_send':
+      b.call(RT.msgSend, undefined, [int(a[0]), int(a[1]), int(a[2]), int(a[3]), int(a[4])]);
+      return undefinedValue();
+    case '__msg_recv':
+      return num(b.call(RT.msgRecv, 'l', []));
+    case '__msg_word':
+      return num(b.call(RT.msgWord, 'l', [int(a[0])]));
+    case '__closure_code':
+      return num(b.call(RT.closureCode, 'l', [L.coerce(a[0], 'v')]));
+    case '__closure_new':
+      return b.call(RT.closureNew, 'v', [int(a[0])]) as Operand;
+    case '__wire_pack':
+      return num(b.call(RT.wirePack, 'l', [L.coerce(a[0], 'v')]));
+    case '__wire_unpack':
+      return b.call(RT.wireUnpack, 'v', [int(a[0])]) as Operand;
     case '__sdk_state':
       return b.call(RT.sdkState, 'v', []) as Operand;
     case '__sdk_set_state':

@@ -24,7 +24,26 @@ export function sdkCall(
 ): Operand {
   const name = decl.name?.text ?? '';
   if (!SDK_COMPILED.has(name)) throw new Unsupported(node.expression, 'TORO2009', [name]);
+  if (name === 'spawnOn') checkSpawnOnTarget(L.checker, node);
   return finish(L, node, `rt.sdk.${name}`, [], decl);
+}
+
+/**
+ * spawnOn's function runs in another CPU's isolate, which has its own copy of the module: it must be
+ * a top-level `export function` (the SDK's rule under `toro dev` too), so no captured state crosses.
+ */
+function checkSpawnOnTarget(checker: ts.TypeChecker, node: ts.CallExpression): void {
+  const f = node.arguments[1];
+  if (!f) return;
+  let sym = ts.isIdentifier(f) ? checker.getSymbolAtLocation(f) : undefined;
+  if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+  const decl = sym?.valueDeclaration;
+  const ok =
+    decl !== undefined &&
+    ts.isFunctionDeclaration(decl) &&
+    ts.isSourceFile(decl.parent) &&
+    (ts.getModifiers(decl) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  if (!ok) throw new Unsupported(f, 'TORO2011', [f.getText()]);
 }
 
 /**

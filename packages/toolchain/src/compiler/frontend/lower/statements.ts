@@ -232,11 +232,18 @@ export class FunctionLowering extends ExpressionLowering {
     }
     const main = defaultExport(source);
     if (main) {
-      // `export default main`: called once the top-level code has run; its result is the exit status.
+      // `export default main`: called once the top-level code has run, on CPU 0 only (every CPU runs
+      // the top-level code in its own isolate); its result is the exit status.
       try {
         L.at(main);
+        const run = L.b.newBlock('main.run');
+        const done = L.b.newBlock('main.done');
+        L.b.jnz(L.b.emit('ceql', 'w', L.b.call(RT.osCpuId, 'l', []) as Operand, conL(0n)), run, done);
+        L.b.place(run);
         const f = L.coerce(L.expr(main), 'v');
         L.b.call(RT.mainResult, undefined, [L.b.calli([f, conV(VALUE.UNDEFINED)])]);
+        L.b.jmp(done);
+        L.b.place(done);
       } catch (e) {
         if (!(e instanceof Unsupported)) throw e;
         onError(e);

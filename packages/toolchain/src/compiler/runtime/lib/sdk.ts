@@ -35,6 +35,13 @@ declare function __sdk_set_state(v: unknown): void;
 declare function __hole(): unknown;
 declare function __gget(slot: number): unknown;
 declare function __throw(v: unknown): never;
+declare function __msg_send(cpu: number, type: number, a: number, b: number, c: number): void;
+declare function __msg_recv(): number;
+declare function __msg_word(i: number): number;
+declare function __closure_code(f: unknown): number;
+declare function __closure_new(code: number): unknown;
+declare function __wire_pack(s: string): number;
+declare function __wire_unpack(block: number): string;
 
 function isWhole(v: unknown): boolean {
   return __tag(v) === 0 && Math.floor(__as_number(v)) === __as_number(v);
@@ -116,14 +123,25 @@ const ARGS = 1;
 const RESULT = 2;
 const STATE = 0;
 const JOINER = 1;
+const FLAGS = 2;
+/** FLAGS: the result is copied (spawnOn to this CPU), or sent to the CPU that asked (spawnOn from it). */
+const COPY = 1;
+const REPORT = 2;
 const FINISHED = 2;
 
 /** `spawn(fn, ...args)`: a thread of this CPU runs `fn(...args)`, first when this one next waits. */
 export function spawn(fn: unknown, args: unknown): unknown {
   if (__tag(fn) !== 8) typeError(concat(toStringValue(fn), ' is not a function'));
   if (length(args) > 4) rangeError('spawn: at most 4 arguments are supported by compiled services');
+  return startThread(fn, args, 0, undefined);
+}
+
+/** A thread of this CPU running fn(...args); `flags` and `report` as threadRun reads them. */
+function startThread(fn: unknown, args: unknown, flags: number, report: unknown): unknown {
   const record = __thread_new(fn, args);
   if (record === 0) typeError('spawn: no thread could be created (threads need --target toro)');
+  __thread_set_word(record, FLAGS, flags);
+  __thread_set_value(record, RESULT, report);
   const thread = objectNew(0);
   set(thread, 'cpu', __os_cpu_id());
   set(thread, '__thread', record); // names its record (the SDK's Thread also has `cpu`)
@@ -137,8 +155,14 @@ export function threadRun(): void {
   const args = __thread_value(me, ARGS);
   __thread_set_value(me, FN, undefined);
   __thread_set_value(me, ARGS, undefined);
+  const report = __thread_value(me, RESULT); // a spawnOn from another CPU: where the result goes
   const result = __call(fn, elementAt(args, 0), elementAt(args, 1), elementAt(args, 2), elementAt(args, 3));
-  __thread_set_value(me, RESULT, result);
+  const flags = __thread_word(me, FLAGS);
+  if (flags === REPORT) {
+    const to = __as_number(report);
+    sendWire(Math.floor(to / CPU_SHIFT), MSG_RESULT, to % CPU_SHIFT, toWire(result, 'result'), 0);
+  }
+  __thread_set_value(me, RESULT, flags === COPY ? fromWire(toWire(result, 'result')) : result);
   __thread_set_word(me, STATE, FINISHED);
   const joiner = __thread_word(me, JOINER);
   if (joiner !== 0) __wake(joiner);
@@ -146,6 +170,15 @@ export function threadRun(): void {
 
 /** `thread.join()`: waits until the thread's function has returned, and gives its result. */
 export function Thread_join(thread: unknown): unknown {
+  const remote = get(thread, '__join');
+  if (__tag(remote) === 0) {
+    // spawnOn to another CPU: its result comes back as a message (MSG_RESULT) to a join slot here.
+    const slot = elementAt(joinSlots(), __as_number(remote));
+    const w = waiter();
+    setElement(slot, 1, w);
+    if (__tag(elementAt(slot, 0)) === 1) await_(w);
+    return fromWire(__as_string(elementAt(slot, 0)));
+  }
   const record = get(thread, '__thread');
   if (__tag(record) !== 0) typeError('join: not a thread of this CPU');
   const r = __as_number(record);
@@ -173,11 +206,14 @@ const CLOSED = 2;
 const VALUE = 3;
 const DONE = 4;
 
-/** This CPU's SDK state: [channel homes]. */
+/** This CPU's SDK state: [channel homes, select's turn, remote waits, join slots]. */
 function state(): unknown {
   let st = __sdk_state();
   if (__tag(st) === 1) {
     st = arrayNew(0);
+    push(st, arrayNew(0));
+    push(st, 0);
+    push(st, arrayNew(0));
     push(st, arrayNew(0));
     __sdk_set_state(st);
   }
@@ -186,13 +222,18 @@ function state(): unknown {
 
 /** A channel home: [queue, senders ([wire, waiter]), receivers, closed (0/1), capacity, watchers]. */
 function homeOf(ch: unknown): unknown {
+  return elementAt(elementAt(state(), 0), channelId(ch));
+}
+
+function channelId(ch: unknown): number {
   const id = get(ch, '__channel');
   if (__tag(id) !== 0) typeError('not a channel of @toro/sdk');
-  if (__as_number(get(ch, 'home')) !== __os_cpu_id())
-    typeError(
-      'a channel of another CPU: compiled services reach other CPUs in a later version (use toro dev)',
-    );
-  return elementAt(elementAt(state(), 0), __as_number(id));
+  return __as_number(id);
+}
+
+/** The CPU a channel lives on (its queue is there; other CPUs reach it with messages). */
+function homeCpu(ch: unknown): number {
+  return __as_number(get(ch, 'home'));
 }
 
 function waiter(): unknown {
@@ -204,6 +245,14 @@ function waiter(): unknown {
 }
 
 function reply(w: unknown, kind: number, value: unknown): void {
+  if (length(w) > 3) {
+    // A waiter of another CPU: [-, -, -, cpu, its waiter's id there]; the answer travels as MSG_REPLY.
+    const cpu = __as_number(elementAt(w, 3));
+    const id = __as_number(elementAt(w, 4));
+    if (kind === VALUE) sendWire(cpu, MSG_REPLY, id, __as_string(value), kind);
+    else __msg_send(cpu, MSG_REPLY, id, 0, kind);
+    return;
+  }
   setElement(w, 1, kind);
   setElement(w, 2, value);
   const t = __as_number(elementAt(w, 0));
@@ -291,9 +340,10 @@ function take(home: unknown, w: unknown): boolean {
 
 /** `ch.send(value)`: a copy of `value` into the channel, waiting while it is full. */
 export function Channel_send(ch: unknown, value: unknown): unknown {
-  const home = homeOf(ch);
   const w = waiter();
-  homeSend(home, toWire(value, 'value'), w);
+  const wire = toWire(value, 'value');
+  if (homeCpu(ch) === __os_cpu_id()) homeSend(homeOf(ch), wire, w);
+  else sendWire(homeCpu(ch), MSG_SEND, channelId(ch), wire, remoteWait(w));
   if (await_(w) === CLOSED) {
     const e = makeError(__gget(0), 'send on a closed channel');
     set(e, 'name', 'ChannelClosedError');
@@ -314,23 +364,35 @@ declare function __as_string(v: unknown): string;
 
 /** `ch.recv()`: the oldest message, waiting while the channel is empty and open. */
 export function Channel_recv(ch: unknown): unknown {
-  const home = homeOf(ch);
   const w = waiter();
-  if (!take(home, w)) push(elementAt(home, 2), w);
+  startRecv(ch, w);
   return received(w, await_(w));
+}
+
+/** A receive from `ch` answered into `w`: at once at home if it can, else when a message comes. */
+function startRecv(ch: unknown, w: unknown): void {
+  if (homeCpu(ch) !== __os_cpu_id()) {
+    __msg_send(homeCpu(ch), MSG_RECV, channelId(ch), 0, remoteWait(w));
+    return;
+  }
+  const home = homeOf(ch);
+  if (!take(home, w)) push(elementAt(home, 2), w);
 }
 
 /** `for await (const v of ch)`: the next message, or a hole once the channel is closed and drained. */
 export function Channel_next(ch: unknown): unknown {
-  const home = homeOf(ch);
   const w = waiter();
-  if (!take(home, w)) push(elementAt(home, 2), w);
+  startRecv(ch, w);
   if (await_(w) !== VALUE) return __hole();
   return fromWire(__as_string(elementAt(w, 2)));
 }
 
 /** `ch.close()`: waiting senders fail, receivers drain what is queued. Closing twice is harmless. */
 export function Channel_close(ch: unknown): unknown {
+  if (homeCpu(ch) !== __os_cpu_id()) {
+    __msg_send(homeCpu(ch), MSG_CLOSE, channelId(ch), 0, 0);
+    return undefined;
+  }
   const home = homeOf(ch);
   if (__as_number(elementAt(home, 3)) !== 0) return undefined;
   setElement(home, 3, 1);
@@ -350,13 +412,14 @@ export function select(channels: unknown): unknown {
   const n = length(channels);
   if (n === 0) rangeError('select: needs at least one channel');
   const st = state();
-  if (length(st) < 2) push(st, 0);
   const start = __as_number(elementAt(st, 1)) % n;
   setElement(st, 1, __as_number(elementAt(st, 1)) + 1);
   const me = __thread_current();
   for (;;) {
     for (let k = 0; k < n; k++) {
       const index = (start + k) % n;
+      if (homeCpu(elementAt(channels, index)) !== __os_cpu_id())
+        typeError('select: compiled services select over channels of their own CPU only, for now');
       const w = waiter();
       if (take(homeOf(elementAt(channels, index)), w)) {
         const r = received(w, __as_number(elementAt(w, 1)));
@@ -366,5 +429,123 @@ export function select(channels: unknown): unknown {
     }
     for (let k = 0; k < n; k++) push(elementAt(homeOf(elementAt(channels, k)), 5), me);
     __block();
+  }
+}
+
+// ---- Between CPUs. Each CPU's pump (os-toro.asm starts it: a thread on CPU 0, the main thread
+// elsewhere once the top-level code has run) takes the messages of this protocol from the kernel's
+// matrix. Values travel in wire form, packed into a block of kernel memory (threads.asm
+// __rt_wire_pack) that the receiving CPU unpacks into its own heap and frees.
+
+const MSG_SPAWN = 1; // a = function's code, b = packed arguments, c = cpu·2^32 + join slot
+const MSG_RESULT = 2; // a = join slot, b = packed result
+const MSG_SEND = 3; // a = channel, b = packed value, c = cpu·2^32 + remote wait
+const MSG_RECV = 4; // a = channel, c = cpu·2^32 + remote wait
+const MSG_CLOSE = 5; // a = channel
+const MSG_REPLY = 6; // a = remote wait, b = packed value or 0, c = kind
+const CPU_SHIFT = 4294967296;
+
+function sendWire(cpu: number, type: number, a: number, wire: string, c: number): void {
+  const block = __wire_pack(wire);
+  if (block === 0) rangeError('out of memory for a message to another CPU');
+  __msg_send(cpu, type, a, block, c);
+}
+
+function joinSlots(): unknown {
+  return elementAt(state(), 3);
+}
+
+/** Registers `w` to be answered by a MSG_REPLY; gives the address other CPUs answer (cpu·2^32 + id). */
+function remoteWait(w: unknown): number {
+  const waits = elementAt(state(), 2);
+  let id = 0;
+  while (id < length(waits) && __tag(elementAt(waits, id)) !== 1) id++;
+  if (id === length(waits)) push(waits, w);
+  else setElement(waits, id, w);
+  return __os_cpu_id() * CPU_SHIFT + id;
+}
+
+/** A waiter of another CPU, as a home keeps it: answered with MSG_REPLY. */
+function remoteWaiter(address: number): unknown {
+  const w = arrayNew(0);
+  push(w, 0);
+  push(w, PENDING);
+  push(w, undefined);
+  push(w, Math.floor(address / CPU_SHIFT));
+  push(w, address % CPU_SHIFT);
+  return w;
+}
+
+/**
+ * `spawnOn(cpu, fn, ...args)`: `fn` (a top-level export function: the compiler checks) runs on CPU
+ * `cpu` in that CPU's isolate, with copies of the arguments; join gives a copy of its result.
+ */
+export function spawnOn(cpu: unknown, fn: unknown, args: unknown): unknown {
+  const count = __os_cpu_count();
+  if (!isWhole(cpu) || __as_number(cpu) < 0 || __as_number(cpu) >= count)
+    rangeError(
+      concat(
+        concat(
+          concat(concat('spawnOn: CPU ', toStringValue(cpu)), ' does not exist (this machine has CPUs 0 to '),
+          numberToText(count - 1),
+        ),
+        ')',
+      ),
+    );
+  if (__tag(fn) !== 8) typeError(concat(toStringValue(fn), ' is not a function'));
+  if (length(args) > 4) rangeError('spawnOn: at most 4 arguments are supported by compiled services');
+  const wire = toWire(args, 'argument');
+  const target = __as_number(cpu);
+  if (target === __os_cpu_id()) return startThread(fn, fromWire(wire), COPY, undefined);
+  const slots = joinSlots();
+  const slot = arrayNew(0);
+  push(slot, undefined); // the result's wire form, once it came
+  push(slot, undefined); // the waiter in join
+  const id = length(slots);
+  push(slots, slot);
+  sendWire(target, MSG_SPAWN, __closure_code(fn), wire, __os_cpu_id() * CPU_SHIFT + id);
+  const thread = objectNew(0);
+  set(thread, 'cpu', target);
+  set(thread, '__join', id);
+  return thread;
+}
+
+function numberToText(n: number): string {
+  return toStringValue(n);
+}
+
+/** This CPU's message pump: serves the protocol above, for good. */
+export function pump(): void {
+  for (;;) {
+    __msg_recv();
+    const type = __msg_word(0);
+    const a = __msg_word(1);
+    const b = __msg_word(2);
+    const c = __msg_word(3);
+    if (type === MSG_SPAWN) {
+      const args = fromWire(__wire_unpack(b));
+      startThread(__closure_new(a), args, REPORT, c);
+    } else if (type === MSG_RESULT) {
+      const slot = elementAt(joinSlots(), a);
+      setElement(slot, 0, __wire_unpack(b));
+      const w = elementAt(slot, 1);
+      if (__tag(w) !== 1) reply(w, VALUE, undefined);
+    } else if (type === MSG_SEND) {
+      homeSend(elementAt(elementAt(state(), 0), a), __wire_unpack(b), remoteWaiter(c));
+    } else if (type === MSG_RECV) {
+      const home = elementAt(elementAt(state(), 0), a);
+      const w = remoteWaiter(c);
+      if (!take(home, w)) push(elementAt(home, 2), w);
+    } else if (type === MSG_CLOSE) {
+      const ch = objectNew(0);
+      set(ch, '__channel', a);
+      set(ch, 'home', __os_cpu_id());
+      Channel_close(ch);
+    } else if (type === MSG_REPLY) {
+      const waits = elementAt(state(), 2);
+      const w = elementAt(waits, a);
+      setElement(waits, a, undefined);
+      reply(w, c, b === 0 ? undefined : __wire_unpack(b));
+    }
   }
 }
