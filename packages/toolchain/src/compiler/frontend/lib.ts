@@ -212,6 +212,8 @@ interface TemplateStringsArray {}
 
 interface StringConstructor { (value?: unknown): string; fromCharCode(...codes: number[]): string; }
 declare var String: StringConstructor;
+interface BooleanConstructor { (value?: unknown): boolean; }
+declare var Boolean: BooleanConstructor;
 declare var NaN: number;
 declare var Infinity: number;
 

@@ -5,10 +5,12 @@
  */
 import ts from 'typescript';
 import { MAX_ARGS, VALUE } from '../../backend/abi.js';
-import { bitsDouble, type Cls, conD, conL, type Operand } from '../../ir/types.js';
+import { FunctionBuilder } from '../../ir/builder.js';
+import { bitsDouble, type Cls, conD, conL, type IrFunction, type Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
 import { superConstructorCall } from './classes.js';
+import { makeClosure } from './closures.js';
 import type { ExpressionLowering } from './expressions.js';
 import { numberFunction, numberMethod } from './numbers.js';
 import { arrayMethod, collectionKind, collectionMethod, fromHeap, isArray, spreadArray } from './objects.js';
@@ -98,6 +100,12 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
     }
     const numeric = numberFunction(L, node, callee.text);
     if (numeric) return numeric;
+    if (callee.text === 'Boolean') {
+      const a = node.arguments[0];
+      if (!a) return { k: 'con', cls: 'w', bits: 0n };
+      if (ts.isSpreadElement(a)) throw unsupported(a, 'spread');
+      return L.truthy(L.expr(a));
+    }
     if (callee.text === 'String') {
       const a = node.arguments[0];
       if (!a) return L.string('', node);
@@ -181,6 +189,54 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
   const f = L.callRt(RT.expectFunction, 'v', [fv]);
   const values = args.map((a) => L.coerce(L.expr(a), 'v'));
   return fromHeap(L, L.b.calli([f, undefinedValue(), ...values]), node);
+}
+
+/**
+ * `Number`, `String` or `Boolean` as a function value (`xs.map(Number)`, `xs.filter(Boolean)`): a
+ * closure over a small wrapper with the program's calling convention that converts its first
+ * argument as the call `Number(x)` / `String(x)` / `Boolean(x)` would. The wrapper is made once per
+ * program and its closure once per run, kept in a global slot (so `Number === Number`).
+ */
+export function builtinFunctionValue(L: Lowering, name: string, node: ts.Node): Operand | undefined {
+  if (name !== 'Number' && name !== 'String' && name !== 'Boolean') return undefined;
+  const symbol = `ts.builtin.${name}`;
+  let index = L.mod.builtinValues.get(symbol);
+  if (index === undefined) {
+    index = L.mod.globalNames.length;
+    L.mod.globalNames.push(name);
+    L.mod.builtinValues.set(symbol, index);
+    L.mod.nested.push(builtinWrapper(L, name, symbol));
+  }
+  const b = L.b;
+  const slot = conL(BigInt(index));
+  const result = b.temp('v');
+  const current = b.emit('loadg', 'v', slot);
+  b.assign(result, 'copy', current);
+  const make = b.newBlock('builtin');
+  const done = b.newBlock('builtin.done');
+  b.jnz(b.emit('ceql', 'w', current, { k: 'con', cls: 'v', bits: VALUE.HOLE }), make, done);
+  b.place(make);
+  const c = makeClosure(L, symbol, undefinedValue(), name, node);
+  b.effect('storeg', slot, c);
+  b.assign(result, 'copy', c);
+  b.jmp(done);
+  b.place(done);
+  return { k: 'tmp', id: result };
+}
+
+function builtinWrapper(L: Lowering, name: string, symbol: string): IrFunction {
+  const b = new FunctionBuilder(symbol, L.source.fileName);
+  b.fn.ret = 'v';
+  b.fn.frame = { name, line: 1, col: 1 };
+  b.param('v', 'closure');
+  b.param('v', 'this');
+  const x: Operand = { k: 'tmp', id: b.param('v', 'x') };
+  let r: Operand;
+  if (name === 'Number') r = b.emit('boxd', 'v', b.call('rt.numconv.toNumber', 'd', [x]) as Operand);
+  else if (name === 'String') r = b.call(RT.toStringValue, 'v', [x]) as Operand;
+  else r = b.emit('boxw', 'v', b.call(RT.truthy, 'w', [x]) as Operand);
+  b.ret(r);
+  return b.fn;
 }
 
 /** `super.m(...)` in a method: the parent's m, called with this method's `this`. */

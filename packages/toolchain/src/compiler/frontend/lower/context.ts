@@ -33,6 +33,8 @@ export class ModuleContext {
   readonly envSize = new Map<ts.Node, number>();
   /** Nested functions and function expressions, lowered while their parent is. */
   readonly nested: IrFunction[] = [];
+  /** Built-in functions used as values (`xs.map(Number)`): each wrapper's global slot, by name. */
+  readonly builtinValues = new Map<string, number>();
   private anonymous = 0;
   private strings = new Map<string, string>();
 

@@ -10,7 +10,7 @@ import { FunctionBuilder } from '../../ir/builder.js';
 import { type Cls, conD, conL, conW, type Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
-import { lowerCall } from './builtins.js';
+import { builtinFunctionValue, lowerCall } from './builtins.js';
 import { type ClassInfo, classValue, newInstance } from './classes.js';
 import { makeClosure } from './closures.js';
 import { BUILTIN_CLASSES, type ModuleContext, type Storage } from './context.js';
@@ -384,6 +384,8 @@ export class ExpressionLowering {
       if (id.text === 'eval') throw new Unsupported(id, 'TORO2004', ['eval']);
       const slot = (BUILTIN_CLASSES as readonly string[]).indexOf(id.text);
       if (slot >= 0) return this.b.emit('loadg', 'v', conL(BigInt(slot)));
+      const f = builtinFunctionValue(this, id.text, id);
+      if (f) return f;
       throw unsupported(id, `'${id.text}' as a value`);
     }
     const decl = sym?.valueDeclaration;
