@@ -29,6 +29,7 @@ describe('toro build', () => {
       '.text',
       '.rodata',
       '.data',
+      '.svcdata',
       '.bss',
     ]);
     const headers = execFileSync('readelf', ['-h', '-n', result.image], { encoding: 'utf8' });

@@ -36,7 +36,7 @@ function isolateSource(filler: number): string {
   return `
 bits 64
 default rel
-global toro_service_main
+global toro_service_main, toro_service_ap
 extern toro_console_write, toro_thread_create_on, toro_cpu_count, toro_cpu_id, toro_thread_sleep
 extern toro_exit, toro_page_alloc, toro_msg_flush
 
@@ -45,6 +45,8 @@ SLOT     equ 64            ; per CPU in the shared page: +0 written, +8 first, +
 POLL_NS  equ 200000
 
 section .text
+toro_service_ap:           ; every AP's service thread (cpu_main.asm): nothing to do here, it ends
+  ret
 toro_service_main:
   mov edi, 1
   call toro_page_alloc
@@ -228,10 +230,12 @@ value_hi: dq ${INITIAL}
 const overflowSource = `
 bits 64
 default rel
-global toro_service_main, overflow_recurse
+global toro_service_main, toro_service_ap, overflow_recurse
 extern toro_thread_create_on, toro_cpu_count, toro_thread_sleep, toro_msg_flush
 
 section .text
+toro_service_ap:
+  ret
 toro_service_main:
   call toro_cpu_count
   lea edi, [eax - 1]
@@ -321,7 +325,7 @@ test('the service .data is linked as .svcdata: whole pages between .data and .bs
 
 test('a service object with a .bss (or another writable section) is refused', async () => {
   const withBss = assembled(
-    'bits 64\nglobal toro_service_main\nsection .text\ntoro_service_main: ret\nsection .bss\ncounter: resq 1\n',
+    'bits 64\nglobal toro_service_main, toro_service_ap\nsection .text\ntoro_service_main:\ntoro_service_ap: ret\nsection .bss\ncounter: resq 1\n',
     'bss.asm',
   );
   const build = buildBootImage({ kernel: kernelBuildInput, service: [withBss] });

@@ -122,4 +122,5 @@ export const LINUX = {
   SYS_SCHED_YIELD: 24,
   SYS_NANOSLEEP: 35,
   SYS_SYSINFO: 99,
+  SYS_CLOCK_GETTIME: 228,
 } as const;

@@ -130,6 +130,9 @@ type Awaited<T> = T extends null | undefined
       ? Awaited<V>
       : never
     : T;
+/** Only the clock: \`Date.now()\`, milliseconds since 1970 (the VM's wall clock under Toro). */
+interface DateConstructor { now(): number; }
+declare var Date: DateConstructor;
 interface Boolean {}
 interface CallableFunction extends Function {}
 interface Function { readonly name: string; }

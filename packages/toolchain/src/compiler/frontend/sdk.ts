@@ -19,6 +19,7 @@ export const SDK_COMPILED = new Set([
   'yieldNow',
   'spawn',
   'spawnOn',
+  'dedicate',
   // methods of the SDK's interfaces, as <Interface>_<method>
   'Thread_join',
   'channel',

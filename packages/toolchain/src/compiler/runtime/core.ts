@@ -88,6 +88,9 @@ function osObject(target: Target, memory: RuntimeMemory): ObjectFile {
     return assembleRuntimeFile('os-toro.asm', {
       STACK_PAGES: String(memory.stackMax / 4096),
       PUMP: RT.pump,
+      // runtime/lib/sdk.ts's protocol between CPUs: the messages the OS layer itself sends
+      MSG_CONSOLE: '7',
+      MSG_EXIT: '8',
     });
   return assembleRuntimeFile('os-linux.asm', {
     SYS_WRITE: String(LINUX.SYS_WRITE),
@@ -98,6 +101,7 @@ function osObject(target: Target, memory: RuntimeMemory): ObjectFile {
     SYS_SYSINFO: String(LINUX.SYS_SYSINFO),
     SYS_NANOSLEEP: String(LINUX.SYS_NANOSLEEP),
     SYS_SCHED_YIELD: String(LINUX.SYS_SCHED_YIELD),
+    SYS_CLOCK_GETTIME: String(LINUX.SYS_CLOCK_GETTIME),
     STACK_MAX: String(memory.stackMax),
   });
 }

@@ -153,6 +153,32 @@ os_after_main:
     xor edi, edi
     jmp os_exit
 
+; The console: a process writes its own (no owner to route to, no banner before an uncaught error).
+global os_console_block, os_console_owner, os_uncaught_banner
+os_console_block:
+os_console_owner:
+os_uncaught_banner:
+    ret
+
+; os_wall_clock_ms → rax: whole milliseconds since 1970, from clock_gettime(CLOCK_REALTIME).
+global os_wall_clock_ms
+os_wall_clock_ms:
+    sub rsp, 24
+    mov eax, SYS_CLOCK_GETTIME
+    xor edi, edi                ; CLOCK_REALTIME
+    mov rsi, rsp
+    syscall
+    mov rax, [rsp]              ; seconds
+    imul rax, rax, 1000
+    mov rcx, rax
+    mov rax, [rsp + 8]          ; nanoseconds
+    xor edx, edx
+    mov r8d, 1000000
+    div r8
+    add rax, rcx
+    add rsp, 24
+    ret
+
 ; Messages between CPUs: there is no other CPU (runtime/lib/sdk.ts never sends on Linux).
 global os_msg_send, os_msg_recv
 os_msg_send:

@@ -6,7 +6,7 @@
 ; collector relies on that across os_map/os_unmap) and may clobber every XMM register in calls that
 ; switch threads, which compiled code already treats as clobbered.
 ;
-; Constants (STACK_PAGES) come as %defines from runtime/core.ts.
+; Constants (STACK_PAGES, PUMP, MSG_CONSOLE, MSG_EXIT) come as %defines from runtime/core.ts.
 
 bits 64
 default rel
@@ -15,8 +15,18 @@ extern __rt_boot, __rt_exit, __rt_thread_main_handle, __rt_thread_new_native, PU
 extern toro_console_write, toro_exit, toro_page_alloc, toro_page_free, toro_panic
 extern toro_cpu_count, toro_cpu_id, toro_cpu_node, toro_node_count, toro_node_mem
 extern toro_thread_self, toro_thread_sleep, toro_thread_yield, toro_thread_create, toro_thread_block, toro_thread_wake
-extern toro_alloc, toro_free, toro_msg_send, toro_msg_recv, toro_msg_flush
+extern toro_alloc, toro_free, toro_msg_send, toro_msg_recv, toro_msg_flush, toro_wall_clock_ns
 extern rt_critical
+
+; CRITICAL — a kernel call that may let other threads of the CPU run in the middle of the runtime's
+; work (a memory call: the kernel waits while it borrows a block from another CPU, or while the ring
+; a remote free travels on is full; a console message while the ring to the owner is full) raises
+; rt_critical (threads.asm) for its duration: no other thread of compiled code runs until it drops.
+%macro CRITICAL 1
+    inc qword [rt_critical]
+    call %1
+    dec qword [rt_critical]
+%endmacro
 
 section .text
 
@@ -79,25 +89,130 @@ os_msg_send:
 os_msg_recv:
     jmp toro_msg_recv
 
-; os_write: both streams go to the console (fd is ignored: there is one serial line).
+; The console belongs to one CPU (rt_console_owner, CPU 0 until the SDK's dedicate moves it; each CPU
+; keeps its own copy of the variable): the owner writes, every other CPU sends its bytes to the owner's
+; message pump (MSG_CONSOLE, one message per write, so a line written at once is never cut). Stopping
+; the machine goes through the owner too (MSG_EXIT), behind everything already sent, so no line is lost.
+; Both stdout and stderr are the console (there is one serial line); fd is ignored.
+;
+; The message is sent inside CRITICAL: the kernel may make this thread wait while the ring to the owner
+; is full, and __rt_write (core.asm) holds a pointer into a heap string across this call, so no other
+; thread of compiled code may run (and collect) meanwhile.
 global os_write
 os_write:
+    call toro_cpu_id
+    cmp eax, [rt_console_owner]
+    jne .send
     mov rdi, rsi
     mov rsi, rdx
     jmp toro_console_write
+.send:
+    push rbx
+    push r12
+    push r13
+    mov r12, rsi                ; bytes
+    mov r13, rdx                ; count
+    lea rdi, [r13 + 8]
+    cmp rdi, 2048
+    ja .drop                    ; __rt_write writes at most its 8 KiB buffer: larger goes in pages
+    CRITICAL toro_alloc
+    test rax, rax
+    jz .drop
+    mov rbx, rax
+    mov [rbx], r13              ; [0] count, then the bytes
+    lea rdi, [rbx + 8]
+    mov rsi, r12
+    mov rcx, r13
+    rep movsb
+    mov edi, [rt_console_owner]
+    mov esi, MSG_CONSOLE
+    mov rdx, rbx
+    xor ecx, ecx
+    xor r8d, r8d
+    CRITICAL toro_msg_send
+    call toro_msg_flush
+.drop:
+    pop r13
+    pop r12
+    pop rbx
+    ret
 
+; os_exit(rdi = status): the console's owner powers off; any other CPU asks the owner to (after the
+; lines it already sent), then waits for the end.
 global os_exit
 os_exit:
+    push rdi
+    call toro_cpu_id
+    pop rdi
+    cmp eax, [rt_console_owner]
+    jne .ask
     jmp toro_exit
+.ask:
+    mov rdx, rdi
+    mov edi, [rt_console_owner]
+    mov esi, MSG_EXIT
+    xor ecx, ecx
+    xor r8d, r8d
+    CRITICAL toro_msg_send
+    call toro_msg_flush
+.wait:
+    call toro_thread_block      ; never woken: the machine stops
+    jmp .wait
 
-; The memory calls: each may let other threads of the CPU run (the kernel waits while it borrows a
-; block from another CPU, or while the ring a remote free travels on is full), so each raises
-; rt_critical (threads.asm) for its duration: no other thread of compiled code runs until it drops.
-%macro CRITICAL 1
-    inc qword [rt_critical]
-    call %1
-    dec qword [rt_critical]
-%endmacro
+; os_console_block(rdi = a block os_write sent) — the owner's pump writes it and frees it.
+; os_console_owner(rdi = CPU) — the SDK's dedicate (MSG_OWNER): this CPU's idea of the owner.
+global os_console_block, os_console_owner
+os_console_block:
+    push rbx
+    mov rbx, rdi
+    lea rdi, [rbx + 8]
+    mov rsi, [rbx]
+    call toro_console_write
+    mov rdi, rbx
+    CRITICAL toro_free
+    pop rbx
+    ret
+os_console_owner:
+    mov [rt_console_owner], edi
+    ret
+
+; os_wall_clock_ms → rax: whole milliseconds since 1970 (the kernel's wall clock).
+global os_wall_clock_ms
+os_wall_clock_ms:
+    call toro_wall_clock_ns
+    xor edx, edx
+    mov ecx, 1000000
+    div rcx
+    ret
+
+; os_uncaught_banner — before an uncaught error's report: which CPU it escaped on (as `toro dev` says).
+global os_uncaught_banner
+os_uncaught_banner:
+    call toro_cpu_id
+    lea rdi, [banner_digits + 4]
+    mov ecx, 10
+.digit:                         ; the CPU number's digits, backwards into banner_digits
+    xor edx, edx
+    div ecx
+    add dl, '0'
+    dec rdi
+    mov [rdi], dl
+    test eax, eax
+    jnz .digit
+    lea rsi, [banner_line + banner_len]
+.append:
+    mov al, [rdi]
+    mov [rsi], al
+    inc rsi
+    inc rdi
+    cmp rdi, banner_digits + 4
+    jb .append
+    mov word [rsi], `:\n`
+    lea rdx, [rsi + 2]
+    lea rsi, [banner_line]
+    sub rdx, rsi
+    mov edi, 2
+    jmp os_write
 
 ; os_map: a block of toro_page_alloc, whose sizes are powers of two pages; rdx says how much it is.
 global os_map
@@ -169,6 +284,14 @@ os_node_mem:
     test rsi, rsi
     cmovnz rax, rdx
     ret
+
+section .data
+align 8
+rt_console_owner: dd 0, 0       ; the CPU that writes the console (this CPU's copy, see os_write)
+banner_line: db "toro: uncaught error on CPU "
+banner_len equ $ - banner_line
+    times 8 db 0                ; the number, ':' and newline
+banner_digits: times 8 db 0
 
 section .rodata
 no_stack_message: db "no memory for the service's stack", 0

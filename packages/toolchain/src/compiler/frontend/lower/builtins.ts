@@ -31,6 +31,8 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
       if (callee.expression.text === 'String' && callee.name.text === 'fromCharCode')
         return fromCharCode(L, node);
       if (callee.expression.text === 'JSON') return json(L, node, callee.name.text);
+      if (callee.expression.text === 'Date' && callee.name.text === 'now')
+        return L.callRt('rt.time.now', 'd', []);
       if (callee.expression.text === 'Object') {
         const which = ['keys', 'values', 'entries'].indexOf(callee.name.text);
         const a = node.arguments[0];
@@ -464,6 +466,17 @@ function intrinsic(L: Lowering, node: ts.CallExpression, name: string): Operand 
       return num(b.call(RT.wirePack, 'l', [L.coerce(a[0], 'v')]));
     case '__wire_unpack':
       return b.call(RT.wireUnpack, 'v', [int(a[0])]) as Operand;
+    case '__console_block':
+      b.call(RT.consoleBlock, undefined, [int(a[0])]);
+      return undefinedValue();
+    case '__console_owner':
+      b.call(RT.consoleOwner, undefined, [int(a[0])]);
+      return undefinedValue();
+    case '__uncaught_banner':
+      b.call(RT.uncaughtBanner, undefined, []);
+      return undefinedValue();
+    case '__wall_ms':
+      return num(b.call(RT.wallClockMs, 'l', []));
     case '__sdk_state':
       return b.call(RT.sdkState, 'v', []) as Operand;
     case '__sdk_set_state':

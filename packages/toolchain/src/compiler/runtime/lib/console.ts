@@ -20,6 +20,7 @@ declare function __same(a: unknown, b: unknown): boolean;
 declare function __str_len(s: string): number;
 declare function __str_byte(s: string, i: number): number;
 declare function __write(fd: number, s: string): void;
+declare function __uncaught_banner(): void;
 declare function __exit(code: number): never;
 declare function __throw(v: unknown): never;
 declare function __gget(slot: number): unknown;
@@ -150,6 +151,7 @@ export function throwValue(v: unknown): void {
  * the image carries no source text (../../README.md "Stack traces").
  */
 export function uncaught(v: unknown): void {
+  __uncaught_banner(); // on a Toro VM: which CPU it escaped on, as `toro dev` reports it
   if (isError(v)) __write(2, concat(formatValue(v, 0, 0), '\n'));
   else __write(2, concat(concat('Uncaught ', formatValue(v, 0, 0)), '\n'));
   __exit(1);

@@ -7,6 +7,7 @@
 import { arrayNew, get as elementAt, length, push, set as setElement, shift } from './array.js';
 import { toStringValue } from './console.js';
 import { makeError, rangeError, typeError } from './errors.js';
+import { stringify } from './json.js';
 import { get, objectNew, set } from './object.js';
 import { concat } from './string.js';
 import { channelObject, fromWire, toWire } from './wire.js';
@@ -42,6 +43,8 @@ declare function __closure_code(f: unknown): number;
 declare function __closure_new(code: number): unknown;
 declare function __wire_pack(s: string): number;
 declare function __wire_unpack(block: number): string;
+declare function __console_block(block: number): void;
+declare function __console_owner(cpu: number): void;
 
 function isWhole(v: unknown): boolean {
   return __tag(v) === 0 && Math.floor(__as_number(v)) === __as_number(v);
@@ -443,6 +446,9 @@ const MSG_SEND = 3; // a = channel, b = packed value, c = cpu·2^32 + remote wai
 const MSG_RECV = 4; // a = channel, c = cpu·2^32 + remote wait
 const MSG_CLOSE = 5; // a = channel
 const MSG_REPLY = 6; // a = remote wait, b = packed value or 0, c = kind
+const MSG_CONSOLE = 7; // a = a block of console bytes (os-toro.asm os_write sends it to the owner)
+const MSG_EXIT = 8; // a = exit status (os-toro.asm os_exit on a CPU that does not own the console)
+const MSG_OWNER = 9; // a = the console's new owner
 const CPU_SHIFT = 4294967296;
 
 function sendWire(cpu: number, type: number, a: number, wire: string, c: number): void {
@@ -481,17 +487,7 @@ function remoteWaiter(address: number): unknown {
  * `cpu` in that CPU's isolate, with copies of the arguments; join gives a copy of its result.
  */
 export function spawnOn(cpu: unknown, fn: unknown, args: unknown): unknown {
-  const count = __os_cpu_count();
-  if (!isWhole(cpu) || __as_number(cpu) < 0 || __as_number(cpu) >= count)
-    rangeError(
-      concat(
-        concat(
-          concat(concat('spawnOn: CPU ', toStringValue(cpu)), ' does not exist (this machine has CPUs 0 to '),
-          numberToText(count - 1),
-        ),
-        ')',
-      ),
-    );
+  checkCpu(cpu, 'spawnOn');
   if (__tag(fn) !== 8) typeError(concat(toStringValue(fn), ' is not a function'));
   if (length(args) > 4) rangeError('spawnOn: at most 4 arguments are supported by compiled services');
   const wire = toWire(args, 'argument');
@@ -508,10 +504,6 @@ export function spawnOn(cpu: unknown, fn: unknown, args: unknown): unknown {
   set(thread, 'cpu', target);
   set(thread, '__join', id);
   return thread;
-}
-
-function numberToText(n: number): string {
-  return toStringValue(n);
 }
 
 /** This CPU's message pump: serves the protocol above, for good. */
@@ -541,6 +533,12 @@ export function pump(): void {
       set(ch, '__channel', a);
       set(ch, 'home', __os_cpu_id());
       Channel_close(ch);
+    } else if (type === MSG_CONSOLE) {
+      __console_block(a);
+    } else if (type === MSG_EXIT) {
+      __exit(a);
+    } else if (type === MSG_OWNER) {
+      __console_owner(a);
     } else if (type === MSG_REPLY) {
       const waits = elementAt(state(), 2);
       const w = elementAt(waits, a);
@@ -548,4 +546,41 @@ export function pump(): void {
       reply(w, c, b === 0 ? undefined : __wire_unpack(b));
     }
   }
+}
+
+/**
+ * `dedicate('console', cpu)`: `cpu` writes the console from now on; every CPU learns it (MSG_OWNER) and
+ * sends its lines there (os-toro.asm os_write), so lines never interleave mid-line.
+ */
+export function dedicate(resource: unknown, cpu: unknown): unknown {
+  if (!(__tag(resource) === 4 && __as_string(resource) === 'console'))
+    typeError(
+      concat('dedicate: unknown resource ', toStringValue(stringify(resource, undefined, undefined))),
+    );
+  checkCpu(cpu, 'dedicate');
+  const owner = __as_number(cpu);
+  const count = __os_cpu_count();
+  for (let c = 0; c < count; c++) {
+    if (c === __os_cpu_id()) __console_owner(owner);
+    else __msg_send(c, MSG_OWNER, owner, 0, 0);
+  }
+  return undefined;
+}
+
+/** The SDK's check of a CPU number (packages/sdk/src/backend.ts checkCpu), with its message. */
+function checkCpu(cpu: unknown, what: string): void {
+  const count = __os_cpu_count();
+  if (!isWhole(cpu) || __as_number(cpu) < 0 || __as_number(cpu) >= count)
+    rangeError(
+      concat(
+        concat(
+          concat(
+            concat(concat(what, ': CPU '), toStringValue(cpu)),
+            ' does not exist (this machine has CPUs 0 to ',
+          ),
+          toStringValue(count - 1),
+        ),
+        ')',
+      ),
+    );
 }
