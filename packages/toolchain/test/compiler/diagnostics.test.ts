@@ -104,6 +104,14 @@ describe('unsupported constructs are refused with a diagnostic', () => {
       'fixtures/unsupported/unawaited.ts(8,9): error TORO2010: an async function used as a value is not supported: a compiled async function runs to completion where it is called, so every promise must be awaited as it is made',
     ],
     [
+      'uncloneable.ts',
+      "fixtures/unsupported/uncloneable.ts(13,17): error TORO2012: '{ id: 1, done: () => {} }' cannot be copied to another CPU: done is a function, and functions cannot cross CPUs (send data, and the channel or function name to use with it)",
+    ],
+    [
+      'uncloneable.ts',
+      "fixtures/unsupported/uncloneable.ts(14,18): error TORO2012: '{ id: 2, done: () => {} }' cannot be copied to another CPU: done is a function, and functions cannot cross CPUs (send data, and the channel or function name to use with it)",
+    ],
+    [
       'spawn-on.ts',
       "fixtures/unsupported/spawn-on.ts(7,12): error TORO2011: spawnOn runs 'local' in another CPU's copy of the module: it must be a top-level 'export function' (no captured state can cross CPUs)",
     ],
@@ -117,6 +125,10 @@ describe('unsupported constructs are refused with a diagnostic', () => {
       expect(diagnosticsOf(name)).toContain(expected);
     });
   }
+
+  test('copyable values (numbers, Maps of arrays, channels) pass the copy check', () => {
+    expect(diagnosticsOf('uncloneable.ts').filter((d) => d.includes('(16,'))).toEqual([]);
+  });
 
   test('a compiled SDK function used as a value is refused as such, not as unavailable', () => {
     const ds = diagnosticsOf('sdk-import.ts').filter((d) => d.includes('(4,13)'));

@@ -9,6 +9,7 @@ import { VALUE } from '../../backend/abi.js';
 import { conD, type Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
+import { LIB_FILE_NAME } from '../lib.js';
 import { SDK_COMPILED, SDK_FILE_NAME } from '../sdk.js';
 import type { ExpressionLowering } from './expressions.js';
 import { fromHeap } from './objects.js';
@@ -24,8 +25,79 @@ export function sdkCall(
 ): Operand {
   const name = decl.name?.text ?? '';
   if (!SDK_COMPILED.has(name)) throw new Unsupported(node.expression, 'TORO2009', [name]);
-  if (name === 'spawnOn') checkSpawnOnTarget(L.checker, node);
+  if (name === 'spawnOn') {
+    checkSpawnOnTarget(L.checker, node);
+    for (const a of node.arguments.slice(2)) checkCopyable(L.checker, a);
+  }
   return finish(L, node, `rt.sdk.${name}`, [], decl);
+}
+
+/**
+ * A value sent on a channel or passed to spawnOn is copied (./wire.ts rules): if its static type can
+ * hold a function (a method-less interface cannot; a class with methods is copied by its fields), it
+ * could not cross — TORO2012 at compile time, where `toro dev` would only fail when it happens.
+ */
+function checkCopyable(checker: ts.TypeChecker, e: ts.Expression): void {
+  const path = functionIn(checker, checker.getTypeAtLocation(e), new Set(), 0);
+  if (path !== undefined)
+    throw new Unsupported(e, 'TORO2012', [
+      e.getText(),
+      path === '' ? 'it is a function' : `${path} is a function`,
+    ]);
+}
+
+/** Where a function sits in values of type `t` ('' = `t` itself), or undefined. */
+function functionIn(
+  checker: ts.TypeChecker,
+  t: ts.Type,
+  seen: Set<ts.Type>,
+  depth: number,
+): string | undefined {
+  if (seen.has(t) || depth > 6) return undefined;
+  seen.add(t);
+  if (t.isUnion() || t.isIntersection()) {
+    for (const m of t.types) {
+      const p = functionIn(checker, m, seen, depth);
+      if (p !== undefined) return p;
+    }
+    return undefined;
+  }
+  if (t.getCallSignatures().length > 0) return '';
+  if (!(t.flags & ts.TypeFlags.Object)) return undefined;
+  if (checker.isArrayType(t) || checker.isTupleType(t)) {
+    for (const arg of checker.getTypeArguments(t as ts.TypeReference)) {
+      const p = functionIn(checker, arg, seen, depth + 1);
+      if (p !== undefined) return `[]${p === '' ? '' : `.${p}`}`;
+    }
+    return undefined;
+  }
+  const sym = t.getSymbol();
+  const home = sym?.declarations?.[0]?.getSourceFile().fileName;
+  if (home === SDK_FILE_NAME && sym?.name === 'Channel') return undefined; // the copy is the same channel
+  if (home === LIB_FILE_NAME) {
+    // Map, Set and their read-only views hold what their type arguments say; other lib objects are data.
+    if (!['Map', 'Set', 'ReadonlyMap', 'ReadonlySet'].includes(sym?.name ?? '')) return undefined;
+    for (const arg of checker.getTypeArguments(t as ts.TypeReference)) {
+      const p = functionIn(checker, arg, seen, depth + 1);
+      if (p !== undefined) return `an element${p === '' ? '' : `.${p}`}`;
+    }
+    return undefined;
+  }
+  const decl0 = sym?.valueDeclaration;
+  const isClassInstance = decl0 !== undefined && ts.isClassDeclaration(decl0);
+  for (const prop of checker.getPropertiesOfType(t)) {
+    const decl = prop.valueDeclaration;
+    // A class's methods stay behind (instances are copied by their fields).
+    if (
+      isClassInstance &&
+      decl &&
+      (ts.isMethodDeclaration(decl) || ts.isGetAccessor(decl) || ts.isSetAccessor(decl))
+    )
+      continue;
+    const p = functionIn(checker, checker.getTypeOfSymbol(prop), seen, depth + 1);
+    if (p !== undefined) return p === '' ? prop.name : `${prop.name}.${p}`;
+  }
+  return undefined;
 }
 
 /**
@@ -60,6 +132,7 @@ export function sdkMethodCall(
   const name = `${owner}_${callee.name.text}`;
   if (!SDK_COMPILED.has(name))
     throw new Unsupported(callee.name, 'TORO2009', [`${owner}.${callee.name.text}`]);
+  if (name === 'Channel_send' && node.arguments[0]) checkCopyable(L.checker, node.arguments[0]);
   return finish(L, node, `rt.sdk.${name}`, [L.coerce(L.expr(callee.expression), 'v')], decl);
 }
 
