@@ -60,7 +60,7 @@ describe('unsupported constructs are refused with a diagnostic', () => {
     ],
     [
       'destructuring.ts',
-      'fixtures/unsupported/destructuring.ts(2,12): error TORO2001: object rest in destructuring is not supported yet',
+      'fixtures/unsupported/destructuring.ts(3,7): error TORO2001: nested destructuring assignment is not supported yet',
     ],
     [
       'class-in-function.ts',

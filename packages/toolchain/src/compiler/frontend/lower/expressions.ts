@@ -15,7 +15,14 @@ import { type ClassInfo, classValue, newInstance } from './classes.js';
 import { makeClosure } from './closures.js';
 import { BUILTIN_CLASSES, type ModuleContext, type Storage } from './context.js';
 import { positionOf, v8Position } from './frames.js';
-import { arrayLiteral, fromHeap, memberReference, objectLiteral, type Reference } from './objects.js';
+import {
+  arrayLiteral,
+  arrayOf,
+  fromHeap,
+  memberReference,
+  objectLiteral,
+  type Reference,
+} from './objects.js';
 import { clsOfType, concrete, isStringType } from './types.js';
 
 const K = ts.SyntaxKind;
@@ -208,7 +215,11 @@ export class ExpressionLowering {
   // ---- variables
 
   storageOf(id: ts.Identifier): Storage {
-    const sym = this.mod.resolveSymbol(this.checker.getSymbolAtLocation(id));
+    return this.storageOfSymbol(this.mod.resolveSymbol(this.checker.getSymbolAtLocation(id)), id);
+  }
+
+  /** Where the variable `sym` (named by `id` in the source) lives. */
+  storageOfSymbol(sym: ts.Symbol | undefined, id: ts.Identifier): Storage {
     if (!sym) throw unsupported(id, `'${id.text}'`);
     const s = this.locals.get(sym) ?? this.mod.globals.get(sym);
     if (s) return s;
@@ -550,8 +561,7 @@ export class ExpressionLowering {
     const op = node.operatorToken.kind;
     if (op === K.EqualsToken) {
       if (ts.isArrayLiteralExpression(node.left)) return this.arrayAssignment(node.left, node.right);
-      if (ts.isObjectLiteralExpression(node.left))
-        throw unsupported(node.left, 'destructuring assignment of objects');
+      if (ts.isObjectLiteralExpression(node.left)) return this.objectAssignment(node.left, node.right);
       const ref = this.reference(node.left);
       const v = this.expr(node.right);
       ref.write(v);
@@ -603,6 +613,66 @@ export class ExpressionLowering {
     });
     for (const p of parts) this.reference(p.target).write(p.value);
     return value;
+  }
+
+  /**
+   * `({ a, b: x, c = 1, ...rest } = value)`: each property is read (and defaulted) in order and
+   * assigned to its target (a variable, `o.p` or `a[i]`); `...rest` gets the properties not named.
+   */
+  private objectAssignment(left: ts.ObjectLiteralExpression, right: ts.Expression): Operand {
+    const value = this.coerce(this.expr(right), 'v');
+    const taken: Operand[] = [];
+    for (const p of left.properties) {
+      if (ts.isSpreadAssignment(p)) {
+        const rest = this.callRt('rt.object.restOf', 'v', [value, arrayOf(this, taken)]);
+        this.assignTarget(p.expression, rest);
+        continue;
+      }
+      let init: ts.Expression | undefined;
+      let assign: (v: Operand) => void;
+      if (ts.isShorthandPropertyAssignment(p)) {
+        // `{ a }` assigns the variable a (the checker's symbol at the name is the property's).
+        const storage = this.storageOfSymbol(this.checker.getShorthandAssignmentValueSymbol(p), p.name);
+        init = p.objectAssignmentInitializer;
+        assign = (v) => this.write(storage, fromHeap(this, v, p.name));
+      } else if (ts.isPropertyAssignment(p)) {
+        let target = p.initializer;
+        if (ts.isBinaryExpression(target) && target.operatorToken.kind === K.EqualsToken) {
+          init = target.right;
+          target = target.left;
+        }
+        assign = (v) => this.assignTarget(target, v);
+      } else throw unsupported(p, 'this destructuring assignment target');
+      if (!ts.isIdentifier(p.name) && !ts.isStringLiteral(p.name))
+        throw unsupported(p.name, 'computed and numeric property names');
+      const key = this.string(p.name.text, p.name);
+      taken.push(key);
+      const raw = this.callRt(RT.objectGet, 'v', [value, key]);
+      assign(init ? this.orDefault(raw, init, 'given') : raw);
+    }
+    return value;
+  }
+
+  /** Assigns a boxed value to a destructuring target, with the target's representation check. */
+  private assignTarget(target: ts.Expression, v: Operand): void {
+    if (ts.isObjectLiteralExpression(target) || ts.isArrayLiteralExpression(target))
+      throw unsupported(target, 'nested destructuring assignment');
+    this.reference(target).write(fromHeap(this, v, target));
+  }
+
+  /** `raw`, or the value of `init` when `raw` is undefined (a destructuring or pattern default). */
+  orDefault(raw: Operand, init: ts.Expression, join: string): Operand {
+    const b = this.b;
+    const v = b.temp('v');
+    b.assign(v, 'copy', raw);
+    const missing = b.newBlock('default');
+    const next = b.newBlock(join);
+    b.jnz(b.emit('ceql', 'w', raw, conV(VALUE.UNDEFINED)), missing, next);
+    b.place(missing);
+    b.assign(v, 'copy', this.coerce(this.expr(init), 'v'));
+    b.jmp(next);
+    b.place(next);
+    return { k: 'tmp', id: v };
   }
 
   /** Applies a binary operator to two evaluated operands. */

@@ -420,3 +420,13 @@ export function arrayMethod(
   }
   throw unsupported(callee.name, `the array method '${name}'`);
 }
+
+/** A new array holding `items` (boxed operands), for the runtime. */
+export function arrayOf(L: Lowering, items: Operand[]): Operand {
+  const a = L.callRt(RT.arrayNew, 'v', [conD(items.length)]);
+  const store = L.b.emit('ldw', 'v', a, conL(1n));
+  items.forEach((v, k) => {
+    L.b.effect('stw', store, conL(BigInt(k)), v);
+  });
+  return a;
+}

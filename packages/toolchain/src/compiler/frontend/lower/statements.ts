@@ -21,7 +21,7 @@ import type { ModuleContext, Storage } from './context.js';
 import { lowerEnum } from './enums.js';
 import { conV, describe, ExpressionLowering } from './expressions.js';
 import { frameName, functionStart, positionOf } from './frames.js';
-import { fromHeap, isArray, iterable } from './objects.js';
+import { arrayOf, fromHeap, isArray, iterable } from './objects.js';
 import { isSdkChannel } from './sdk-calls.js';
 
 const K = ts.SyntaxKind;
@@ -723,12 +723,19 @@ export class FunctionLowering extends ExpressionLowering {
       return;
     }
     if (ts.isObjectBindingPattern(pattern)) {
+      const taken: Operand[] = [];
       for (const e of pattern.elements) {
-        if (e.dotDotDotToken) throw unsupported(e, 'object rest in destructuring');
+        if (e.dotDotDotToken) {
+          // `...rest`: the properties the pattern has not named (a copy, always a plain object).
+          this.bindPattern(e.name, this.callRt('rt.object.restOf', 'v', [value, arrayOf(this, taken)]));
+          continue;
+        }
         const name = e.propertyName ?? e.name;
         if (!ts.isIdentifier(name) && !ts.isStringLiteral(name))
           throw unsupported(name, 'this property name');
-        const raw = this.callRt(RT.objectGet, 'v', [value, this.string(name.text, name)]);
+        const key = this.string(name.text, name);
+        taken.push(key);
+        const raw = this.callRt(RT.objectGet, 'v', [value, key]);
         this.bindElement(e, raw);
       }
       return;
@@ -746,21 +753,6 @@ export class FunctionLowering extends ExpressionLowering {
 
   private bindElement(e: ts.BindingElement, raw: Operand): void {
     this.bindPattern(e.name, e.initializer ? this.orDefault(raw, e.initializer, 'bound') : raw);
-  }
-
-  /** `raw`, or the value of `init` when `raw` is undefined (a destructuring or pattern default). */
-  private orDefault(raw: Operand, init: ts.Expression, join: string): Operand {
-    const b = this.b;
-    const v = b.temp('v');
-    b.assign(v, 'copy', raw);
-    const missing = b.newBlock('default');
-    const next = b.newBlock(join);
-    b.jnz(b.emit('ceql', 'w', raw, conV(VALUE.UNDEFINED)), missing, next);
-    b.place(missing);
-    b.assign(v, 'copy', this.coerce(this.expr(init), 'v'));
-    b.jmp(next);
-    b.place(next);
-    return { k: 'tmp', id: v };
   }
 }
 

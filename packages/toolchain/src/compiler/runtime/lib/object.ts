@@ -217,6 +217,35 @@ export function spread(o: unknown, src: unknown): void {
 }
 
 /**
+ * `const { a, ...rest } = src`: a new plain object with src's own enumerable properties except the
+ * names in `excluded` (an array of the pattern's other keys), in src's order.
+ */
+export function restOf(src: unknown, excluded: unknown): unknown {
+  const o = objectNew(0);
+  const tag = __tag(src);
+  if (tag === 1 || tag === 2)
+    typeError(
+      tag === 1
+        ? "Cannot destructure 'undefined' as it is undefined."
+        : "Cannot destructure 'null' as it is null.",
+    );
+  if (tag !== TAG_OBJECT) {
+    spread(o, src);
+    return o;
+  }
+  const error = isError(src);
+  for (let i = 0; i < count(src); i++) {
+    const key = __as_string(keyAt(src, i));
+    if (error && (equals(key, 'message') || equals(key, 'stack'))) continue;
+    let skip = false;
+    for (let k = 0; k < arrayLength(excluded) && !skip; k++)
+      skip = equals(key, __as_string(arrayGet(excluded, k)));
+    if (!skip) setOwn(o, key, valueAt(src, i));
+  }
+  return o;
+}
+
+/**
  * Object.keys (0), Object.values (1) and Object.entries (2): the own enumerable properties, in the
  * order JavaScript lists them (an object's keys are in that order already: index-like keys cannot be
  * added to one here, see setKey). An array or a string gives its indices; a Map, a Set, a function, a
