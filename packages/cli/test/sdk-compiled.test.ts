@@ -4,7 +4,9 @@
  * TCG). The first service uses only the SDK's CPU, NUMA, memory, sleep/yield and exit calls and their
  * errors, for 1, 2 and 4 CPUs and 2 NUMA nodes; the ones in fixtures/services use threads (spawn,
  * join, with collections while other threads wait) and channels (copies, back-pressure, close,
- * `for await`, select) on one CPU.
+ * `for await`, select) on one CPU; then across 4 CPUs: 100,000 messages over every ordered CPU pair
+ * (none lost, none out of order per sender), back-pressure from a slow receiver on another CPU, close,
+ * isolation of module state; and a worker CPU's uncaught error (its CPU and TypeScript stack, exit 1).
  */
 import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -95,16 +97,19 @@ describe('a compiled service using the SDK behaves as under toro dev', () => {
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'services');
 
+/** A project in `work` whose entry is fixtures/services/<name>.ts, built for `cpus` CPUs. */
+function fixtureProject(name: string, cpus: number): string {
+  const dir = join(work, name);
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  copyFileSync(join(fixtures, `${name}.ts`), join(dir, 'src', 'main.ts'));
+  writeFileSync(join(dir, 'toro.json'), JSON.stringify({ name, entry: 'src/main.ts', cpus, memory: '256M' }));
+  return dir;
+}
+
 describe('threads and channels on one CPU behave as under toro dev', () => {
   for (const name of ['threads', 'channels']) {
     it(name, () => {
-      const dir = join(work, name);
-      mkdirSync(join(dir, 'src'), { recursive: true });
-      copyFileSync(join(fixtures, `${name}.ts`), join(dir, 'src', 'main.ts'));
-      writeFileSync(
-        join(dir, 'toro.json'),
-        JSON.stringify({ name, entry: 'src/main.ts', cpus: 1, memory: '128M' }),
-      );
+      const dir = fixtureProject(name, 1);
       const built = runToro(['build'], { cwd: dir });
       expect(built.stderr).not.toContain('error');
       expect(built.status).toBe(0);
@@ -116,4 +121,39 @@ describe('threads and channels on one CPU behave as under toro dev', () => {
       expect(serviceLines(run.stdout)).toEqual(dev.stdout.trimEnd().split('\n'));
     });
   }
+});
+
+describe('services across CPUs', () => {
+  it('100,000 messages over every CPU pair, back-pressure, close and isolation, as under toro dev', {
+    timeout: 300_000,
+  }, () => {
+    const dir = fixtureProject('channels-cpus', 4);
+    expect(runToro(['build'], { cwd: dir }).status).toBe(0);
+    const dev = runToro(['dev'], { cwd: dir });
+    const run = runToro(['run', '--accel', 'tcg', '--timeout', '240'], { cwd: dir });
+    expect(dev.status).toBe(0);
+    expect(run.status).toBe(0);
+    const lines = serviceLines(run.stdout);
+    expect(lines).toEqual(dev.stdout.trimEnd().split('\n'));
+    for (let cpu = 0; cpu < 4; cpu++)
+      expect(lines).toContain(`CPU ${cpu} received 25000 messages, 0 out of order`);
+    expect(lines).toContain('sent 100000 messages over 16 CPU pairs');
+    expect(lines).toContain('slow receiver summed 55; sender held back: yes');
+    expect(lines).toContain('touched here 3 times; on CPU 3: 1');
+  });
+
+  it('an uncaught error on a worker CPU names the CPU and its TypeScript stack, and the VM exits 1', () => {
+    const dir = fixtureProject('worker-throws', 2);
+    expect(runToro(['build'], { cwd: dir }).status).toBe(0);
+    const dev = runToro(['dev'], { cwd: dir });
+    const run = runToro(['run', '--accel', 'tcg', '--timeout', '60'], { cwd: dir });
+    expect(dev.status).toBe(1);
+    expect(run.status).toBe(1);
+    for (const out of [dev.stderr, run.stdout]) {
+      expect(out).toContain('toro: uncaught error on CPU 1:\nRangeError: boom on a worker\n');
+      expect(out).toMatch(/ {4}at explode \(\S*main\.ts:4:\d+\)\n {4}at explode \(\S*main\.ts:5:\d+\)/);
+      expect(out).not.toContain('never printed');
+    }
+    expect(run.stdout).toContain('before the worker\n');
+  });
 });
