@@ -131,11 +131,11 @@ export function lowerClass(L: FunctionLowering, decl: ts.ClassDeclaration): void
       continue;
     }
     if (ts.isGetAccessorDeclaration(m) || ts.isSetAccessorDeclaration(m)) {
-      if (isStatic(m)) throw unsupported(m, 'static accessors');
       if (!m.body) continue;
       const getter = ts.isGetAccessorDeclaration(m);
-      const f = nested(m, symbolOf(info, `${getter ? 'get' : 'set'}.${key}`), key);
-      L.b.call(RT.defineAccessor, undefined, [
+      const where = isStatic(m) ? 'static.' : '';
+      const f = nested(m, symbolOf(info, `${where}${getter ? 'get' : 'set'}.${key}`), key);
+      L.b.call(isStatic(m) ? 'rt.classes.defineStaticAccessor' : RT.defineAccessor, undefined, [
         cls,
         keyOp,
         f,

@@ -55,7 +55,15 @@ export function defineStatic(c: unknown, key: string, v: unknown): void {
 
 /** A getter (which = 0) or setter (1) on the prototype; the pair is shared by both halves. */
 export function defineAccessor(c: unknown, key: string, f: unknown, which: number): void {
-  const proto = __ld(c, 2);
+  accessorIn(__ld(c, 2), key, f, which);
+}
+
+/** A static getter (which = 0) or setter (1): a pair in the statics dictionary. */
+export function defineStaticAccessor(c: unknown, key: string, f: unknown, which: number): void {
+  accessorIn(__ld(c, 3), key, f, which);
+}
+
+function accessorIn(proto: unknown, key: string, f: unknown, which: number): void {
   const i = find(proto, key);
   let pair: unknown;
   if (i >= 0 && __tag(__ld(__ld(proto, 2), i)) === TAG_WORDS) pair = __ld(__ld(proto, 2), i);
@@ -89,9 +97,20 @@ export function protoHas(c: unknown, key: string): boolean {
   return false;
 }
 
-/** A static member, inherited from parent classes. */
+/** A static member, inherited from parent classes; a static getter runs with the class as this. */
 export function staticLookup(c: unknown, key: string): unknown {
-  return chainLookup(c, 3, key);
+  const v = chainLookup(c, 3, key);
+  if (__tag(v) === TAG_WORDS) {
+    const getter = __ld(v, 0);
+    return __tag(getter) === TAG_CLOSURE ? __callm(getter, c) : undefined;
+  }
+  return v;
+}
+
+/** The static accessor pair `key` of `c` or an ancestor (undefined when it is a plain value or absent). */
+export function staticAccessor(c: unknown, key: string): unknown {
+  const v = chainLookup(c, 3, key);
+  return __tag(v) === TAG_WORDS ? v : undefined;
 }
 
 /** `key` in dictionary `slot` (2 the prototype, 3 the statics) of `c` or its nearest ancestor having it. */

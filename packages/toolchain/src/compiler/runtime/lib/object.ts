@@ -5,7 +5,7 @@
  * program's interned property-name strings, so a key matches by identity.
  */
 import { get as arrayGet, length as arrayLength, arrayNew, pair, push } from './array.js';
-import { className, protoHas, protoLookup, staticLookup, superGet } from './classes.js';
+import { className, protoHas, protoLookup, staticAccessor, staticLookup, superGet } from './classes.js';
 import { isError } from './console.js';
 import { refuse, typeError } from './errors.js';
 import { numberToString } from './number.js';
@@ -95,6 +95,11 @@ export function method(o: unknown, key: string, text: string): unknown {
 export function set(o: unknown, key: string, v: unknown): void {
   const tag = __tag(o);
   if (tag === TAG_CLASS) {
+    const pair = staticAccessor(o, key);
+    if (pair !== undefined) {
+      callSetter(pair, o, key, className(o), v);
+      return;
+    }
     setOwn(__ld(o, 3), key, v);
     return;
   }
@@ -109,15 +114,7 @@ export function set(o: unknown, key: string, v: unknown): void {
     if (__tag(c) === TAG_CLASS) {
       const p = protoLookup(c, key);
       if (__tag(p) === TAG_WORDS) {
-        const setter = __ld(p, 1);
-        if (__tag(setter) !== TAG_CLOSURE)
-          typeError(
-            concat(
-              concat(concat('Cannot set property ', key), ' of #<'),
-              concat(className(c), '> which has only a getter'),
-            ),
-          );
-        __callm1(setter, o, v);
+        callSetter(p, o, key, concat(concat('#<', className(c)), '>'), v);
         return;
       }
     }
@@ -151,6 +148,16 @@ function compareDigits(a: string, b: string): number {
     if (d !== 0) return d;
   }
   return 0;
+}
+
+/** Runs an accessor pair's setter on `o`, or JavaScript's TypeError when there is only a getter. */
+function callSetter(pair: unknown, o: unknown, key: string, shown: string, v: unknown): void {
+  const setter = __ld(pair, 1);
+  if (__tag(setter) !== TAG_CLOSURE)
+    typeError(
+      concat(concat(concat('Cannot set property ', key), ' of '), concat(shown, ' which has only a getter')),
+    );
+  __callm1(setter, o, v);
 }
 
 /** Defines or overwrites an own property (no accessors, no kind check: the runtime's own objects). */
