@@ -220,7 +220,7 @@ declare var Boolean: BooleanConstructor;
 declare var NaN: number;
 declare var Infinity: number;
 
-interface Console { log(...data: unknown[]): void; }
+interface Console { log(...data: unknown[]): void; error(...data: unknown[]): void; }
 declare var console: Console;
 
 interface Math {

@@ -26,7 +26,8 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
   if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
     const sym = L.checker.getSymbolAtLocation(callee.expression);
     if (sym && L.fromLib(sym)) {
-      if (callee.expression.text === 'console' && callee.name.text === 'log') return consoleLog(L, node);
+      if (callee.expression.text === 'console' && callee.name.text === 'log') return consoleLog(L, node, 1);
+      if (callee.expression.text === 'console' && callee.name.text === 'error') return consoleLog(L, node, 2);
       if (callee.expression.text === 'Math') return math(L, node, callee.name.text);
       if (callee.expression.text === 'String' && callee.name.text === 'fromCharCode')
         return fromCharCode(L, node);
@@ -267,9 +268,11 @@ export function returnCls(L: Lowering, decl: ts.FunctionDeclaration): Cls | unde
   return L.clsOfTypeNode(t, decl.type ?? decl);
 }
 
-function consoleLog(L: Lowering, node: ts.CallExpression): Operand {
+/** console.log (fd 1: stdout) and console.error (fd 2: stderr), formatted alike. */
+function consoleLog(L: Lowering, node: ts.CallExpression, fd: 1 | 2): Operand {
   const args = node.arguments;
   if (args.some(ts.isSpreadElement)) {
+    if (fd === 2) throw unsupported(node, 'spread into console.error');
     L.b.call(RT.logSpread, undefined, [spreadArray(L, args)]);
     return undefinedValue();
   }
@@ -293,7 +296,7 @@ function consoleLog(L: Lowering, node: ts.CallExpression): Operand {
     else text = L.callRt(RT.inspectValue, 'v', [L.coerce(v, 'v')]);
     line = line === undefined ? text : L.concat(L.concat(line, L.string(' ', a)), text);
   }
-  L.b.call(RT.writeLine, undefined, [line ?? L.string('', node)]);
+  L.b.call(fd === 1 ? RT.writeLine : 'rt.console.errorLine', undefined, [line ?? L.string('', node)]);
   return undefinedValue();
 }
 

@@ -139,6 +139,11 @@ export function writeLine(s: string): void {
   __write(1, concat(s, '\n'));
 }
 
+/** console.error's line, on stderr (on a Toro VM the console, like stdout). */
+export function errorLine(s: string): void {
+  __write(2, concat(s, '\n'));
+}
+
 /** `throw v`: unwinds to the innermost `try` (core.asm __rt_throw), or ends in `uncaught`. */
 export function throwValue(v: unknown): void {
   __throw(v);
