@@ -6,7 +6,7 @@
  * join, with collections while other threads wait) and channels (copies, back-pressure, close,
  * `for await`, select) on one CPU; then across 4 CPUs: 100,000 messages over every ordered CPU pair
  * (none lost, none out of order per sender), back-pressure from a slow receiver on another CPU, close,
- * isolation of module state; and a worker CPU's uncaught error (its CPU and TypeScript stack, exit 1).
+ * isolation of module state, select over channels of several CPUs; and a worker CPU's uncaught error (its CPU and TypeScript stack, exit 1).
  */
 import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -140,6 +140,19 @@ describe('services across CPUs', () => {
     expect(lines).toContain('sent 100000 messages over 16 CPU pairs');
     expect(lines).toContain('slow receiver summed 55; sender held back: yes');
     expect(lines).toContain('touched here 3 times; on CPU 3: 1');
+  });
+
+  it('select over channels homed on different CPUs takes every message exactly once, as under toro dev', () => {
+    const dir = fixtureProject('select-cpus', 4);
+    expect(runToro(['build'], { cwd: dir }).status).toBe(0);
+    for (const cpus of ['2', '4']) {
+      const dev = runToro(['dev', '--cpus', cpus], { cwd: dir });
+      const run = runToro(['run', '--cpus', cpus, '--accel', 'tcg', '--timeout', '60'], { cwd: dir });
+      expect(dev.status).toBe(0);
+      expect(run.status).toBe(0);
+      expect(serviceLines(run.stdout)).toEqual(['received 12: a0 a1 a2 a3 a4 b0 b1 b2 b3 c0 c1 c2']);
+      expect(dev.stdout).toBe('received 12: a0 a1 a2 a3 a4 b0 b1 b2 b3 c0 c1 c2\n');
+    }
   });
 
   it('an uncaught error on a worker CPU names the CPU and its TypeScript stack, and the VM exits 1', () => {

@@ -208,6 +208,7 @@ const SENT = 1;
 const CLOSED = 2;
 const VALUE = 3;
 const DONE = 4;
+const EMPTY = 5; // select's poll: nothing yet (a watcher is left)
 
 /** This CPU's SDK state: [channel homes, select's turn, remote waits, join slots]. */
 function state(): unknown {
@@ -268,9 +269,14 @@ function await_(w: unknown): number {
   return __as_number(elementAt(w, 1));
 }
 
+/** A watcher (a thread in select) is a thread of this CPU, or [cpu, thread] of another (MSG_WAKE). */
 function wakeWatchers(home: unknown): void {
   const watchers = elementAt(home, 5);
-  while (length(watchers) > 0) __wake(__as_number(shift(watchers)));
+  while (length(watchers) > 0) {
+    const w = shift(watchers);
+    if (__tag(w) === 0) __wake(__as_number(w));
+    else __msg_send(__as_number(elementAt(w, 0)), MSG_WAKE, __as_number(elementAt(w, 1)), 0, 0);
+  }
 }
 
 /** `channel(capacity = 1)`. */
@@ -419,20 +425,47 @@ export function select(channels: unknown): unknown {
   setElement(st, 1, __as_number(elementAt(st, 1)) + 1);
   const me = __thread_current();
   for (;;) {
+    // One pass in turn order: the first channel with a message (or closed and drained) gives it;
+    // each one without leaves a watcher that wakes this thread when that changes.
     for (let k = 0; k < n; k++) {
       const index = (start + k) % n;
-      if (homeCpu(elementAt(channels, index)) !== __os_cpu_id())
-        typeError('select: compiled services select over channels of their own CPU only, for now');
+      const ch = elementAt(channels, index);
       const w = waiter();
-      if (take(homeOf(elementAt(channels, index)), w)) {
-        const r = received(w, __as_number(elementAt(w, 1)));
+      if (homeCpu(ch) === __os_cpu_id()) poll(homeOf(ch), w, me);
+      else __msg_send(homeCpu(ch), MSG_POLL, channelId(ch), me, remoteWait(w));
+      const kind = await_(w);
+      if (kind !== EMPTY) {
+        const r = received(w, kind);
         set(r, 'index', index);
         return r;
       }
     }
-    for (let k = 0; k < n; k++) push(elementAt(homeOf(elementAt(channels, k)), 5), me);
     __block();
   }
+}
+
+/** Takes a message for `w` if one is ready; otherwise leaves `watcher` to be woken and answers EMPTY. */
+function poll(home: unknown, w: unknown, watcher: unknown): void {
+  if (take(home, w)) return;
+  const watchers = elementAt(home, 5);
+  if (!watching(watchers, watcher)) push(watchers, watcher); // a select that comes round again
+  reply(w, EMPTY, undefined);
+}
+
+function watching(watchers: unknown, watcher: unknown): boolean {
+  const n = length(watchers);
+  for (let i = 0; i < n; i++) {
+    const w = elementAt(watchers, i);
+    if (__tag(w) === 0 && __tag(watcher) === 0 && __as_number(w) === __as_number(watcher)) return true;
+    if (
+      __tag(w) === 5 &&
+      __tag(watcher) === 5 &&
+      __as_number(elementAt(w, 0)) === __as_number(elementAt(watcher, 0)) &&
+      __as_number(elementAt(w, 1)) === __as_number(elementAt(watcher, 1))
+    )
+      return true;
+  }
+  return false;
 }
 
 // ---- Between CPUs. Each CPU's pump (os-toro.asm starts it: a thread on CPU 0, the main thread
@@ -449,6 +482,8 @@ const MSG_REPLY = 6; // a = remote wait, b = packed value or 0, c = kind
 const MSG_CONSOLE = 7; // a = a block of console bytes (os-toro.asm os_write sends it to the owner)
 const MSG_EXIT = 8; // a = exit status (os-toro.asm os_exit on a CPU that does not own the console)
 const MSG_OWNER = 9; // a = the console's new owner
+const MSG_POLL = 10; // a = channel, b = the asking thread, c = cpu·2^32 + remote wait
+const MSG_WAKE = 11; // a = a thread of this CPU waiting in select
 const CPU_SHIFT = 4294967296;
 
 function sendWire(cpu: number, type: number, a: number, wire: string, c: number): void {
@@ -537,6 +572,13 @@ export function pump(): void {
       __console_block(a);
     } else if (type === MSG_EXIT) {
       __exit(a);
+    } else if (type === MSG_POLL) {
+      const watcher = arrayNew(0);
+      push(watcher, Math.floor(c / CPU_SHIFT));
+      push(watcher, b);
+      poll(elementAt(elementAt(state(), 0), a), remoteWaiter(c), watcher);
+    } else if (type === MSG_WAKE) {
+      __wake(a);
     } else if (type === MSG_OWNER) {
       __console_owner(a);
     } else if (type === MSG_REPLY) {
