@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interruptToro, runToro } from './run-toro.js';
+import { interruptToro, runToro, serviceLines } from './run-toro.js';
 
 // One scaffolded project shared by the tests below; each QEMU boot is bounded by `--timeout`, which the
 // runner enforces by killing the guest's own PID.
@@ -95,13 +95,7 @@ describe('toro run', () => {
       expect(dev.status).toBe(0);
       const run = runToro(['run', '--cpus', cpus, '--timeout', '30', '--accel', 'tcg'], { cwd: project });
       expect(run.status).toBe(0);
-      // The kernel's banner ends with "N CPUs online"; its last line is "toro: exit N".
-      const lines = run.stdout.split('\n');
-      const service = lines.slice(
-        lines.findIndex((l) => / CPUs online /.test(l)) + 1,
-        lines.indexOf('toro: exit 0'),
-      );
-      expect(`${service.join('\n')}\n`).toBe(dev.stdout);
+      expect(serviceLines(run.stdout)).toEqual(dev.stdout.trimEnd().split('\n'));
     }
   });
 

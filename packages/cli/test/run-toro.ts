@@ -67,3 +67,11 @@ export async function interruptToro(
     child.kill('SIGKILL');
   }
 }
+
+/** The service's lines of `toro run`'s output: after the kernel's "CPUs online", before "toro: exit". */
+export function serviceLines(stdout: string): string[] {
+  const lines = stdout.trimEnd().split('\n');
+  const start = lines.findIndex((l) => / CPUs online in /.test(l)) + 1;
+  const end = lines.findIndex((l) => /^toro: exit \d+$/.test(l));
+  return lines.slice(start, end);
+}

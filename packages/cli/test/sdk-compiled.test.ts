@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runToro } from './run-toro.js';
+import { runToro, serviceLines } from './run-toro.js';
 
 const SERVICE = `import { type Main, cpus, currentCpu, exit, memoryStats, numaNodes, sleep, yieldNow } from '@toro/sdk';
 
@@ -66,14 +66,6 @@ beforeAll(() => {
   expect(runToro(['build'], { cwd: work }).status).toBe(0);
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** The service's lines of `toro run`'s output: after the kernel's "CPUs online", before "toro: exit". */
-function serviceLines(stdout: string): string[] {
-  const lines = stdout.trimEnd().split('\n');
-  const start = lines.findIndex((l) => / CPUs online in /.test(l)) + 1;
-  const end = lines.findIndex((l) => /^toro: exit \d+$/.test(l));
-  return lines.slice(start, end);
-}
 
 describe('a compiled service using the SDK behaves as under toro dev', () => {
   for (const [cpus, numa] of [

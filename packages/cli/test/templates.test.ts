@@ -7,7 +7,7 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runToro } from './run-toro.js';
+import { runToro, serviceLines } from './run-toro.js';
 
 const TEMPLATES = ['compute', 'hello', 'pipeline'];
 
@@ -16,14 +16,6 @@ beforeAll(() => {
   work = realpathSync(mkdtempSync(join(tmpdir(), 'toro-templates-')));
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** The service's lines of `toro run`'s output: after the kernel's "CPUs online", before "toro: exit". */
-function serviceLines(stdout: string): string[] {
-  const lines = stdout.trimEnd().split('\n');
-  const start = lines.findIndex((l) => / CPUs online in /.test(l)) + 1;
-  const end = lines.findIndex((l) => /^toro: exit \d+$/.test(l));
-  return lines.slice(start, end);
-}
 
 describe.each(TEMPLATES)('the %s template', (template) => {
   let dir: string;

@@ -580,21 +580,7 @@ collect:
     mov r14, rax
     mov r15, rax
     mov rbx, rbp
-.frame:
-    test rbx, rbx
-    jz .globals
-    mov r9, [rbx - 8]           ; slot count
-    lea rdi, [rbx - 16]         ; slot 0
-.slot:
-    test r9, r9
-    jz .next_frame
-    call forward
-    sub rdi, 8
-    dec r9
-    jmp .slot
-.next_frame:
-    mov rbx, [rbx]
-    jmp .frame
+    call __rt_gc_frames
 .globals:
     mov r9, [GLOBAL_COUNT]
     lea rdi, [GLOBALS]
@@ -662,6 +648,29 @@ map_space:
     call os_map
     test rax, rax
     jz out_of_memory
+    ret
+
+; __rt_gc_frames(rbx = a frame pointer): forwards every slot of every frame on the RBP chain from there
+; (the running thread's from rbp; threads.asm's switched-out threads from their saved rbp). Uses rbx,
+; r9, rdi; forward advances r14.
+global __rt_gc_frames
+__rt_gc_frames:
+.frame:
+    test rbx, rbx
+    jz .done
+    mov r9, [rbx - 8]           ; slot count
+    lea rdi, [rbx - 16]         ; slot 0
+.slot:
+    test r9, r9
+    jz .next_frame
+    call forward
+    sub rdi, 8
+    dec r9
+    jmp .slot
+.next_frame:
+    mov rbx, [rbx]
+    jmp .frame
+.done:
     ret
 
 ; forward(rdi = address of a word): if the word references an object in the old space, copies the

@@ -26,7 +26,7 @@ extern os_thread_create, os_thread_block, os_thread_wake, os_sleep_ns, os_yield
 extern os_map, os_unmap, os_alloc, os_free, os_msg_send, os_msg_recv
 extern __rt_alloc_words, __rt_alloc_string, __rt_alloc_string16
 extern __rt_handler, __rt_stack_limit, __rt_stack_limit_normal, __rt_stack_limit_emergency
-extern __rt_gc_forward, THREAD_RUN
+extern __rt_gc_forward, __rt_gc_frames, THREAD_RUN
 
 struc rtthread
   .next:      resq 1    ; the CPU's next thread record
@@ -55,8 +55,8 @@ RTTHREAD_VALUES equ 3   ; .fn, .args, .result: the record's value words
 section .text
 
 ; __rt_thread_roots — for the collector, after the running thread's frames and the globals: every
-; record's value words, and the frames of every switched-out thread. Uses rbx and r11 (collect no
-; longer needs them), r9/rdi as forward's loop registers; forward advances r14.
+; record's value words, and the frames of every switched-out thread (core.asm __rt_gc_frames). Uses rbx
+; (collect no longer needs it), r9/rdi as forward's loop registers; forward advances r14.
 global __rt_thread_roots
 __rt_thread_roots:
     lea rdi, [rt_sdk_state]
@@ -74,22 +74,10 @@ __rt_thread_roots:
     jnz .value
     cmp rbx, [rt_current]
     je .next                    ; the running thread's frames were walked from rbp
-    mov r11, [rbx + rtthread.rbp]
-.frame:
-    test r11, r11
-    jz .next
-    mov r9, [r11 - 8]           ; slot count
-    lea rdi, [r11 - 16]         ; slot 0
-.slot:
-    test r9, r9
-    jz .next_frame
-    call __rt_gc_forward
-    sub rdi, 8
-    dec r9
-    jmp .slot
-.next_frame:
-    mov r11, [r11]
-    jmp .frame
+    push rbx
+    mov rbx, [rbx + rtthread.rbp]
+    call __rt_gc_frames
+    pop rbx
 .next:
     mov rbx, [rbx + rtthread.next]
     jmp .thread
