@@ -138,7 +138,11 @@ it('measures channels, CPU scaling and the hello template as unikernels', async 
       if (b.firstMs !== undefined) firsts.push(b.firstMs);
     }
     expect(firsts.length).toBe(5);
-    rows.push(["hello template: QEMU start to main's first line, 4 CPUs (ms)", Math.round(median(firsts)), '']);
+    rows.push([
+      "hello template: QEMU start to main's first line, 4 CPUs (ms)",
+      Math.round(median(firsts)),
+      '',
+    ]);
     rows.push([
       'hello template: image size (KiB, ELF with symbols)',
       Number((statSync(helloImage).size / 1024).toFixed(1)),
