@@ -66,6 +66,24 @@ describe.concurrent('compiled programs behave like Node in a booted Toro VM', ()
     expect(run.exit.code).toBe(1);
   });
 
+  test('running out of memory is a clear fatal error with the heap figures, exit 134', {
+    timeout: 180_000,
+  }, async ({ expect }) => {
+    const built = await buildBootImage({
+      kernel: kernelBuildInput,
+      service: compileService(path.join(here, 'fixtures', 'gc', 'oom.ts'), 'toro'),
+    });
+    const image = path.join(dir, 'oom.elf');
+    writeFileSync(image, built.elf);
+    const run = await bootAndCollect({ image, accel: 'tcg', memory: '64M', timeoutMs: 150_000 });
+    const out = serviceOutput(run.lines);
+    expect(out.text).toMatch(/^round 0\n/);
+    expect(out.text).toMatch(
+      /toro: out of GC memory: \d+ bytes wanted; \d+ bytes live after the last collection \(\d+ collections\), heap \d+ bytes\n$/,
+    );
+    expect(run.exit.code).toBe(134);
+  });
+
   for (const name of SUBSET) {
     test(name, { timeout: 180_000 }, async ({ expect }) => {
       const file = path.join(here, 'fixtures', 'programs', name);

@@ -61,6 +61,7 @@ __rt_boot:
     lea rax, [rdi + STACK_MARGIN / 4]
     mov [stack_limit_emergency], rax
     mov rdi, MIN_HEAP
+    mov [gc_request], rdi       ; what out_of_memory reports if even this fails
     call map_space
     mov [heap_from], rax
     mov [heap_ptr], rax
@@ -624,6 +625,9 @@ collect:
     mov rax, [heap_to]
     mov [heap_from], rax
     mov [heap_ptr], r14
+    mov rcx, r14
+    sub rcx, rax
+    mov [gc_live], rcx          ; for out_of_memory's report
     mov rcx, [gc_to_size]
     mov [heap_size], rcx
     mov rcx, r14                ; limit = live end + max(live, MIN_HEAP) + request
@@ -733,13 +737,77 @@ object_size:
     lea rcx, [rcx * 8 + 8]
     ret
 
+; out_of_memory — the OS has no memory for the heap to grow into: a fatal error that says how much the
+; program holds, then exit 134 (as a crash from running out of memory would). Never returns.
+;   toro: out of GC memory: <request> bytes wanted; <live> bytes live after the last collection
+;   (<n> collections), heap <size> bytes
 out_of_memory:
-    mov edi, 2
+    sub rsp, 256                ; the message is built here
+    mov rdi, rsp
     lea rsi, [oom_message]
-    mov edx, OOM_MESSAGE_BYTES
+    mov ecx, OOM_MESSAGE_BYTES
+    rep movsb
+    mov rax, [gc_request]
+    call append_dec
+    lea rsi, [oom_wanted]
+    call append_text
+    mov rax, [gc_live]
+    call append_dec
+    lea rsi, [oom_live]
+    call append_text
+    mov rax, [__rt_gc_count]
+    call append_dec
+    lea rsi, [oom_heap]
+    call append_text
+    mov rax, [heap_size]
+    call append_dec
+    lea rsi, [oom_bytes]
+    call append_text
+    mov rdx, rdi
+    sub rdx, rsp
+    mov rsi, rsp
+    mov edi, 2
     call os_write
     mov edi, 134
     jmp __rt_exit
+
+; append_dec(rdi = where, rax = unsigned number) → rdi past its decimal digits. Clobbers rax, rcx, rdx, r8.
+append_dec:
+    mov r8, rdi
+    mov ecx, 10
+.digit:                         ; least significant first, then reversed in place
+    xor edx, edx
+    div rcx
+    add dl, '0'
+    mov [rdi], dl
+    inc rdi
+    test rax, rax
+    jnz .digit
+    lea rcx, [rdi - 1]
+.reverse:
+    cmp r8, rcx
+    jae .done
+    mov al, [r8]
+    mov dl, [rcx]
+    mov [r8], dl
+    mov [rcx], al
+    inc r8
+    dec rcx
+    jmp .reverse
+.done:
+    ret
+
+; append_text(rdi = where, rsi = NUL-terminated text) → rdi past it. Clobbers rax, rsi.
+append_text:
+    mov al, [rsi]
+    test al, al
+    jz .done
+    mov [rdi], al
+    inc rdi
+    inc rsi
+    jmp append_text
+.done:
+    ret
 
 section .data align=4096
 
@@ -756,8 +824,12 @@ stack_limit_normal: dq 0
 __rt_stack_limit_emergency:
 stack_limit_emergency: dq 0
 
-oom_message: db "toro: out of GC memory", 10
+oom_message: db "toro: out of GC memory: "
 OOM_MESSAGE_BYTES equ $ - oom_message
+oom_wanted: db " bytes wanted; ", 0
+oom_live: db " bytes live after the last collection (", 0
+oom_heap: db " collections), heap ", 0
+oom_bytes: db " bytes", 10, 0
 align 8
 heap_from: dq 0
 heap_ptr: dq 0
@@ -765,6 +837,7 @@ heap_limit: dq 0
 heap_to: dq 0
 heap_size: dq 0                 ; bytes mapped for the from-space
 gc_request: dq 0
+gc_live: dq 0                   ; bytes the last collection kept
 gc_to_size: dq 0
 global __rt_gc_count
 __rt_gc_count: dq 0
