@@ -575,7 +575,16 @@ collect:
     add rdi, [gc_request]
     add rdi, MIN_HEAP + 4095
     and rdi, -4096
+    call os_map
+    test rax, rax
+    jnz .mapped
+    mov rdi, r13                ; no room for that: the least that surely holds what survives, and the
+    sub rdi, r12                ; request (a VM's memory is finite, and os-toro rounds to powers of two)
+    add rdi, [gc_request]
+    add rdi, 4095
+    and rdi, -4096
     call map_space
+.mapped:
     mov [heap_to], rax
     mov [gc_to_size], rdx       ; what the OS reserved (os-toro rounds up to a power of two)
     mov r14, rax
@@ -638,6 +647,10 @@ collect:
 .headroom:
     add rcx, r14
     add rcx, [gc_request]
+    mov rdx, [heap_size]        ; never past the end of the space (a small one from the fallback above)
+    add rdx, rax
+    cmp rcx, rdx
+    cmova rcx, rdx
     mov [heap_limit], rcx
     pop r15
     pop r14
