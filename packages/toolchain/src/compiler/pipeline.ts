@@ -5,6 +5,7 @@
  *   parse+check   frontend/program.ts      TypeScript program under strict, our lib, type checker
  *   lower         frontend/lower/*.ts      AST → IR (refuses unsupported constructs with TORO2xxx)
  *   cleanup       passes/cleanup.ts        drop unreachable blocks
+ *   inline        passes/inline.ts         small functions copied into their callers
  *   fold          passes/fold.ts           constant folding with JS semantics
  *   emit          backend/object.ts        isel + frame layout + encode() → ObjectFile
  */
@@ -25,14 +26,16 @@ import type { IrModule } from './ir/types.js';
 import { verifyModule } from './ir/verify.js';
 import { cleanupModule } from './passes/cleanup.js';
 import { foldModule } from './passes/fold.js';
+import { inlineModule } from './passes/inline.js';
 
 export type Target = 'linux' | 'toro';
 
-export const IR_STAGES = ['lower', 'cleanup', 'fold'] as const;
+export const IR_STAGES = ['lower', 'cleanup', 'inline', 'fold'] as const;
 export type DumpStage = (typeof IR_STAGES)[number];
 
 const PASSES: { name: DumpStage; run: (m: IrModule) => IrModule }[] = [
   { name: 'cleanup', run: cleanupModule },
+  { name: 'inline', run: inlineModule },
   { name: 'fold', run: foldModule },
 ];
 

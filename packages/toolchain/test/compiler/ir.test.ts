@@ -1,5 +1,6 @@
 /**
- * The IR's text form (--dump=<stage>), the verifier, and constant folding with JS semantics.
+ * The IR's text form (--dump=<stage>), the verifier, inlining of small functions, and constant folding
+ * with JS semantics.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { verifyFunction } from '../../src/compiler/ir/verify.js';
 const dir = mkdtempSync(path.join(tmpdir(), 'toro-ir-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function dump(source: string, stage: 'lower' | 'cleanup' | 'fold'): string {
+function dump(source: string, stage: 'lower' | 'cleanup' | 'inline' | 'fold'): string {
   const file = path.join(dir, 'p.ts');
   writeFileSync(file, source);
   const r = compileProgram({ entry: file, target: 'linux', dump: stage });
@@ -68,4 +69,34 @@ test('the verifier rejects a class mismatch and a missing terminator', () => {
   const c = new FunctionBuilder('open');
   c.emit('add', 'd', conD(1), conD(2));
   expect(() => verifyFunction(c.fn)).toThrow(/terminator misplaced/);
+});
+
+test('inlining copies a small function into its callers and leaves larger or throwing ones called', () => {
+  const source = [
+    'function sq(x: number): number {',
+    '  return x * x;',
+    '}',
+    'function risky(x: number): number {',
+    '  if (x > 3) throw new Error("too big");',
+    '  return x;',
+    '}',
+    'function guarded(x: number): number {',
+    '  try {',
+    '    return x + 1;',
+    '  } catch {',
+    '    return 0;',
+    '  }',
+    '}',
+    'let t = 0;',
+    'for (let i = 0; i < 3; i++) t += sq(i) + sq(i + 1) + risky(i) + guarded(i);',
+    'console.log(t);',
+    '',
+  ].join('\n');
+  const main = fn(dump(source, 'inline'), 'ts$main');
+  expect(main).not.toContain('call $ts.sq(');
+  expect(main).toContain('%ts.sq.x =v copy');
+  expect(main.match(/@start0\.ts\.sq/g)?.length).toBeGreaterThanOrEqual(2); // both calls, each its own copy
+  expect(main).toContain('call $ts.risky('); // it calls into the runtime (new Error): stack traces need its frame
+  expect(main).toContain('call $ts.guarded('); // a try's handler records stay in their own frame
+  expect(fn(dump(source, 'cleanup'), 'ts$main')).toContain('call $ts.sq(');
 });
