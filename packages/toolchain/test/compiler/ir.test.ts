@@ -100,3 +100,25 @@ test('inlining copies a small function into its callers and leaves larger or thr
   expect(main).toContain('call $ts.guarded('); // a try's handler records stay in their own frame
   expect(fn(dump(source, 'cleanup'), 'ts$main')).toContain('call $ts.sq(');
 });
+
+test('a for loop over an array proves its index in bounds; a body that calls or changes the index does not', () => {
+  const source = [
+    'const a: number[] = [1, 2, 3];',
+    'let s = 0;',
+    'for (let i = 0; i < a.length; i++) s += a[i];',
+    'for (let j = 0; j < a.length; j++) {',
+    '  if (j === 0) a.pop();',
+    '  s += a[j];',
+    '}',
+    'for (let k = 0; k < a.length; k++) {',
+    '  s += a[k];',
+    '  k += 1;',
+    '}',
+    'console.log(s);',
+    '',
+  ].join('\n');
+  const main = fn(dump(source, 'fold'), 'ts$main');
+  // One unchecked read (a[i]); a[j] and a[k] stay runtime calls that check.
+  expect(main.match(/call \$rt\.array\.get\(/g)?.length).toBe(2);
+  expect(main).toMatch(/=v ldw %t\d+, %t\d+/);
+});

@@ -10,6 +10,7 @@ import { FunctionBuilder } from '../../ir/builder.js';
 import { type Cls, conD, conL, conW, type Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
+import type { InBounds } from './bounds.js';
 import { builtinFunctionValue, lowerCall } from './builtins.js';
 import { type ClassInfo, classValue, newInstance } from './classes.js';
 import { makeClosure } from './closures.js';
@@ -76,6 +77,8 @@ export class ExpressionLowering {
   incomingEnv?: Operand;
   /** Lowering the program's top-level statements (`main`), where top-level variables are read directly. */
   topLevel = false;
+  /** (array, index) pairs the enclosing `for` loops prove in bounds (./bounds.ts). */
+  readonly inBounds: InBounds[] = [];
   /** `this` of a method or constructor (every program function has the parameter; see ./closures.ts). */
   thisValue?: Operand;
   /** The class whose member is being lowered (for `super`). */

@@ -321,6 +321,39 @@ export function memberReference(
   if (L.clsOf(index) !== 'd') throw unsupported(index, 'array keys that are not numbers');
   const a = guard(L.coerce(L.expr(target), 'v'));
   const i = L.expr(index);
+  if (provenIndex(L, target, index)) {
+    // ./bounds.ts proved `i` an integer index inside the array: its store's word, directly.
+    const at = () => ({
+      store: L.b.emit('ldw', 'v', a, conL(1n)),
+      slot: L.b.emit('dtol', 'l', L.coerce(i, 'd')),
+    });
+    const element = () => {
+      const { store, slot } = at();
+      const t = L.b.temp('v', 'elem');
+      L.b.assign(t, 'ldw', store, slot);
+      const hole = L.b.newBlock('hole');
+      const done = L.b.newBlock('element');
+      L.b.jnz(
+        L.b.emit('ceql', 'w', { k: 'tmp', id: t }, { k: 'con', cls: 'v', bits: VALUE.HOLE }),
+        hole,
+        done,
+      );
+      L.b.place(hole);
+      L.b.assign(t, 'copy', { k: 'con', cls: 'v', bits: VALUE.UNDEFINED });
+      L.b.jmp(done);
+      L.b.place(done);
+      return { k: 'tmp', id: t } as Operand;
+    };
+    return {
+      read: () => fromHeap(L, element(), node),
+      readRaw: element,
+      write: (v) => {
+        const value = L.coerce(v, 'v');
+        const { store, slot } = at();
+        L.b.effect('stw', store, slot, value);
+      },
+    };
+  }
   return {
     read: () => fromHeap(L, L.callRt(RT.arrayGet, 'v', [a, i]), node),
     readRaw: () => L.callRt(RT.arrayGet, 'v', [a, i]),
@@ -429,4 +462,12 @@ export function arrayOf(L: Lowering, items: Operand[]): Operand {
     L.b.effect('stw', store, conL(BigInt(k)), v);
   });
   return a;
+}
+
+/** Whether `target[index]` is an (array, index) pair an enclosing `for` proved in bounds (./bounds.ts). */
+function provenIndex(L: Lowering, target: ts.Expression, index: ts.Expression): boolean {
+  if (!ts.isIdentifier(target) || !ts.isIdentifier(index)) return false;
+  const array = L.checker.getSymbolAtLocation(target);
+  const i = L.checker.getSymbolAtLocation(index);
+  return L.inBounds.some((p) => p.array === array && p.index === i);
 }

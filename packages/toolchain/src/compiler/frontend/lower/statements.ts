@@ -7,6 +7,7 @@ import { HEAP, MAX_ARGS, VALUE } from '../../backend/abi.js';
 import { type Block, type Cls, conD, conL, type IrFunction, type Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
+import { provenInBounds } from './bounds.js';
 import { returnCls } from './builtins.js';
 import {
   type ClassInfo,
@@ -347,7 +348,10 @@ export class FunctionLowering extends ExpressionLowering {
         if (s.condition) b.jnz(this.truthy(this.expr(s.condition)), body, end);
         else b.jmp(body);
         b.place(body);
+        const proof = this.runtime ? undefined : provenInBounds(this.checker, s);
+        if (proof) this.inBounds.push(proof);
         this.loop(s.statement, end, step);
+        if (proof) this.inBounds.pop();
         b.jmp(step);
         b.place(step);
         scope?.copy();
