@@ -2,11 +2,12 @@
  * The kernel built by Toro's own assembler and linker: identical to what `nasm -f bin` makes of the
  * same sources (every section's bytes and placement, every label's address), and it boots.
  */
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { parseBanner } from '../src/index.js';
+import { asmDir, entryFile, parseBanner, sources } from '../src/index.js';
 import { type BuiltKernel, buildKernel, buildKernelWithToro } from './helpers/build-kernel.js';
 import { bootQemu, guestExitCode } from './helpers/qemu.js';
 
@@ -21,6 +22,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+test('the package lists every kernel source, entry file first (builds rely on the list)', () => {
+  const onDisk = readdirSync(asmDir).filter((f) => f.endsWith('.asm'));
+  expect([...sources].sort()).toEqual(onDisk.sort());
+  expect(sources[0]).toBe(entryFile);
 });
 
 test('sections match nasm -f bin byte for byte, at the same addresses', () => {
