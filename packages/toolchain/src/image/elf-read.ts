@@ -65,15 +65,10 @@ export function validateBootImage(bytes: Uint8Array): BootImageCheck {
     return fail('truncated', `program header size ${phentsize} is too small`);
   if (phoff + phnum * phentsize > bytes.length)
     return fail('truncated', 'program headers run past the end of the file');
-  for (let i = 0; i < phnum; i++) {
-    const at = phoff + i * phentsize;
-    if (view.getUint32(at, true) !== PT_NOTE) continue;
-    const offset = Number(view.getBigUint64(at + 8, true));
-    const size = Number(view.getBigUint64(at + 32, true));
-    const align = Number(view.getBigUint64(at + 48, true));
-    if (offset + size > bytes.length)
+  for (const segment of noteSegments(bytes)) {
+    if (segment.offset + segment.size > bytes.length)
       return fail('truncated', 'a PT_NOTE segment runs past the end of the file');
-    const pvhEntry = findPvhEntry(bytes, offset, size, align === 8 ? 8 : 4);
+    const pvhEntry = findPvhEntry(bytes, segment);
     if (pvhEntry !== undefined) return { ok: true, pvhEntry, entry };
   }
   return fail(
@@ -82,9 +77,35 @@ export function validateBootImage(bytes: Uint8Array): BootImageCheck {
   );
 }
 
+/** Where a PT_NOTE segment's notes are in the file, and their alignment (4 or 8). */
+interface NoteSegment {
+  offset: number;
+  size: number;
+  align: number;
+}
+
+/** The PT_NOTE program headers of an ELF64 file, those whose header lies inside `bytes`. */
+function noteSegments(bytes: Uint8Array): NoteSegment[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const phoff = Number(view.getBigUint64(32, true));
+  const phentsize = view.getUint16(54, true);
+  const phnum = view.getUint16(56, true);
+  const segments: NoteSegment[] = [];
+  for (let i = 0; i < phnum; i++) {
+    const at = phoff + i * phentsize;
+    if (at + PHDR_SIZE > bytes.length || view.getUint32(at, true) !== PT_NOTE) continue;
+    segments.push({
+      offset: Number(view.getBigUint64(at + 8, true)),
+      size: Number(view.getBigUint64(at + 32, true)),
+      align: Number(view.getBigUint64(at + 48, true)) === 8 ? 8 : 4,
+    });
+  }
+  return segments;
+}
+
 /** The PVH entry among one PT_NOTE segment's notes (a 32- or 64-bit descriptor), if there is one. */
-function findPvhEntry(bytes: Uint8Array, start: number, size: number, align: number): bigint | undefined {
-  for (const note of readNotes(bytes, start, size, align)) {
+function findPvhEntry(bytes: Uint8Array, segment: NoteSegment): bigint | undefined {
+  for (const note of readNotes(bytes, segment.offset, segment.size, segment.align)) {
     if (note.type !== XEN_ELFNOTE_PHYS32_ENTRY || note.name !== XEN_NOTE_NAME) continue;
     const view = new DataView(note.desc.buffer, note.desc.byteOffset, note.desc.byteLength);
     if (note.desc.length === 4) return BigInt(view.getUint32(0, true));
@@ -97,20 +118,9 @@ function findPvhEntry(bytes: Uint8Array, start: number, size: number, align: num
 export function readImageNotes(bytes: Uint8Array): ElfNote[] {
   if (bytes.length < EHDR_SIZE || ELF_MAGIC.some((b, i) => bytes[i] !== b) || bytes[4] !== ELFCLASS64)
     return [];
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const phoff = Number(view.getBigUint64(32, true));
-  const phentsize = view.getUint16(54, true);
-  const phnum = view.getUint16(56, true);
-  const notes: ElfNote[] = [];
-  for (let i = 0; i < phnum; i++) {
-    const at = phoff + i * phentsize;
-    if (at + PHDR_SIZE > bytes.length || view.getUint32(at, true) !== PT_NOTE) continue;
-    const offset = Number(view.getBigUint64(at + 8, true));
-    const size = Number(view.getBigUint64(at + 32, true));
-    const align = Number(view.getBigUint64(at + 48, true));
-    notes.push(...readNotes(bytes, offset, size, align === 8 ? 8 : 4));
-  }
-  return notes;
+  return noteSegments(bytes).flatMap((segment) =>
+    readNotes(bytes, segment.offset, segment.size, segment.align),
+  );
 }
 
 function fail(problem: BootImageProblem, message: string): BootImageCheck {
