@@ -20,6 +20,7 @@ export {
   readImageNotes,
   validateBootImage,
 } from './image/elf-read.js';
+export { type ImageSymbol, readElfSymbols } from './image/elf-symtab.js';
 export { layoutNote, type MachineLayout, readLayout } from './image/layout-note.js';
 export type { ElfNote } from './image/notes.js';
 export * from './link/index.js';

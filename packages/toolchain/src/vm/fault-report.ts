@@ -5,7 +5,7 @@
  * `toro run` feeds every serial line to a FaultWatcher; when a block ends, the watcher hands back the
  * parsed report with each frame resolved to `symbol+offset`, and the lines to print under it.
  */
-import type { ImageSymbol } from './elf-symtab.js';
+import type { ImageSymbol } from '../image/elf-symtab.js';
 
 export interface FaultReport {
   /** CPU id, or undefined when the fault came before the CPU had its per-CPU block ("?"). */

@@ -14,7 +14,6 @@ export {
   type QemuConfig,
   qemuConfigNotes,
 } from './cmdline.js';
-export { type ImageSymbol, readElfSymbols } from './elf-symtab.js';
 export { AccelUnavailableError, QemuNotFoundError, VmOptionError } from './errors.js';
 export { decodeExit, describeExit, type ExitSource, type GuestExit } from './exit-code.js';
 export {

@@ -1,6 +1,6 @@
 /**
  * The ELF writer checked by the tools that read ELF for a living: readelf (headers, segments, the Xen
- * note, sections, symbols), gdb (symbol lookup), and the boot-image validator on real non-bootable files
+ * note, sections, symbols; also the reference for our own symbol reader), gdb (symbol lookup), and the boot-image validator on real non-bootable files
  * (a text file, nasm's 32-bit object, an ld-linked x86-64 executable with only a GNU build-id note).
  *
  * Input: a small program with code, read-only data, data, a section whose address differs from its load
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ElfWriteError, writeElf } from '../../src/image/elf.js';
 import { BootImageError, readPvhEntry, validateBootImage } from '../../src/image/elf-read.js';
+import { readElfSymbols } from '../../src/image/elf-symtab.js';
 import type { LinkedImage, PlacedSection } from '../../src/link/image.js';
 import { linkedImageFromNasm, nasmBin } from './nasm-image.js';
 
@@ -209,6 +210,25 @@ describe('readelf on writeElf output', () => {
     expect(syms.get('pvh_entry.go')!.type).toBe('NOTYPE');
     expect(syms.get('message')!.type).toBe('NOTYPE');
     expect(syms.get('far_code')).toMatchObject({ type: 'FUNC', value: 0x40000000n });
+  });
+
+  test('readElfSymbols reads back the symbols readelf lists, with their sizes and code flag', async () => {
+    const { stdout } = await run('readelf', ['-s', '-W', elfPath]);
+    const listed = new Map(
+      [...stdout.matchAll(/^\s+\d+:\s+([0-9a-f]{16})\s+(\d+)\s+(\w+)\s+\w+\s+\w+\s+(\w+)\s+(\S+)$/gm)]
+        .filter((m) => m[4] !== 'UND' && m[4] !== 'ABS' && m[3] !== 'SECTION' && m[3] !== 'FILE')
+        .map((m) => [m[5]!, { address: BigInt(`0x${m[1]}`), size: BigInt(m[2]!) }]),
+    );
+    const read = readElfSymbols(await readFile(elfPath));
+    expect(new Set(read.map((s) => s.name))).toEqual(new Set(listed.keys()));
+    for (const s of read) expect({ address: s.address, size: s.size }, s.name).toEqual(listed.get(s.name));
+    const code = new Set(read.filter((s) => s.code).map((s) => s.name));
+    expect(code.has('helper')).toBe(true);
+    expect(code.has('far_code')).toBe(true);
+    expect(code.has('message')).toBe(false);
+    expect(() => readElfSymbols(new TextEncoder().encode('not an ELF file'))).toThrow(
+      'not a little-endian ELF64 image',
+    );
   });
 
   test('gdb resolves addresses to symbols', async () => {

@@ -1,6 +1,6 @@
 /**
  * Reads the symbol table (.symtab + its .strtab) out of an ELF64 image, for turning guest addresses back
- * into names (fault reports, see fault-report.ts). Only what symbolization needs: name, address, size,
+ * into names (fault reports, see ../vm/fault-report.ts). Only what symbolization needs: name, address, size,
  * and whether the symbol lies in an executable section. Section-less (absolute, undefined) symbols and
  * section/file symbols are left out: they do not name code.
  */
@@ -19,7 +19,7 @@ import {
   STT_FUNC,
   STT_SECTION,
   SYM_SIZE,
-} from '../image/elf-format.js';
+} from './elf-format.js';
 
 export interface ImageSymbol {
   name: string;
