@@ -36,5 +36,4 @@ export {
   launchGuest,
 } from './launch.js';
 export { type BootTiming, measureBoot } from './measure.js';
-export { type FlatGuest, writePvhElf } from './pvh-elf.js';
 export { parseMemorySize } from './size.js';
