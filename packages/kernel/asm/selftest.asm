@@ -202,10 +202,8 @@ st_check_memory:
   cmp ebx, [ncpus]
   jae .done
   imul r13d, ebx, ST_SNAP               ; R13 = offset of this CPU's snapshots
-  call st_result_prefix
-  mov rdi, key_cpu
-  mov esi, ebx
-  call st_kv
+  mov edi, ebx
+  call st_result_cpu
   mov rdi, key_free_before
   mov rsi, [st_before + r13 + ST_SNAP_FREE]
   call st_kv
@@ -254,6 +252,15 @@ st_result_prefix:
   call print_str
   mov rdi, [st_name]
   jmp print_str
+
+; st_result_cpu — prints "toro: result <test> cpu=<RDI>", the start of a per-CPU result line. Clobbers
+; caller-saved.
+st_result_cpu:
+  push rdi
+  call st_result_prefix
+  mov rdi, key_cpu
+  pop rsi
+  jmp st_kv
 
 ; st_kv — prints " <key>=<RSI in decimal>" (RDI = " key=" string). Clobbers caller-saved.
 st_kv:

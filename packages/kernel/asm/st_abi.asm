@@ -289,10 +289,8 @@ st_overflow:
   ret
 
 st_overflow_thread:
-  call st_result_prefix
-  mov rdi, key_cpu
-  mov esi, [gs:percpu.cpu_id]
-  call st_kv
+  mov edi, [gs:percpu.cpu_id]
+  call st_result_cpu
   call thread_self
   push rax
   mov rdi, key_thread

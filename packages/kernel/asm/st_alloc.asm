@@ -48,10 +48,8 @@ st_alloc:
 .cpu:
   cmp ebx, [ncpus]
   jae .done
-  call st_result_prefix
-  mov rdi, key_cpu
-  mov esi, ebx
-  call st_kv
+  mov edi, ebx
+  call st_result_cpu
   imul eax, ebx, ST_SLOT
   mov rdi, key_errors
   mov rsi, [st_slots + rax]

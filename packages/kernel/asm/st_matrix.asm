@@ -44,10 +44,8 @@ st_matrix:
 .cpu:
   cmp ebx, [ncpus]
   jae .done
-  call st_result_prefix
-  mov rdi, key_cpu
-  mov esi, ebx
-  call st_kv
+  mov edi, ebx
+  call st_result_cpu
   imul eax, ebx, ST_SLOT
   mov rdi, key_received
   mov rsi, [st_slots + rax + 8]

@@ -49,10 +49,8 @@ st_mem:
   jae .nodes
   imul r13d, ebx, ST_SLOT
   add r13, st_slots
-  call st_result_prefix
-  mov rdi, key_cpu
-  mov esi, ebx
-  call st_kv
+  mov edi, ebx
+  call st_result_cpu
   mov rdi, key_node
   mov rsi, [r13 + 16]
   call st_kv
@@ -88,10 +86,8 @@ st_mem:
 .piece:
   cmp ebx, [r13 + mech.range_count]
   jae .pieces_done
-  call st_result_prefix
-  mov rdi, key_cpu
-  mov rsi, [rsp]
-  call st_kv
+  mov rdi, [rsp]
+  call st_result_cpu
   mov rdi, key_piece_start
   mov rsi, [r13 + mech.own_start + rbx * 8]
   call st_kv_hex

@@ -55,10 +55,8 @@ st_threads:
 .cpu:
   cmp ebx, [ncpus]
   jae .summary
-  call st_result_prefix
-  mov rdi, key_cpu
-  mov esi, ebx
-  call st_kv
+  mov edi, ebx
+  call st_result_cpu
   imul eax, ebx, ST_SLOT
   mov rdi, key_exited
   mov rsi, [st_slots + rax + 24]
