@@ -432,11 +432,7 @@ sched_poll:
   call runq_push
   jmp .due
 .receivers:
-  mov r8, [gs:percpu.mech]
-  cmp qword [r8 + mech.recv_waiters], 0
-  je .done
-  mov edi, RING_USER
-  call matrix_pending
+  call sched_receivers_due
   test eax, eax
   jz .done
   mov r8, [gs:percpu.mech]
@@ -454,6 +450,18 @@ sched_poll:
   pop rbx
   ret
 
+; sched_receivers_due — EAX = nonzero when a thread on this CPU waits in msg_recv and a user message to
+; this CPU is pending (then the waiters should look again). Clobbers the caller-saved registers.
+sched_receivers_due:
+  mov r8, [gs:percpu.mech]
+  cmp qword [r8 + mech.recv_waiters], 0
+  je .no
+  mov edi, RING_USER
+  jmp matrix_pending
+.no:
+  xor eax, eax
+  ret
+
 ; sched_has_work — EAX = nonzero if, after sched_poll, something could still be ready: a queued thread,
 ; a kernel message, a user message with a receiver waiting, or a sleeper already due. The idle loop asks
 ; this after announcing itself idle. Clobbers the caller-saved registers.
@@ -465,14 +473,9 @@ sched_has_work:
   call matrix_pending
   test eax, eax
   jnz .yes
-  mov r8, [gs:percpu.mech]
-  cmp qword [r8 + mech.recv_waiters], 0
-  je .timers
-  mov edi, RING_USER
-  call matrix_pending
+  call sched_receivers_due
   test eax, eax
   jnz .yes
-.timers:
   mov r8, [gs:percpu.mech]
   mov rax, [r8 + mech.timers]
   test rax, rax
