@@ -661,15 +661,11 @@ calibrate_counter:
 ; counter_sample — EAX = the counter read by the routine at RBX, RDX = the TSC half-way through the
 ; read, RCX = how long the read took in TSC ticks (the bracket). Clobbers R8, R9.
 counter_sample:
-  rdtsc
-  shl rdx, 32
-  or rax, rdx
+  call tsc_read
   mov r8, rax
   call rbx
   mov r9d, eax
-  rdtsc
-  shl rdx, 32
-  or rax, rdx
+  call tsc_read
   mov rcx, rax
   sub rcx, r8
   mov rdx, rcx
