@@ -147,6 +147,18 @@ describe('services across CPUs', () => {
     }
   });
 
+  it('long lines from a worker CPU reach the console whole, as under toro dev', () => {
+    const dir = fixtureProject('long-lines', 2);
+    expect(runToro(['build'], { cwd: dir }).status).toBe(0);
+    const dev = runToro(['dev'], { cwd: dir });
+    const run = runToro(['run', '--accel', 'tcg', '--timeout', '60'], { cwd: dir });
+    expect(run.status).toBe(0);
+    const lines = serviceLines(run.stdout);
+    expect(lines).toEqual(dev.stdout.trimEnd().split('\n'));
+    expect(lines[0]).toBe(`${'x'.repeat(12000)}|`);
+    expect(lines[1]).toBe(`${'é'.repeat(12000)}|`);
+  });
+
   it('an uncaught error on a worker CPU names the CPU and its TypeScript stack, and the VM exits 1', () => {
     const dir = fixtureProject('worker-throws', 2);
     expect(runToro(['build'], { cwd: dir }).status).toBe(0);

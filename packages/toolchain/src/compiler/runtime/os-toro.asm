@@ -16,7 +16,7 @@ extern toro_console_write, toro_exit, toro_page_alloc, toro_page_free, toro_pani
 extern toro_cpu_count, toro_cpu_id, toro_cpu_node, toro_node_count, toro_node_mem
 extern toro_thread_self, toro_thread_sleep, toro_thread_yield, toro_thread_create, toro_thread_block, toro_thread_wake
 extern toro_alloc, toro_free, toro_msg_send, toro_msg_recv, toro_msg_flush, toro_wall_clock_ns
-extern rt_critical
+extern rt_critical, __rt_block_alloc, __rt_block_free
 
 ; CRITICAL — a kernel call that may let other threads of the CPU run in the middle of the runtime's
 ; work (a memory call: the kernel waits while it borrows a block from another CPU, or while the ring
@@ -112,15 +112,13 @@ os_write:
     push r13
     mov r12, rsi                ; bytes
     mov r13, rdx                ; count
-    lea rdi, [r13 + 8]
-    cmp rdi, 2048
-    ja .drop                    ; __rt_write writes at most its 8 KiB buffer: larger goes in pages
-    CRITICAL toro_alloc
+    lea rdi, [r13 + 16]         ; [0] the block's size, [8] the count, then the bytes
+    call __rt_block_alloc       ; its memory calls are CRITICAL themselves
     test rax, rax
-    jz .drop
+    jz .drop                    ; no memory even for a message: the bytes are lost, nothing else breaks
     mov rbx, rax
-    mov [rbx], r13              ; [0] count, then the bytes
-    lea rdi, [rbx + 8]
+    mov [rbx + 8], r13
+    lea rdi, [rbx + 16]
     mov rsi, r12
     mov rcx, r13
     rep movsb
@@ -165,11 +163,11 @@ global os_console_block, os_console_owner
 os_console_block:
     push rbx
     mov rbx, rdi
-    lea rdi, [rbx + 8]
-    mov rsi, [rbx]
+    lea rdi, [rbx + 16]
+    mov rsi, [rbx + 8]
     call toro_console_write
     mov rdi, rbx
-    CRITICAL toro_free
+    call __rt_block_free
     pop rbx
     ret
 os_console_owner:

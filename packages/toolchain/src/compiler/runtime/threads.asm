@@ -189,46 +189,62 @@ __rt_closure_new:
     leave
     ret
 
-; __rt_wire_pack(rdi = string reference) → rax: a copy of the string object in memory any CPU may
-; read (and free): [0] bytes of the block, then the object; 0 when there is no memory.
+; __rt_block_alloc(rdi = bytes, this header included) → rax: a block of memory any CPU may read and
+; free, its first qword the bytes reserved (what __rt_block_free needs); 0 when there is no memory.
+; Small blocks come from the kernel's object allocator, larger ones are whole pages.
+; __rt_block_free(rdi = such a block), on any CPU.
+global __rt_block_alloc, __rt_block_free
+__rt_block_alloc:
+    add rdi, 7
+    and rdi, -8
+    cmp rdi, 2048
+    ja .pages
+    push rdi
+    push rdi
+    call os_alloc
+    pop rdx
+    pop rdx
+    jmp .got
+.pages:
+    add rdi, 4095
+    and rdi, -4096
+    call os_map                 ; rdx = what it reserved
+.got:
+    test rax, rax
+    jz .out
+    mov [rax], rdx
+.out:
+    ret
+
+__rt_block_free:
+    mov rsi, [rdi]
+    cmp rsi, 2048
+    ja .pages
+    jmp os_free
+.pages:
+    jmp os_unmap
+
+; __rt_wire_pack(rdi = string reference) → rax: a block (__rt_block_alloc) holding a copy of the string
+; object after its header; 0 when there is no memory.
 ; __rt_wire_unpack(rdi = such a block) → rax: a string of this CPU's heap equal to it; frees the block.
 global __rt_wire_pack, __rt_wire_unpack
 __rt_wire_pack:
     push rbx
     push r12
-    push r13
     mov rax, ADDR_MASK
     and rax, rdi
     mov r12, rax                ; the object
-    mov ecx, [r12]              ; units
-    test byte [r12 + 5], STRING_WIDE_BYTE
-    jz .narrow
-    add rcx, rcx
-.narrow:
-    lea r13, [rcx + 8 + 8 + 7]  ; block header + object header + payload, rounded up to 8
-    and r13, -8
-    mov rdi, r13
-    cmp r13, 2048
-    ja .pages
-    call os_alloc
-    jmp .got
-.pages:
-    add rdi, 4095
-    and rdi, -4096
-    mov r13, rdi
-    call os_map
-.got:
+    call string_object_bytes
+    mov rbx, rcx
+    lea rdi, [rcx + 8]
+    call __rt_block_alloc
     test rax, rax
     jz .out
-    mov [rax], r13              ; how it was allocated (and how to free it)
     lea rdi, [rax + 8]
     mov rsi, r12
-    lea rcx, [r13 - 8]
-    mov rbx, rax
+    mov rcx, rbx
     rep movsb
-    mov rax, rbx
 .out:
-    pop r13
     pop r12
     pop rbx
     ret
@@ -238,7 +254,7 @@ __rt_wire_unpack:
     mov rbp, rsp
     push 0                      ; slot count: the block is not in the heap
     push rbx
-    mov rbx, rdi
+    mov rbx, rdi                ; the block; its object starts at +8
     mov edi, [rbx + 8]          ; units
     test byte [rbx + 8 + 5], STRING_WIDE_BYTE
     jnz .wide
@@ -248,28 +264,31 @@ __rt_wire_unpack:
     call __rt_alloc_string16
 .made:
     push rax
+    push r12
+    lea r12, [rbx + 8]
+    call string_object_bytes
+    sub rcx, 8                  ; the payload's bytes
     mov rdi, ADDR_MASK
     and rdi, rax
     add rdi, 8
-    lea rsi, [rbx + 16]
-    mov ecx, [rbx + 8]
-    test byte [rbx + 8 + 5], STRING_WIDE_BYTE
-    jz .copy
-    add rcx, rcx
-.copy:
+    lea rsi, [r12 + 8]
     rep movsb
+    pop r12
     mov rdi, rbx
-    mov rsi, [rbx]
-    cmp rsi, 2048
-    ja .unmap
-    call os_free
-    jmp .freed
-.unmap:
-    call os_unmap
-.freed:
+    call __rt_block_free
     pop rax
     pop rbx
     leave
+    ret
+
+; string_object_bytes(r12 = a string object's address) → rcx: its header and payload bytes.
+string_object_bytes:
+    mov ecx, [r12]              ; units
+    test byte [r12 + 5], STRING_WIDE_BYTE
+    jz .narrow
+    add rcx, rcx
+.narrow:
+    add rcx, 8
     ret
 
 ; __rt_wake(rdi = thread record): makes a thread blocked in __rt_block runnable. Does not switch.
