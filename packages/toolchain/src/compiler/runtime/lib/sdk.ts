@@ -14,6 +14,7 @@ import { channelObject, fromWire, toWire } from './wire.js';
 
 declare function __tag(v: unknown): number;
 declare function __as_number(v: unknown): number;
+declare function __as_string(v: unknown): string;
 declare function __exit(code: number): never;
 declare function __os_cpu_count(): number;
 declare function __os_cpu_id(): number;
@@ -369,7 +370,6 @@ function received(w: unknown, kind: number): unknown {
   return r;
 }
 
-declare function __as_string(v: unknown): string;
 
 /** `ch.recv()`: the oldest message, waiting while the channel is empty and open. */
 export function Channel_recv(ch: unknown): unknown {
