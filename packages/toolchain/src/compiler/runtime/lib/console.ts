@@ -90,29 +90,25 @@ function typeName(tag: number): string {
  */
 export function expectNumber(v: unknown): number {
   const tag = __tag(v);
-  if (tag !== 0)
-    typeError(
-      concat(concat('toro: expected a number here, got ', typeName(tag)), ' (the static type did not hold)'),
-    );
+  if (tag !== 0) staticTypeLied('a number', tag);
   return __as_number(v);
 }
 
 export function expectBoolean(v: unknown): boolean {
   const tag = __tag(v);
-  if (tag !== 3)
-    typeError(
-      concat(concat('toro: expected a boolean here, got ', typeName(tag)), ' (the static type did not hold)'),
-    );
+  if (tag !== 3) staticTypeLied('a boolean', tag);
   return __as_boolean(v);
 }
 
 export function expectString(v: unknown): unknown {
   const tag = __tag(v);
-  if (tag !== 4)
-    typeError(
-      concat(concat('toro: expected a string here, got ', typeName(tag)), ' (the static type did not hold)'),
-    );
+  if (tag !== 4) staticTypeLied('a string', tag);
   return v;
+}
+
+function staticTypeLied(expected: string, tag: number): never {
+  const message = concat(concat(concat('toro: expected ', expected), ' here, got '), typeName(tag));
+  return typeError(concat(message, ' (the static type did not hold)'));
 }
 
 export function truthy(v: unknown): boolean {
