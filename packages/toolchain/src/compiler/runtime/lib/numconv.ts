@@ -336,14 +336,17 @@ export function isFiniteValue(v: unknown): boolean {
   return x === x && x !== Infinity && x !== -Infinity;
 }
 
+/** A digits or radix argument: a number truncated to an integer (NaN is 0), `absent` for anything else. */
+function integerArgument(arg: unknown, absent: number): number {
+  if (__tag(arg) !== 0) return absent;
+  const d = __as_number(arg);
+  // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
+  return d !== d ? 0 : Math.trunc(d);
+}
+
 /** Number.prototype.toFixed: n = round-half-up(|x| · 10^f) computed exactly. */
 export function toFixed(x: number, digitsArg: unknown): string {
-  let f = 0;
-  if (__tag(digitsArg) === 0) {
-    const d = __as_number(digitsArg);
-    // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
-    f = d !== d ? 0 : Math.trunc(d);
-  }
+  const f = integerArgument(digitsArg, 0);
   if (!(f >= 0 && f <= 100)) rangeError('toFixed() digits argument must be between 0 and 100');
   // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
   if (x !== x) return 'NaN';
@@ -467,12 +470,7 @@ function divSmall(a: number, d: number): number {
  * digit is rounded half to even, carrying into earlier digits (and the integer part) if need be.
  */
 export function toStringRadix(x: number, radixArg: unknown): string {
-  let r = 10;
-  if (__tag(radixArg) === 0) {
-    const d = __as_number(radixArg);
-    // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
-    r = d !== d ? 0 : Math.trunc(d);
-  }
+  const r = integerArgument(radixArg, 10);
   if (!(r >= 2 && r <= 36)) rangeError('toString() radix argument must be between 2 and 36');
   if (r === 10) return numberToString(x);
   // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
