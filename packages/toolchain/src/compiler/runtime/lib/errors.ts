@@ -28,22 +28,20 @@ const SYNTAX_ERROR = 4;
 
 /** Called first by the program's main: creates the built-in error classes. */
 export function init(): void {
-  const error = classNew('Error', null);
-  defineValue(error, 'name', 'Error');
+  const error = builtinErrorClass('Error', null);
   defineValue(error, 'message', '');
   __gset(ERROR, error);
-  const typeError = classNew('TypeError', error);
-  defineValue(typeError, 'name', 'TypeError');
-  __gset(TYPE_ERROR, typeError);
-  const rangeError = classNew('RangeError', error);
-  defineValue(rangeError, 'name', 'RangeError');
-  __gset(RANGE_ERROR, rangeError);
-  const referenceError = classNew('ReferenceError', error);
-  defineValue(referenceError, 'name', 'ReferenceError');
-  __gset(REFERENCE_ERROR, referenceError);
-  const syntaxError = classNew('SyntaxError', error);
-  defineValue(syntaxError, 'name', 'SyntaxError');
-  __gset(SYNTAX_ERROR, syntaxError);
+  __gset(TYPE_ERROR, builtinErrorClass('TypeError', error));
+  __gset(RANGE_ERROR, builtinErrorClass('RangeError', error));
+  __gset(REFERENCE_ERROR, builtinErrorClass('ReferenceError', error));
+  __gset(SYNTAX_ERROR, builtinErrorClass('SyntaxError', error));
+}
+
+/** A built-in error class with its `name` on the prototype (__gset takes only a constant slot). */
+function builtinErrorClass(name: string, parent: unknown): unknown {
+  const c = classNew(name, parent);
+  defineValue(c, 'name', name);
+  return c;
 }
 
 /** `new C()` or `C.x` before `class C` ran (its global slot is still empty). */
