@@ -9,32 +9,18 @@
  * Runs the built CLI (packages/cli/bin/run.js, as `pnpm test` builds it) like a user would; `toro run
  * --timeout` bounds QEMU and the spawn's own timeout bounds the CLI.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { RunResult } from '../../cli/src/commands/run.js';
+import { runToro, type ToroRun } from '../../cli/test/run-toro.js';
 import { type BuiltKernel, buildKernel } from './helpers/build-kernel.js';
 
-const TORO_BIN = fileURLToPath(new URL('../../cli/bin/run.js', import.meta.url));
 const EXIT_FAULT = 70;
 
-interface FaultSummary {
-  kind: string;
-  name: string;
-  vector: number;
-  error: string;
-  cpu?: number;
-  registers: Record<string, string>;
-  frames: { address: string; location?: string }[];
-}
-
-interface RunJson {
-  exitCode: number | null;
-  serial: string[];
-  faults?: FaultSummary[];
-}
+/** What `toro run --json` prints (the CLI's own result type), with the serial lines it collected. */
+type RunJson = RunResult & { serial: string[] };
 
 let dir: string;
 let image: string;
@@ -51,18 +37,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function toroRun(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(
-    process.execPath,
-    [TORO_BIN, 'run', image, '--accel', 'tcg', '--timeout', '60', ...args],
-    {
-      encoding: 'utf8',
-      timeout: 90_000,
-      killSignal: 'SIGKILL',
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-    },
-  );
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+function toroRun(args: string[]): ToroRun {
+  return runToro(['run', image, '--accel', 'tcg', '--timeout', '60', ...args], { timeoutMs: 90_000 });
 }
 
 function address(symbol: string): bigint {
