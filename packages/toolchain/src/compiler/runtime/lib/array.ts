@@ -165,7 +165,8 @@ export function slice(a: unknown, start: unknown, end: unknown): unknown {
   return r;
 }
 
-function sameValueZero(x: unknown, y: unknown): boolean {
+/** SameValueZero (includes, Map and Set keys): NaN equals NaN, -0 equals +0, strings by content. */
+export function sameValueZero(x: unknown, y: unknown): boolean {
   const tx = __tag(x);
   if (tx !== __tag(y)) return false;
   if (tx === 0) {

@@ -7,9 +7,8 @@
  * NaN, strings by content, objects by identity). Lookup is a linear scan for now (README "Next":
  * a hash index). keys()/values()/entries() and for...of take a snapshot array of the live entries.
  */
-import { arrayNew, get, length, push } from './array.js';
+import { arrayNew, get, length, push, sameValueZero } from './array.js';
 import { typeError } from './errors.js';
-import { equals } from './string.js';
 
 declare function __alloc(kind: number, words: number): unknown;
 declare function __ld(o: unknown, i: number): unknown;
@@ -19,7 +18,6 @@ declare function __tag(v: unknown): number;
 declare function __same(a: unknown, b: unknown): boolean;
 declare function __hole(): unknown;
 declare function __as_number(v: unknown): number;
-declare function __as_string(v: unknown): string;
 declare function __call(f: unknown, a: unknown, b: unknown, c: unknown, d: unknown): unknown;
 
 const KIND_WORDS = 3;
@@ -52,19 +50,6 @@ export function collectionNew(kind: number, init: unknown): unknown {
 
 function check(m: unknown, tag: number): void {
   if (__tag(m) !== tag) typeError(tag === TAG_MAP ? 'receiver is not a Map' : 'receiver is not a Set');
-}
-
-function sameValueZero(a: unknown, b: unknown): boolean {
-  const tag = __tag(a);
-  if (tag !== __tag(b)) return false;
-  if (tag === 0) {
-    const x = __as_number(a);
-    const y = __as_number(b);
-    // biome-ignore lint/suspicious/noSelfCompare: NaN test in the runtime's subset
-    return x === y || (x !== x && y !== y);
-  }
-  if (tag === 4) return equals(__as_string(a), __as_string(b));
-  return __same(a, b);
 }
 
 function slotOf(m: unknown, key: unknown): number {
