@@ -25,22 +25,31 @@ export interface LowerResult {
 export function lowerRuntime(checker: ts.TypeChecker, runtime: ts.SourceFile[]): LowerResult {
   const mod = new ModuleContext(checker, new Set(runtime));
   const diagnostics: CompileDiagnostic[] = [];
-  const functions: IrFunction[] = [];
-  for (const sf of runtime) {
-    for (const s of sf.statements) {
-      if (!ts.isFunctionDeclaration(s) || !s.body) continue;
-      try {
-        functions.push(FunctionLowering.fn(mod, s));
-      } catch (e) {
-        if (!(e instanceof Unsupported)) throw e;
-        diagnostics.push(makeDiagnostic(e.code, e.args, e.node));
-      }
-    }
-  }
+  const report = (e: Unsupported) => diagnostics.push(makeDiagnostic(e.code, e.args, e.node));
+  const functions = runtime.flatMap((sf) => lowerFunctions(mod, sf, report));
   return {
     module: { functions, data: mod.data, globals: 0, globalNames: [] },
     diagnostics: dedupe(diagnostics),
   };
+}
+
+/** The file's top-level function declarations with a body; one that cannot be lowered is reported. */
+function lowerFunctions(
+  mod: ModuleContext,
+  sf: ts.SourceFile,
+  report: (e: Unsupported) => void,
+): IrFunction[] {
+  const functions: IrFunction[] = [];
+  for (const s of sf.statements) {
+    if (!ts.isFunctionDeclaration(s) || !s.body) continue;
+    try {
+      functions.push(FunctionLowering.fn(mod, s));
+    } catch (e) {
+      if (!(e instanceof Unsupported)) throw e;
+      report(e);
+    }
+  }
+  return functions;
 }
 
 /** The user's program: its functions and `main`; calls into the runtime go by symbol (RT). */
@@ -48,7 +57,6 @@ export function lowerProgram(checker: ts.TypeChecker, entry: ts.SourceFile): Low
   const mod = new ModuleContext(checker, new Set());
   const diagnostics: CompileDiagnostic[] = [];
   const report = (e: Unsupported) => diagnostics.push(makeDiagnostic(e.code, e.args, e.node));
-  const functions: IrFunction[] = [];
 
   for (const s of entry.statements) {
     if (isSdkImport(s)) continue; // ./sdk-calls.ts lowers (or refuses) what it imports
@@ -63,15 +71,7 @@ export function lowerProgram(checker: ts.TypeChecker, entry: ts.SourceFile): Low
   declareGlobals(mod, entry, report);
   analyzeCaptures(mod, entry);
 
-  for (const s of entry.statements) {
-    if (!ts.isFunctionDeclaration(s) || !s.body) continue;
-    try {
-      functions.push(FunctionLowering.fn(mod, s));
-    } catch (e) {
-      if (!(e instanceof Unsupported)) throw e;
-      report(e);
-    }
-  }
+  const functions = lowerFunctions(mod, entry, report);
   functions.push(FunctionLowering.main(mod, entry, RT.main, report));
   functions.push(...mod.nested);
   return {
