@@ -13,6 +13,7 @@
 import ts from 'typescript';
 import { Unsupported } from '../diagnostics.js';
 import { SDK_FILE_NAME } from '../sdk.js';
+import { declarationOf } from './context.js';
 
 const isAsync = (n: ts.Node): boolean =>
   ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
@@ -57,9 +58,7 @@ function returnsPromise(checker: ts.TypeChecker, n: ts.Node): boolean {
  */
 function isThreadStart(checker: ts.TypeChecker, p: ts.Node, n: ts.Node): boolean {
   if (!ts.isCallExpression(p) || !p.arguments.some((a) => a === n)) return false;
-  let sym = checker.getSymbolAtLocation(p.expression);
-  if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
-  const decl = sym?.valueDeclaration;
+  const decl = declarationOf(checker, p.expression);
   return (
     decl !== undefined &&
     ts.isFunctionDeclaration(decl) &&

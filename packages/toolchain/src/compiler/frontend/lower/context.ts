@@ -83,7 +83,16 @@ export class ModuleContext {
 
   /** Follows import aliases (runtime sources import each other). */
   resolveSymbol(sym: ts.Symbol | undefined): ts.Symbol | undefined {
-    if (sym && sym.flags & ts.SymbolFlags.Alias) return this.checker.getAliasedSymbol(sym);
-    return sym;
+    return aliasTarget(this.checker, sym);
   }
+}
+
+/** `sym` itself, or what it imports when it is an import alias. */
+export function aliasTarget(checker: ts.TypeChecker, sym: ts.Symbol | undefined): ts.Symbol | undefined {
+  return sym && sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
+}
+
+/** The value declaration `node` names, through import aliases. */
+export function declarationOf(checker: ts.TypeChecker, node: ts.Node): ts.Declaration | undefined {
+  return aliasTarget(checker, checker.getSymbolAtLocation(node))?.valueDeclaration;
 }

@@ -11,6 +11,7 @@ import { RT } from '../../runtime/symbols.js';
 import { Unsupported, unsupported } from '../diagnostics.js';
 import { LIB_FILE_NAME } from '../lib.js';
 import { SDK_COMPILED, SDK_FILE_NAME } from '../sdk.js';
+import { declarationOf } from './context.js';
 import type { ExpressionLowering } from './expressions.js';
 import { fromHeap } from './objects.js';
 
@@ -107,9 +108,7 @@ function functionIn(
 function checkSpawnOnTarget(checker: ts.TypeChecker, node: ts.CallExpression): void {
   const f = node.arguments[1];
   if (!f) return;
-  let sym = ts.isIdentifier(f) ? checker.getSymbolAtLocation(f) : undefined;
-  if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
-  const decl = sym?.valueDeclaration;
+  const decl = ts.isIdentifier(f) ? declarationOf(checker, f) : undefined;
   const ok =
     decl !== undefined &&
     ts.isFunctionDeclaration(decl) &&
@@ -185,9 +184,7 @@ export function checkSdkUses(
 ): void {
   const visit = (n: ts.Node): void => {
     if (ts.isIdentifier(n) && !ts.isImportSpecifier(n.parent) && !ts.isImportClause(n.parent)) {
-      let sym = checker.getSymbolAtLocation(n);
-      if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
-      const decl = sym?.valueDeclaration;
+      const decl = declarationOf(checker, n);
       if (decl && (ts.isFunctionDeclaration(decl) || ts.isClassDeclaration(decl)) && isSdkDeclaration(decl)) {
         if (!SDK_COMPILED.has(n.text)) report(new Unsupported(n, 'TORO2009', [n.text]));
       }
