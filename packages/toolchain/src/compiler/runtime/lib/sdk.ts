@@ -370,7 +370,6 @@ function received(w: unknown, kind: number): unknown {
   return r;
 }
 
-
 /** `ch.recv()`: the oldest message, waiting while the channel is empty and open. */
 export function Channel_recv(ch: unknown): unknown {
   const w = waiter();
