@@ -33,19 +33,19 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
         return fromCharCode(L, node);
       if (callee.expression.text === 'JSON') return json(L, node, callee.name.text);
       if (callee.expression.text === 'Date' && callee.name.text === 'now')
-        return L.callRt('rt.time.now', 'd', []);
+        return L.callRt(RT.timeNow, 'd', []);
       if (callee.expression.text === 'Object') {
         const which = ['keys', 'values', 'entries'].indexOf(callee.name.text);
         const a = node.arguments[0];
         if (which < 0 || !a || ts.isSpreadElement(a)) throw unsupported(node, `Object.${callee.name.text}`);
-        return L.callRt('rt.object.ownEntries', 'v', [L.coerce(L.expr(a), 'v'), conD(which)]);
+        return L.callRt(RT.objectOwnEntries, 'v', [L.coerce(L.expr(a), 'v'), conD(which)]);
       }
       if (callee.expression.text === 'Array' && callee.name.text === 'from') {
         const [src, f] = node.arguments.map((a) => {
           if (ts.isSpreadElement(a)) throw unsupported(a, 'spread');
           return L.coerce(L.expr(a), 'v');
         });
-        return L.callRt('rt.array.from', 'v', [src, f ?? undefinedValue()]);
+        return L.callRt(RT.arrayFrom, 'v', [src, f ?? undefinedValue()]);
       }
       if (callee.expression.text === 'Array' && callee.name.text === 'isArray') {
         const a = node.arguments[0];
@@ -235,7 +235,7 @@ function builtinWrapper(L: Lowering, name: string, symbol: string): IrFunction {
   b.param('v', 'this');
   const x: Operand = { k: 'tmp', id: b.param('v', 'x') };
   let r: Operand;
-  if (name === 'Number') r = b.emit('boxd', 'v', b.call('rt.numconv.toNumber', 'd', [x]) as Operand);
+  if (name === 'Number') r = b.emit('boxd', 'v', b.call(RT.numconvToNumber, 'd', [x]) as Operand);
   else if (name === 'String') r = b.call(RT.toStringValue, 'v', [x]) as Operand;
   else r = b.emit('boxw', 'v', b.call(RT.truthy, 'w', [x]) as Operand);
   b.ret(r);
@@ -296,7 +296,7 @@ function consoleLog(L: Lowering, node: ts.CallExpression, fd: 1 | 2): Operand {
     else text = L.callRt(RT.inspectValue, 'v', [L.coerce(v, 'v')]);
     line = line === undefined ? text : L.concat(L.concat(line, L.string(' ', a)), text);
   }
-  L.b.call(fd === 1 ? RT.writeLine : 'rt.console.errorLine', undefined, [line ?? L.string('', node)]);
+  L.b.call(fd === 1 ? RT.writeLine : RT.consoleErrorLine, undefined, [line ?? L.string('', node)]);
   return undefinedValue();
 }
 
@@ -307,8 +307,8 @@ function json(L: Lowering, node: ts.CallExpression, name: string): Operand {
     return L.coerce(L.expr(a), 'v');
   });
   const arg = (k: number) => args[k] ?? undefinedValue();
-  if (name === 'parse') return L.callRt('rt.json.parse', 'v', [arg(0)]);
-  if (name === 'stringify') return L.callRt('rt.json.stringify', 'v', [arg(0), arg(1), arg(2)]);
+  if (name === 'parse') return L.callRt(RT.jsonParse, 'v', [arg(0)]);
+  if (name === 'stringify') return L.callRt(RT.jsonStringify, 'v', [arg(0), arg(1), arg(2)]);
   throw unsupported(node, `JSON.${name}`);
 }
 

@@ -135,7 +135,7 @@ export function lowerClass(L: FunctionLowering, decl: ts.ClassDeclaration): void
       const getter = ts.isGetAccessorDeclaration(m);
       const where = isStatic(m) ? 'static.' : '';
       const f = nested(m, symbolOf(info, `${where}${getter ? 'get' : 'set'}.${key}`), key);
-      L.b.call(isStatic(m) ? 'rt.classes.defineStaticAccessor' : RT.defineAccessor, undefined, [
+      L.b.call(isStatic(m) ? RT.classesDefineStaticAccessor : RT.defineAccessor, undefined, [
         cls,
         keyOp,
         f,

@@ -627,7 +627,7 @@ export class ExpressionLowering {
     const taken: Operand[] = [];
     for (const p of left.properties) {
       if (ts.isSpreadAssignment(p)) {
-        const rest = this.callRt('rt.object.restOf', 'v', [value, arrayOf(this, taken)]);
+        const rest = this.callRt(RT.objectRestOf, 'v', [value, arrayOf(this, taken)]);
         this.assignTarget(p.expression, rest);
         continue;
       }
@@ -707,10 +707,7 @@ export class ExpressionLowering {
     const cmp = COMPARE[op];
     if (cmp) {
       if (this.isString(ln) && this.isString(rn)) {
-        const order = this.callRt('rt.string.compare', 'd', [
-          this.coerce(left, 'v'),
-          this.coerce(right, 'v'),
-        ]);
+        const order = this.callRt(RT.stringCompare, 'd', [this.coerce(left, 'v'), this.coerce(right, 'v')]);
         return b.emit(cmp, 'w', order, conD(0));
       }
       if (this.isString(ln) || this.isString(rn))
@@ -718,7 +715,7 @@ export class ExpressionLowering {
       return b.emit(cmp, 'w', this.numeric(left, ln), this.numeric(right, rn));
     }
     if (op === K.InKeyword)
-      return this.callRt('rt.object.hasKey', 'w', [this.coerce(right, 'v'), this.coerce(left, 'v')]);
+      return this.callRt(RT.objectHasKey, 'w', [this.coerce(right, 'v'), this.coerce(left, 'v')]);
     if (op === K.InstanceOfKeyword)
       return this.callRt(RT.instanceOf, 'w', [this.coerce(left, 'v'), this.coerce(right, 'v')]);
     if (op === K.EqualsEqualsEqualsToken || op === K.ExclamationEqualsEqualsToken) {

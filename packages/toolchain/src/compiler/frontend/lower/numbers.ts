@@ -6,6 +6,7 @@
 import ts from 'typescript';
 import { VALUE } from '../../backend/abi.js';
 import { conD, type Operand } from '../../ir/types.js';
+import { RT } from '../../runtime/symbols.js';
 import { unsupported } from '../diagnostics.js';
 import type { ExpressionLowering } from './expressions.js';
 
@@ -64,7 +65,7 @@ export function numberMethod(
   const x = L.number(callee.expression);
   const args = plain(node);
   const name = callee.name.text;
-  if (name === 'toFixed') return L.callRt('rt.numconv.toFixed', 'v', [x, boxed(L, args[0])]);
-  if (name === 'toString') return L.callRt('rt.numconv.toStringRadix', 'v', [x, boxed(L, args[0])]);
+  if (name === 'toFixed') return L.callRt(RT.numconvToFixed, 'v', [x, boxed(L, args[0])]);
+  if (name === 'toString') return L.callRt(RT.numconvToStringRadix, 'v', [x, boxed(L, args[0])]);
   throw unsupported(callee.name, `the number method '${name}'`);
 }

@@ -196,7 +196,7 @@ function spreadObject(L: Lowering, node: ts.ObjectLiteralExpression): Operand {
   const o = L.callRt(RT.objectNew, 'v', [conD(0)]);
   for (const p of node.properties) {
     if (ts.isSpreadAssignment(p)) {
-      L.b.call('rt.object.spread', undefined, [o, L.coerce(L.expr(p.expression), 'v')]);
+      L.b.call(RT.objectSpread, undefined, [o, L.coerce(L.expr(p.expression), 'v')]);
       continue;
     }
     let value: Operand;
@@ -313,7 +313,7 @@ export function memberReference(
       read: () => fromHeap(L, L.callRt(RT.objectGet, 'v', [o, k]), node),
       readRaw: () => L.callRt(RT.objectGet, 'v', [o, k]),
       write: (v) => {
-        L.b.call('rt.object.setKey', undefined, [o, k, L.coerce(v, 'v')]);
+        L.b.call(RT.objectSetKey, undefined, [o, k, L.coerce(v, 'v')]);
       },
     };
   }
@@ -372,7 +372,7 @@ export function arrayMethod(
   const name = callee.name.text;
   const a = L.coerce(L.expr(callee.expression), 'v');
   if (callee.questionDotToken) L.guardNullish(a, callee);
-  if (name === 'concat') return L.callRt('rt.array.concatArrays', 'v', [a, spreadArray(L, node.arguments)]);
+  if (name === 'concat') return L.callRt(RT.arrayConcatArrays, 'v', [a, spreadArray(L, node.arguments)]);
   if (name === 'push' && node.arguments.some(ts.isSpreadElement)) {
     // `a.push(...xs)`: the arguments are collected first (they may spread `a` itself).
     L.b.call(RT.arrayAppendAll, undefined, [a, spreadArray(L, node.arguments)]);
@@ -408,24 +408,24 @@ export function arrayMethod(
     case 'reverse':
       return L.callRt(RT.arrayReverse, 'v', [a]);
     case 'at':
-      return fromHeap(L, L.callRt('rt.array.at', 'v', [a, value(0)]), node);
+      return fromHeap(L, L.callRt(RT.arrayAt, 'v', [a, value(0)]), node);
     case 'fill':
-      return L.callRt('rt.array.fill', 'v', [a, value(0), value(1), value(2)]);
+      return L.callRt(RT.arrayFill, 'v', [a, value(0), value(1), value(2)]);
     case 'lastIndexOf':
-      return L.callRt('rt.array.lastIndexOf', 'd', [a, value(0), value(1)]);
+      return L.callRt(RT.arrayLastIndexOf, 'd', [a, value(0), value(1)]);
     case 'findLast':
-      return fromHeap(L, L.callRt('rt.array.findLast', 'v', [a, value(0)]), node);
+      return fromHeap(L, L.callRt(RT.arrayFindLast, 'v', [a, value(0)]), node);
     case 'findLastIndex':
-      return L.callRt('rt.array.findLastIndex', 'd', [a, value(0)]);
+      return L.callRt(RT.arrayFindLastIndex, 'd', [a, value(0)]);
     case 'flat':
-      return L.callRt('rt.array.flat', 'v', [a, value(0)]);
+      return L.callRt(RT.arrayFlat, 'v', [a, value(0)]);
     case 'flatMap':
-      return L.callRt('rt.array.flatMap', 'v', [a, value(0)]);
+      return L.callRt(RT.arrayFlatMap, 'v', [a, value(0)]);
     case 'keys':
     case 'values':
     case 'entries':
       // for...of over these walks the live array (../statements.ts forOf); elsewhere a snapshot.
-      return L.callRt('rt.array.iterSnapshot', 'v', [a, conD(['keys', 'values', 'entries'].indexOf(name))]);
+      return L.callRt(RT.arrayIterSnapshot, 'v', [a, conD(['keys', 'values', 'entries'].indexOf(name))]);
     case 'map':
     case 'filter':
     case 'some':

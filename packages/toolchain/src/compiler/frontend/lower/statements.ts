@@ -461,7 +461,7 @@ export class FunctionLowering extends ExpressionLowering {
     const seq = live
       ? this.coerce(this.expr(live.array), 'v')
       : this.isString(s.expression)
-        ? this.callRt('rt.strmethods.codePoints', 'v', [this.coerce(this.expr(s.expression), 'v')])
+        ? this.callRt(RT.strmethodsCodePoints, 'v', [this.coerce(this.expr(s.expression), 'v')])
         : iterable(this, s.expression);
     const i = this.b.temp('d', 'i');
     b.assign(i, 'copy', conD(0));
@@ -487,7 +487,7 @@ export class FunctionLowering extends ExpressionLowering {
     let item: Operand;
     if (live?.which === 'keys') item = this.coerce(index, 'v');
     else if (live?.which === 'entries')
-      item = this.callRt('rt.array.pair', 'v', [
+      item = this.callRt(RT.arrayPair, 'v', [
         this.coerce(index, 'v'),
         this.callRt(RT.arrayGet, 'v', [seq, index]),
       ]);
@@ -529,7 +529,7 @@ export class FunctionLowering extends ExpressionLowering {
     const end = b.newBlock('endfor');
     b.jmp(head);
     b.place(head);
-    const item = this.callRt('rt.sdk.Channel_next', 'v', [ch]);
+    const item = this.callRt(RT.channelNext, 'v', [ch]);
     b.jnz(b.emit('ceql', 'w', item, { k: 'con', cls: 'v', bits: VALUE.HOLE }), end, body);
     b.place(body);
     scope?.fresh();
@@ -731,7 +731,7 @@ export class FunctionLowering extends ExpressionLowering {
       for (const e of pattern.elements) {
         if (e.dotDotDotToken) {
           // `...rest`: the properties the pattern has not named (a copy, always a plain object).
-          this.bindPattern(e.name, this.callRt('rt.object.restOf', 'v', [value, arrayOf(this, taken)]));
+          this.bindPattern(e.name, this.callRt(RT.objectRestOf, 'v', [value, arrayOf(this, taken)]));
           continue;
         }
         const name = e.propertyName ?? e.name;

@@ -5,6 +5,7 @@
 import ts from 'typescript';
 import { VALUE } from '../../backend/abi.js';
 import { type Cls, conW, type Operand } from '../../ir/types.js';
+import { RT } from '../../runtime/symbols.js';
 import { unsupported } from '../diagnostics.js';
 import type { ExpressionLowering } from './expressions.js';
 
@@ -54,7 +55,7 @@ export function stringMethod(
   if (name === 'concat') return args.reduce((acc, a) => L.concat(acc, a), s);
   if (name === 'codePointAt')
     // A surrogate pair gives its code point; undefined past the end.
-    return L.callRt('rt.strmethods.codePointAt', 'v', [s, args[0] ?? UNDEFINED]);
+    return L.callRt(RT.strmethodsCodePointAt, 'v', [s, args[0] ?? UNDEFINED]);
   const m = METHODS[name];
   if (!m) throw unsupported(callee.name, `the string method '${name}'`);
   const values: Operand[] = [s];
@@ -68,7 +69,7 @@ export function fromCharCode(L: Lowering, node: ts.CallExpression): Operand {
   let out: Operand | undefined;
   for (const a of node.arguments) {
     if (ts.isSpreadElement(a)) throw unsupported(a, 'spread');
-    const c = L.callRt('rt.strmethods.fromCharCode', 'v', [L.number(a)]);
+    const c = L.callRt(RT.strmethodsFromCharCode, 'v', [L.number(a)]);
     out = out === undefined ? c : L.concat(out, c);
   }
   return out ?? L.string('', node);
