@@ -1,0 +1,9 @@
+/**
+ * @toro/net: the TCP/IP stack. It is written in the TypeScript subset Toro's compiler takes, so the same
+ * files run in a booted image (over the virtio-net driver, on the CPU the network is dedicated to) and on
+ * Node.js over a simulated link in the tests.
+ */
+export { checksum, finish, pseudoHeaderSum, sumBytes } from './checksum.js';
+export { Counters } from './counters.js';
+export type { Clock, Link } from './link.js';
+export { type IpSender, PROTO_ICMP, PROTO_TCP, PROTO_UDP, type Transport } from './protocol.js';
