@@ -23,8 +23,18 @@ describe('PCI enumeration', () => {
     // Function 4 of a single-function device must not be looked for.
     bus.add(0, 3, 4, new SimPciFunction(0xdead, 0xbeef, 0xff, 0));
     for (const cfg of [new LegacyConfig(machine), new EcamConfig(machine, bus.ecamBase, 0, 255)]) {
-      const names = enumerate(cfg).map((f) => `${f.name} ${f.vendorId.toString(16)}:${f.deviceId.toString(16)}`);
-      expect(names).toEqual(['00:00.0 8086:29c0', '00:03.0 1af4:1041', '00:1e.0 8086:244e', '01:02.0 1b36:d', '00:1f.0 8086:2918', '00:1f.2 8086:2922', '00:1f.3 8086:2930']);
+      const names = enumerate(cfg).map(
+        (f) => `${f.name} ${f.vendorId.toString(16)}:${f.deviceId.toString(16)}`,
+      );
+      expect(names).toEqual([
+        '00:00.0 8086:29c0',
+        '00:03.0 1af4:1041',
+        '00:1e.0 8086:244e',
+        '01:02.0 1b36:d',
+        '00:1f.0 8086:2918',
+        '00:1f.2 8086:2922',
+        '00:1f.3 8086:2930',
+      ]);
     }
     expect(machine.violations).toEqual([]);
   });

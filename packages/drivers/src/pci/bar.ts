@@ -39,7 +39,13 @@ export function readBars(f: PciFunction): Bar[] {
     if ((original & 1) === 1) {
       const mask = (probe & 0xfffffffc) >>> 0;
       const size = mask === 0 ? 0 : (~mask + 1) & 0xffff;
-      bars.push({ index: i, kind: size === 0 ? BarKind.None : BarKind.Io, address: (original & 0xfffffffc) >>> 0, size, prefetchable: false });
+      bars.push({
+        index: i,
+        kind: size === 0 ? BarKind.None : BarKind.Io,
+        address: (original & 0xfffffffc) >>> 0,
+        size,
+        prefetchable: false,
+      });
       i++;
       continue;
     }

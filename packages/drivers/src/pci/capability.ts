@@ -49,7 +49,12 @@ export interface MsiInfo {
 
 export function msiInfo(f: PciFunction, cap: Capability): MsiInfo {
   const control = f.read16(cap.offset + 2);
-  return { offset: cap.offset, is64: (control & 0x80) !== 0, perVectorMask: (control & 0x100) !== 0, vectors: 1 << ((control >>> 1) & 7) };
+  return {
+    offset: cap.offset,
+    is64: (control & 0x80) !== 0,
+    perVectorMask: (control & 0x100) !== 0,
+    vectors: 1 << ((control >>> 1) & 7),
+  };
 }
 
 /** Programs and enables single-vector MSI (address, data), leaving MSI-X alone. */

@@ -26,7 +26,8 @@ export class LegacyConfig implements ConfigAccess {
   constructor(private readonly hw: Hw) {}
 
   private select(bus: number, dev: number, fn: number, off: number): void {
-    const address = (0x80000000 | ((bus & 0xff) << 16) | ((dev & 0x1f) << 11) | ((fn & 7) << 8) | (off & 0xfc)) >>> 0;
+    const address =
+      (0x80000000 | ((bus & 0xff) << 16) | ((dev & 0x1f) << 11) | ((fn & 7) << 8) | (off & 0xfc)) >>> 0;
     this.hw.out32(CONFIG_ADDRESS, address);
   }
 
@@ -69,7 +70,9 @@ export class EcamConfig implements ConfigAccess {
   /** The function's byte address, or -1 outside the buses this ECAM window decodes (reads give all-ones). */
   private at(bus: number, dev: number, fn: number, off: number): number {
     if (bus < this.startBus || bus > this.endBus) return -1;
-    return this.base + (bus - this.startBus) * 0x100000 + (dev & 0x1f) * 0x8000 + (fn & 7) * 0x1000 + (off & 0xfff);
+    return (
+      this.base + (bus - this.startBus) * 0x100000 + (dev & 0x1f) * 0x8000 + (fn & 7) * 0x1000 + (off & 0xfff)
+    );
   }
 
   read8(bus: number, dev: number, fn: number, off: number): number {

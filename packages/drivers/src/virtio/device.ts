@@ -28,7 +28,9 @@ export function negotiate(t: Transport, wanted: number[]): number[] {
   const offered = [t.deviceFeatures(0) >>> 0, t.deviceFeatures(1) >>> 0];
   if (!hasFeature(offered, F_VERSION_1)) {
     fail(t);
-    throw new VirtioError(`virtio ${t.name}: the device does not offer VIRTIO_F_VERSION_1 (legacy only); Toro drives virtio 1.x devices only`);
+    throw new VirtioError(
+      `virtio ${t.name}: the device does not offer VIRTIO_F_VERSION_1 (legacy only); Toro drives virtio 1.x devices only`,
+    );
   }
   const agreed = [(offered[0] & wanted[0]) >>> 0, (offered[1] & wanted[1]) >>> 0];
   t.setDriverFeatures(0, agreed[0]);
@@ -47,7 +49,8 @@ export function negotiate(t: Transport, wanted: number[]): number[] {
 export function driverOk(t: Transport): void {
   t.setStatus(STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK | STATUS_DRIVER_OK);
   const s = t.status();
-  if ((s & (STATUS_DEVICE_NEEDS_RESET | STATUS_FAILED)) !== 0) throw new VirtioError(`virtio ${t.name}: the device failed during set-up (status 0x${s.toString(16)})`);
+  if ((s & (STATUS_DEVICE_NEEDS_RESET | STATUS_FAILED)) !== 0)
+    throw new VirtioError(`virtio ${t.name}: the device failed during set-up (status 0x${s.toString(16)})`);
 }
 
 /** Tells the device the driver gave up on it. */

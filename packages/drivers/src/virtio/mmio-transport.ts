@@ -48,9 +48,13 @@ export class VirtioMmioTransport implements Transport {
   ) {
     this.name = `mmio 0x${info.base.toString(16)}`;
     const magic = hw.read32(info.base + MAGIC) >>> 0;
-    if (magic !== MAGIC_VALUE) throw new VirtioError(`virtio ${this.name}: no virtio-mmio device (magic 0x${magic.toString(16)})`);
+    if (magic !== MAGIC_VALUE)
+      throw new VirtioError(`virtio ${this.name}: no virtio-mmio device (magic 0x${magic.toString(16)})`);
     const version = hw.read32(info.base + VERSION) >>> 0;
-    if (version === 1) throw new VirtioError(`virtio ${this.name}: legacy virtio-mmio device (version 1); Toro drives virtio 1.x devices only (version 2)`);
+    if (version === 1)
+      throw new VirtioError(
+        `virtio ${this.name}: legacy virtio-mmio device (version 1); Toro drives virtio 1.x devices only (version 2)`,
+      );
     if (version !== 2) throw new VirtioError(`virtio ${this.name}: unknown virtio-mmio version ${version}`);
   }
 

@@ -143,9 +143,19 @@ export class VirtioNet implements Link {
     private readonly t: Transport,
     options: VirtioNetOptions,
   ) {
-    if (t.deviceId() !== DEVICE_NET) throw new VirtioError(`virtio ${t.name}: device id ${t.deviceId()} is not a network device`);
+    if (t.deviceId() !== DEVICE_NET)
+      throw new VirtioError(`virtio ${t.name}: device id ${t.deviceId()} is not a network device`);
     let wanted = [0, 0];
-    const bits = [F_VERSION_1, F_RING_EVENT_IDX, NET_F_MAC, NET_F_MTU, NET_F_STATUS, NET_F_CSUM, NET_F_GUEST_CSUM, NET_F_MRG_RXBUF];
+    const bits = [
+      F_VERSION_1,
+      F_RING_EVENT_IDX,
+      NET_F_MAC,
+      NET_F_MTU,
+      NET_F_STATUS,
+      NET_F_CSUM,
+      NET_F_GUEST_CSUM,
+      NET_F_MRG_RXBUF,
+    ];
     const disable = options.disable ?? [];
     for (const b of bits) if (disable.indexOf(b) < 0 || b === F_VERSION_1) wanted = withFeature(wanted, b);
     const f = negotiate(t, wanted);
@@ -176,7 +186,8 @@ export class VirtioNet implements Link {
     try {
       this.rx = new SplitQueue(hw, t, 0, queueSizeFor(t, 0, size), eventIdx);
       this.tx = new SplitQueue(hw, t, 1, queueSizeFor(t, 1, size), eventIdx);
-      if (!this.rx.install() || !this.tx.install()) throw new VirtioError(`virtio ${t.name}: the device refused a queue`);
+      if (!this.rx.install() || !this.tx.install())
+        throw new VirtioError(`virtio ${t.name}: the device refused a queue`);
       const wantedBuf = options.rxBufferSize ?? 2048;
       this.rxBufSize = this.mergeable ? Math.max(64, wantedBuf) : NET_HDR_LEN + this.maxFrame;
       this.rxBase = dma(hw, this.rx.size * this.rxBufSize, t);
@@ -187,7 +198,8 @@ export class VirtioNet implements Link {
       throw e;
     }
     for (let i = this.tx.size - 1; i >= 0; i--) this.txFree.push(i);
-    for (let i = 0; i < this.rx.size; i++) this.rx.add1(this.rxBase + i * this.rxBufSize, this.rxBufSize, true, i);
+    for (let i = 0; i < this.rx.size; i++)
+      this.rx.add1(this.rxBase + i * this.rxBufSize, this.rxBufSize, true, i);
     // Transmit completions are reaped on the way (transmit, poll): they never need an interrupt.
     this.tx.disableInterrupts();
     driverOk(t);
@@ -214,7 +226,8 @@ export class VirtioNet implements Link {
    * negotiated the device finishes it (NEEDS_CSUM); otherwise the driver does, in the copy it sends.
    */
   transmitPartial(frame: Uint8Array, csumStart: number, csumOffset: number): boolean {
-    if (csumStart < ETH_HLEN || csumOffset < 0 || csumStart + csumOffset + 2 > frame.length) return this.send(frame, -1, -1);
+    if (csumStart < ETH_HLEN || csumOffset < 0 || csumStart + csumOffset + 2 > frame.length)
+      return this.send(frame, -1, -1);
     return this.send(frame, csumStart, csumOffset);
   }
 
@@ -227,7 +240,8 @@ export class VirtioNet implements Link {
     const causes = this.t.takeInterrupts();
     if (causes !== 0) this.counters.interrupts++;
     this.pollsSinceConfig++;
-    if ((causes & IRQ_CONFIG) !== 0 || (!this.interruptDriven && this.pollsSinceConfig >= 1024)) this.configChanged();
+    if ((causes & IRQ_CONFIG) !== 0 || (!this.interruptDriven && this.pollsSinceConfig >= 1024))
+      this.configChanged();
     if (this.broken) return 0;
     this.reclaim();
     let delivered = 0;

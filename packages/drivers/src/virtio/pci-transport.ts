@@ -8,7 +8,13 @@
 import type { Hw } from '../hw.js';
 import { type Bar, BarKind, readBars } from '../pci/bar.js';
 import { CAP_MSIX, CAP_VENDOR, capabilities } from '../pci/capability.js';
-import { CMD_BUS_MASTER, CMD_INTX_DISABLE, CMD_MEMORY, PCI_SUBSYSTEM_ID, type PciFunction } from '../pci/function.js';
+import {
+  CMD_BUS_MASTER,
+  CMD_INTX_DISABLE,
+  CMD_MEMORY,
+  PCI_SUBSYSTEM_ID,
+  type PciFunction,
+} from '../pci/function.js';
 import { MsixTable } from '../pci/msix.js';
 import { VirtioError } from './constants.js';
 import { IRQ_CONFIG, IRQ_QUEUE, type Transport } from './transport.js';
@@ -62,7 +68,10 @@ export class VirtioPciTransport implements Transport {
     readonly fn: PciFunction,
   ) {
     this.name = `pci ${fn.name}`;
-    if (!isVirtioPci(fn)) throw new VirtioError(`virtio ${this.name}: not a virtio device (${fn.vendorId.toString(16)}:${fn.deviceId.toString(16)})`);
+    if (!isVirtioPci(fn))
+      throw new VirtioError(
+        `virtio ${this.name}: not a virtio device (${fn.vendorId.toString(16)}:${fn.deviceId.toString(16)})`,
+      );
     const bars = readBars(fn);
     let common = -1;
     let notify = -1;
@@ -76,7 +85,12 @@ export class VirtioPciTransport implements Transport {
       if (cap.id === CAP_MSIX) this.msix = MsixTable.open(hw, fn, cap, bars);
       if (cap.id !== CAP_VENDOR) continue;
       const type = fn.read8(cap.offset + 3);
-      const addr = structAddress(bars, fn.read8(cap.offset + 4), fn.read32(cap.offset + 8) >>> 0, fn.read32(cap.offset + 12) >>> 0);
+      const addr = structAddress(
+        bars,
+        fn.read8(cap.offset + 4),
+        fn.read32(cap.offset + 8) >>> 0,
+        fn.read32(cap.offset + 12) >>> 0,
+      );
       if (addr < 0) continue;
       const len = fn.read32(cap.offset + 12) >>> 0;
       // The first structure of each type is the preferred one (§4.1.4).
@@ -94,8 +108,13 @@ export class VirtioPciTransport implements Transport {
       }
     }
     if (common < 0)
-      throw new VirtioError(`virtio ${this.name}: legacy-only device (no virtio 1.x common configuration capability); Toro drives virtio 1.x devices only`);
-    if (commonLen < COMMON_MIN || notify < 0 || isr < 0) throw new VirtioError(`virtio ${this.name}: incomplete modern capabilities (common, notify and ISR are required)`);
+      throw new VirtioError(
+        `virtio ${this.name}: legacy-only device (no virtio 1.x common configuration capability); Toro drives virtio 1.x devices only`,
+      );
+    if (commonLen < COMMON_MIN || notify < 0 || isr < 0)
+      throw new VirtioError(
+        `virtio ${this.name}: incomplete modern capabilities (common, notify and ISR are required)`,
+      );
     this.common = common;
     this.notifyBase = notify;
     this.notifyLen = notifyLen;

@@ -140,7 +140,8 @@ export class SplitQueue {
     const old = this.lastKicked;
     this.lastKicked = this.availIdx;
     let notify: boolean;
-    if (this.eventIdx) notify = needEvent(this.hw.read16(this.usedAddr + 4 + 8 * this.size), this.availIdx, old);
+    if (this.eventIdx)
+      notify = needEvent(this.hw.read16(this.usedAddr + 4 + 8 * this.size), this.availIdx, old);
     else notify = (this.hw.read16(this.usedAddr) & USED_F_NO_NOTIFY) === 0;
     if (notify) {
       this.notifies++;

@@ -6,7 +6,7 @@
  */
 import type { SimMachine } from './machine.js';
 import { SimPciFunction } from './pci.js';
-import { SimVirtioNet } from './virtio-net.js';
+import type { SimVirtioNet } from './virtio-net.js';
 
 const COMMON = 0x0;
 const ISR = 0x1000;
@@ -21,7 +21,13 @@ export interface SimPciNet {
 }
 
 /** A virtio-net-pci function (modern, 1af4:1041) with its BARs at `bar4` (16 KiB) and `bar1` (4 KiB). */
-export function virtioNetPci(machine: SimMachine, dev: SimVirtioNet, bar4 = 0xfe000000, bar1 = 0xfebd1000, msixEntries = 3): SimPciNet {
+export function virtioNetPci(
+  machine: SimMachine,
+  dev: SimVirtioNet,
+  bar4 = 0xfe000000,
+  bar1 = 0xfebd1000,
+  msixEntries = 3,
+): SimPciNet {
   const fn = new SimPciFunction(0x1af4, 0x1041, 0x02, 0x00, { subsystem: 1, revision: 1 });
   fn.setBar(1, { kind: 'mem32', size: 0x1000, address: bar1 });
   fn.setBar(4, { kind: 'mem64', size: 0x4000, address: bar4, prefetchable: true });
@@ -163,7 +169,9 @@ function setHalf(q: { desc: number; avail: number; used: number }, o: number, v:
   const field = o < 40 ? 'desc' : o < 48 ? 'avail' : 'used';
   const high = (o & 4) !== 0;
   const cur = q[field];
-  q[field] = high ? (cur % 0x100000000) + v * 0x100000000 : Math.floor(cur / 0x100000000) * 0x100000000 + (v >>> 0);
+  q[field] = high
+    ? (cur % 0x100000000) + v * 0x100000000
+    : Math.floor(cur / 0x100000000) * 0x100000000 + (v >>> 0);
 }
 
 /** A legacy-only virtio-net-pci (1af4:1000, I/O BAR, no modern capabilities). */
@@ -174,7 +182,13 @@ export function legacyNetPci(): SimPciFunction {
 }
 
 /** A virtio-mmio virtio-net at `base` (0x200 bytes) raising `gsi`. Version 1 makes it a legacy device. */
-export function virtioNetMmio(machine: SimMachine, dev: SimVirtioNet, base: number, gsi: number, version = 2): { dev: SimVirtioNet; interruptStatus: () => number } {
+export function virtioNetMmio(
+  machine: SimMachine,
+  dev: SimVirtioNet,
+  base: number,
+  gsi: number,
+  version = 2,
+): { dev: SimVirtioNet; interruptStatus: () => number } {
   let status = 0;
   let queueSel = 0;
   let dfSel = 0;
@@ -183,9 +197,16 @@ export function virtioNetMmio(machine: SimMachine, dev: SimVirtioNet, base: numb
     status |= q < 0 ? 2 : 1;
     machine.raiseGsi(gsi);
   };
-  const lohi = (q: { desc: number; avail: number; used: number }, field: 'desc' | 'avail' | 'used', high: boolean, v: number) => {
+  const lohi = (
+    q: { desc: number; avail: number; used: number },
+    field: 'desc' | 'avail' | 'used',
+    high: boolean,
+    v: number,
+  ) => {
     const cur = q[field];
-    q[field] = high ? (cur % 0x100000000) + v * 0x100000000 : Math.floor(cur / 0x100000000) * 0x100000000 + (v >>> 0);
+    q[field] = high
+      ? (cur % 0x100000000) + v * 0x100000000
+      : Math.floor(cur / 0x100000000) * 0x100000000 + (v >>> 0);
   };
   machine.mmio.push({
     contains: (a) => a >= base && a < base + 0x200,

@@ -141,7 +141,9 @@ export class SimMachine implements Hw {
   }
   copyFromPhys(addr: number, dst: Uint8Array, off: number, len: number): void {
     if (!this.inDma(addr, len) || off < 0 || off + len > dst.length) {
-      this.violations.push(`copyFromPhys 0x${addr.toString(16)} +${len} -> [${off}, ${off + len}) of ${dst.length}`);
+      this.violations.push(
+        `copyFromPhys 0x${addr.toString(16)} +${len} -> [${off}, ${off + len}) of ${dst.length}`,
+      );
       return;
     }
     dst.set(this.ram.subarray(addr - RAM_BASE, addr - RAM_BASE + len), off);
@@ -219,7 +221,8 @@ export class SimMachine implements Hw {
     return this.ram.slice(addr - RAM_BASE, addr - RAM_BASE + len);
   }
   devCopyIn(addr: number, bytes: Uint8Array): void {
-    if (!this.inDma(addr, bytes.length)) this.deviceFaults.push(`device write 0x${addr.toString(16)} +${bytes.length}`);
+    if (!this.inDma(addr, bytes.length))
+      this.deviceFaults.push(`device write 0x${addr.toString(16)} +${bytes.length}`);
     else this.ram.set(bytes, addr - RAM_BASE);
   }
 }

@@ -22,7 +22,13 @@ export class SimPciFunction {
   /** Called after the driver writes configuration space. */
   onWrite: ((off: number, size: number) => void) | null = null;
 
-  constructor(vendor: number, device: number, classCode: number, subclass: number, opts: { headerType?: number; multi?: boolean; subsystem?: number; revision?: number } = {}) {
+  constructor(
+    vendor: number,
+    device: number,
+    classCode: number,
+    subclass: number,
+    opts: { headerType?: number; multi?: boolean; subsystem?: number; revision?: number } = {},
+  ) {
     const v = new DataView(this.config.buffer);
     v.setUint16(0, vendor, true);
     v.setUint16(2, device, true);
@@ -46,7 +52,8 @@ export class SimPciFunction {
     const v = new DataView(this.config.buffer);
     if (b.kind === 'io') v.setUint32(0x10 + i * 4, (b.address | 1) >>> 0, true);
     else {
-      const low = (b.address % 0x100000000) | (b.kind === 'mem64' ? 4 : 0) | (b.prefetchable === true ? 8 : 0);
+      const low =
+        (b.address % 0x100000000) | (b.kind === 'mem64' ? 4 : 0) | (b.prefetchable === true ? 8 : 0);
       v.setUint32(0x10 + i * 4, low >>> 0, true);
       if (b.kind === 'mem64') v.setUint32(0x14 + i * 4, Math.floor(b.address / 0x100000000), true);
     }
@@ -134,7 +141,8 @@ export class SimPciBus {
       },
       out(p, size, value) {
         if (p === 0xcf8 && size === 4) bus.address = value >>> 0;
-        else if (p >= 0xcfc && (bus.address & 0x80000000) !== 0) bus.cfgWrite(bus.address & 0xffff00, (bus.address & 0xfc) + (p - 0xcfc), size, value);
+        else if (p >= 0xcfc && (bus.address & 0x80000000) !== 0)
+          bus.cfgWrite(bus.address & 0xffff00, (bus.address & 0xfc) + (p - 0xcfc), size, value);
       },
     });
     machine.mmio.push({

@@ -28,7 +28,11 @@ export function q35Bus(machine: SimMachine, dev: SimVirtioNet): SimPciBus {
   return bus;
 }
 
-export function pciRig(devOpts: ConstructorParameters<typeof SimVirtioNet>[1] = {}, netOpts: Partial<VirtioNetOptions> = {}, ecam = false): Rig {
+export function pciRig(
+  devOpts: ConstructorParameters<typeof SimVirtioNet>[1] = {},
+  netOpts: Partial<VirtioNetOptions> = {},
+  ecam = false,
+): Rig {
   const machine = new SimMachine();
   const dev = new SimVirtioNet(machine, devOpts);
   const bus = new SimPciBus(machine);
@@ -42,11 +46,18 @@ export function pciRig(devOpts: ConstructorParameters<typeof SimVirtioNet>[1] = 
   return { machine, dev, net, frames };
 }
 
-export function mmioRig(devOpts: ConstructorParameters<typeof SimVirtioNet>[1] = {}, netOpts: Partial<VirtioNetOptions> = {}): Rig {
+export function mmioRig(
+  devOpts: ConstructorParameters<typeof SimVirtioNet>[1] = {},
+  netOpts: Partial<VirtioNetOptions> = {},
+): Rig {
   const machine = new SimMachine();
   const dev = new SimVirtioNet(machine, devOpts);
   virtioNetMmio(machine, dev, 0xfeb00e00, 12);
-  const net = new VirtioNet(machine, new VirtioMmioTransport(machine, { base: 0xfeb00e00, size: 512, irq: 12 }), { cpu: 0, ...netOpts });
+  const net = new VirtioNet(
+    machine,
+    new VirtioMmioTransport(machine, { base: 0xfeb00e00, size: 512, irq: 12 }),
+    { cpu: 0, ...netOpts },
+  );
   const frames: Rig['frames'] = [];
   net.onReceive((frame, valid) => frames.push({ frame, valid }));
   return { machine, dev, net, frames };

@@ -73,7 +73,16 @@ export class SimVirtioNet {
     readonly machine: SimMachine,
     opts: { mac?: number[]; mtu?: number; features?: number[]; queueMax?: number } = {},
   ) {
-    const feats = opts.features ?? [F.VERSION_1, F.MAC, F.MTU, F.STATUS, F.CSUM, F.GUEST_CSUM, F.MRG_RXBUF, F.EVENT_IDX];
+    const feats = opts.features ?? [
+      F.VERSION_1,
+      F.MAC,
+      F.MTU,
+      F.STATUS,
+      F.CSUM,
+      F.GUEST_CSUM,
+      F.MRG_RXBUF,
+      F.EVENT_IDX,
+    ];
     for (const b of feats) this.offered[b >> 5] = (this.offered[b >> 5] | (1 << (b & 31))) >>> 0;
     const mac = opts.mac ?? [0x52, 0x54, 0x00, 0x12, 0x34, 0x56];
     this.config.set(mac, 0);
@@ -86,7 +95,19 @@ export class SimVirtioNet {
   }
 
   private freshQueue(max: number): SimQueue {
-    return { maxSize: max, size: max, desc: 0, avail: 0, used: 0, ready: false, vector: 0xffff, lastAvail: 0, usedIdx: 0, notifications: 0, interrupts: 0 };
+    return {
+      maxSize: max,
+      size: max,
+      desc: 0,
+      avail: 0,
+      used: 0,
+      ready: false,
+      vector: 0xffff,
+      lastAvail: 0,
+      usedIdx: 0,
+      notifications: 0,
+      interrupts: 0,
+    };
   }
 
   has(b: number): boolean {
@@ -105,7 +126,9 @@ export class SimVirtioNet {
       return;
     }
     if ((s & 8) !== 0 && (this.status & 8) === 0) {
-      const offeredOnly = (this.driverFeatures[0] & ~this.offered[0]) === 0 && (this.driverFeatures[1] & ~this.offered[1]) === 0;
+      const offeredOnly =
+        (this.driverFeatures[0] & ~this.offered[0]) === 0 &&
+        (this.driverFeatures[1] & ~this.offered[1]) === 0;
       if (!offeredOnly || !this.acceptFeatures(this.driverFeatures)) s &= ~8;
     }
     this.status = (s & ~0x40) | (this.status & 0x40);
@@ -194,7 +217,11 @@ export class SimVirtioNet {
     }
   }
   private updateAvailEvent(q: SimQueue): void {
-    if (this.has(F.EVENT_IDX)) this.m().devWrite(q.used + 4 + 8 * q.size, 2, this.suppressNotify ? (q.lastAvail + 0x8000) & 0xffff : q.lastAvail);
+    // Like QEMU, the device asks to be notified past the last avail index it has seen (buffers it saw but
+    // could not use yet, e.g. too few for a merged frame, do not count as news).
+    const seen = this.availIdx(q);
+    if (this.has(F.EVENT_IDX))
+      this.m().devWrite(q.used + 4 + 8 * q.size, 2, this.suppressNotify ? (seen + 0x8000) & 0xffff : seen);
     else this.m().devWrite(q.used, 2, this.suppressNotify ? 1 : 0);
   }
 
@@ -310,7 +337,8 @@ export function concat(parts: Uint8Array[]): Uint8Array {
 /** What a device does for NEEDS_CSUM: the Internet checksum from start to the end, stored at start + offset. */
 export function completeChecksum(frame: Uint8Array, start: number, offset: number): void {
   let sum = 0;
-  for (let i = start; i < frame.length; i += 2) sum += (frame[i] << 8) | (i + 1 < frame.length ? frame[i + 1] : 0);
+  for (let i = start; i < frame.length; i += 2)
+    sum += (frame[i] << 8) | (i + 1 < frame.length ? frame[i + 1] : 0);
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
   const v = ~sum & 0xffff;
   frame[start + offset] = v >> 8;
