@@ -14,6 +14,7 @@ export const RT = {
   tagOf: '__rt_tagof',
   allocString: '__rt_alloc_string',
   allocWords: '__rt_alloc_words',
+  allocBytes: '__rt_alloc_bytes',
   stringLength: '__rt_string_length',
   headerLength: '__rt_header_length',
   allocString16: '__rt_alloc_string16',
@@ -36,6 +37,9 @@ export const RT = {
   programText: '__rt_program_text',
   programTextEnd: '__rt_program_text_end',
   // lib/*.ts
+  typedGet: 'rt.typed.get',
+  typedSet: 'rt.typed.set',
+  typedLength: 'rt.typed.length',
   fmod: 'rt.math.fmod',
   pow: 'rt.math.pow',
   min: 'rt.math.min',
