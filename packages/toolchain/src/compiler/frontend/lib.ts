@@ -79,6 +79,16 @@ interface DataView {
 }
 interface DataViewConstructor { new (buffer: ArrayBuffer, byteOffset?: number, byteLength?: number): DataView; }
 declare var DataView: DataViewConstructor;
+/** UTF-8 only, as the WHATWG Encoding standard's TextEncoder is. */
+interface TextEncoder { readonly encoding: string; encode(input?: string): Uint8Array; }
+interface TextEncoderConstructor { new (): TextEncoder; }
+declare var TextEncoder: TextEncoderConstructor;
+/** UTF-8 only (a label naming another encoding is a type error); no options (fatal, ignoreBOM). */
+interface TextDecoder { readonly encoding: string; decode(input?: ArrayBuffer | ArrayBufferView): string; }
+interface TextDecoderConstructor { new (label?: 'utf-8' | 'utf8' | 'unicode-1-1-utf-8'): TextDecoder; }
+declare var TextDecoder: TextDecoderConstructor;
+declare function atob(data: string): string;
+declare function btoa(data: string): string;
 `;
 
 export const LIB_SOURCE = `

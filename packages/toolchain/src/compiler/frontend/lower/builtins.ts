@@ -16,7 +16,7 @@ import { numberFunction, numberMethod } from './numbers.js';
 import { arrayMethod, collectionKind, collectionMethod, fromHeap, isArray, spreadArray } from './objects.js';
 import { isSdkDeclaration, sdkCall, sdkMethodCall } from './sdk-calls.js';
 import { fromCharCode, stringMethod } from './strings.js';
-import { binaryKind, binaryMethod, typedStatic } from './typed-arrays.js';
+import { binaryKind, binaryMethod, textKind, textMethod, typedStatic } from './typed-arrays.js';
 import { isStringType } from './types.js';
 
 type Lowering = ExpressionLowering;
@@ -84,6 +84,8 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
   if (ts.isPropertyAccessExpression(callee) && !node.questionDotToken) {
     const binary = binaryKind(L, callee.expression);
     if (binary) return binaryMethod(L, node, callee, binary);
+    const text = textKind(L, callee.expression);
+    if (text) return textMethod(L, node, callee, text);
   }
   if (ts.isPropertyAccessExpression(callee) && !callee.questionDotToken && !node.questionDotToken) {
     const kind = collectionKind(L, callee.expression);
@@ -110,6 +112,11 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
     }
     const numeric = numberFunction(L, node, callee.text);
     if (numeric) return numeric;
+    if (callee.text === 'atob' || callee.text === 'btoa') {
+      const a = node.arguments[0];
+      if (!a || ts.isSpreadElement(a)) throw unsupported(node, `${callee.text} without one argument`);
+      return L.callRt(`rt.text.${callee.text}`, 'v', [L.coerce(L.expr(a), 'v')]);
+    }
     if (callee.text === 'Boolean') {
       const a = node.arguments[0];
       if (!a) return { k: 'con', cls: 'w', bits: 0n };

@@ -24,7 +24,7 @@ import {
   objectLiteral,
   type Reference,
 } from './objects.js';
-import { newBinary } from './typed-arrays.js';
+import { newBinary, newText } from './typed-arrays.js';
 import { clsOfType, concrete, isStringType } from './types.js';
 
 const K = ts.SyntaxKind;
@@ -456,7 +456,7 @@ export class ExpressionLowering {
       return this.callRt(RT.collectionNew, 'v', [conD(kind), v]);
     }
     if (sym && this.fromLib(sym)) {
-      const binary = newBinary(this, node, callee.text);
+      const binary = newBinary(this, node, callee.text) ?? newText(this, node, callee.text);
       if (binary) return binary;
       const slot = (BUILTIN_CLASSES as readonly string[]).indexOf(callee.text);
       if (slot < 0) throw unsupported(node, `'new ${callee.text}'`);

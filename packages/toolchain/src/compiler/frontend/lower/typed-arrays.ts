@@ -6,6 +6,7 @@
 import ts from 'typescript';
 import { TYPED_ARRAY_NAMES, VALUE } from '../../backend/abi.js';
 import { conD, conL, type Operand } from '../../ir/types.js';
+import { RT } from '../../runtime/symbols.js';
 import { unsupported } from '../diagnostics.js';
 import type { ExpressionLowering } from './expressions.js';
 import { fromHeap, type Reference } from './objects.js';
@@ -49,6 +50,41 @@ export function newBinary(L: Lowering, node: ts.NewExpression, name: string): Op
   if (k.what === 'ArrayBuffer') return L.callRt('rt.typed.bufferNew', 'v', [a[0]]);
   if (k.what !== 'typed') return L.callRt('rt.typed.viewNew', 'v', [a[0], a[1], a[2]]);
   return L.callRt('rt.typed.construct', 'v', [conD(k.kind), a[0], a[1], a[2]]);
+}
+
+/** TextEncoder or TextDecoder (our lib's), if `node` is one. */
+export function textKind(L: Lowering, node: ts.Node): 'TextEncoder' | 'TextDecoder' | undefined {
+  const sym = concrete(L.checker, L.checker.getNonNullableType(L.typeOf(node))).getSymbol();
+  if (!sym || !L.fromLib(sym)) return undefined;
+  return sym.name === 'TextEncoder' || sym.name === 'TextDecoder' ? sym.name : undefined;
+}
+
+/**
+ * `new TextEncoder()` / `new TextDecoder(label?)`: a plain object `{ encoding: 'utf-8' }` (the
+ * label's type admits UTF-8's names only); `encode`/`decode` are calls on the static type.
+ */
+export function newText(L: Lowering, node: ts.NewExpression, name: string): Operand | undefined {
+  if (name !== 'TextEncoder' && name !== 'TextDecoder') return undefined;
+  for (const a of node.arguments ?? []) L.expr(a);
+  const o = L.callRt(RT.objectNew, 'v', [conD(0)]);
+  L.b.call(RT.objectDefine, undefined, [o, L.string('encoding', node), L.string('utf-8', node)]);
+  return o;
+}
+
+/** `encoder.encode(s)` / `decoder.decode(bytes)`. */
+export function textMethod(
+  L: Lowering,
+  node: ts.CallExpression,
+  callee: ts.PropertyAccessExpression,
+  kind: 'TextEncoder' | 'TextDecoder',
+): Operand {
+  const self = L.coerce(L.expr(callee.expression), 'v');
+  if (callee.questionDotToken) L.guardNullish(self, callee);
+  const a = args(L, node.arguments, 1);
+  const name = callee.name.text;
+  if (kind === 'TextEncoder' && name === 'encode') return L.callRt('rt.text.encode', 'v', [a[0]]);
+  if (kind === 'TextDecoder' && name === 'decode') return L.callRt('rt.text.decode', 'v', [a[0]]);
+  throw unsupported(callee.name, `the ${kind} method '${name}'`);
 }
 
 /** `Uint8Array.from(src, f?)` / `Uint8Array.of(...items)`. */
