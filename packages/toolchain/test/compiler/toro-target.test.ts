@@ -31,6 +31,7 @@ const SUBSET = [
   'lru-cache.ts',
   'scheduler.ts',
   'dataview.ts',
+  'typed-arrays.ts',
 ];
 const dir = mkdtempSync(path.join(tmpdir(), 'toro-target-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
