@@ -115,7 +115,7 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
     if (callee.text === 'atob' || callee.text === 'btoa') {
       const a = node.arguments[0];
       if (!a || ts.isSpreadElement(a)) throw unsupported(node, `${callee.text} without one argument`);
-      return L.callRt(`rt.text.${callee.text}`, 'v', [L.coerce(L.expr(a), 'v')]);
+      return L.callRt(callee.text === 'atob' ? RT.textAtob : RT.textBtoa, 'v', [L.coerce(L.expr(a), 'v')]);
     }
     if (callee.text === 'Boolean') {
       const a = node.arguments[0];

@@ -47,9 +47,9 @@ export function newBinary(L: Lowering, node: ts.NewExpression, name: string): Op
   const k = binaryName(name);
   if (!k) return undefined;
   const a = args(L, node.arguments, 3);
-  if (k.what === 'ArrayBuffer') return L.callRt('rt.typed.bufferNew', 'v', [a[0]]);
-  if (k.what !== 'typed') return L.callRt('rt.typed.viewNew', 'v', [a[0], a[1], a[2]]);
-  return L.callRt('rt.typed.construct', 'v', [conD(k.kind), a[0], a[1], a[2]]);
+  if (k.what === 'ArrayBuffer') return L.callRt(RT.typedBufferNew, 'v', [a[0]]);
+  if (k.what !== 'typed') return L.callRt(RT.typedViewNew, 'v', [a[0], a[1], a[2]]);
+  return L.callRt(RT.typedConstruct, 'v', [conD(k.kind), a[0], a[1], a[2]]);
 }
 
 /** TextEncoder or TextDecoder (our lib's), if `node` is one. */
@@ -82,8 +82,8 @@ export function textMethod(
   if (callee.questionDotToken) L.guardNullish(self, callee);
   const a = args(L, node.arguments, 1);
   const name = callee.name.text;
-  if (kind === 'TextEncoder' && name === 'encode') return L.callRt('rt.text.encode', 'v', [a[0]]);
-  if (kind === 'TextDecoder' && name === 'decode') return L.callRt('rt.text.decode', 'v', [a[0]]);
+  if (kind === 'TextEncoder' && name === 'encode') return L.callRt(RT.textEncode, 'v', [a[0]]);
+  if (kind === 'TextDecoder' && name === 'decode') return L.callRt(RT.textDecode, 'v', [a[0]]);
   throw unsupported(callee.name, `the ${kind} method '${name}'`);
 }
 
@@ -92,13 +92,13 @@ export function typedStatic(L: Lowering, node: ts.CallExpression, name: string, 
   const k = binaryName(name);
   if (!k || k.what !== 'typed') throw unsupported(node, `${name}.${method}`);
   if (method === 'of') {
-    const items = L.callRt('rt.array.arrayNew', 'v', [conD(0)]);
-    for (const a of node.arguments) L.callRt('rt.array.push', 'd', [items, L.coerce(L.expr(a), 'v')]);
-    return L.callRt('rt.typed.fromValues', 'v', [conD(k.kind), items, UNDEFINED]);
+    const items = L.callRt(RT.arrayNew, 'v', [conD(0)]);
+    for (const a of node.arguments) L.callRt(RT.arrayPush, 'd', [items, L.coerce(L.expr(a), 'v')]);
+    return L.callRt(RT.typedFromValues, 'v', [conD(k.kind), items, UNDEFINED]);
   }
   if (method === 'from') {
     const a = args(L, node.arguments, 2);
-    return L.callRt('rt.typed.fromValues', 'v', [conD(k.kind), a[0], a[1]]);
+    return L.callRt(RT.typedFromValues, 'v', [conD(k.kind), a[0], a[1]]);
   }
   throw unsupported(node, `${name}.${method}`);
 }
@@ -114,9 +114,12 @@ export function binaryProperty(L: Lowering, node: ts.PropertyAccessExpression, k
   if (name === 'length' && k.what === 'typed')
     return { read: () => L.b.emit('lenta', 'd', obj), write: readonly };
   if (name === 'byteLength' || name === 'byteOffset')
-    return { read: () => L.callRt(`rt.typed.${name}`, 'd', [obj]), write: readonly };
+    return {
+      read: () => L.callRt(name === 'byteLength' ? RT.typedByteLength : RT.typedByteOffset, 'd', [obj]),
+      write: readonly,
+    };
   if (name === 'buffer' && k.what !== 'ArrayBuffer')
-    return { read: () => L.callRt('rt.typed.buffer', 'v', [obj]), write: readonly };
+    return { read: () => L.callRt(RT.typedBuffer, 'v', [obj]), write: readonly };
   throw unsupported(node, `'${name}' of a binary value`);
 }
 
@@ -161,25 +164,28 @@ export function binaryMethod(
   const name = callee.name.text;
   const a = args(L, node.arguments, 3);
   if (k.what === 'ArrayBuffer') {
-    if (name === 'slice') return L.callRt('rt.typed.bufferSlice', 'v', [self, a[0], a[1]]);
+    if (name === 'slice') return L.callRt(RT.typedBufferSlice, 'v', [self, a[0], a[1]]);
     throw unsupported(callee.name, `the ArrayBuffer method '${name}'`);
   }
   if (k.what === 'DataView') {
     const m = /^(get|set)(\w+)$/.exec(name);
     const kind = m ? DATAVIEW_KINDS[m[2]] : undefined;
     if (!m || kind === undefined) throw unsupported(callee.name, `the DataView method '${name}'`);
-    if (m[1] === 'get') return L.callRt('rt.typed.viewGet', 'd', [self, conD(kind), a[0], a[1]]);
-    L.b.call('rt.typed.viewSet', undefined, [self, conD(kind), a[0], a[1], a[2]]);
+    if (m[1] === 'get') return L.callRt(RT.typedViewGet, 'd', [self, conD(kind), a[0], a[1]]);
+    L.b.call(RT.typedViewSet, undefined, [self, conD(kind), a[0], a[1], a[2]]);
     return UNDEFINED;
   }
   const rt = (fn: string, cls: 'v' | 'd' | 'w', n: number) =>
-    L.callRt(`rt.typed.${fn}`, cls, [self, ...a.slice(0, n)]);
+    L.callRt(RT[`typed${fn[0].toUpperCase()}${fn.slice(1)}` as keyof typeof RT], cls, [
+      self,
+      ...a.slice(0, n),
+    ]);
   switch (name) {
     case 'subarray':
     case 'slice':
       return rt(name, 'v', 2);
     case 'set':
-      L.b.call('rt.typed.setFrom', undefined, [self, a[0], a[1]]);
+      L.b.call(RT.typedSetFrom, undefined, [self, a[0], a[1]]);
       return UNDEFINED;
     case 'fill':
       return rt('fill', 'v', 3);
@@ -201,13 +207,13 @@ export function binaryMethod(
     case 'every':
       return rt(name, 'w', 1);
     case 'forEach':
-      L.b.call('rt.typed.forEach', undefined, [self, a[0]]);
+      L.b.call(RT.typedForEach, undefined, [self, a[0]]);
       return UNDEFINED;
     case 'map':
     case 'filter':
       return rt(name, 'v', 1);
     case 'reduce': {
-      const r = L.callRt('rt.typed.reduce', 'v', [
+      const r = L.callRt(RT.typedReduce, 'v', [
         self,
         a[0],
         a[1],
@@ -218,7 +224,7 @@ export function binaryMethod(
     case 'keys':
     case 'values':
     case 'entries':
-      return L.callRt('rt.typed.toArray', 'v', [self, conD(['keys', 'values', 'entries'].indexOf(name))]);
+      return L.callRt(RT.typedToArray, 'v', [self, conD(['keys', 'values', 'entries'].indexOf(name))]);
   }
   throw unsupported(callee.name, `the typed array method '${name}'`);
 }
