@@ -512,13 +512,9 @@ export function toArray(t: unknown, which: number): unknown[] {
 
 /** `<Kind>.of(...items)` / `<Kind>.from(source, f?)`. */
 export function fromValues(kind: number, src: unknown, f: unknown): unknown {
-  if (f === undefined)
-    return construct(
-      kind,
-      __tag(src) === TAG_ARRAY || __tag(src) === TAG_TYPED ? src : [],
-      undefined,
-      undefined,
-    );
+  if (__tag(src) !== TAG_ARRAY && __tag(src) !== TAG_TYPED)
+    refuse(concat(concat(nameOf(kind), '.from'), ' of a value that is not an array or a typed array'));
+  if (f === undefined) return construct(kind, src, undefined, undefined);
   callback(f);
   const values = __tag(src) === TAG_TYPED ? toArray(src, 1) : (src as unknown[]);
   const r = fresh(kind, values.length);
