@@ -122,3 +122,17 @@ test('a for loop over an array proves its index in bounds; a body that calls or 
   expect(main.match(/call \$rt\.array\.get\(/g)?.length).toBe(2);
   expect(main).toMatch(/=v ldw %t\d+, %t\d+/);
 });
+
+test('typed array element access and length are inline ops, not runtime calls', () => {
+  const text = dump(
+    'function sum(a: Uint8Array, out: Int32Array): number {\n  let s = 0;\n' +
+      '  for (let i = 0; i < a.length; i++) {\n    s += a[i];\n    out[i] = s;\n  }\n  return s;\n}\n' +
+      'console.log(sum(new Uint8Array([1, 2]), new Int32Array(2)));\n',
+    'lower',
+  );
+  const body = fn(text, 'ts.sum');
+  expect(body).toMatch(/=v ldta 1, %t\d+, %t\d+/);
+  expect(body).toMatch(/stta 5, %t\d+, %t\d+, %t\d+/);
+  expect(body).toMatch(/=d lenta %t\d+/);
+  expect(body).not.toContain('rt.typed');
+});

@@ -30,6 +30,8 @@ const SUBSET = [
   'binary-trees.ts',
   'lru-cache.ts',
   'scheduler.ts',
+  'dataview.ts',
+  'typed-arrays.ts',
 ];
 const dir = mkdtempSync(path.join(tmpdir(), 'toro-target-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

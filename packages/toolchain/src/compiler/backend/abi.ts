@@ -50,6 +50,12 @@ export const VALUE = {
  *   CLOSURE  [0] code address (raw, never tagged)  [1] environment (WORDS or undefined)  [2] name
  *   CLASS    [0] name [1] parent class or null [2] prototype (OBJECT) [3] statics (OBJECT) [4] reserved
  *   MAP, SET [0] keys (WORDS, HOLE = deleted) [1] values (WORDS) [2] used slots [3] size
+ *   BYTES    raw bytes, `length` of them (an ArrayBuffer's backing store): never scanned, copied
+ *            by the collector as raw bytes (like a Latin-1 string)
+ *   ARRAYBUFFER [0] store (BYTES) [1] byteLength (number)
+ *   TYPED    [0] element kind (number, ELEMENT) [1] length (number) [2] byteOffset (number)
+ *            [3] store (BYTES, the buffer's) [4] buffer (ARRAYBUFFER)
+ *   DATAVIEW [0] buffer (ARRAYBUFFER) [1] byteOffset (number) [2] byteLength (number) [3] store
  */
 export const HEAP = {
   KIND_STRING: 1,
@@ -60,6 +66,10 @@ export const HEAP = {
   KIND_CLASS: 6,
   KIND_MAP: 7,
   KIND_SET: 8,
+  KIND_BYTES: 9,
+  KIND_ARRAYBUFFER: 10,
+  KIND_TYPED: 11,
+  KIND_DATAVIEW: 12,
   /** Header bit of a string whose units are stored two bytes each (some unit is past 0xFF). */
   STRING_WIDE_BIT: 40,
   /** Bytes of the header before an object's payload. */
@@ -87,6 +97,37 @@ export function stringObject(text: string): number[] {
   while (out.length % 8 !== 0) out.push(0);
   return out;
 }
+
+/**
+ * A typed array's element kinds (TYPED payload word 0), in the order of `TYPED_ARRAY_NAMES`; the
+ * IR's byte loads and stores (`ldb stb ldta stta`) take one as their first operand.
+ */
+export const TYPED_ARRAY_NAMES = [
+  'Int8Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'Float32Array',
+  'Float64Array',
+] as const;
+export const ELEMENT = {
+  INT8: 0,
+  UINT8: 1,
+  UINT8_CLAMPED: 2,
+  INT16: 3,
+  UINT16: 4,
+  INT32: 5,
+  UINT32: 6,
+  FLOAT32: 7,
+  FLOAT64: 8,
+} as const;
+/** log2 of each element kind's size in bytes. */
+export const ELEMENT_SHIFT = [0, 0, 0, 1, 1, 2, 2, 2, 3] as const;
+/** Payload words of a TYPED object (HEAP above). */
+export const TYPED = { KIND: 0, LENGTH: 1, BYTE_OFFSET: 2, STORE: 3, BUFFER: 4, WORDS: 5 } as const;
 
 export const ARG_REGS = ['rdi', 'rsi', 'rdx', 'rcx', 'r8', 'r9'] as const;
 export const RET_REG = 'rax';

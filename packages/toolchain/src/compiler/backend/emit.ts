@@ -8,9 +8,19 @@
  * registers without changing this file's per-op templates much.
  */
 
-import type { Instr, IrFunction, Operand } from '../ir/types.js';
+import { doubleBits, type Instr, type IrFunction, type Operand } from '../ir/types.js';
 import { RT } from '../runtime/symbols.js';
-import { ARG_REGS, frameBytes, MAX_ARGS, slotOffset, VALUE } from './abi.js';
+import {
+  ARG_REGS,
+  ELEMENT,
+  ELEMENT_SHIFT,
+  frameBytes,
+  HEAP,
+  MAX_ARGS,
+  slotOffset,
+  TYPED,
+  VALUE,
+} from './abi.js';
 import { type CodeBuffer, I, L, M, R, RIP } from './code-buffer.js';
 
 const SIGN = 0x8000_0000_0000_0000n;
@@ -26,6 +36,9 @@ const DOUBLE_CMP: Record<string, { cc: string; swap: boolean }> = {
 };
 
 export class FunctionEmitter {
+  /** Numbers the local labels of the typed-array templates. */
+  private local = 0;
+
   constructor(
     private readonly code: CodeBuffer,
     private readonly fn: IrFunction,
@@ -318,6 +331,41 @@ export class FunctionEmitter {
         c.ins('mov', R('rax'), RIP(RT.exception));
         this.storeRax(i);
         return;
+      case 'ldb':
+        this.gpr('rax', b);
+        c.ins('mov', R('r11'), I(ADDR_MASK));
+        c.ins('and', R('rax'), R('r11'));
+        this.gpr('rcx', i.args[2]);
+        c.ins('lea', R('rax'), M('rax', 8, 64, 'rcx', 1));
+        this.loadElement(constIndex(a), 'rax', 'rcx', false);
+        this.storeRax(i);
+        return;
+      case 'stb':
+        this.gpr('rax', b);
+        c.ins('mov', R('r11'), I(ADDR_MASK));
+        c.ins('and', R('rax'), R('r11'));
+        this.gpr('rcx', i.args[2]);
+        c.ins('lea', R('rax'), M('rax', 8, 64, 'rcx', 1));
+        this.xmm('xmm0', i.args[3]);
+        this.storeElement(constIndex(a), undefined);
+        return;
+      case 'ldta':
+      case 'stta':
+        this.typedElement(i);
+        return;
+      case 'lenta': {
+        const slow = this.localLabel('lenslow');
+        const done = this.localLabel('lendone');
+        this.gpr('rax', a);
+        this.typedObject(slow);
+        c.ins('mov', R('rax'), M('rax', 8 + 8 * TYPED.LENGTH));
+        this.storeRax(i);
+        c.ins('jmp', L(done));
+        c.label(slow);
+        this.call(RT.typedLength, [a], i);
+        c.label(done);
+        return;
+      }
       case 'fnaddr':
         c.ins('lea', R('rax'), RIP(i.callee ?? ''));
         this.storeRax(i);
@@ -366,6 +414,171 @@ export class FunctionEmitter {
       default:
         throw new Error(`internal error: no instruction selection for ${i.op}`);
     }
+  }
+
+  private localLabel(what: string): string {
+    return `.L${this.fn.name}.${what}${this.local++}`;
+  }
+
+  /** rax = a value; jumps to `slow` unless it is a reference to a TYPED object, else rax = its address. */
+  private typedObject(slow: string): void {
+    const c = this.code;
+    c.ins('mov', R('rcx'), R('rax'));
+    c.ins('shr', R('rcx'), I(48));
+    c.ins('cmp', R('ecx'), I(Number(VALUE.TAG_REF)));
+    c.ins('jne', L(slow));
+    c.ins('mov', R('r11'), I(ADDR_MASK));
+    c.ins('and', R('rax'), R('r11'));
+    c.ins('cmp', M('rax', 4, 8), I(HEAP.KIND_TYPED));
+    c.ins('jne', L(slow));
+  }
+
+  /**
+   * `ldta K, ta, i` / `stta K, ta, i, x` (../ir/ops.ts): the kind and bounds checks inline, then the
+   * element's address in rax and the load or store; every other case calls rt.typed.get/set.
+   */
+  private typedElement(i: Instr): void {
+    const c = this.code;
+    const kind = constIndex(i.args[0]);
+    const slow = this.localLabel('taslow');
+    const done = this.localLabel('tadone');
+    this.gpr('rax', i.args[1]);
+    this.typedObject(slow);
+    c.ins('mov', R('rcx'), M('rax', 8 + 8 * TYPED.KIND));
+    c.ins('mov', R('rdx'), I(doubleBits(kind)));
+    c.ins('cmp', R('rcx'), R('rdx'));
+    c.ins('jne', L(slow));
+    // An integer index: trunc(i) converts back to i exactly (NaN and ±2^63 do not).
+    this.xmm('xmm1', i.args[2]);
+    c.ins('cvttsd2si', R('rcx'), R('xmm1'));
+    c.ins('cvtsi2sd', R('xmm2'), R('rcx'));
+    c.ins('ucomisd', R('xmm1'), R('xmm2'));
+    c.ins('jne', L(slow));
+    c.ins('jp', L(slow));
+    // 0 <= index < length as one unsigned compare.
+    c.ins('cvttsd2si', R('rdx'), M('rax', 8 + 8 * TYPED.LENGTH));
+    c.ins('cmp', R('rcx'), R('rdx'));
+    c.ins('jae', L(slow));
+    c.ins('cvttsd2si', R('rdx'), M('rax', 8 + 8 * TYPED.BYTE_OFFSET));
+    c.ins('mov', R('rax'), M('rax', 8 + 8 * TYPED.STORE));
+    // (loading a constant index went through r11)
+    c.ins('mov', R('r11'), I(ADDR_MASK));
+    c.ins('and', R('rax'), R('r11'));
+    c.ins('lea', R('rax'), M('rax', 8, 64, 'rdx', 1));
+    if (i.op === 'ldta') {
+      this.loadElement(kind, 'rax', 'rcx', true);
+      this.storeRax(i);
+    } else {
+      const scale = (1 << ELEMENT_SHIFT[kind]) as 1 | 2 | 4 | 8;
+      c.ins('lea', R('rax'), M('rax', 0, 64, 'rcx', scale));
+      this.xmm('xmm0', i.args[3]);
+      this.storeElement(kind, slow);
+    }
+    c.ins('jmp', L(done));
+    c.label(slow);
+    if (i.op === 'ldta') this.call(RT.typedGet, i.args.slice(1), i);
+    else this.call(RT.typedSet, i.args.slice(1), i);
+    c.label(done);
+  }
+
+  /**
+   * rax = the element's address (`scaled`: the element base, with rcx the index), → rax the
+   * element as a double's bits. A NaN is made the canonical one: raw float bits could otherwise
+   * pose as a NaN-boxed reference.
+   */
+  private loadElement(kind: number, base: string, index: string, scaled: boolean): void {
+    const c = this.code;
+    const size = 1 << ELEMENT_SHIFT[kind];
+    const at = (bits: 8 | 16 | 32 | 64) =>
+      scaled ? M(base, 0, bits, index, size as 1 | 2 | 4 | 8) : M(base, 0, bits);
+    switch (kind) {
+      case ELEMENT.INT8:
+        c.ins('movsx', R('rcx'), at(8));
+        break;
+      case ELEMENT.UINT8:
+      case ELEMENT.UINT8_CLAMPED:
+        c.ins('movzx', R('ecx'), at(8));
+        break;
+      case ELEMENT.INT16:
+        c.ins('movsx', R('rcx'), at(16));
+        break;
+      case ELEMENT.UINT16:
+        c.ins('movzx', R('ecx'), at(16));
+        break;
+      case ELEMENT.INT32:
+        c.ins('movsxd', R('rcx'), at(32));
+        break;
+      case ELEMENT.UINT32:
+        c.ins('mov', R('ecx'), at(32));
+        break;
+      case ELEMENT.FLOAT32:
+        c.ins('movss', R('xmm0'), at(32));
+        c.ins('cvtss2sd', R('xmm0'), R('xmm0'));
+        break;
+      default:
+        c.ins('movsd', R('xmm0'), at(64));
+    }
+    if (kind < ELEMENT.FLOAT32) {
+      c.ins('cvtsi2sd', R('xmm0'), R('rcx'));
+      c.ins('movq', R('rax'), R('xmm0'));
+      return;
+    }
+    const ok = this.localLabel('nan');
+    c.ins('movq', R('rax'), R('xmm0'));
+    c.ins('ucomisd', R('xmm0'), R('xmm0'));
+    c.ins('jnp', L(ok));
+    c.ins('mov', R('rax'), I(0x7ff8_0000_0000_0000n));
+    c.label(ok);
+  }
+
+  /**
+   * rax = the element's address, xmm0 = the number: stores it with the kind's conversion. An
+   * integer kind truncates to 64 bits and keeps the low ones (ToInt32's modulo for |x| < 2^63);
+   * past that (cvttsd2si's 2^63 marker) it jumps to `slow`, or trusts the caller when undefined.
+   */
+  private storeElement(kind: number, slow: string | undefined): void {
+    const c = this.code;
+    if (kind === ELEMENT.FLOAT64) {
+      c.ins('movsd', M('rax', 0, 64), R('xmm0'));
+      return;
+    }
+    if (kind === ELEMENT.FLOAT32) {
+      c.ins('cvtsd2ss', R('xmm0'), R('xmm0'));
+      c.ins('movss', M('rax', 0, 32), R('xmm0'));
+      return;
+    }
+    if (kind === ELEMENT.UINT8_CLAMPED) {
+      // NaN and x <= 0 give 0, x >= 255 gives 255, else round half to even (MXCSR's default mode).
+      const zero = this.localLabel('clamp0');
+      const max = this.localLabel('clamp255');
+      const put = this.localLabel('clamped');
+      c.ins('pxor', R('xmm1'), R('xmm1'));
+      c.ins('ucomisd', R('xmm0'), R('xmm1'));
+      c.ins('jbe', L(zero));
+      c.ins('mov', R('rcx'), I(0x406f_e000_0000_0000n));
+      c.ins('movq', R('xmm1'), R('rcx'));
+      c.ins('ucomisd', R('xmm0'), R('xmm1'));
+      c.ins('jae', L(max));
+      c.ins('cvtsd2si', R('ecx'), R('xmm0'));
+      c.ins('jmp', L(put));
+      c.label(zero);
+      c.ins('xor', R('ecx'), R('ecx'));
+      c.ins('jmp', L(put));
+      c.label(max);
+      c.ins('mov', R('ecx'), I(255));
+      c.label(put);
+      c.ins('mov', M('rax', 0, 8), R('cl'));
+      return;
+    }
+    c.ins('cvttsd2si', R('rcx'), R('xmm0'));
+    if (slow) {
+      c.ins('mov', R('rdx'), I(SIGN));
+      c.ins('cmp', R('rcx'), R('rdx'));
+      c.ins('je', L(slow));
+    }
+    const size = 1 << ELEMENT_SHIFT[kind];
+    const reg = size === 1 ? 'cl' : size === 2 ? 'cx' : 'ecx';
+    c.ins('mov', M('rax', 0, (8 * size) as 8 | 16 | 32), R(reg));
   }
 
   private zeroExtendAl(i: Instr): void {

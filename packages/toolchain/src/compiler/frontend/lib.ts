@@ -3,7 +3,93 @@
  * what the runtime provides (the compiler refuses anything else), plus the few global interfaces the
  * checker needs to exist.
  */
+import { TYPED_ARRAY_NAMES } from '../backend/abi.js';
+
 export const LIB_FILE_NAME = '/toro-lib/lib.toro.d.ts';
+
+/** One typed array's interface and constructor, in lib.es5's shape, for what the runtime has. */
+function typedArray(name: string): string {
+  const cb = (ret: string) => `(value: number, index: number, array: ${name}) => ${ret}`;
+  return `
+interface ${name} {
+  readonly [Symbol.toStringTag]: '${name}';
+  readonly buffer: ArrayBuffer;
+  readonly byteLength: number;
+  readonly byteOffset: number;
+  readonly length: number;
+  [index: number]: number;
+  [Symbol.iterator](): IterableIterator<number>;
+  at(index: number): number | undefined;
+  every(predicate: ${cb('unknown')}): boolean;
+  fill(value: number, start?: number, end?: number): this;
+  filter(predicate: ${cb('unknown')}): ${name};
+  find(predicate: ${cb('unknown')}): number | undefined;
+  findIndex(predicate: ${cb('unknown')}): number;
+  forEach(callbackfn: ${cb('void')}): void;
+  includes(searchElement: number, fromIndex?: number): boolean;
+  indexOf(searchElement: number, fromIndex?: number): number;
+  join(separator?: string): string;
+  lastIndexOf(searchElement: number, fromIndex?: number): number;
+  map(callbackfn: ${cb('number')}): ${name};
+  reduce(callbackfn: (previousValue: number, currentValue: number, currentIndex: number, array: ${name}) => number): number;
+  reduce<U>(callbackfn: (previousValue: U, currentValue: number, currentIndex: number, array: ${name}) => U, initialValue: U): U;
+  reverse(): this;
+  set(array: ArrayLike<number>, offset?: number): void;
+  slice(start?: number, end?: number): ${name};
+  some(predicate: ${cb('unknown')}): boolean;
+  subarray(begin?: number, end?: number): ${name};
+  keys(): IterableIterator<number>;
+  values(): IterableIterator<number>;
+  entries(): IterableIterator<[number, number]>;
+}
+interface ${name}Constructor {
+  new (length?: number): ${name};
+  new (array: ArrayLike<number> | ArrayBuffer): ${name};
+  new (buffer: ArrayBuffer, byteOffset?: number, length?: number): ${name};
+  of(...items: number[]): ${name};
+  from(arrayLike: ArrayLike<number>): ${name};
+  from<T>(arrayLike: ArrayLike<T>, mapfn: (v: T, k: number) => number): ${name};
+}
+declare var ${name}: ${name}Constructor;`;
+}
+
+/** DataView's get/set pair of one element type (lib.es5's shape). */
+function dataViewAccessors(type: string): string {
+  const endian = type.endsWith('8') ? '' : ', littleEndian?: boolean';
+  return `
+  get${type}(byteOffset: number${endian}): number;
+  set${type}(byteOffset: number, value: number${endian}): void;`;
+}
+
+const BINARY = `
+interface ArrayBuffer {
+  readonly [Symbol.toStringTag]: 'ArrayBuffer';
+  readonly byteLength: number;
+  slice(begin?: number, end?: number): ArrayBuffer;
+}
+interface ArrayBufferConstructor { new (byteLength: number): ArrayBuffer; }
+declare var ArrayBuffer: ArrayBufferConstructor;
+interface ArrayBufferView { readonly buffer: ArrayBuffer; readonly byteLength: number; readonly byteOffset: number; }
+${TYPED_ARRAY_NAMES.map(typedArray).join('\n')}
+interface DataView {
+  readonly [Symbol.toStringTag]: 'DataView';
+  readonly buffer: ArrayBuffer;
+  readonly byteLength: number;
+  readonly byteOffset: number;${['Int8', 'Uint8', 'Int16', 'Uint16', 'Int32', 'Uint32', 'Float32', 'Float64'].map(dataViewAccessors).join('')}
+}
+interface DataViewConstructor { new (buffer: ArrayBuffer, byteOffset?: number, byteLength?: number): DataView; }
+declare var DataView: DataViewConstructor;
+/** UTF-8 only, as the WHATWG Encoding standard's TextEncoder is. */
+interface TextEncoder { readonly encoding: string; encode(input?: string): Uint8Array; }
+interface TextEncoderConstructor { new (): TextEncoder; }
+declare var TextEncoder: TextEncoderConstructor;
+/** UTF-8 only (a label naming another encoding is a type error); no options (fatal, ignoreBOM). */
+interface TextDecoder { readonly encoding: string; decode(input?: ArrayBuffer | ArrayBufferView): string; }
+interface TextDecoderConstructor { new (label?: 'utf-8' | 'utf8' | 'unicode-1-1-utf-8'): TextDecoder; }
+declare var TextDecoder: TextDecoderConstructor;
+declare function atob(data: string): string;
+declare function btoa(data: string): string;
+`;
 
 export const LIB_SOURCE = `
 interface Array<T> {
@@ -81,7 +167,12 @@ interface ArrayConstructor {
   from<T, U>(source: Iterable<T> | ArrayLike<T>, mapfn: (v: T, k: number) => U): U[];
 }
 declare var Array: ArrayConstructor;
-interface SymbolConstructor { readonly iterator: unique symbol; readonly asyncIterator: unique symbol; }
+interface SymbolConstructor {
+  readonly iterator: unique symbol;
+  readonly asyncIterator: unique symbol;
+  /** Only to tell the typed array interfaces apart, as lib.es2015 does. */
+  readonly toStringTag: unique symbol;
+}
 declare var Symbol: SymbolConstructor;
 interface IteratorYieldResult<TYield> { done?: false; value: TYield; }
 interface IteratorReturnResult<TReturn> { done: true; value: TReturn; }
@@ -304,4 +395,4 @@ declare var Set: SetConstructor;
 
 /** Declared so that using it gets Toro's diagnostic rather than "cannot find name". */
 declare function eval(source: string): unknown;
-`;
+${BINARY}`;

@@ -71,6 +71,22 @@ export const OPS: Record<string, OpInfo> = {
   // runtime's TypeScript and the front end's literal builders use them, on objects they know the kind of.
   ldw: { args: ['v', 'l'], res: 'v' },
   stw: { args: ['v', 'l', 'v'] },
+  // Binary data (../backend/abi.ts HEAP BYTES/TYPED; K is an element kind constant, abi.ts ELEMENT).
+  // `ldb K, %store, %off` / `stb K, %store, %off, %x`: the element at byte offset off of a BYTES
+  // object, unchecked (the runtime's own typed.ts, which checked the bounds); stb stores an integer
+  // kind's low bits of trunc(x) (the caller passes |x| < 2^63: ToInt32 done), clamps for
+  // Uint8Clamped, rounds to float32 for Float32. A NaN read is always the canonical NaN.
+  ldb: { args: ['l', 'v', 'l'], res: 'd' },
+  stb: { args: ['l', 'v', 'l', 'd'] },
+  // `ldta K, %ta, %i` / `stta K, %ta, %i, %x` / `lenta %ta`: the program's `ta[i]`, `ta[i] = x` and
+  // `ta.length` where ta's static type is a typed array of kind K. Inline: the kind checks (a
+  // reference, a TYPED object, of element kind K), the bounds check of an integer index, and the
+  // load (a number) or store (with the kind's exact conversion); anything else (a lying value, an
+  // index out of range or not an integer, a store needing the full ToInt32) calls rt.typed.get/
+  // set/length, which answer as JavaScript does (undefined, an ignored write) or throw a TypeError.
+  ldta: { args: ['l', 'v', 'd'], res: 'v' },
+  stta: { args: ['l', 'v', 'd', 'd'] },
+  lenta: { args: ['v'], res: 'd' },
   // The raw address of a function (a closure's code word).
   fnaddr: { args: [], res: 'v' },
   // Exceptions (../README.md "Exceptions"): `tryenter K, @landing` pushes a handler record held in

@@ -302,6 +302,40 @@ alloc_string:
     leave
     ret
 
+; __rt_alloc_bytes(rdi = length) → rax: reference to a new BYTES object (an ArrayBuffer's backing
+; store) of that many raw bytes, all zero. The collector copies it as raw bytes, never scanning it.
+global __rt_alloc_bytes
+__rt_alloc_bytes:
+    push rbp
+    mov rbp, rsp
+    push 0                      ; slot count: this frame holds no references
+    push rdi
+    lea rdi, [rdi + 15]         ; header + a byte each, rounded up to 8
+    and rdi, -8
+    push rdi
+    call alloc_raw
+    pop rcx                     ; bytes occupied
+    pop rdx                     ; length
+    mov rsi, KIND_BYTES << 32
+    or rsi, rdx
+    mov [rax], rsi
+    lea rdi, [rax + 8]
+    sub rcx, 8
+    shr rcx, 3
+    xor edx, edx
+.zero:
+    test rcx, rcx
+    jz .zeroed
+    mov [rdi], rdx
+    add rdi, 8
+    dec rcx
+    jmp .zero
+.zeroed:
+    mov rcx, TAG_REF_BITS
+    or rax, rcx
+    leave
+    ret
+
 ; __rt_alloc_words(rdi = kind, rsi = payload words) → rax: reference to a new object whose payload
 ; words are all `undefined`.
 global __rt_alloc_words
@@ -603,13 +637,15 @@ collect:
     jmp .global
 .threads:
     call __rt_thread_roots      ; preserves r12-r15, advances r14 through forward
-.scan:                          ; strings hold no references; every other payload word is a value
+.scan:                          ; strings and bytes hold no references; every other payload word is a value
     cmp r15, r14
     jae .flip
     mov rax, [r15]
     mov rdx, rax
     shr rdx, 32
     cmp dl, KIND_STRING
+    je .skip
+    cmp dl, KIND_BYTES
     je .skip
     mov ebx, eax                ; payload words
     lea rdi, [r15 + 8]
@@ -737,6 +773,8 @@ object_size:
     mov ecx, eax
     mov rdx, rax
     shr rdx, 32
+    cmp dl, KIND_BYTES
+    je .latin1                  ; raw bytes: one a unit of length
     cmp dl, KIND_STRING
     jne .words
     test dh, STRING_WIDE_BYTE

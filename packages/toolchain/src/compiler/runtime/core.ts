@@ -55,6 +55,7 @@ function coreDefines(memory: RuntimeMemory): Record<string, string> {
     TAG_REF_BITS: hex(VALUE.TAG_REF << 48n),
     ADDR_MASK: '0xFFFFFFFFFFFF',
     KIND_STRING: String(HEAP.KIND_STRING),
+    KIND_BYTES: String(HEAP.KIND_BYTES),
     STRING_WIDE: hex(1n << BigInt(HEAP.STRING_WIDE_BIT)),
     STRING_WIDE_BYTE: String(1 << (HEAP.STRING_WIDE_BIT - 40)),
     SCRATCH_WORDS: String(SCRATCH_WORDS),

@@ -4,7 +4,7 @@
  * ../../runtime/core.asm.
  */
 import ts from 'typescript';
-import { MAX_ARGS, VALUE } from '../../backend/abi.js';
+import { MAX_ARGS, TYPED_ARRAY_NAMES, VALUE } from '../../backend/abi.js';
 import { FunctionBuilder } from '../../ir/builder.js';
 import { bitsDouble, type Cls, conD, conL, type IrFunction, type Operand } from '../../ir/types.js';
 import { RT } from '../../runtime/symbols.js';
@@ -16,6 +16,7 @@ import { numberFunction, numberMethod } from './numbers.js';
 import { arrayMethod, collectionKind, collectionMethod, fromHeap, isArray, spreadArray } from './objects.js';
 import { isSdkDeclaration, sdkCall, sdkMethodCall } from './sdk-calls.js';
 import { fromCharCode, stringMethod } from './strings.js';
+import { binaryKind, binaryMethod, textKind, textMethod, typedStatic } from './typed-arrays.js';
 import { isStringType } from './types.js';
 
 type Lowering = ExpressionLowering;
@@ -53,6 +54,8 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
         const tag = L.b.call(RT.tagOf, 'l', [L.coerce(L.expr(a), 'v')]) as Operand;
         return L.b.emit('ceql', 'w', tag, conL(5n));
       }
+      if ((TYPED_ARRAY_NAMES as readonly string[]).includes(callee.expression.text))
+        return typedStatic(L, node, callee.expression.text, callee.name.text);
       if (callee.expression.text === 'Number') {
         const n = callee.name.text;
         const r = numberFunction(L, node, n === 'isNaN' || n === 'isFinite' ? `Number.${n}` : n);
@@ -78,6 +81,12 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
     return stringMethod(L, node, callee);
   if (ts.isPropertyAccessExpression(callee) && isArray(L, callee.expression))
     return arrayMethod(L, node, callee);
+  if (ts.isPropertyAccessExpression(callee) && !node.questionDotToken) {
+    const binary = binaryKind(L, callee.expression);
+    if (binary) return binaryMethod(L, node, callee, binary);
+    const text = textKind(L, callee.expression);
+    if (text) return textMethod(L, node, callee, text);
+  }
   if (ts.isPropertyAccessExpression(callee) && !callee.questionDotToken && !node.questionDotToken) {
     const kind = collectionKind(L, callee.expression);
     if (kind === 'Map' || kind === 'Set') return collectionMethod(L, node, callee, kind);
@@ -103,6 +112,11 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
     }
     const numeric = numberFunction(L, node, callee.text);
     if (numeric) return numeric;
+    if (callee.text === 'atob' || callee.text === 'btoa') {
+      const a = node.arguments[0];
+      if (!a || ts.isSpreadElement(a)) throw unsupported(node, `${callee.text} without one argument`);
+      return L.callRt(callee.text === 'atob' ? RT.textAtob : RT.textBtoa, 'v', [L.coerce(L.expr(a), 'v')]);
+    }
     if (callee.text === 'Boolean') {
       const a = node.arguments[0];
       if (!a) return { k: 'con', cls: 'w', bits: 0n };
@@ -400,6 +414,20 @@ function intrinsic(L: Lowering, node: ts.CallExpression, name: string): Operand 
       return b.emit('ldw', 'v', L.coerce(a[0], 'v'), int(a[1]));
     case '__st':
       b.effect('stw', L.coerce(a[0], 'v'), int(a[1]), L.coerce(a[2], 'v'));
+      return undefinedValue();
+    // Binary data (./typed-arrays.ts, ../../runtime/lib/typed.ts): a BYTES store and its elements.
+    case '__bytes_new':
+      return b.call(RT.allocBytes, 'v', [int(a[0])]) as Operand;
+    case '__ldb':
+      return b.emit('ldb', 'd', conL(BigInt(constArg(node, a[0]))), L.coerce(a[1], 'v'), int(a[2]));
+    case '__stb':
+      b.effect(
+        'stb',
+        conL(BigInt(constArg(node, a[0]))),
+        L.coerce(a[1], 'v'),
+        int(a[2]),
+        L.coerce(a[3], 'd'),
+      );
       return undefinedValue();
     case '__len':
       return num(b.call(RT.headerLength, 'l', [L.coerce(a[0], 'v')]));

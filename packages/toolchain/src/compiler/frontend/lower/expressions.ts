@@ -24,6 +24,7 @@ import {
   objectLiteral,
   type Reference,
 } from './objects.js';
+import { newBinary, newText } from './typed-arrays.js';
 import { clsOfType, concrete, isStringType } from './types.js';
 
 const K = ts.SyntaxKind;
@@ -455,6 +456,8 @@ export class ExpressionLowering {
       return this.callRt(RT.collectionNew, 'v', [conD(kind), v]);
     }
     if (sym && this.fromLib(sym)) {
+      const binary = newBinary(this, node, callee.text) ?? newText(this, node, callee.text);
+      if (binary) return binary;
       const slot = (BUILTIN_CLASSES as readonly string[]).indexOf(callee.text);
       if (slot < 0) throw unsupported(node, `'new ${callee.text}'`);
       const args = node.arguments ?? [];

@@ -15,6 +15,7 @@ import { unsupported } from '../diagnostics.js';
 import { makeClosure } from './closures.js';
 import { enumConstant, enumElement, isEnumObject } from './enums.js';
 import type { ExpressionLowering } from './expressions.js';
+import { binaryKind, binaryProperty, typedElement } from './typed-arrays.js';
 import { concrete, isArrayType, isStringType } from './types.js';
 
 type Lowering = ExpressionLowering;
@@ -47,6 +48,8 @@ export function collectionKind(L: Lowering, node: ts.Node): 'Map' | 'Set' | 'Ite
 /** An array to walk for `for...of` and spread: the array itself, or a collection's snapshot. */
 export function iterable(L: Lowering, node: ts.Expression): Operand {
   if (isArray(L, node)) return L.coerce(L.expr(node), 'v');
+  // A typed array is walked live by rt.array.length/get, which take typed arrays too.
+  if (binaryKind(L, node)?.what === 'typed') return L.coerce(L.expr(node), 'v');
   if (collectionKind(L, node)) return L.callRt(RT.iterate, 'v', [L.coerce(L.expr(node), 'v')]);
   throw unsupported(node, 'iterating over this type');
 }
@@ -245,6 +248,10 @@ export function memberReference(
     if (node.questionDotToken) L.guardNullish(v, node);
     return v;
   };
+  const binary = binaryKind(L, target);
+  if (binary && ts.isPropertyAccessExpression(node)) return binaryProperty(L, node, binary);
+  if (binary?.what === 'typed' && ts.isElementAccessExpression(node))
+    return typedElement(L, node, binary.kind);
   if (ts.isPropertyAccessExpression(node)) {
     const name = node.name.text;
     const kind = collectionKind(L, target);

@@ -11,6 +11,7 @@ import { numberToString } from './number.js';
 import { get as getProperty } from './object.js';
 import { concat, equals } from './string.js';
 import { codePoints } from './strmethods.js';
+import { toArray, get as typedGet, length as typedLength } from './typed.js';
 
 declare function __alloc(kind: number, words: number): unknown;
 declare function __ld(o: unknown, i: number): unknown;
@@ -46,6 +47,7 @@ function arrayOf(a: unknown, what: string): unknown {
 }
 
 export function length(a: unknown): number {
+  if (__tag(a) === 14) return typedLength(a);
   return __as_number(__ld(arrayOf(a, "'length'"), 0));
 }
 
@@ -55,6 +57,7 @@ function isIndex(i: number, n: number): boolean {
 
 export function get(a: unknown, i: number): unknown {
   const tag = __tag(a);
+  if (tag === 14) return typedGet(a, i);
   if (tag !== 5) {
     if (tag === 1 || tag === 2) arrayOf(a, concat(concat("'", numberToString(i)), "'"));
     return refuse('reading an element of a value that is not an array');
@@ -452,6 +455,9 @@ export function from(src: unknown, f: unknown): unknown {
     );
   if (tag === 4) {
     items = codePoints(__as_string(src)); // a surrogate pair is one item
+    n = length(items);
+  } else if (tag === 14) {
+    items = toArray(src, 1);
     n = length(items);
   } else if (tag === 5 || tag === 10 || tag === 11) {
     items = iterate(src);

@@ -9,6 +9,7 @@
  */
 import { arrayNew, get, length, push, sameValueZero } from './array.js';
 import { typeError } from './errors.js';
+import { toArray } from './typed.js';
 
 declare function __alloc(kind: number, words: number): unknown;
 declare function __ld(o: unknown, i: number): unknown;
@@ -198,5 +199,6 @@ export function iterate(v: unknown): unknown {
   if (tag === TAG_ARRAY) return v;
   if (tag === TAG_MAP) return snapshot(v, 2);
   if (tag === TAG_SET) return snapshot(v, 1);
+  if (tag === 14) return toArray(v, 1);
   return typeError('object is not iterable');
 }

@@ -14,8 +14,18 @@ import { size, snapshot } from './collections.js';
 import { errorString, isError, logNumber } from './console.js';
 import { refuse } from './errors.js';
 import { count, get as getProperty, keyAt, valueAt } from './object.js';
-import { concat, equals, loneSurrogate, unitString } from './string.js';
+import { concat, equals, joinStrings, loneSurrogate, unitString } from './string.js';
 import { endsWith, includes, replace, startsWith, sub } from './strmethods.js';
+import {
+  buffer,
+  byteAt,
+  byteLength,
+  byteOffset,
+  bytesOf,
+  get as typedGet,
+  length as typedLength,
+  typedName,
+} from './typed.js';
 
 declare function __tag(v: unknown): number;
 declare function __ld(o: unknown, i: number): unknown;
@@ -127,6 +137,38 @@ export function formatValue(v: unknown, level: number, indent: number): string {
     if (level > 2 && __as_number(__ld(v, 3)) > 0) return tag === 10 ? '[Map]' : '[Set]';
     return formatCollection(v, tag === 10, level, indent);
   }
+  if (tag === 13) {
+    if (level > 2) return '[ArrayBuffer]';
+    return formatBuffer(v, level, indent);
+  }
+  if (tag === 14) {
+    const n = typedLength(v);
+    const open = concat(concat(concat(typedName(v), '('), logNumber(n)), ') [');
+    if (n === 0) return concat(open, ']');
+    if (level > 2) return concat(concat('[', typedName(v)), ']');
+    __scratch_set(CURRENT_DEPTH, level);
+    const output: string[] = [];
+    const numbers: boolean[] = [];
+    for (let i = 0; i < n && i < MAX_ARRAY_LENGTH; i++) {
+      output.push(logNumber(__as_number(typedGet(v, i))));
+      numbers.push(true);
+    }
+    if (n > MAX_ARRAY_LENGTH) {
+      const left = n - MAX_ARRAY_LENGTH;
+      output.push(concat(concat('... ', logNumber(left)), left > 1 ? ' more items' : ' more item'));
+    }
+    return reduceToSingleString(output, open, ']', numbers, level, indent);
+  }
+  if (tag === 15) {
+    if (level > 2) return '[DataView]';
+    __scratch_set(CURRENT_DEPTH, level);
+    const output: string[] = [
+      concat('byteLength: ', logNumber(byteLength(v))),
+      concat('byteOffset: ', logNumber(byteOffset(v))),
+      concat('buffer: ', formatValue(buffer(v), level + 1, indent + 2)),
+    ];
+    return reduceToSingleString(output, 'DataView {', '}', [], level, indent);
+  }
   if (tag === 8) {
     const name = __ld(v, 2);
     if (__tag(name) === 4 && __str_len(__as_string(name)) > 0)
@@ -134,6 +176,28 @@ export function formatValue(v: unknown, level: number, indent: number): string {
     return '[Function (anonymous)]';
   }
   return '[unknown]';
+}
+
+/** Node's `ArrayBuffer { [Uint8Contents]: <01 02>, byteLength: 2 }` (at most 100 bytes shown). */
+function formatBuffer(b: unknown, level: number, indent: number): string {
+  const n = byteLength(b);
+  const bytes = bytesOf(b);
+  const parts: string[] = [];
+  for (let i = 0; i < n && i < MAX_ARRAY_LENGTH; i++) {
+    if (i > 0) parts.push(' ');
+    const x = byteAt(bytes, i);
+    parts.push(concat(lowerHex(Math.floor(x / 16)), lowerHex(x % 16)));
+  }
+  if (n > MAX_ARRAY_LENGTH) {
+    const left = n - MAX_ARRAY_LENGTH;
+    parts.push(concat(concat(' ... ', logNumber(left)), left > 1 ? ' more bytes' : ' more byte'));
+  }
+  __scratch_set(CURRENT_DEPTH, level);
+  const output: string[] = [
+    concat(concat('[Uint8Contents]: <', joinStrings(parts)), '>'),
+    concat('byteLength: ', logNumber(n)),
+  ];
+  return reduceToSingleString(output, 'ArrayBuffer {', '}', [], level, indent);
 }
 
 function formatArray(a: unknown, level: number, indent: number): string {
