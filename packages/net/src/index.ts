@@ -8,6 +8,7 @@ export * from './bytes.js';
 export { checksum, finish, pseudoHeaderSum, sumBytes } from './checksum.js';
 export * from './config.js';
 export { Counters } from './counters.js';
+export * from './dhcp.js';
 export * from './ethernet.js';
 export * from './icmp.js';
 export * from './ipv4.js';

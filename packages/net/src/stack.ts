@@ -6,8 +6,9 @@
  */
 import { Arp } from './arp.js';
 import { formatIp, formatMac } from './bytes.js';
-import type { StaticConfig } from './config.js';
+import type { NetConfig, StaticConfig } from './config.js';
 import { Counters } from './counters.js';
+import { DhcpClient } from './dhcp.js';
 import { ETHERTYPE_ARP, ETHERTYPE_IPV4, Ethernet } from './ethernet.js';
 import { Icmp, type PingOptions, type PingResult } from './icmp.js';
 import { Ipv4 } from './ipv4.js';
@@ -39,7 +40,10 @@ export class NetStack {
   readonly ipv4: Ipv4;
   readonly icmp: Icmp;
   readonly udp: Udp;
+  /** The DHCP client, once `start('dhcp')` made one. */
+  dhcp: DhcpClient | null = null;
   private dnsServers: number[] = [];
+  private readonly seed: number;
   private lastTransportTick = 0;
 
   constructor(
@@ -47,6 +51,7 @@ export class NetStack {
     readonly clock: Clock,
     seed = 1,
   ) {
+    this.seed = seed >>> 0 || 1;
     this.eth = new Ethernet(link, this.counters);
     this.arp = new Arp(this.eth, this.counters, () => this.ipv4.localAddress());
     this.ipv4 = new Ipv4(this.eth, this.arp, this.counters, clock);
@@ -59,6 +64,43 @@ export class NetStack {
       const t = this.ipv4.transport(e.protocol);
       if (t !== null && t.icmpError !== undefined) t.icmpError(e);
     };
+  }
+
+  /** Starts the configured way: a static address at once, or the DHCP client. */
+  start(config: NetConfig): void {
+    if (config !== 'dhcp') {
+      this.configure(config);
+      return;
+    }
+    if (this.dhcp === null) {
+      let state = this.seed;
+      // xorshift32: the client's transaction ids and jitter; a booted image seeds it from the TSC.
+      const random = (): number => {
+        state ^= state << 13;
+        state ^= state >>> 17;
+        state ^= state << 5;
+        return (state >>> 0) / 4294967296;
+      };
+      const d = new DhcpClient(
+        this.udp,
+        this.link.mac,
+        this.counters,
+        random,
+        () => this.ipv4.localAddress(),
+        () => this.clock.now(),
+      );
+      d.onBound = (l) =>
+        this.configure({
+          address: l.address,
+          netmask: l.netmask,
+          gateway: l.gateway,
+          dns: l.dns,
+          mtu: l.mtu,
+        });
+      d.onLost = () => this.configure({ address: 0, netmask: 0, gateway: 0, dns: [] });
+      this.dhcp = d;
+    }
+    this.dhcp.start(this.clock.now());
   }
 
   /** Applies a static address (or clears it with address 0) and announces it. */
@@ -108,6 +150,7 @@ export class NetStack {
       this.arp.tick(now);
       this.ipv4.tick(now);
       this.icmp.tick(now);
+      if (this.dhcp !== null) this.dhcp.tick(now);
       for (const t of this.ipv4.allTransports()) t.tick(now);
       this.lastTransportTick = now;
     } catch (_e) {
@@ -118,6 +161,7 @@ export class NetStack {
   /** The earliest time poll has work (Infinity when none). */
   nextTimer(): number {
     let t = Math.min(this.arp.nextTimer(), this.ipv4.nextTimer(), this.icmp.nextTimer());
+    if (this.dhcp !== null && this.dhcp.nextTimer() < t) t = this.dhcp.nextTimer();
     for (const tr of this.ipv4.allTransports()) {
       const n = tr.nextTimer !== undefined ? tr.nextTimer() : this.lastTransportTick + TRANSPORT_TICK_MS;
       if (n < t) t = n;
