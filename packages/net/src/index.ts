@@ -9,6 +9,7 @@ export { checksum, finish, pseudoHeaderSum, sumBytes } from './checksum.js';
 export * from './config.js';
 export { Counters } from './counters.js';
 export * from './dhcp.js';
+export * from './dns.js';
 export * from './ethernet.js';
 export * from './icmp.js';
 export * from './ipv4.js';

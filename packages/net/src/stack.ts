@@ -9,6 +9,7 @@ import { formatIp, formatMac } from './bytes.js';
 import type { NetConfig, StaticConfig } from './config.js';
 import { Counters } from './counters.js';
 import { DhcpClient } from './dhcp.js';
+import { type DnsCallback, DnsResolver } from './dns.js';
 import { ETHERTYPE_ARP, ETHERTYPE_IPV4, Ethernet } from './ethernet.js';
 import { Icmp, type PingOptions, type PingResult } from './icmp.js';
 import { Ipv4 } from './ipv4.js';
@@ -43,7 +44,8 @@ export class NetStack {
   /** The DHCP client, once `start('dhcp')` made one. */
   dhcp: DhcpClient | null = null;
   private dnsServers: number[] = [];
-  private readonly seed: number;
+  readonly resolver: DnsResolver;
+  private rngState: number;
   private lastTransportTick = 0;
 
   constructor(
@@ -51,7 +53,7 @@ export class NetStack {
     readonly clock: Clock,
     seed = 1,
   ) {
-    this.seed = seed >>> 0 || 1;
+    this.rngState = seed >>> 0 || 1;
     this.eth = new Ethernet(link, this.counters);
     this.arp = new Arp(this.eth, this.counters, () => this.ipv4.localAddress());
     this.ipv4 = new Ipv4(this.eth, this.arp, this.counters, clock);
@@ -60,6 +62,13 @@ export class NetStack {
     this.ipv4.setIcmp(this.icmp);
     this.udp.setIcmp(this.icmp);
     this.ipv4.register(PROTO_UDP, this.udp);
+    this.resolver = new DnsResolver(
+      this.udp,
+      this.counters,
+      () => clock.now(),
+      () => this.random(),
+      () => this.dnsServers,
+    );
     this.icmp.onError = (e: IcmpError) => {
       const t = this.ipv4.transport(e.protocol);
       if (t !== null && t.icmpError !== undefined) t.icmpError(e);
@@ -73,19 +82,11 @@ export class NetStack {
       return;
     }
     if (this.dhcp === null) {
-      let state = this.seed;
-      // xorshift32: the client's transaction ids and jitter; a booted image seeds it from the TSC.
-      const random = (): number => {
-        state ^= state << 13;
-        state ^= state >>> 17;
-        state ^= state << 5;
-        return (state >>> 0) / 4294967296;
-      };
       const d = new DhcpClient(
         this.udp,
         this.link.mac,
         this.counters,
-        random,
+        () => this.random(),
         () => this.ipv4.localAddress(),
         () => this.clock.now(),
       );
@@ -114,6 +115,24 @@ export class NetStack {
 
   dns(): number[] {
     return this.dnsServers;
+  }
+
+  /** Resolves a host name with the configured DNS servers (see dns.ts). */
+  resolve(name: string, done: DnsCallback): void {
+    this.resolver.resolve(name, done);
+  }
+
+  /**
+   * xorshift32 for DHCP xids, DNS ids and jitter. Not cryptographic: a booted image seeds it from
+   * the TSC, the tests from a constant.
+   */
+  random(): number {
+    let x = this.rngState;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.rngState = x >>> 0;
+    return this.rngState / 4294967296;
   }
 
   /** Plugs a transport (TCP) in for an IP protocol number. */
@@ -151,6 +170,7 @@ export class NetStack {
       this.ipv4.tick(now);
       this.icmp.tick(now);
       if (this.dhcp !== null) this.dhcp.tick(now);
+      this.resolver.tick(now);
       for (const t of this.ipv4.allTransports()) t.tick(now);
       this.lastTransportTick = now;
     } catch (_e) {
@@ -162,6 +182,7 @@ export class NetStack {
   nextTimer(): number {
     let t = Math.min(this.arp.nextTimer(), this.ipv4.nextTimer(), this.icmp.nextTimer());
     if (this.dhcp !== null && this.dhcp.nextTimer() < t) t = this.dhcp.nextTimer();
+    if (this.resolver.nextTimer() < t) t = this.resolver.nextTimer();
     for (const tr of this.ipv4.allTransports()) {
       const n = tr.nextTimer !== undefined ? tr.nextTimer() : this.lastTransportTick + TRANSPORT_TICK_MS;
       if (n < t) t = n;

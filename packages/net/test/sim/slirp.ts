@@ -29,6 +29,11 @@ export class SlirpPeer {
   dropOffers = 0;
   nakRequests = 0;
   readonly seen: string[] = [];
+  /** The DNS server's zone (lower-case names), its answers' TTL, queries to ignore, an rcode to force. */
+  readonly zone = new Map<string, number[]>();
+  dnsTtl = 300;
+  dropQueries = 0;
+  rcode = 0;
 
   /** The peer's answers to one frame the stack sent. */
   handle(f: Uint8Array): Uint8Array[] {
@@ -51,7 +56,37 @@ export class SlirpPeer {
       ];
     }
     if (proto === 17 && ((p[2] << 8) | p[3]) === 67) return this.dhcp(p.subarray(8), src);
+    if (proto === 17 && ((p[2] << 8) | p[3]) === 53) return this.dns(p.subarray(8), src, (p[0] << 8) | p[1]);
     return [];
+  }
+
+  private dns(q: Uint8Array, src: number, sport: number): Uint8Array[] {
+    let name = '';
+    let o = 12;
+    while (q[o] !== 0) {
+      name += (name ? '.' : '') + String.fromCharCode(...q.subarray(o + 1, o + 1 + q[o])).toLowerCase();
+      o += 1 + q[o];
+    }
+    this.seen.push(`dns ${name}`);
+    if (this.dropQueries > 0) {
+      this.dropQueries--;
+      return [];
+    }
+    const addrs = this.zone.get(name);
+    const rcode = this.rcode !== 0 ? this.rcode : addrs === undefined ? 3 : 0;
+    const n = rcode === 0 && addrs ? addrs.length : 0;
+    const out = [q[0], q[1], 0x81, 0x80 | rcode, 0, 1, 0, n, 0, 0, 0, 0, ...q.subarray(12, o + 5)];
+    const t = this.dnsTtl;
+    for (let i = 0; i < n; i++) {
+      const a = addrs![i];
+      // The answer names the question by a compression pointer to offset 12.
+      out.push(0xc0, 12, 0, 1, 0, 1, (t >>> 24) & 255, (t >>> 16) & 255, (t >>> 8) & 255, t & 255, 0, 4);
+      out.push((a >>> 24) & 255, (a >>> 16) & 255, (a >>> 8) & 255, a & 255);
+    }
+    const u = udpPacket(SLIRP_DNS, src, 53, sport, new Uint8Array(out));
+    return [
+      ethFrame(OUR_MAC, GW_MAC, 0x0800, ipPacket({ src: SLIRP_DNS, dst: src, protocol: 17, payload: u })),
+    ];
   }
 
   private dhcp(m: Uint8Array, src: number): Uint8Array[] {
