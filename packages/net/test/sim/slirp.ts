@@ -4,6 +4,7 @@
  * 10.0.2.2, DNS 10.0.2.3). Knobs drop offers or NAK requests so tests can script failures. `run`
  * drives a stack and this peer on a VirtualClock until a condition holds.
  */
+
 import type { NetStack } from '../../src/index.js';
 import {
   arpPacket,
@@ -15,6 +16,7 @@ import {
   ip,
   ipPacket,
   OUR_MAC,
+  Prng,
   udpPacket,
   type VirtualClock,
 } from './sim.js';
@@ -167,4 +169,73 @@ export function run(
     stack.poll();
   }
   return true;
+}
+
+/** Impairments a SimWire applies to every frame in both directions (probabilities 0..1). */
+export interface Impairments {
+  loss?: number;
+  duplicate?: number;
+  /** Probability that a frame is held back by an extra `delayMs`, so later ones overtake it. */
+  reorder?: number;
+  delayMs?: number;
+  seed?: number;
+}
+
+interface InFlight {
+  at: number;
+  toStack: boolean;
+  frame: Uint8Array;
+}
+
+/** The stack and a peer over a lossy, duplicating, reordering, delaying wire on virtual time. */
+export class SimWire {
+  private readonly rng: Prng;
+  private queue: InFlight[] = [];
+  delivered = 0;
+  lost = 0;
+
+  constructor(
+    readonly stack: NetStack,
+    readonly link: CaptureLink,
+    readonly clock: VirtualClock,
+    readonly peer: SlirpPeer,
+    readonly imp: Impairments = {},
+  ) {
+    this.rng = new Prng(imp.seed ?? 1);
+  }
+
+  private put(frame: Uint8Array, toStack: boolean): void {
+    const r = this.rng;
+    if (r.next() < (this.imp.loss ?? 0)) {
+      this.lost++;
+      return;
+    }
+    const copies = r.next() < (this.imp.duplicate ?? 0) ? 2 : 1;
+    for (let i = 0; i < copies; i++) {
+      const late = r.next() < (this.imp.reorder ?? 0) ? (this.imp.delayMs ?? 1) * 3 : 0;
+      this.queue.push({ at: this.clock.now() + (this.imp.delayMs ?? 1) + late, toStack, frame });
+    }
+  }
+
+  /** Runs until `done()` or `maxMs` pass; returns whether done. */
+  run(done: () => boolean, maxMs: number): boolean {
+    const end = this.clock.now() + maxMs;
+    while (!done()) {
+      for (const f of this.link.take()) this.put(f, false);
+      let next = this.stack.nextTimer();
+      for (const q of this.queue) if (q.at < next) next = q.at;
+      if (next > end) return done();
+      if (next > this.clock.now()) this.clock.advance(next - this.clock.now());
+      const now = this.clock.now();
+      const due = this.queue.filter((q) => q.at <= now);
+      this.queue = this.queue.filter((q) => q.at > now);
+      for (const q of due) {
+        this.delivered++;
+        if (q.toStack) this.stack.receive(q.frame);
+        else for (const r of this.peer.handle(q.frame)) this.put(r, true);
+      }
+      this.stack.poll();
+    }
+    return true;
+  }
 }
