@@ -3,7 +3,24 @@
  * files run in a booted image (over the virtio-net driver, on the CPU the network is dedicated to) and on
  * Node.js over a simulated link in the tests.
  */
+export * from './arp.js';
+export * from './bytes.js';
 export { checksum, finish, pseudoHeaderSum, sumBytes } from './checksum.js';
+export * from './config.js';
 export { Counters } from './counters.js';
+export * from './dhcp.js';
+export * from './dns.js';
+export * from './ethernet.js';
+export * from './icmp.js';
+export * from './ipv4.js';
 export type { Clock, Link } from './link.js';
-export { type IpSender, PROTO_ICMP, PROTO_TCP, PROTO_UDP, type Transport } from './protocol.js';
+export {
+  type IcmpError,
+  type IpSender,
+  PROTO_ICMP,
+  PROTO_TCP,
+  PROTO_UDP,
+  type Transport,
+} from './protocol.js';
+export * from './stack.js';
+export * from './udp.js';

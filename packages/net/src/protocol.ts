@@ -28,4 +28,28 @@ export interface Transport {
   receive(src: number, dst: number, payload: Uint8Array): void;
   /** Timers: called by the stack's poll with the clock's time. */
   tick(now: number): void;
+  /**
+   * The earliest time `tick` has work (Infinity when none), so a driver loop can sleep until then.
+   * A transport without it is ticked at least every TRANSPORT_TICK_MS.
+   */
+  nextTimer?: () => number;
+  /** An ICMP error (unreachable, time exceeded, parameter problem) about a datagram this protocol sent. */
+  icmpError?: (error: IcmpError) => void;
+}
+
+/** A received ICMP error, as ICMP (icmp.ts) hands it to the transport whose datagram it quotes. */
+export interface IcmpError {
+  /** ICMP type (3 unreachable, 11 time exceeded, 12 parameter problem) and code. */
+  type: number;
+  code: number;
+  /** Who sent the error (a router or the destination host). */
+  reporter: number;
+  /** The quoted datagram's source, destination and protocol. */
+  src: number;
+  dst: number;
+  protocol: number;
+  /** The quoted transport bytes: at least the first 8 (ports and, for TCP, the sequence number). */
+  quoted: Uint8Array;
+  /** For "fragmentation needed" (type 3 code 4): the next-hop MTU, else 0. */
+  mtu: number;
 }
