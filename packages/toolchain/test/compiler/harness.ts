@@ -73,8 +73,9 @@ export function stripTypes(program: string, dir: string): string {
  * A program of many modules (a folder with `main.ts`): every .ts file of the folder stripped into
  * `dir/<folder name>/` as .js (with a package.json making them ES modules), each relative import
  * rewritten to the file Node needs (`./x` → `./x.js`, `./d` → `./d/index.js`); returns main.js.
+ * `sourceMaps`: each file carries its inline source map (for --enable-source-maps).
  */
-export function stripFolder(folder: string, dir: string): string {
+export function stripFolder(folder: string, dir: string, sourceMaps = false): string {
   const out = path.join(dir, path.basename(folder));
   const visit = (from: string, to: string): void => {
     mkdirSync(to, { recursive: true });
@@ -87,6 +88,7 @@ export function stripFolder(folder: string, dir: string): string {
       if (!f.endsWith('.ts')) continue;
       const { code } = transformSync(readFileSync(src, 'utf8'), {
         filename: src,
+        sourceMaps: sourceMaps ? 'inline' : false,
         jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
         isModule: true,
       });
