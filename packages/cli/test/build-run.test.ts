@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,6 +163,36 @@ describe('toro build --target linux', () => {
     expect(r.status).toBe(0);
     const out = execFileSync(app, [], { encoding: 'utf8', timeout: 10_000 });
     expect(out).toBe('fib(20) = 6765 0.30000000000000004 9007199254740992\n');
+  });
+
+  it('builds a service of two modules for Linux and for the kernel, and both run it', () => {
+    const two = join(work, 'two-svc');
+    expect(runToro(['new', 'compute', two, '--yes', '--cpus', '1']).status).toBe(0);
+    writeFileSync(
+      join(two, 'src', 'greet.ts'),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: this is TypeScript source for the compiler
+      'export let greeted = 0;\nexport function greet(who: string): string {\n  greeted++;\n  return `hi ${who}`;\n}\n',
+    );
+    writeFileSync(
+      join(two, 'src', 'main.ts'),
+      [
+        "import { greet, greeted } from './greet.js';",
+        "console.log(greet('a'), greet('b'), greeted);",
+        'export default function main(): number {',
+        '  return greeted + 1;',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const app = join(two, 'app');
+    expect(runToro(['build', 'src/main.ts', '--target', 'linux', '-o', app], { cwd: two }).status).toBe(0);
+    const linux = spawnSync(app, [], { encoding: 'utf8', timeout: 10_000 });
+    expect(linux.stdout).toBe('hi a hi b 2\n');
+    expect(runToro(['build'], { cwd: two }).status).toBe(0);
+    const r = runToro(['run', '--timeout', '30', '--accel', 'tcg'], { cwd: two });
+    expect(r.stdout).toContain('hi a hi b 2\n');
+    expect(r.stdout).toContain('toro: exit 3');
+    expect(r.status).toBe(3);
   });
 
   it('prints type errors and unsupported constructs tsc-style and fails', () => {

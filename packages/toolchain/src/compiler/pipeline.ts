@@ -65,10 +65,11 @@ export function compileProgram(options: CompileOptions): CompileResult {
     // Constructs Toro refuses are reported too: the checker's complaint about them (a `with` in
     // strict code, a missing Generator type) is not the whole story.
     const ours: CompileDiagnostic[] = [];
-    scanForbidden(fe.entry, (e) => ours.push(makeDiagnostic(e.code, e.args, e.node)));
+    for (const sf of fe.modules.length > 0 ? fe.modules : [fe.entry])
+      scanForbidden(sf, (e) => ours.push(makeDiagnostic(e.code, e.args, e.node)));
     return { diagnostics: dedupe([...ours, ...fe.diagnostics]), positions: [] };
   }
-  return finish(lowerProgram(fe.checker, fe.entry), options);
+  return finish(lowerProgram(fe.checker, fe.modules), options);
 }
 
 let runtimeCache: ObjectFile | undefined;

@@ -4,7 +4,7 @@
  * Also: a program that needs an inexact `**`, a case mapping or a display width the runtime does
  * not know stops at run time with a message instead of printing what could differ from Node's.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -135,6 +135,46 @@ describe('unsupported constructs are refused with a diagnostic', () => {
     expect(ds).toEqual([
       "fixtures/unsupported/sdk-import.ts(4,13): error TORO2001: using 'sleep' as a value is not supported yet",
     ]);
+  });
+
+  test("modules: a JavaScript-only package is refused at its import, an imported file's type error is placed in it", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'toro-diag-'));
+    try {
+      mkdirSync(path.join(dir, 'node_modules', 'jsonly'), { recursive: true });
+      writeFileSync(
+        path.join(dir, 'node_modules', 'jsonly', 'package.json'),
+        '{ "name": "jsonly", "main": "index.js" }\n',
+      );
+      writeFileSync(path.join(dir, 'node_modules', 'jsonly', 'index.js'), 'export const x = 1;\n');
+      mkdirSync(path.join(dir, 'lib'));
+      writeFileSync(
+        path.join(dir, 'lib', 'bad.ts'),
+        'export const ok = 1;\nexport const n: number = "two";\n',
+      );
+      writeFileSync(
+        path.join(dir, 'main.ts'),
+        "import { x } from 'jsonly';\nimport { ok } from './lib/bad.js';\nconsole.log(x, ok);\n",
+      );
+      const ds = compileProgram({ entry: path.join(dir, 'main.ts'), target: 'linux' }).diagnostics.map((d) =>
+        formatDiagnostic(d, dir),
+      );
+      expect(ds).toContain(
+        "main.ts(1,19): error TORO2013: package 'jsonly' has no TypeScript source to compile (only JavaScript or declarations): Toro compiles every module of a service from its .ts files",
+      );
+      expect(ds.some((d) => d.startsWith('lib/bad.ts(2,14): error TS2322:'))).toBe(true);
+      expect(ds.some((d) => d.includes('TS7016'))).toBe(false);
+      // A namespace import used as a value is refused with its own diagnostic.
+      writeFileSync(path.join(dir, 'lib', 'bad.ts'), 'export const ok = 1;\n');
+      writeFileSync(path.join(dir, 'main.ts'), "import * as m from './lib/bad.js';\nconsole.log(m.ok, m);\n");
+      const ns = compileProgram({ entry: path.join(dir, 'main.ts'), target: 'linux' }).diagnostics.map((d) =>
+        formatDiagnostic(d, dir),
+      );
+      expect(ns).toEqual([
+        'main.ts(2,19): error TORO2001: a module namespace object as a value (read its members: m.name) is not supported yet',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('the checker runs under strict: implicit any is a TypeScript error, not a crash', () => {

@@ -1,20 +1,22 @@
 /**
- * The differential suite: every program in ./programs must print byte-identical stdout and exit
+ * The differential suite: every program in ./programs (a file, or a folder of modules entered at
+ * its main.ts) must print byte-identical stdout and exit
  * with the same status under Node.js and compiled by Toro for Linux.
  *
  * Speed (2 shared cores): the runtime is compiled once per process (pipeline.ts compileRuntime);
  * the tests are concurrent, so Node and the compiled binaries run in child processes while this
  * worker compiles the next program.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, test } from 'vitest';
 import { buildExecutable, runExecutableAsync, runUnderNodeAsync } from './harness.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
+// A program is one file, or a folder whose main.ts imports its other modules.
 const programs = readdirSync(path.join(here, 'fixtures', 'programs'))
-  .filter((f) => f.endsWith('.ts'))
+  .filter((f) => f.endsWith('.ts') || existsSync(path.join(here, 'fixtures', 'programs', f, 'main.ts')))
   .sort();
 const dir = mkdtempSync(path.join(tmpdir(), 'toro-diff-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

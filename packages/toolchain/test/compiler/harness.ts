@@ -4,7 +4,15 @@
  * child by its PID when it expires) and temp files live in a mkdtemp folder the caller removes.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { transformSync } from '@swc/core';
 import { buildLinuxExecutable } from '../../src/compiler/index.js';
@@ -61,9 +69,53 @@ export function stripTypes(program: string, dir: string): string {
   return js;
 }
 
+/**
+ * A program of many modules (a folder with `main.ts`): every .ts file of the folder stripped into
+ * `dir/<folder name>/` as .js (with a package.json making them ES modules), each relative import
+ * rewritten to the file Node needs (`./x` → `./x.js`, `./d` → `./d/index.js`); returns main.js.
+ * `sourceMaps`: each file carries its inline source map (for --enable-source-maps).
+ */
+export function stripFolder(folder: string, dir: string, sourceMaps = false): string {
+  const out = path.join(dir, path.basename(folder));
+  const visit = (from: string, to: string): void => {
+    mkdirSync(to, { recursive: true });
+    for (const f of readdirSync(from)) {
+      const src = path.join(from, f);
+      if (statSync(src).isDirectory()) {
+        visit(src, path.join(to, f));
+        continue;
+      }
+      if (!f.endsWith('.ts')) continue;
+      const { code } = transformSync(readFileSync(src, 'utf8'), {
+        filename: src,
+        sourceMaps: sourceMaps ? 'inline' : false,
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        isModule: true,
+      });
+      const fixed = code.replace(
+        /(from\s*|import\s*)(['"])(\.{1,2}\/[^'"]*)\2/g,
+        (_m, head: string, q: string, spec: string) => {
+          const base = path.resolve(from, spec.replace(/\.js$/, ''));
+          const target = existsSync(`${base}.ts`)
+            ? `${spec.replace(/\.js$/, '')}.js`
+            : existsSync(path.join(base, 'index.ts'))
+              ? `${spec}/index.js`
+              : spec;
+          return `${head}${q}${target}${q}`;
+        },
+      );
+      writeFileSync(path.join(to, f.replace(/\.ts$/, '.js')), fixed);
+    }
+  };
+  visit(folder, out);
+  writeFileSync(path.join(out, 'package.json'), '{ "type": "module" }\n');
+  return path.join(out, 'main.js');
+}
+
 /** runUnderNode, asynchronously (the differential suite runs Node and compiles at the same time). */
 export function runUnderNodeAsync(program: string, dir: string, timeoutMs = 30000): Promise<RunResult> {
-  return runAsync(process.execPath, [stripTypes(program, dir)], timeoutMs);
+  const js = program.endsWith('.ts') ? stripTypes(program, dir) : stripFolder(program, dir);
+  return runAsync(process.execPath, [js], timeoutMs);
 }
 
 export function runExecutableAsync(exe: string, timeoutMs = 30000): Promise<RunResult> {
@@ -77,8 +129,10 @@ export function runUnderNode(program: string, dir: string, timeoutMs = 30000): R
 
 /** Compiles with Toro for Linux and runs the executable. */
 export function buildExecutable(program: string, dir: string): string {
-  const exe = path.join(dir, path.basename(program, '.ts'));
-  writeFileSync(exe, buildLinuxExecutable(program));
+  // A folder is a program of many modules entered at its main.ts (see stripFolder).
+  const folder = !program.endsWith('.ts');
+  const exe = path.join(dir, `${path.basename(program, '.ts')}${folder ? '.bin' : ''}`);
+  writeFileSync(exe, buildLinuxExecutable(folder ? path.join(program, 'main.ts') : program));
   chmodSync(exe, 0o755);
   return exe;
 }

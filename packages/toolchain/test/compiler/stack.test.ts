@@ -5,7 +5,8 @@
  * TypeScript line and column Node gives (a run with swc's source map and --enable-source-maps,
  * since swc's output moves lines and columns). Node's internal frames (`node:internal/…`) and the
  * runtime functions it shows as `at Array.map (<anonymous>)` are left out: a compiled program's
- * runtime frames never show. Paths differ by design (ours: the entry as given to the compiler).
+ * runtime frames never show. Paths differ by design (ours: the module file relative to the current
+ * directory); ./fixtures/stack/modules is a program of two modules.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { transformSync } from '@swc/core';
 import { afterAll, describe, expect, test } from 'vitest';
-import { buildExecutable, type RunResult, runExecutable } from './harness.js';
+import { buildExecutable, type RunResult, runExecutable, stripFolder } from './harness.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const fixtures = path.join(here, 'fixtures', 'stack');
@@ -108,6 +109,38 @@ describe('stack traces match Node', () => {
     expect(ours.stderr).toMatch(
       /^Coded \[Error\]: with a code\n {4}at .*inspect\.ts:5:11 \{\n {2}code: 42\n\}\n$/,
     );
+  });
+
+  test('modules/: every frame names its own module file, line and column', () => {
+    const folder = path.join(fixtures, 'modules');
+    const ours = runExecutable(buildExecutable(folder, dir));
+    const node = (maps: boolean) => {
+      const js = stripFolder(folder, path.join(dir, maps ? 'mapped' : 'plain'), maps);
+      const args = maps ? ['--enable-source-maps', js] : [js];
+      const run = spawnSync(process.execPath, args, { timeout: 30000, killSignal: 'SIGKILL' });
+      return { text: `${run.stdout.toString()}\n${run.stderr}`, status: run.status };
+    };
+    // Per frame `file|line:col` (the file by its name: paths differ by design) and its name;
+    // Node's positions come from its source-mapped run, its names from the plain one.
+    const frames = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => !l.includes('node:internal') && (/^\s+at /.test(l) || /^\w*Error\b/.test(l)))
+        .map((l) => {
+          const m = FRAME.exec(l);
+          return m
+            ? { where: `${path.basename(m[2])}|${m[3]}:${m[4]}`, name: m[1] ?? '' }
+            : { where: l, name: '' };
+        });
+    const mine = frames(`${ours.stdout.toString()}\n${ours.stderr}`);
+    const mapped = node(true);
+    const plain = node(false);
+    expect(mine.map((f) => f.where)).toEqual(frames(mapped.text).map((f) => f.where));
+    expect(mine.map((f) => f.name)).toEqual(frames(plain.text).map((f) => f.name));
+    expect(mine).toContainEqual({ where: 'shapes.ts|11:12', name: 'Box.open' });
+    expect(mine).toContainEqual({ where: 'main.ts|4:26', name: '' });
+    expect(ours.status).toBe(1);
+    expect(mapped.status).toBe(1);
   });
 
   test('throw-value.ts: a thrown non-error prints the value, exit status 1', () => {

@@ -2,7 +2,7 @@
  * The differential suite's subset for --target toro: each program is compiled, linked with the kernel
  * into a PVH image, booted under QEMU (TCG here), and what it writes to the console between the
  * kernel's "CPUs online" line and its "toro: exit N" line must be byte-identical to Node's stdout, with
- * the same exit status. Chosen to cover the runtime's OS layer: output, the collector's semispaces
+ * the same exit status (a folder is a program of modules, entered at its main.ts). Chosen to cover the runtime's OS layer: output, the collector's semispaces
  * (kernel page blocks, grown and returned), deep recursion on the service's own stack, exceptions.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +32,8 @@ const SUBSET = [
   'scheduler.ts',
   'dataview.ts',
   'typed-arrays.ts',
+  // A folder of modules (a cycle, evaluation order, a caught TDZ ReferenceError).
+  'modules-cycle',
 ];
 const dir = mkdtempSync(path.join(tmpdir(), 'toro-target-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,7 +49,8 @@ function serviceOutput(lines: readonly string[]): { text: string; exit?: number 
 
 /** Builds `program` for --target toro, boots it under TCG, and returns the serial lines and exit. */
 async function bootProgram(program: string) {
-  const built = await buildBootImage({ kernel: kernelBuildInput, service: compileService(program, 'toro') });
+  const entry = program.endsWith('.ts') ? program : path.join(program, 'main.ts');
+  const built = await buildBootImage({ kernel: kernelBuildInput, service: compileService(entry, 'toro') });
   const image = path.join(dir, `${path.basename(program, '.ts')}.elf`);
   writeFileSync(image, built.elf);
   return bootAndCollect({ image, accel: 'tcg', timeoutMs: 150_000 });

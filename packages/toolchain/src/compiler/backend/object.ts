@@ -20,10 +20,15 @@ export interface BackendResult {
 /** `withGlobals`: this object defines the global slots (the program's; the runtime's has none). */
 export function emitModule(m: IrModule, file: string, withGlobals = true): BackendResult {
   const code = new CodeBuffer();
-  for (const fn of m.functions) new FunctionEmitter(code, fn).emit();
+  // The program's `main` only runs the modules' top-level code (../frontend/lower/module.ts): it
+  // goes after the end of the code that stack traces show, as Node shows no frame for that.
+  const runner = withGlobals ? m.functions.find((f) => f.name === RT.main) : undefined;
+  const shown = m.functions.filter((f) => f !== runner);
+  for (const fn of shown) new FunctionEmitter(code, fn).emit();
   // The program's stack-trace table and its capture routine (./stack-table.ts).
   const textEnd = code.offset;
-  const stack = withGlobals ? stackTable(code, m.functions, textEnd) : undefined;
+  if (runner) new FunctionEmitter(code, runner).emit();
+  const stack = withGlobals ? stackTable(code, shown, textEnd) : undefined;
   if (stack) {
     code.symbols.push({ name: RT.programText, section: '.text', value: 0n, global: true });
     code.symbols.push({ name: RT.programTextEnd, section: '.text', value: BigInt(textEnd), global: true });

@@ -7,13 +7,15 @@
  *   __rt_stack_table     a static WORDS object in .rodata: every position of the machine code and
  *                        every function start, as exact integers in doubles so the runtime's
  *                        TypeScript (../runtime/lib/stack.ts) reads them with plain word loads
- *   __rt_stack_names     a static string: the source path, then every frame name, back to back
+ *   __rt_stack_names     a static string: every source path (relative to the current directory,
+ *                        like diagnostics), then every frame name, back to back
  *
- * Table payload (doubles): [0] E positions, [1] F functions, [2] length of the path at the start of
- * the names; then E words offset·2^29 + line·2^11 + column, then F words
- * offset·2^29 + nameStart·2^9 + nameLength, both sorted by offset (relative to __rt_program_text).
- * A packed word is an integer below 2^53 (offset < 2^24, line < 2^18, column and name length
- * clamped to 2047 and 511), so the runtime binary-searches the words themselves.
+ * Table payload (doubles): [0] E positions, [1] F functions, [2] F again (the path words); then E
+ * words offset·2^29 + line·2^11 + column, then F words offset·2^29 + nameStart·2^9 + nameLength,
+ * both sorted by offset (relative to __rt_program_text), then F words pathStart·2^11 + pathLength:
+ * the file of the function with the same index (a program of many modules has many paths).
+ * A packed word is an integer below 2^53 (offset < 2^24, line < 2^18, column, path and name length
+ * clamped to 2047, 2047 and 511), so the runtime binary-searches the words themselves.
  */
 import path from 'node:path';
 import type { SymbolDef } from '../../obj/object.js';
@@ -80,20 +82,31 @@ export interface StackTableData {
 
 /** The table and names objects for `.rodata` (offsets relative to the section's start). */
 export function stackTable(code: CodeBuffer, functions: IrFunction[], textEnd: number): StackTableData {
-  const main = functions.find((f) => f.name === RT.main) ?? functions[0];
-  const source = main?.file ?? '';
-  const shown = path.relative(process.cwd(), source) || source;
-  let names = shown;
   const T = STACK_TABLE;
   const clamp = (n: number, max: number) => Math.min(Math.max(n, 0), max);
+  // Every module's path once, at the start of the names.
+  let names = '';
+  const paths = new Map<string, number>();
+  const pathWord = (file: string | undefined): number => {
+    if (file === undefined) return 0;
+    const shown = path.relative(process.cwd(), file) || file;
+    let start = paths.get(file);
+    if (start === undefined) {
+      start = names.length;
+      paths.set(file, start);
+      names += shown;
+    }
+    return start * T.LINE_SHIFT + clamp(shown.length, T.MAX_COL);
+  };
+  for (const f of functions) pathWord(f.file);
   const positions: number[] = [];
   for (const p of code.positions) {
-    if (p.offset >= T.MAX_OFFSET || p.file !== source) continue;
+    if (p.offset >= Math.min(textEnd, T.MAX_OFFSET) || !paths.has(p.file)) continue;
     positions.push(
       p.offset * T.POSITION_SHIFT + clamp(p.line, T.MAX_LINE - 1) * T.LINE_SHIFT + clamp(p.col, T.MAX_COL),
     );
   }
-  const starts: number[] = [];
+  const starts: { word: number; path: number }[] = [];
   const offsets = new Map(code.symbols.map((s) => [s.name, Number(s.value)]));
   for (const f of functions) {
     const at = offsets.get(f.name);
@@ -102,12 +115,12 @@ export function stackTable(code: CodeBuffer, functions: IrFunction[], textEnd: n
     const start = names.length;
     if (start + name.length < T.MAX_NAMES) names += name;
     const len = start + name.length < T.MAX_NAMES ? clamp(name.length, T.MAX_NAME) : 0;
-    starts.push(at * T.POSITION_SHIFT + start * T.NAME_SHIFT + len);
+    starts.push({ word: at * T.POSITION_SHIFT + start * T.NAME_SHIFT + len, path: pathWord(f.file) });
   }
   // The capture routine and the padding after the last function belong to no program function.
-  if (textEnd < T.MAX_OFFSET) starts.push(textEnd * T.POSITION_SHIFT);
+  if (textEnd < T.MAX_OFFSET) starts.push({ word: textEnd * T.POSITION_SHIFT, path: 0 });
   positions.sort((a, b) => a - b);
-  starts.sort((a, b) => a - b);
+  starts.sort((a, b) => a.word - b.word);
 
   const out: number[] = [];
   const word = (v: bigint) => {
@@ -119,7 +132,14 @@ export function stackTable(code: CodeBuffer, functions: IrFunction[], textEnd: n
     f64[0] = x;
     word(bits[0]);
   };
-  const payload = [positions.length, starts.length, shown.length, ...positions, ...starts];
+  const payload = [
+    positions.length,
+    starts.length,
+    starts.length,
+    ...positions,
+    ...starts.map((s) => s.word),
+    ...starts.map((s) => s.path),
+  ];
   const symbols: SymbolDef[] = [{ name: RT.stackTable, section: '.rodata', value: 0n, global: true }];
   word(BigInt(payload.length) | (BigInt(HEAP.KIND_WORDS) << 32n));
   for (const x of payload) double(x);

@@ -42,7 +42,12 @@ function inlineInto(f: IrFunction, small: Map<string, IrFunction>): void {
   for (let bi = 0; bi < f.blocks.length; bi++) {
     const block = f.blocks[bi];
     const at = block.instrs.findIndex(
-      (i) => i.op === 'call' && i.callee !== f.name && small.has(i.callee ?? ''),
+      // Only within one module: an instruction's position belongs to its function's file.
+      (i) =>
+        i.op === 'call' &&
+        i.callee !== f.name &&
+        small.has(i.callee ?? '') &&
+        small.get(i.callee ?? '')?.file === f.file,
     );
     if (at < 0) continue;
     const call = block.instrs[at];

@@ -22,7 +22,7 @@ import { isStringType } from './types.js';
 type Lowering = ExpressionLowering;
 
 export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
-  const callee = node.expression;
+  const callee = L.namespaceMember(node.expression) ?? node.expression;
   if (callee.kind === ts.SyntaxKind.SuperKeyword) return superConstructorCall(L, node);
   if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) {
     const sym = L.checker.getSymbolAtLocation(callee.expression);

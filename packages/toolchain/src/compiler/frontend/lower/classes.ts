@@ -32,12 +32,18 @@ export type ParentClass = { kind: 'builtin'; slot: number } | { kind: 'user'; de
 export interface ClassInfo {
   decl: ts.ClassDeclaration;
   name: string;
+  /** `<module prefix>class.<name>`: its members' symbols start with it. */
+  symbol: string;
   parent?: ParentClass;
 }
 
 export function classInfo(L: ExpressionLowering, decl: ts.ClassDeclaration): ClassInfo {
   if (!decl.name) throw unsupported(decl, 'anonymous classes');
-  const info: ClassInfo = { decl, name: decl.name.text };
+  const info: ClassInfo = {
+    decl,
+    name: decl.name.text,
+    symbol: `${L.mod.modulePrefix(decl)}class.${decl.name.text}`,
+  };
   const parent = parentOf(L, decl);
   if (parent) info.parent = parent;
   return info;
@@ -46,7 +52,7 @@ export function classInfo(L: ExpressionLowering, decl: ts.ClassDeclaration): Cla
 function parentOf(L: ExpressionLowering, decl: ts.ClassDeclaration): ParentClass | undefined {
   const h = decl.heritageClauses?.find((c) => c.token === K.ExtendsKeyword);
   if (!h) return undefined;
-  const e = h.types[0].expression;
+  const e = L.namespaceMember(h.types[0].expression) ?? h.types[0].expression;
   if (!ts.isIdentifier(e)) throw unsupported(e, 'extending this expression');
   const sym = L.mod.resolveSymbol(L.checker.getSymbolAtLocation(e));
   if (sym && L.fromLib(sym)) {
@@ -69,7 +75,7 @@ export function classValue(L: ExpressionLowering, c: ParentClass, node: ts.Node)
   return L.read(storage);
 }
 
-const symbolOf = (info: ClassInfo, member: string) => `ts.class.${info.name}.${member}`;
+const symbolOf = (info: ClassInfo, member: string) => `${info.symbol}.${member}`;
 
 function constructorOf(decl: ts.ClassDeclaration): ts.ConstructorDeclaration | undefined {
   return decl.members.find((m): m is ts.ConstructorDeclaration => ts.isConstructorDeclaration(m) && !!m.body);

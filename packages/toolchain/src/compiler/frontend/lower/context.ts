@@ -1,6 +1,7 @@
 /**
  * State shared while lowering one program: the checker, interned string literals, global slots, the
- * symbol name of every function, and where each variable lives.
+ * symbol name of every function (prefixed by its module, see `modulePrefix`), and where each
+ * variable lives.
  */
 import path from 'node:path';
 import ts from 'typescript';
@@ -10,7 +11,7 @@ import type { Cls, IrData, IrFunction } from '../../ir/types.js';
 export type Storage =
   | { kind: 'temp'; id: number; cls: Cls }
   /** `name`: a program variable (checked for the temporal dead zone when read from a function). */
-  | { kind: 'global'; index: number; cls: Cls; name?: string }
+  | { kind: 'global'; index: number; cls: Cls; name?: string; module?: ts.SourceFile }
   /** Word `index` of the environment of function `owner` (./closures.ts). */
   | { kind: 'env'; owner: ts.Node; index: number; cls: Cls };
 
@@ -37,6 +38,9 @@ export class ModuleContext {
   readonly builtinValues = new Map<string, number>();
   private anonymous = 0;
   private strings = new Map<string, string>();
+  /** Each program module's symbol prefix (`ts.` for the entry, `ts.<stem>:` for the others). */
+  private prefixes = new Map<ts.SourceFile, string>();
+  private inits = new Map<ts.SourceFile, string>();
 
   constructor(
     readonly checker: ts.TypeChecker,
@@ -60,25 +64,58 @@ export class ModuleContext {
     return name;
   }
 
+  /**
+   * Names the program's modules (entry first): the entry keeps the plain `ts.<name>` symbols, every
+   * other module gets `ts.<file stem>:` (`ts.lexer:tokenize`, `ts.lexer:class.Lexer.next`), with
+   * `~2`, `~3`… after a stem already taken. `:` cannot occur in an identifier, so no prefix can
+   * meet another module's names.
+   */
+  nameModules(files: readonly ts.SourceFile[]): void {
+    const taken = new Set<string>();
+    files.forEach((sf, k) => {
+      const base = path.basename(sf.fileName, '.ts');
+      const stem = base === 'index' ? `${path.basename(path.dirname(sf.fileName))}/index` : base;
+      let name = stem;
+      for (let n = 2; taken.has(name); n++) name = `${stem}~${n}`;
+      taken.add(name);
+      this.prefixes.set(sf, k === 0 ? 'ts.' : `ts.${name}:`);
+      this.inits.set(sf, `module:${name}`);
+    });
+  }
+
+  /** The function running `sf`'s top-level statements (not `ts.`: never inlined). */
+  initSymbol(sf: ts.SourceFile): string {
+    return this.inits.get(sf) ?? 'module:main';
+  }
+
+  /** The symbol prefix of the module holding `node`. */
+  modulePrefix(node: ts.Node): string {
+    return this.prefixes.get(node.getSourceFile()) ?? 'ts.';
+  }
+
   addGlobal(sym: ts.Symbol, cls: Cls): Storage {
+    const module = sym.declarations?.[0]?.getSourceFile();
     const s: Storage = { kind: 'global', index: this.globalNames.length, cls, name: sym.name };
-    this.globalNames.push(sym.name);
+    if (module) s.module = module;
+    // The IR dump's `globals` line: a module's variables carry its prefix (`lexer:pos`).
+    const prefix = module ? this.modulePrefix(module).slice(3) : '';
+    this.globalNames.push(`${prefix}${sym.name}`);
     this.globals.set(sym, s);
     return s;
   }
 
   /** Linker symbol of a function declaration: `ts.<name>` in the program, `rt.<file>.<name>` in the runtime. */
   functionSymbol(decl: ts.FunctionDeclaration): string {
-    const name = decl.name?.text ?? 'anonymous';
+    const name = decl.name?.text ?? 'default';
     const sf = decl.getSourceFile();
     if (this.runtimeFiles.has(sf)) return `rt.${path.basename(sf.fileName, '.ts')}.${name}`;
-    return `ts.${name}`;
+    return `${this.modulePrefix(sf)}${name}`;
   }
 
-  /** A fresh linker symbol for a nested function or function expression. */
-  nestedSymbol(name: string): string {
+  /** A fresh linker symbol for a nested function or function expression in `node`'s module. */
+  nestedSymbol(name: string, node: ts.Node): string {
     this.anonymous++;
-    return `ts.${name}.${this.anonymous}`;
+    return `${this.modulePrefix(node)}${name}.${this.anonymous}`;
   }
 
   /** Follows import aliases (runtime sources import each other). */

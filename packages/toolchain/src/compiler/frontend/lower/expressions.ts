@@ -30,6 +30,11 @@ import { clsOfType, concrete, isStringType } from './types.js';
 const K = ts.SyntaxKind;
 export const conV = (bits: bigint): Operand => ({ k: 'con', cls: 'v', bits });
 
+/** A module (a program file), as `import * as m` names it. */
+export function isModuleSymbol(sym: ts.Symbol): boolean {
+  return (sym.flags & ts.SymbolFlags.ValueModule) !== 0 && sym.declarations?.some(ts.isSourceFile) === true;
+}
+
 const ARITH: Partial<Record<ts.SyntaxKind, string>> = {
   [K.MinusToken]: 'sub',
   [K.AsteriskToken]: 'mul',
@@ -244,9 +249,10 @@ export class ExpressionLowering {
     const index: Operand = { k: 'con', cls: 'l', bits: BigInt(s.index) };
     if (s.kind === 'env') return this.coerce(this.b.emit('ldw', 'v', this.envBase(s.owner), index), s.cls);
     const v = this.b.emit('loadg', s.cls, index);
-    if (!this.topLevel && s.name !== undefined) {
-      // A function may run before the top-level declaration did (the temporal dead zone): the slot
-      // still holds HOLE, and using it as its static type could break memory safety.
+    if (s.name !== undefined && (!this.topLevel || (s.module !== undefined && s.module !== this.source))) {
+      // A function may run before the top-level declaration did (the temporal dead zone), and so
+      // may another module's top level (an import cycle): the slot still holds HOLE, and using it
+      // as its static type could break memory safety.
       const early = this.b.newBlock('tdz');
       const ok = this.b.newBlock('init');
       this.b.jnz(this.b.emit('ceql', 'w', v, { k: 'con', cls: s.cls, bits: VALUE.HOLE }), early, ok);
@@ -366,8 +372,11 @@ export class ExpressionLowering {
         return this.template(node as ts.TemplateExpression);
       case K.CallExpression:
         return lowerCall(this, node as ts.CallExpression);
-      case K.PropertyAccessExpression:
+      case K.PropertyAccessExpression: {
+        const member = this.namespaceMember(node);
+        if (member) return this.identifier(member);
         return this.property(node as ts.PropertyAccessExpression);
+      }
       case K.ElementAccessExpression:
         return memberReference(this, node as ts.ElementAccessExpression).read();
       case K.ArrayLiteralExpression:
@@ -403,10 +412,19 @@ export class ExpressionLowering {
       if (f) return f;
       throw unsupported(id, `'${id.text}' as a value`);
     }
-    const decl = sym?.valueDeclaration;
+    const target = this.mod.resolveSymbol(sym);
+    if (target && isModuleSymbol(target))
+      throw unsupported(id, `a module namespace object as a value (read its members: ${id.text}.name)`);
+    const decl = target?.valueDeclaration;
     if (decl && ts.isFunctionDeclaration(decl) && decl.parameters.some((p) => p.dotDotDotToken))
       throw unsupported(id, 'a function with a rest parameter as a value');
-    if (decl && ts.isFunctionDeclaration(decl) && ts.isSourceFile(decl.parent) && !this.mod.isRuntime(decl))
+    if (
+      decl &&
+      ts.isFunctionDeclaration(decl) &&
+      decl.body &&
+      ts.isSourceFile(decl.parent) &&
+      !this.mod.isRuntime(decl)
+    )
       return makeClosure(this, this.mod.functionSymbol(decl), conV(VALUE.UNDEFINED), id.text, id);
     if (
       decl &&
@@ -445,8 +463,22 @@ export class ExpressionLowering {
     return classValue(this, p, node);
   }
 
+  /**
+   * `m.x` where `m` is a namespace import (`import * as m`, also `m.sub.x` through `export * as
+   * sub`): the name `x`, which the checker resolves to the export itself, so the member is read
+   * (called, constructed) exactly as an imported binding. Undefined for any other expression.
+   */
+  namespaceMember(node: ts.Expression): ts.Identifier | undefined {
+    if (!ts.isPropertyAccessExpression(node) || !ts.isIdentifier(node.name)) return undefined;
+    const base = node.expression;
+    const name = ts.isIdentifier(base) ? base : this.namespaceMember(base);
+    if (!name) return undefined;
+    const sym = this.mod.resolveSymbol(this.checker.getSymbolAtLocation(name));
+    return sym && isModuleSymbol(sym) ? node.name : undefined;
+  }
+
   private newExpression(node: ts.NewExpression): Operand {
-    const callee = node.expression;
+    const callee = this.namespaceMember(node.expression) ?? node.expression;
     if (!ts.isIdentifier(callee)) throw unsupported(node, "'new' on this expression");
     const sym = this.mod.resolveSymbol(this.checker.getSymbolAtLocation(callee));
     if (sym && this.fromLib(sym) && (callee.text === 'Map' || callee.text === 'Set')) {

@@ -1,7 +1,8 @@
 /**
- * Lowers the whole program to an IrModule: every function declaration of the entry file and of the
- * runtime sources, then `main` (the entry file's top-level statements). Each function that hits an
- * unsupported construct yields a diagnostic and the others still get checked.
+ * Lowers the whole program to an IrModule: every function declaration of the program's modules (or
+ * of the runtime sources), each module's top-level statements, and `main` running them in order.
+ * Each function that hits an unsupported construct yields a diagnostic and the others still get
+ * checked.
  */
 import ts from 'typescript';
 import type { IrFunction, IrModule } from '../../ir/types.js';
@@ -52,28 +53,40 @@ function lowerFunctions(
   return functions;
 }
 
-/** The user's program: its functions and `main`; calls into the runtime go by symbol (RT). */
-export function lowerProgram(checker: ts.TypeChecker, entry: ts.SourceFile): LowerResult {
+/**
+ * The user's program: every module's functions, one function per module running its top-level
+ * statements (`module:<stem>`), and `main`, which runs those in evaluation order (`modules`, the
+ * entry last). Calls into the runtime go by symbol (RT).
+ */
+export function lowerProgram(checker: ts.TypeChecker, modules: readonly ts.SourceFile[]): LowerResult {
   const mod = new ModuleContext(checker, new Set());
   const diagnostics: CompileDiagnostic[] = [];
   const report = (e: Unsupported) => diagnostics.push(makeDiagnostic(e.code, e.args, e.node));
+  const entry = modules[modules.length - 1];
+  mod.nameModules([entry, ...modules.slice(0, -1)]);
 
-  for (const s of entry.statements) {
-    if (isSdkImport(s)) continue; // ./sdk-calls.ts lowers (or refuses) what it imports
-    if (isEmptyExport(s)) continue; // `export {}`: makes the file a module (top-level await)
-    if (ts.isImportDeclaration(s) || ts.isImportEqualsDeclaration(s) || ts.isExportDeclaration(s)) {
-      diagnostics.push(makeDiagnostic('TORO2007', [], s));
+  for (const sf of modules) {
+    for (const s of sf.statements) {
+      if (ts.isImportEqualsDeclaration(s)) report(unsupported(s, "'import … = require(…)'"));
+      else if (ts.isExportAssignment(s) && s.isExportEquals) report(unsupported(s, "'export ='"));
     }
+    scanForbidden(sf, report);
+    checkPromisesAwaited(checker, sf, report);
+    checkSdkUses(checker, sf, report);
+    declareGlobals(mod, sf, report, sf !== entry);
   }
-  scanForbidden(entry, report);
-  checkPromisesAwaited(checker, entry, report);
-  checkSdkUses(checker, entry, report);
-  declareGlobals(mod, entry, report);
-  analyzeCaptures(mod, entry);
+  for (const sf of modules) analyzeCaptures(mod, sf);
 
-  const functions = lowerFunctions(mod, entry, report);
-  functions.push(FunctionLowering.main(mod, entry, RT.main, report));
+  const functions = modules.flatMap((sf) => lowerFunctions(mod, sf, report));
+  const inits = modules.map((sf) => {
+    const init = FunctionLowering.main(mod, sf, mod.initSymbol(sf), report, sf === entry);
+    functions.push(init);
+    return init.name;
+  });
   functions.push(...mod.nested);
+  // Last, so that the back end leaves it out of the stack-trace table: no frame of Node's shows
+  // the modules being run.
+  functions.push(FunctionLowering.runner(mod, entry, RT.main, inits));
   return {
     module: { functions, data: mod.data, globals: mod.globalNames.length, globalNames: mod.globalNames },
     diagnostics: dedupe(diagnostics),
@@ -81,8 +94,26 @@ export function lowerProgram(checker: ts.TypeChecker, entry: ts.SourceFile): Low
 }
 
 /** Top-level variables become global slots before any function that uses them is lowered. */
-function declareGlobals(mod: ModuleContext, entry: ts.SourceFile, report: (e: Unsupported) => void): void {
+function declareGlobals(
+  mod: ModuleContext,
+  entry: ts.SourceFile,
+  report: (e: Unsupported) => void,
+  imported: boolean,
+): void {
   for (const s of entry.statements) {
+    if (imported && ts.isExportAssignment(s) && !s.isExportEquals && !ts.isIdentifier(s.expression)) {
+      // `export default <expression>`: its value lives in a slot of its own, named `default`.
+      const sym = defaultExportSymbol(mod.checker, entry);
+      if (sym) {
+        try {
+          mod.addGlobal(sym, clsOfType(mod.checker, mod.checker.getTypeAtLocation(s.expression), s, false));
+        } catch (e) {
+          if (!(e instanceof Unsupported)) throw e;
+          report(e);
+        }
+      }
+      continue;
+    }
     if (ts.isClassDeclaration(s) && s.name) {
       const sym = mod.checker.getSymbolAtLocation(s.name);
       if (sym) mod.addGlobal(sym, 'v');
@@ -168,15 +199,9 @@ export function scanForbidden(sf: ts.SourceFile, report: (e: Unsupported) => voi
   visit(sf);
 }
 
-/** `export {}`, which only marks the file as a module. */
-function isEmptyExport(s: ts.Statement): boolean {
-  return (
-    ts.isExportDeclaration(s) &&
-    !s.moduleSpecifier &&
-    s.exportClause !== undefined &&
-    ts.isNamedExports(s.exportClause) &&
-    s.exportClause.elements.length === 0
-  );
+/** The symbol of `sf`'s default export (what `import d from` binds). */
+export function defaultExportSymbol(checker: ts.TypeChecker, sf: ts.SourceFile): ts.Symbol | undefined {
+  return checker.getSymbolAtLocation(sf)?.exports?.get('default' as ts.__String);
 }
 
 /** `import … from '@toro/sdk'` (../sdk.ts). */
@@ -197,5 +222,10 @@ export function dedupe(ds: CompileDiagnostic[]): CompileDiagnostic[] {
       seen.add(key);
       return true;
     })
-    .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+    .sort(
+      (a, b) =>
+        (a.file ?? '').localeCompare(b.file ?? '') ||
+        (a.line ?? 0) - (b.line ?? 0) ||
+        (a.col ?? 0) - (b.col ?? 0),
+    );
 }

@@ -58,7 +58,7 @@ export class FunctionLowering extends ExpressionLowering {
   /** The constructor function of a class (../classes.ts). */
   lowerConstructor(info: ClassInfo): IrFunction {
     const ctor = constructorOf(info.decl);
-    const symbol = `ts.class.${info.name}.constructor`;
+    const symbol = `${info.symbol}.constructor`;
     if (ctor) return this.lowerMember(ctor, symbol, info);
     const L = new FunctionLowering(this.mod, symbol, info.decl.getSourceFile(), false);
     L.classInfo = info;
@@ -69,7 +69,7 @@ export class FunctionLowering extends ExpressionLowering {
 
   override lowerNested(node: ts.FunctionLikeDeclaration): string {
     const name = node.name && ts.isIdentifier(node.name) ? node.name.text : 'anonymous';
-    const L = new FunctionLowering(this.mod, this.mod.nestedSymbol(name), this.source, false);
+    const L = new FunctionLowering(this.mod, this.mod.nestedSymbol(name, node), this.source, false);
     L.parent = this;
     L.lowerFunction(node);
     this.mod.nested.push(L.b.fn);
@@ -205,33 +205,45 @@ export class FunctionLowering extends ExpressionLowering {
     }
   }
 
-  /** The program's top-level statements, in order, as `main`. */
+  /**
+   * `main`: creates the built-in classes, then runs every module's top-level code (`inits`, in
+   * evaluation order). It shows in no stack trace (../module.ts puts it after the table's code).
+   */
+  static runner(mod: ModuleContext, entry: ts.SourceFile, symbol: string, inits: string[]): IrFunction {
+    const L = new FunctionLowering(mod, symbol, entry, true);
+    L.b.call(RT.initErrors, undefined, []);
+    for (const init of inits) L.b.call(init, undefined, []);
+    L.finish();
+    return L.b.fn;
+  }
+
+  /**
+   * A module's top-level statements, in order. The entry's then calls its `export default main`;
+   * another module's `export default <expression>` stores the value in its slot.
+   */
   static main(
     mod: ModuleContext,
     source: ts.SourceFile,
     symbol: string,
     onError: (e: Unsupported) => void,
+    entry: boolean,
   ): IrFunction {
     const L = new FunctionLowering(mod, symbol, source, true);
     const first = source.statements.find((s) => !ts.isFunctionDeclaration(s));
     L.b.fn.frame = { name: '', ...positionOf(source, first ? first.getStart(source) : 0) };
-    L.b.call(RT.initErrors, undefined, []);
     for (const s of source.statements) {
-      if (
-        ts.isFunctionDeclaration(s) ||
-        isDefaultExport(s) ||
-        ts.isExportDeclaration(s) ||
-        ts.isImportDeclaration(s)
-      )
+      if (ts.isFunctionDeclaration(s) || ts.isExportDeclaration(s) || ts.isImportDeclaration(s)) continue;
+      if (ts.isImportEqualsDeclaration(s) || (isDefaultExport(s) && (entry || ts.isIdentifier(s.expression))))
         continue;
       try {
-        L.statement(s);
+        if (isDefaultExport(s)) L.defaultValue(s);
+        else L.statement(s);
       } catch (e) {
         if (!(e instanceof Unsupported)) throw e;
         onError(e);
       }
     }
-    const main = defaultExport(source);
+    const main = entry ? defaultExport(source) : undefined;
     if (main) {
       // `export default main`: called once the top-level code has run, on CPU 0 only (every CPU runs
       // the top-level code in its own isolate); its result is the exit status.
@@ -252,6 +264,15 @@ export class FunctionLowering extends ExpressionLowering {
     }
     L.finish();
     return L.b.fn;
+  }
+
+  /** `export default <expression>` of an imported module: evaluated here, kept in its slot. */
+  private defaultValue(s: ts.ExportAssignment): void {
+    this.at(s);
+    const sym = this.checker.getSymbolAtLocation(this.source)?.exports?.get('default' as ts.__String);
+    const slot = sym && this.mod.globals.get(sym);
+    if (!slot) throw unsupported(s, "this 'export default'");
+    this.write(slot, this.expr(s.expression));
   }
 
   private finish(): void {

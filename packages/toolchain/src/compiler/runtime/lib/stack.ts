@@ -86,25 +86,39 @@ function search(table: unknown, from: number, n: number, key: number): number {
   return lo - 1;
 }
 
-/** The function whose code holds return offset `at` (the call ends just before it). */
-function frameName(at: number): string {
-  const t = __stack_table();
+/** Index of the function whose code holds return offset `at` (the call ends just before it), or -1. */
+function functionAt(t: unknown, at: number): number {
   const positions = __as_number(__ld(t, 0));
   const functions = __as_number(__ld(t, 1));
-  const k = search(t, 3 + positions, functions, at * POSITION_SHIFT);
+  return search(t, 3 + positions, functions, at * POSITION_SHIFT);
+}
+
+/** The frame name of the function whose code holds return offset `at`. */
+function frameName(at: number): string {
+  const t = __stack_table();
+  const k = functionAt(t, at);
   if (k < 0) return '';
-  const w = __as_number(__ld(t, 3 + positions + k));
+  const w = __as_number(__ld(t, 3 + __as_number(__ld(t, 0)) + k));
   const high = Math.floor(w / NAME_SHIFT);
   const start = high - Math.floor(w / POSITION_SHIFT) * NAMES;
   return sub(__stack_names(), start, start + (w - high * NAME_SHIFT));
+}
+
+/** The source path of that function's module (each function's code comes from one file). */
+function framePath(at: number): string {
+  const t = __stack_table();
+  const k = functionAt(t, at);
+  if (k < 0) return '';
+  const w = __as_number(__ld(t, 3 + __as_number(__ld(t, 0)) + __as_number(__ld(t, 1)) + k));
+  const start = Math.floor(w / LINE_SHIFT);
+  return sub(__stack_names(), start, start + (w - start * LINE_SHIFT));
 }
 
 /** `name (path:line:col)`, or `path:line:col` for the top level and anonymous functions. */
 function frameText(at: number): string {
   const t = __stack_table();
   const positions = __as_number(__ld(t, 0));
-  const names = __stack_names();
-  let where = sub(names, 0, __as_number(__ld(t, 2)));
+  let where = framePath(at);
   const k = search(t, 3, positions, at * POSITION_SHIFT);
   if (k >= 0) {
     const w = __as_number(__ld(t, 3 + k));
