@@ -7,4 +7,13 @@ export { checksum, finish, pseudoHeaderSum, sumBytes } from './checksum.js';
 export { Counters } from './counters.js';
 export type { Clock, Link } from './link.js';
 export { type IpSender, PROTO_ICMP, PROTO_TCP, PROTO_UDP, type Transport } from './protocol.js';
-export { Tcp, TcpConfig, TcpConnection, TcpError, TcpEvent, TcpListener, type TcpOptions, TcpState } from './tcp/index.js';
+export {
+  Tcp,
+  TcpConfig,
+  TcpConnection,
+  TcpError,
+  TcpEvent,
+  TcpListener,
+  type TcpOptions,
+  TcpState,
+} from './tcp/index.js';

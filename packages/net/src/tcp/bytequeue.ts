@@ -11,7 +11,7 @@ export class ByteQueue {
 
   constructor(limit: number) {
     this.limit = limit;
-    this.buf = new Uint8Array(limit < 2048 ? limit : 2048);
+    this.buf = new Uint8Array(Math.min(limit, 2048));
   }
 
   get length(): number {
@@ -25,7 +25,7 @@ export class ByteQueue {
 
   /** Appends up to `len` bytes of `src` from `off`; returns how many were taken. */
   push(src: Uint8Array, off: number, len: number): number {
-    const n = len < this.free ? len : this.free;
+    const n = Math.min(len, this.free);
     if (n <= 0) return 0;
     this.reserve(this.count + n);
     const cap = this.buf.length;
@@ -33,7 +33,7 @@ export class ByteQueue {
     let done = 0;
     while (done < n) {
       const room = cap - tail;
-      const chunk = n - done < room ? n - done : room;
+      const chunk = Math.min(n - done, room);
       this.buf.set(src.subarray(off + done, off + done + chunk), tail);
       done += chunk;
       tail = (tail + chunk) % cap;
@@ -49,7 +49,7 @@ export class ByteQueue {
     let done = 0;
     while (done < len) {
       const room = cap - pos;
-      const chunk = len - done < room ? len - done : room;
+      const chunk = Math.min(len - done, room);
       dst.set(this.buf.subarray(pos, pos + chunk), dstOff + done);
       done += chunk;
       pos = (pos + chunk) % cap;
@@ -58,7 +58,7 @@ export class ByteQueue {
 
   /** Drops `n` bytes from the head. */
   consume(n: number): void {
-    const k = n < this.count ? n : this.count;
+    const k = Math.min(n, this.count);
     this.head = (this.head + k) % this.buf.length;
     this.count -= k;
     if (this.count === 0) this.head = 0;
@@ -66,7 +66,7 @@ export class ByteQueue {
 
   /** Removes and returns up to `max` bytes from the head. */
   take(max: number): Uint8Array {
-    const n = max < this.count ? max : this.count;
+    const n = Math.min(max, this.count);
     const out = new Uint8Array(n);
     this.copyOut(0, n, out, 0);
     this.consume(n);

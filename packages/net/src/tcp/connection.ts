@@ -9,7 +9,7 @@ import type { Counters } from '../counters.js';
 import { ByteQueue } from './bytequeue.js';
 import type { TcpListener } from './listener.js';
 import { RtoEstimator } from './rto.js';
-import { ACK, buildSegment, FIN, PSH, RST, SYN, type Segment, SegmentOut } from './segment.js';
+import { ACK, buildSegment, FIN, PSH, RST, type Segment, SegmentOut, SYN } from './segment.js';
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt, seqMax } from './seq.js';
 import { type TcpConfig, TcpError, TcpEvent, TcpState } from './types.js';
 
@@ -126,7 +126,13 @@ export class TcpConnection {
   pending: TcpEvent[] = [];
   private readonly out = new SegmentOut();
 
-  constructor(host: ConnHost, localAddress: number, localPort: number, remoteAddress: number, remotePort: number) {
+  constructor(
+    host: ConnHost,
+    localAddress: number,
+    localPort: number,
+    remoteAddress: number,
+    remotePort: number,
+  ) {
     this.host = host;
     this.localAddress = localAddress;
     this.localPort = localPort;
@@ -290,7 +296,7 @@ export class TcpConnection {
 
   private takeSynOptions(seg: Segment): void {
     const peerMss = seg.mss >= 0 ? seg.mss : 536;
-    let m = peerMss < this.advMss ? peerMss : this.advMss;
+    let m = Math.min(peerMss, this.advMss);
     if (m < 64) m = 64;
     this.mss = m;
     if (seg.wscale >= 0) {
@@ -347,7 +353,7 @@ export class TcpConnection {
     this.irs = seg.seq;
     this.rcvNxt = seqAdd(seg.seq, 1);
     const w = this.windowAvail();
-    this.rcvAdv = seqAdd(this.rcvNxt, w > 65535 ? 65535 : w);
+    this.rcvAdv = seqAdd(this.rcvNxt, Math.min(w, 65535));
     this.takeSynOptions(seg);
     if (seg.has(ACK)) {
       this.sndUna = seg.ack;
@@ -408,6 +414,11 @@ export class TcpConnection {
       // Simultaneous open: the peer's SYN-ACK; its SYN is old, its ACK is news.
       seg.flags = seg.flags & ~SYN;
       seg.seq = seqAdd(seg.seq, 1);
+    }
+    if (seg.has(SYN) && this.state !== TcpState.SynReceived) {
+      // RFC 5961 4.2: a SYN in a synchronized state gets a challenge ACK whatever its number.
+      this.challengeAck();
+      return 'tcp.drop.syn-in-window';
     }
     if (!this.acceptable(seg)) {
       if (seg.has(RST)) return 'tcp.drop.rst-out-of-window';
@@ -564,8 +575,8 @@ export class TcpConnection {
       if (seqGe(this.sndUna, this.recover)) {
         // Full acknowledgement (RFC 6582 3.2 step 3): deflate and leave recovery.
         const flight = seqDiff(this.sndMax, this.sndUna);
-        const alt = (flight > m ? flight : m) + m;
-        this.cwnd = this.ssthresh < alt ? this.ssthresh : alt;
+        const alt = Math.max(flight, m) + m;
+        this.cwnd = Math.min(this.ssthresh, alt);
         this.inRecovery = false;
         this.dupAcks = 0;
       } else {
@@ -579,7 +590,7 @@ export class TcpConnection {
       return;
     }
     this.dupAcks = 0;
-    if (this.cwnd < this.ssthresh) this.cwnd += acked < m ? acked : m;
+    if (this.cwnd < this.ssthresh) this.cwnd += Math.min(acked, m);
     else this.cwnd += Math.max(1, Math.floor((m * m) / this.cwnd));
   }
 
@@ -721,7 +732,10 @@ export class TcpConnection {
     if (this.finQueued) return false;
     const s = this.state;
     return (
-      s === TcpState.Established || s === TcpState.CloseWait || s === TcpState.SynSent || s === TcpState.SynReceived
+      s === TcpState.Established ||
+      s === TcpState.CloseWait ||
+      s === TcpState.SynSent ||
+      s === TcpState.SynReceived
     );
   }
 
@@ -744,10 +758,10 @@ export class TcpConnection {
     for (;;) {
       const offset = seqDiff(this.sndNxt, this.sndUna);
       const unsent = this.sendBuf.length - offset;
-      const wnd = this.sndWnd < this.cwnd ? this.sndWnd : this.cwnd;
+      const wnd = Math.min(this.sndWnd, this.cwnd);
       const avail = wnd - offset;
       if (unsent > 0) {
-        let len = unsent < m ? unsent : m;
+        let len = Math.min(unsent, m);
         if (len > avail) len = avail;
         if (len <= 0) break;
         // Sender-side silly window avoidance (RFC 9293 3.8.6.2.1).
@@ -795,7 +809,7 @@ export class TcpConnection {
   /** Retransmits the first unacknowledged segment (fast retransmit, NewReno partial ACK). */
   private retransmitFirst(): void {
     this.rttTiming = false;
-    const len = this.sendBuf.length < this.mss ? this.sendBuf.length : this.mss;
+    const len = Math.min(this.sendBuf.length, this.mss);
     const finSent = this.finQueued && seqGt(this.sndMax, seqAdd(this.sndUna, this.sendBuf.length));
     const fin = finSent && len === this.sendBuf.length;
     if (len === 0 && !fin) return;
@@ -855,13 +869,13 @@ export class TcpConnection {
 
   private windowAvail(): number {
     const room = this.windowRoom();
-    return room > 0 ? room : 0;
+    return Math.max(room, 0);
   }
 
   /** The window field for a non-SYN segment; moves RCV.ADV (never left: RFC 9293 3.8.6.2.2). */
   private advertise(): number {
     let w = this.windowAvail();
-    const lim = this.recvBuf.limit / 2 < this.advMss ? this.recvBuf.limit / 2 : this.advMss;
+    const lim = Math.min(this.recvBuf.limit / 2, this.advMss);
     if (w < lim) w = 0;
     const promised = seqDiff(this.rcvAdv, this.rcvNxt);
     if (w < promised) w = promised;
@@ -877,7 +891,7 @@ export class TcpConnection {
     if (this.finReceived) return;
     const right = seqAdd(this.rcvNxt, this.windowAvail());
     const grow = seqDiff(right, this.rcvAdv);
-    const lim = this.recvBuf.limit / 2 < 2 * this.advMss ? this.recvBuf.limit / 2 : 2 * this.advMss;
+    const lim = Math.min(this.recvBuf.limit / 2, 2 * this.advMss);
     if (grow >= lim) this.sendAck();
   }
 
@@ -973,13 +987,13 @@ export class TcpConnection {
     this.host.counters.add('tcp.persist-probe');
     let len = 1;
     const room = this.sndWnd - offset;
-    if (room > 1) len = room < unsent ? (room < this.mss ? room : this.mss) : unsent < this.mss ? unsent : this.mss;
+    if (room > 1) len = room < unsent ? Math.min(room, this.mss) : Math.min(unsent, this.mss);
     const fin = this.finQueued && len === unsent;
     this.sendData(this.sndNxt, offset, len, fin);
     this.sndNxt = seqAdd(this.sndNxt, len + (fin ? 1 : 0));
     this.sndMax = seqMax(this.sndMax, this.sndNxt);
     const next = this.persistBackoff * 2;
-    this.persistBackoff = next > this.host.cfg.maxRto ? this.host.cfg.maxRto : next;
+    this.persistBackoff = Math.min(next, this.host.cfg.maxRto);
     this.persistAt = now + this.persistBackoff;
   }
 

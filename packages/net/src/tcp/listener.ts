@@ -28,7 +28,7 @@ export class TcpListener {
   constructor(host: ListenerHost, port: number, backlog: number) {
     this.host = host;
     this.port = port;
-    this.backlog = backlog < 1 ? 1 : backlog;
+    this.backlog = Math.max(backlog, 1);
   }
 
   /** The next established connection, or null when none waits. */

@@ -32,7 +32,7 @@ export class RtoEstimator {
       this.srtt = 0.875 * this.srtt + 0.125 * r;
     }
     const v = 4 * this.rttvar;
-    this.rto = this.clamp(this.srtt + (v > this.g ? v : this.g));
+    this.rto = this.clamp(this.srtt + Math.max(v, this.g));
   }
 
   backoff(): void {

@@ -78,7 +78,7 @@ export function parseSegment(src: number, dst: number, b: Uint8Array, seg: Segme
       seg.mss = (b[i + 2] << 8) | b[i + 3];
     } else if (kind === 3) {
       if (olen !== 3) return 'tcp.drop.bad-options';
-      seg.wscale = b[i + 2] > 14 ? 14 : b[i + 2];
+      seg.wscale = Math.min(b[i + 2], 14);
     }
     i += olen;
   }

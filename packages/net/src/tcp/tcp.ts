@@ -10,7 +10,7 @@ import { type IpSender, PROTO_TCP, type Transport } from '../protocol.js';
 import { type ConnHost, TcpConnection } from './connection.js';
 import { IsnGenerator } from './isn.js';
 import { type ListenerHost, TcpListener } from './listener.js';
-import { ACK, buildSegment, parseSegment, RST, SYN, Segment, SegmentOut } from './segment.js';
+import { ACK, buildSegment, parseSegment, RST, Segment, SegmentOut, SYN } from './segment.js';
 import { seqAdd } from './seq.js';
 import { resolveConfig, type TcpConfig, type TcpOptions } from './types.js';
 
@@ -155,7 +155,11 @@ export class Tcp implements Transport, ConnHost, ListenerHost {
     const c = new TcpConnection(this, dst, seg.dstPort, src, seg.srcPort);
     l.adopt(c);
     this.insert(c);
-    c.openPassive(seg, this.isns.isn(dst, seg.dstPort, src, seg.srcPort, this.now()), this.ip.maxPayload(src));
+    c.openPassive(
+      seg,
+      this.isns.isn(dst, seg.dstPort, src, seg.srcPort, this.now()),
+      this.ip.maxPayload(src),
+    );
     return '';
   }
 

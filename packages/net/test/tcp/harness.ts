@@ -166,7 +166,7 @@ export class Net {
       if (done()) return true;
       const t = this.nextEvent();
       if (t < 0 || t > until) {
-        this.clock.t = until > this.clock.t ? until : this.clock.t;
+        this.clock.t = Math.max(until, this.clock.t);
         this.a.tick(this.clock.t);
         this.b.tick(this.clock.t);
         return done();
