@@ -24,3 +24,13 @@ export {
 } from './protocol.js';
 export * from './stack.js';
 export * from './udp.js';
+export {
+  Tcp,
+  TcpConfig,
+  TcpConnection,
+  TcpError,
+  TcpEvent,
+  TcpListener,
+  type TcpOptions,
+  TcpState,
+} from './tcp/index.js';
