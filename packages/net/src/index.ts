@@ -23,7 +23,6 @@ export {
   type Transport,
 } from './protocol.js';
 export * from './stack.js';
-export * from './udp.js';
 export {
   Tcp,
   TcpConfig,
@@ -34,3 +33,4 @@ export {
   type TcpOptions,
   TcpState,
 } from './tcp/index.js';
+export * from './udp.js';

@@ -33,7 +33,7 @@ export class Prng {
 
 /** A link that records what the stack transmits. */
 export class CaptureLink implements Link {
-  readonly sent: Uint8Array[] = [];
+  sent: Uint8Array[] = [];
   isUp = true;
   constructor(
     readonly mac: Uint8Array,
@@ -47,7 +47,9 @@ export class CaptureLink implements Link {
     return true;
   }
   take(): Uint8Array[] {
-    return this.sent.splice(0, this.sent.length);
+    const out = this.sent;
+    this.sent = [];
+    return out;
   }
 }
 

@@ -66,7 +66,9 @@ export class SlirpPeer {
     let name = '';
     let o = 12;
     while (q[o] !== 0) {
-      name += (name ? '.' : '') + String.fromCharCode(...q.subarray(o + 1, o + 1 + q[o])).toLowerCase();
+      let label = '';
+      for (let i = o + 1; i < o + 1 + q[o]; i++) label += String.fromCharCode(q[i]);
+      name += (name ? '.' : '') + label.toLowerCase();
       o += 1 + q[o];
     }
     this.seen.push(`dns ${name}`);
@@ -199,7 +201,7 @@ export class SimWire {
     readonly link: CaptureLink,
     readonly clock: VirtualClock,
     readonly peer: SlirpPeer,
-    readonly imp: Impairments = {},
+    readonly imp: Impairments,
   ) {
     this.rng = new Prng(imp.seed ?? 1);
   }

@@ -320,6 +320,8 @@ interface Math {
   abs(x: number): number;
   ceil(x: number): number;
   floor(x: number): number;
+  imul(a: number, b: number): number;
+  clz32(x: number): number;
   max(...values: number[]): number;
   min(...values: number[]): number;
   pow(x: number, y: number): number;

@@ -77,6 +77,8 @@ export const RT = {
   pow: 'rt.math.pow',
   min: 'rt.math.min',
   max: 'rt.math.max',
+  imul: 'rt.math.imul',
+  clz32: 'rt.math.clz32',
   extremeOf: 'rt.math.extremeOf',
   logSpread: 'rt.console.logSpread',
   concat: 'rt.string.concat',

@@ -346,6 +346,8 @@ function math(L: Lowering, node: ts.CallExpression, name: string): Operand {
   if (one[name]) return L.b.emit(one[name], 'd', args[0] ?? conD(Number.NaN));
   if (name === 'round' || name === 'sign')
     return L.callRt(`rt.math.${name}`, 'd', [args[0] ?? conD(Number.NaN)]);
+  if (name === 'clz32') return L.callRt(RT.clz32, 'd', [args[0] ?? conD(0)]);
+  if (name === 'imul') return L.callRt(RT.imul, 'd', [args[0] ?? conD(0), args[1] ?? conD(0)]);
   if (name === 'pow')
     return L.callRt(RT.pow, 'd', [args[0] ?? conD(Number.NaN), args[1] ?? conD(Number.NaN)]);
   if (name === 'min' || name === 'max') {

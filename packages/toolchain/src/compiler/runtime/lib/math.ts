@@ -128,6 +128,30 @@ export function sign(x: number): number {
   return x;
 }
 
+/** Math.imul: the low 32 bits of the product of ToInt32(a) and ToInt32(b), as a signed integer. The
+ * halves keep every partial product exact in a double (a full 32×32 product would not be). */
+export function imul(a: number, b: number): number {
+  const x = a | 0;
+  const y = b | 0;
+  const xh = (x >>> 16) & 0xffff;
+  const xl = x & 0xffff;
+  const yh = (y >>> 16) & 0xffff;
+  const yl = y & 0xffff;
+  return (xl * yl + (((xh * yl + xl * yh) << 16) >>> 0)) | 0;
+}
+
+/** Math.clz32: leading zero bits of ToUint32(x). */
+export function clz32(x: number): number {
+  let v = x >>> 0;
+  if (v === 0) return 32;
+  let n = 0;
+  while (v < 0x80000000) {
+    v = (v * 2) >>> 0;
+    n++;
+  }
+  return n;
+}
+
 export function min(a: number, b: number): number {
   // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
   if (a !== a || b !== b) return NaN;
