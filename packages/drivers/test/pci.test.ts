@@ -19,9 +19,9 @@ function rig() {
 describe('PCI enumeration', () => {
   it('finds bus 0, the functions of a multi-function device and a device behind a bridge', () => {
     const { machine, bus } = rig();
-    bus.add(1, 2, 0, new SimPciFunction(0x1b36, 0x000d, 0x0c, 0x03));
+    bus.add(1, 2, 0, new SimPciFunction(0x1b36, 0x000d, 0x0c, 0x03, {}));
     // Function 4 of a single-function device must not be looked for.
-    bus.add(0, 3, 4, new SimPciFunction(0xdead, 0xbeef, 0xff, 0));
+    bus.add(0, 3, 4, new SimPciFunction(0xdead, 0xbeef, 0xff, 0, {}));
     for (const cfg of [new LegacyConfig(machine), new EcamConfig(machine, bus.ecamBase, 0, 255)]) {
       const names = enumerate(cfg).map(
         (f) => `${f.name} ${f.vendorId.toString(16)}:${f.deviceId.toString(16)}`,
@@ -51,7 +51,7 @@ describe('PCI enumeration', () => {
 describe('BARs and capabilities', () => {
   it('sizes I/O, 32-bit and 64-bit memory BARs and restores them', () => {
     const { machine, bus } = rig();
-    const f = new SimPciFunction(0x1234, 0x5678, 2, 0);
+    const f = new SimPciFunction(0x1234, 0x5678, 2, 0, {});
     f.setBar(0, { kind: 'io', size: 0x40, address: 0xc040 });
     f.setBar(1, { kind: 'mem32', size: 0x1000, address: 0xfebd0000 });
     f.setBar(2, { kind: 'mem64', size: 0x100000, address: 0xfe800000, prefetchable: true });
@@ -78,7 +78,7 @@ describe('BARs and capabilities', () => {
     const caps = capabilities(fn);
     expect(caps.map((c) => c.id)).toEqual([CAP_MSIX, CAP_VENDOR, CAP_VENDOR, CAP_VENDOR, CAP_VENDOR]);
     expect(caps.map((c) => fn.read8(c.offset + 3)).slice(1)).toEqual([1, 3, 4, 2]);
-    const looped = new SimPciFunction(1, 2, 3, 4);
+    const looped = new SimPciFunction(1, 2, 3, 4, {});
     const a = looped.addCap(0x05, [0, 0]);
     const b = looped.addCap(0x10, [0, 0]);
     looped.config[b + 1] = a; // b → a → b …

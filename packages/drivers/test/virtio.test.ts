@@ -51,7 +51,7 @@ describe('virtio handshake', () => {
   it('refuses a device without VERSION_1 and sets FAILED', () => {
     const m = new SimMachine();
     const dev = new SimVirtioNet(m, { features: [F.MAC] });
-    virtioNetMmio(m, dev, 0xfeb00000, 5);
+    virtioNetMmio(m, dev, 0xfeb00000, 5, 2);
     const t = new VirtioMmioTransport(m, { base: 0xfeb00000, size: 512, irq: 5 });
     expect(() => new VirtioNet(m, t, { cpu: 0 })).toThrow(/VIRTIO_F_VERSION_1/);
     expect(dev.status & 0x80).toBe(0x80);
@@ -61,7 +61,7 @@ describe('virtio handshake', () => {
     const m = new SimMachine();
     const dev = new SimVirtioNet(m);
     dev.acceptFeatures = () => false;
-    virtioNetMmio(m, dev, 0xfeb00000, 5);
+    virtioNetMmio(m, dev, 0xfeb00000, 5, 2);
     const t = new VirtioMmioTransport(m, { base: 0xfeb00000, size: 512, irq: 5 });
     let err: unknown;
     try {
@@ -269,7 +269,7 @@ describe('polling without MSI-X', () => {
     const m = new SimMachine();
     const dev = new SimVirtioNet(m);
     const bus = new SimPciBus(m);
-    bus.add(0, 3, 0, virtioNetPci(m, dev, 0xfe000000, 0xfebd1000, 1).fn);
+    bus.add(0, 3, 0, virtioNetPci(m, dev, { msixEntries: 1 }).fn);
     const net = new VirtioNet(m, new VirtioPciTransport(m, enumerate(new LegacyConfig(m))[0]), { cpu: 0 });
     expect(net.interruptDriven).toBe(false);
     const got: Uint8Array[] = [];

@@ -24,19 +24,20 @@ export interface SimPciNet {
 export function virtioNetPci(
   machine: SimMachine,
   dev: SimVirtioNet,
-  bar4 = 0xfe000000,
-  bar1 = 0xfebd1000,
-  msixEntries = 3,
+  layout: { bar4?: number; bar1?: number; msixEntries?: number } = {},
 ): SimPciNet {
+  const bar4 = layout.bar4 ?? 0xfe000000;
+  const bar1 = layout.bar1 ?? 0xfebd1000;
+  const msixEntries = layout.msixEntries ?? 3;
   const fn = new SimPciFunction(0x1af4, 0x1041, 0x02, 0x00, { subsystem: 1, revision: 1 });
   fn.setBar(1, { kind: 'mem32', size: 0x1000, address: bar1 });
   fn.setBar(4, { kind: 'mem64', size: 0x4000, address: bar4, prefetchable: true });
-  const vcap = (type: number, bar: number, off: number, len: number, extra: number[] = []) =>
+  const vcap = (type: number, bar: number, off: number, len: number, extra: number[]) =>
     fn.addCap(0x09, [16 + extra.length, type, bar, 0, 0, 0, ...le32(off), ...le32(len), ...extra]);
   const msixCap = fn.addCap(0x11, [...le16(msixEntries - 1), ...le32(1), ...le32(1 | 0x800)], [[3, 4]]);
-  vcap(1, 4, COMMON, 0x38);
-  vcap(3, 4, ISR, 0x1000);
-  vcap(4, 4, DEVCFG, 0x1000);
+  vcap(1, 4, COMMON, 0x38, []);
+  vcap(3, 4, ISR, 0x1000, []);
+  vcap(4, 4, DEVCFG, 0x1000, []);
   vcap(2, 4, NOTIFY, 0x1000, le32(NOTIFY_MULTIPLIER));
   const table = new Uint8Array(0x1000);
   const tv = new DataView(table.buffer);
@@ -105,7 +106,7 @@ export function virtioNetPci(
         case 26:
           return q === undefined ? 0xffff : q.vector;
         case 28:
-          return q?.ready === true ? 1 : 0;
+          return q !== undefined && q.ready ? 1 : 0;
         case 30:
           return queueSel;
         default:
@@ -187,7 +188,7 @@ export function virtioNetMmio(
   dev: SimVirtioNet,
   base: number,
   gsi: number,
-  version = 2,
+  version: number,
 ): { dev: SimVirtioNet; interruptStatus: () => number } {
   let status = 0;
   let queueSel = 0;
@@ -232,7 +233,7 @@ export function virtioNetMmio(
         case 0x034:
           return q === undefined ? 0 : q.maxSize;
         case 0x044:
-          return q?.ready === true ? 1 : 0;
+          return q !== undefined && q.ready ? 1 : 0;
         case 0x060:
           return status;
         case 0x070:

@@ -56,7 +56,8 @@ export class SimMachine implements Hw {
       if (size === 1) return this.view.getUint8(o);
       if (size === 2) return this.view.getUint16(o, true);
       if (size === 4) return this.view.getUint32(o, true);
-      return Number(this.view.getBigUint64(o, true));
+      // Two halves: a number holds every value below 2^53, which is all a driver may write (hw.ts).
+      return this.view.getUint32(o, true) + this.view.getUint32(o + 4, true) * 0x100000000;
     }
     const r = this.region(addr);
     if (r !== undefined) return r.read(addr, size);
@@ -69,7 +70,10 @@ export class SimMachine implements Hw {
       if (size === 1) this.view.setUint8(o, value & 0xff);
       else if (size === 2) this.view.setUint16(o, value & 0xffff, true);
       else if (size === 4) this.view.setUint32(o, value >>> 0, true);
-      else this.view.setBigUint64(o, BigInt(value), true);
+      else {
+        this.view.setUint32(o, value >>> 0, true);
+        this.view.setUint32(o + 4, Math.floor(value / 0x100000000) >>> 0, true);
+      }
       return;
     }
     if ((addr & 0xfff00000) === 0xfee00000 && size === 4) {

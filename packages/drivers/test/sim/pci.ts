@@ -27,7 +27,7 @@ export class SimPciFunction {
     device: number,
     classCode: number,
     subclass: number,
-    opts: { headerType?: number; multi?: boolean; subsystem?: number; revision?: number } = {},
+    opts: { headerType?: number; multi?: boolean; subsystem?: number; revision?: number },
   ) {
     const v = new DataView(this.config.buffer);
     v.setUint16(0, vendor, true);

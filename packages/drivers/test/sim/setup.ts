@@ -7,7 +7,7 @@ import { isVirtioPci, VirtioPciTransport } from '../../src/virtio/pci-transport.
 import { virtioNetMmio, virtioNetPci } from './fronts.js';
 import { SimMachine } from './machine.js';
 import { SimPciBus, SimPciFunction } from './pci.js';
-import { SimVirtioNet } from './virtio-net.js';
+import { SimVirtioNet, type SimVirtioNetOptions } from './virtio-net.js';
 
 export interface Rig {
   machine: SimMachine;
@@ -19,17 +19,17 @@ export interface Rig {
 /** The q35-like bus: host bridge 00:00.0, virtio-net 00:03.0, a multi-function 00:1f.{0,2,3}, a bridge 00:1e.0 → bus 1. */
 export function q35Bus(machine: SimMachine, dev: SimVirtioNet): SimPciBus {
   const bus = new SimPciBus(machine);
-  bus.add(0, 0, 0, new SimPciFunction(0x8086, 0x29c0, 0x06, 0x00));
+  bus.add(0, 0, 0, new SimPciFunction(0x8086, 0x29c0, 0x06, 0x00, {}));
   bus.add(0, 3, 0, virtioNetPci(machine, dev).fn);
   bus.add(0, 0x1f, 0, new SimPciFunction(0x8086, 0x2918, 0x06, 0x01, { multi: true }));
-  bus.add(0, 0x1f, 2, new SimPciFunction(0x8086, 0x2922, 0x01, 0x06));
-  bus.add(0, 0x1f, 3, new SimPciFunction(0x8086, 0x2930, 0x0c, 0x05));
+  bus.add(0, 0x1f, 2, new SimPciFunction(0x8086, 0x2922, 0x01, 0x06, {}));
+  bus.add(0, 0x1f, 3, new SimPciFunction(0x8086, 0x2930, 0x0c, 0x05, {}));
   bus.addBridge(0, 0x1e, 1);
   return bus;
 }
 
 export function pciRig(
-  devOpts: ConstructorParameters<typeof SimVirtioNet>[1] = {},
+  devOpts: SimVirtioNetOptions = {},
   netOpts: Partial<VirtioNetOptions> = {},
   ecam = false,
 ): Rig {
@@ -46,13 +46,10 @@ export function pciRig(
   return { machine, dev, net, frames };
 }
 
-export function mmioRig(
-  devOpts: ConstructorParameters<typeof SimVirtioNet>[1] = {},
-  netOpts: Partial<VirtioNetOptions> = {},
-): Rig {
+export function mmioRig(devOpts: SimVirtioNetOptions = {}, netOpts: Partial<VirtioNetOptions> = {}): Rig {
   const machine = new SimMachine();
   const dev = new SimVirtioNet(machine, devOpts);
-  virtioNetMmio(machine, dev, 0xfeb00e00, 12);
+  virtioNetMmio(machine, dev, 0xfeb00e00, 12, 2);
   const net = new VirtioNet(
     machine,
     new VirtioMmioTransport(machine, { base: 0xfeb00e00, size: 512, irq: 12 }),

@@ -50,6 +50,14 @@ function bit(words: number[], b: number): boolean {
   return ((words[b >> 5] >>> (b & 31)) & 1) === 1;
 }
 
+/** What a simulated device offers: its MAC, MTU, feature words and largest queue. */
+export interface SimVirtioNetOptions {
+  mac?: number[];
+  mtu?: number;
+  features?: number[];
+  queueMax?: number;
+}
+
 export class SimVirtioNet {
   offered: number[] = [0, 0];
   driverFeatures: number[] = [0, 0];
@@ -71,7 +79,7 @@ export class SimVirtioNet {
 
   constructor(
     readonly machine: SimMachine,
-    opts: { mac?: number[]; mtu?: number; features?: number[]; queueMax?: number } = {},
+    opts: SimVirtioNetOptions = {},
   ) {
     const feats = opts.features ?? [
       F.VERSION_1,
