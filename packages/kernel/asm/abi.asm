@@ -214,6 +214,12 @@ toro_clock_ns:
 toro_wall_clock_ns:
   jmp wall_clock_ns
 
+; toro_cmdline — RAX = address of the kernel command line (NUL-terminated, identity mapped), 0 if none.
+toro_cmdline:
+  mov rax, [start_info_paddr]
+  mov rax, [rax + hvm_start_info.cmdline_paddr]
+  ret
+
 ; toro_cpu_id, toro_cpu_count, toro_node_id (this CPU's node), toro_node_count — EAX = the value.
 toro_cpu_id:
   mov eax, [gs:percpu.cpu_id]

@@ -91,7 +91,7 @@ global toro_console_write, toro_page_alloc, toro_page_free, toro_alloc, toro_fre
 global toro_thread_create, toro_thread_create_on, toro_thread_yield, toro_thread_sleep
 global toro_thread_block, toro_thread_wake, toro_thread_join, toro_thread_self, toro_thread_exit
 global toro_msg_send, toro_msg_recv, toro_msg_try_recv, toro_msg_flush
-global toro_clock_ns, toro_wall_clock_ns, toro_cpu_id, toro_cpu_count, toro_cpu_node, toro_node_id, toro_node_count
+global toro_clock_ns, toro_cmdline, toro_wall_clock_ns, toro_cpu_id, toro_cpu_count, toro_cpu_node, toro_node_id, toro_node_count
 global toro_mem_stats, toro_node_mem, toro_exit, toro_panic
 %endif
 %ifdef SELFTEST

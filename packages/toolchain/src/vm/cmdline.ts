@@ -93,8 +93,11 @@ function netArgs(machine: Machine, ports: PortForward[]): string[] {
     // Bind the host side to loopback: a dev VM must never be reachable from the network.
     return `,hostfwd=${proto}:127.0.0.1:${p.host}-:${p.guest}`;
   });
-  const device = machine === 'q35' ? 'virtio-net-pci' : 'virtio-net-device';
-  return ['-netdev', `user,id=net0${forwards.join('')}`, '-device', `${device},netdev=net0`];
+  // Modern virtio only (virtio 1.x, what the drivers speak): QEMU's virtio-mmio defaults to the legacy
+  // interface (version 1), and virtio-net-pci is transitional unless told otherwise.
+  const device = machine === 'q35' ? 'virtio-net-pci,disable-legacy=on' : 'virtio-net-device';
+  const modern = machine === 'q35' ? [] : ['-global', 'virtio-mmio.force-legacy=false'];
+  return [...modern, '-netdev', `user,id=net0${forwards.join('')}`, '-device', `${device},netdev=net0`];
 }
 
 export function buildQemuArgs(config: QemuConfig): string[] {

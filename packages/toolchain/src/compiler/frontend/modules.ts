@@ -5,8 +5,10 @@
  * reach a package without TypeScript source (refused: there is nothing to compile). One walk of
  * each file's top-level statements, one checker lookup per import: linear in the program.
  */
+import path from 'node:path';
 import ts from 'typescript';
 import { type CompileDiagnostic, makeDiagnostic } from './diagnostics.js';
+import { HW_MODULE, mayUseHardware } from './hw.js';
 import { LIB_FILE_NAME } from './lib.js';
 import { SDK_FILE_NAME } from './sdk.js';
 
@@ -14,6 +16,8 @@ export interface ModuleGraph {
   /** Every program module, in evaluation order (the entry last). */
   order: ts.SourceFile[];
   diagnostics: CompileDiagnostic[];
+  /** The first import of `@toro/hw` (a program that has one links the hardware intrinsics), if any. */
+  hardware?: ts.StringLiteral;
 }
 
 /** The declarations of `sf` that request another module, in source order. */
@@ -101,12 +105,20 @@ export function moduleGraph(
   const order: ts.SourceFile[] = [];
   const diagnostics: CompileDiagnostic[] = [];
   const seen = new Set<ts.SourceFile>();
+  let hardware: ts.StringLiteral | undefined;
   const visit = (sf: ts.SourceFile): void => {
     seen.add(sf);
     const used = valueUses(checker, sf);
     for (const r of requests(sf)) {
       if (!evaluated(checker, r, used)) continue;
       const spec = r.moduleSpecifier as ts.StringLiteral;
+      if (spec.text === HW_MODULE) {
+        // The hardware intrinsics are the drivers' alone (./hw.ts).
+        if (!mayUseHardware(sf.fileName))
+          diagnostics.push(makeDiagnostic('TORO2014', [path.basename(sf.fileName)], spec));
+        hardware ??= spec;
+        continue;
+      }
       const file = fileOf(spec);
       if (file?.fileName === SDK_FILE_NAME) continue;
       if (!file || !isCompiled(file)) {
@@ -120,5 +132,5 @@ export function moduleGraph(
     order.push(sf);
   };
   visit(entry);
-  return { order, diagnostics };
+  return hardware ? { order, diagnostics, hardware } : { order, diagnostics };
 }

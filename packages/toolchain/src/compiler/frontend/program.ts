@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { type CompileDiagnostic, fromTsDiagnostic } from './diagnostics.js';
+import { HW_FILE_NAME, HW_MODULE, HW_SOURCE } from './hw.js';
 import { LIB_FILE_NAME, LIB_SOURCE } from './lib.js';
 import { moduleGraph } from './modules.js';
 import { SDK_FILE_NAME, SDK_MODULE, SDK_SOURCE } from './sdk.js';
@@ -26,6 +27,8 @@ export interface FrontEnd {
   modules: ts.SourceFile[];
   runtime: ts.SourceFile[];
   diagnostics: CompileDiagnostic[];
+  /** Where the program first imports `@toro/hw` (./hw.ts), if it does. */
+  hardware?: ts.StringLiteral;
 }
 
 export const COMPILER_OPTIONS: ts.CompilerOptions = {
@@ -48,6 +51,7 @@ export function runtimeSourcePaths(): string[] {
 
 let libSource: ts.SourceFile | undefined;
 let sdkSource: ts.SourceFile | undefined;
+let hwSource: ts.SourceFile | undefined;
 
 /** What the resolver met: specifiers that name a package with only JavaScript to offer. */
 interface Resolutions {
@@ -104,22 +108,27 @@ function createProgram(roots: string[], options: ts.CompilerOptions, seen?: Reso
       sdkSource ??= ts.createSourceFile(fileName, SDK_SOURCE, languageVersion, true);
       return sdkSource;
     }
+    if (fileName === HW_FILE_NAME) {
+      hwSource ??= ts.createSourceFile(fileName, HW_SOURCE, languageVersion, true);
+      return hwSource;
+    }
     if (fileName !== LIB_FILE_NAME) return getSourceFile(fileName, languageVersion, onError, shouldCreate);
     libSource ??= ts.createSourceFile(fileName, LIB_SOURCE, languageVersion, true);
     return libSource;
   };
   const fileExists = host.fileExists.bind(host);
-  host.fileExists = (f) => f === LIB_FILE_NAME || f === SDK_FILE_NAME || fileExists(f);
+  host.fileExists = (f) => f === LIB_FILE_NAME || f === SDK_FILE_NAME || f === HW_FILE_NAME || fileExists(f);
   const resolve = (
     literal: ts.StringLiteralLike,
     containingFile: string,
     redirected?: ts.ResolvedProjectReference,
   ) => {
-    // `@toro/sdk` is the compiler's own declaration of the SDK (./sdk.ts), installed or not.
-    if (literal.text === SDK_MODULE)
+    // `@toro/sdk` is the compiler's own declaration of the SDK (./sdk.ts), installed or not;
+    // `@toro/hw` its hardware intrinsics (./hw.ts).
+    if (literal.text === SDK_MODULE || literal.text === HW_MODULE)
       return {
         resolvedModule: {
-          resolvedFileName: SDK_FILE_NAME,
+          resolvedFileName: literal.text === SDK_MODULE ? SDK_FILE_NAME : HW_FILE_NAME,
           extension: ts.Extension.Dts,
           isExternalLibraryImport: false,
         },
@@ -208,5 +217,7 @@ export function buildFrontEnd(entry: string): FrontEnd {
       ...diagnostics.filter((d) => !(d.code === 'TS7016' && at.has(`${d.file}:${d.line}:${d.col}`))),
     ];
   }
-  return { program, checker, entry: entryFile, modules: graph.order, runtime, diagnostics };
+  const fe: FrontEnd = { program, checker, entry: entryFile, modules: graph.order, runtime, diagnostics };
+  if (graph.hardware) fe.hardware = graph.hardware;
+  return fe;
 }

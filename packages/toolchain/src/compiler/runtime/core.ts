@@ -118,6 +118,8 @@ export function coreObjects(target: Target): ObjectFile[] {
       assembleRuntimeFile('core.asm', coreDefines(memory)),
       assembleRuntimeFile('threads.asm', threadDefines()),
       osObject(target, memory),
+      // The drivers' hardware intrinsics (../frontend/hw.ts): in a Toro image only.
+      ...(target === 'toro' ? [assembleRuntimeFile('hw.asm', { ADDR_MASK: '0xFFFFFFFFFFFF' })] : []),
     ];
     cache.set(target, objects);
   }

@@ -12,6 +12,7 @@ import { Unsupported, unsupported } from '../diagnostics.js';
 import { superConstructorCall } from './classes.js';
 import { makeClosure } from './closures.js';
 import type { ExpressionLowering } from './expressions.js';
+import { hwCall, isHwDeclaration } from './hw-calls.js';
 import { numberFunction, numberMethod } from './numbers.js';
 import { arrayMethod, collectionKind, collectionMethod, fromHeap, isArray, spreadArray } from './objects.js';
 import { isSdkDeclaration, sdkCall, sdkMethodCall } from './sdk-calls.js';
@@ -96,6 +97,7 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
     : undefined;
   const decl = sym?.valueDeclaration;
   if (decl && ts.isFunctionDeclaration(decl) && isSdkDeclaration(decl)) return sdkCall(L, node, decl);
+  if (decl && ts.isFunctionDeclaration(decl) && isHwDeclaration(decl)) return hwCall(L, node, decl);
   if (ts.isPropertyAccessExpression(callee)) {
     const method = L.checker.getSymbolAtLocation(callee.name)?.valueDeclaration;
     if (method && ts.isMethodSignature(method) && isSdkDeclaration(method))
