@@ -106,6 +106,7 @@ export class Net0 {
     const lines: string[] = [];
     for (const [name, value] of this.nic.counters.entries()) lines.push(`${name} ${value}`);
     for (const [name, value] of this.stack.counters.entries()) lines.push(`${name} ${value}`);
+    lines.push(`tcp.table ${this.tcp.connectionCount}`);
     return lines;
   }
 }
