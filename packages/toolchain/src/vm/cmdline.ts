@@ -39,6 +39,13 @@ export interface QemuConfig {
   ports?: PortForward[];
   /** Attach a user-mode NIC even with no ports. */
   network?: boolean;
+  /**
+   * Raw Ethernet frames to and from the guest's wire, for tests that inject frames: the NIC sits on a
+   * QEMU hub with the user network and a datagram netdev that takes frames (one per UDP datagram) on
+   * 127.0.0.1:`qemuPort` and sends a copy of every frame on the wire to 127.0.0.1:`peerPort`. The user
+   * network is `restrict=on` then: injected frames must never make QEMU open connections to the world.
+   */
+  frames?: { qemuPort: number; peerPort: number };
   /** `-icount shift=N` (TCG only): a deterministic virtual clock for benchmarks. */
   icount?: number | 'auto';
   /** Appended verbatim at the end, for experiments. */
@@ -84,7 +91,7 @@ function numaArgs(nodes: number, cpus: number, memoryMiB: number): string[] {
   return args;
 }
 
-function netArgs(machine: Machine, ports: PortForward[]): string[] {
+function netArgs(machine: Machine, ports: PortForward[], frames?: QemuConfig['frames']): string[] {
   const forwards = ports.map((p, i) => {
     const proto = p.proto ?? 'tcp';
     if (proto !== 'tcp' && proto !== 'udp') throw new VmOptionError(`ports[${i}].proto must be tcp or udp`);
@@ -97,7 +104,24 @@ function netArgs(machine: Machine, ports: PortForward[]): string[] {
   // interface (version 1), and virtio-net-pci is transitional unless told otherwise.
   const device = machine === 'q35' ? 'virtio-net-pci,disable-legacy=on' : 'virtio-net-device';
   const modern = machine === 'q35' ? [] : ['-global', 'virtio-mmio.force-legacy=false'];
-  return [...modern, '-netdev', `user,id=net0${forwards.join('')}`, '-device', `${device},netdev=net0`];
+  const nic = ['-device', `${device},netdev=net0`];
+  if (frames === undefined) return [...modern, '-netdev', `user,id=net0${forwards.join('')}`, ...nic];
+  checkPort('frames.qemuPort', frames.qemuPort);
+  checkPort('frames.peerPort', frames.peerPort);
+  const dgram =
+    `dgram,id=frames,local.type=inet,local.host=127.0.0.1,local.port=${frames.qemuPort},` +
+    `remote.type=inet,remote.host=127.0.0.1,remote.port=${frames.peerPort}`;
+  return [
+    ...modern,
+    ...['-netdev', 'hubport,id=net0,hubid=0', ...nic],
+    ...[
+      '-netdev',
+      `user,id=user0,restrict=on${forwards.join('')}`,
+      '-netdev',
+      'hubport,id=hub-user,hubid=0,netdev=user0',
+    ],
+    ...['-netdev', dgram, '-netdev', 'hubport,id=hub-frames,hubid=0,netdev=frames'],
+  ];
 }
 
 export function buildQemuArgs(config: QemuConfig): string[] {
@@ -124,7 +148,8 @@ export function buildQemuArgs(config: QemuConfig): string[] {
   args.push('-chardev', `stdio,id=${SERIAL_CHARDEV},signal=off`, '-serial', `chardev:${SERIAL_CHARDEV}`);
   args.push('-device', `isa-debug-exit,iobase=0x${DEBUG_EXIT_PORT.toString(16)},iosize=0x04`);
   const ports = config.ports ?? [];
-  if (ports.length > 0 || config.network === true) args.push(...netArgs(machine, ports));
+  if (ports.length > 0 || config.network === true || config.frames !== undefined)
+    args.push(...netArgs(machine, ports, config.frames));
   if (config.icount !== undefined) {
     if (config.accel !== 'tcg')
       throw new VmOptionError('icount needs accel tcg (KVM runs on the real clock)');

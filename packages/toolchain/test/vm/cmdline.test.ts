@@ -113,11 +113,31 @@ describe('buildQemuArgs', () => {
       'user,id=net0,hostfwd=tcp:127.0.0.1:8080-:80,hostfwd=udp:127.0.0.1:5353-:53',
     ]);
     expect(valuesOf(micro, '-device')).toContain('virtio-net-device,netdev=net0');
+    // Modern virtio only: microvm's transports without the legacy interface, q35's NIC not transitional.
+    expect(valuesOf(micro, '-global')).toContain('virtio-mmio.force-legacy=false');
     const q35 = buildQemuArgs({ ...base, machine: 'q35', ports });
-    expect(valuesOf(q35, '-device')).toContain('virtio-net-pci,netdev=net0');
+    expect(valuesOf(q35, '-device')).toContain('virtio-net-pci,disable-legacy=on,netdev=net0');
     for (const bad of [0, 65536, 1.5, -1]) {
       expect(() => buildQemuArgs({ ...base, ports: [{ host: bad, guest: 80 }] })).toThrow(VmOptionError);
     }
+  });
+
+  it('puts the NIC on a hub with the user network and a loopback frame socket when asked', () => {
+    const args = buildQemuArgs({
+      ...base,
+      machine: 'q35',
+      ports: [{ host: 8080, guest: 80 }],
+      frames: { qemuPort: 7100, peerPort: 7101 },
+    });
+    expect(valuesOf(args, '-netdev')).toEqual([
+      'hubport,id=net0,hubid=0',
+      'user,id=user0,restrict=on,hostfwd=tcp:127.0.0.1:8080-:80',
+      'hubport,id=hub-user,hubid=0,netdev=user0',
+      'dgram,id=frames,local.type=inet,local.host=127.0.0.1,local.port=7100,remote.type=inet,remote.host=127.0.0.1,remote.port=7101',
+      'hubport,id=hub-frames,hubid=0,netdev=frames',
+    ]);
+    expect(valuesOf(args, '-device')).toContain('virtio-net-pci,disable-legacy=on,netdev=net0');
+    expect(() => buildQemuArgs({ ...base, frames: { qemuPort: 0, peerPort: 7101 } })).toThrow(VmOptionError);
   });
 
   it('adds -icount only under TCG', () => {
