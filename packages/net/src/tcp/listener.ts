@@ -1,7 +1,11 @@
 /**
  * A listening socket (LISTEN, RFC 9293 3.10.7.2 is in tcp.ts): its bounded backlog, which counts the
  * connections still in SYN-RECEIVED plus those established and not yet accepted, and the accept queue
- * the application drains with `accept()`. A full backlog makes Tcp drop new SYNs (counted).
+ * the application drains with `accept()`. A new SYN for a full backlog takes the place of the oldest
+ * connection still in SYN-RECEIVED (reset, counted `tcp.syn.evicted`): a flood of SYNs from spoofed
+ * addresses, which never complete, cannot keep real clients out for the minutes a SYN-ACK is retried.
+ * When the backlog is full of established connections the application has not accepted, new SYNs are
+ * dropped (counted `tcp.drop.backlog-full`).
  */
 import type { TcpConnection } from './connection.js';
 import { TcpEvent } from './types.js';
@@ -23,6 +27,7 @@ export class TcpListener {
   private cb: ((ev: TcpEvent) => void) | null = null;
   pending: TcpEvent[] = [];
   private readonly host: ListenerHost;
+  /** Connections adopted and not yet accepted or gone, oldest first. */
   private readonly owned: TcpConnection[] = [];
 
   constructor(host: ListenerHost, port: number, backlog: number) {
@@ -45,6 +50,20 @@ export class TcpListener {
   /** Whether a new SYN fits in the backlog. */
   hasRoom(): boolean {
     return this.embryonic + this.queue.length < this.backlog;
+  }
+
+  /**
+   * Makes room for a new SYN in a full backlog by resetting the oldest connection still in
+   * SYN-RECEIVED; false when every place is taken by an established connection.
+   */
+  evictOldestEmbryonic(): boolean {
+    for (const c of this.owned) {
+      if (c.embryonic) {
+        c.abort();
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Sets the one event hook: TcpEvent.Acceptable when a connection waits in the queue. */
@@ -91,10 +110,10 @@ export class TcpListener {
       this.embryonic--;
     }
     const i = this.owned.indexOf(c);
-    if (i >= 0) {
-      this.owned[i] = this.owned[this.owned.length - 1];
-      this.owned.pop();
-    }
+    if (i < 0) return;
+    // Keep the order (the oldest is evicted first); a backlog is at most a few hundred long.
+    for (let j = i; j < this.owned.length - 1; j++) this.owned[j] = this.owned[j + 1];
+    this.owned.pop();
   }
 
   deliver(): void {

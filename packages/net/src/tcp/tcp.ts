@@ -150,7 +150,10 @@ export class Tcp implements Transport, ConnHost, ListenerHost {
       return 'tcp.drop.ack-to-listener';
     }
     if (!seg.has(SYN)) return 'tcp.drop.no-syn';
-    if (!l.hasRoom()) return 'tcp.drop.backlog-full';
+    if (!l.hasRoom()) {
+      if (!l.evictOldestEmbryonic()) return 'tcp.drop.backlog-full';
+      this.counters.add('tcp.syn.evicted');
+    }
     if (this.table.size >= this.cfg.maxConnections) return 'tcp.drop.conn-limit';
     const c = new TcpConnection(this, dst, seg.dstPort, src, seg.srcPort);
     l.adopt(c);

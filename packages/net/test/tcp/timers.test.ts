@@ -40,12 +40,28 @@ describe('tcp timers and limits', () => {
     expect(times.slice(0, 6)).toEqual([0, 600, 1800, 4200, 9000, 14000]);
   });
 
-  it('SYN backlog is bounded: extra SYNs are dropped and counted', () => {
+  it('SYN backlog is bounded: a new SYN resets the oldest half-open connection, never grows it', () => {
     const net = new Net();
     const l = net.b.listen(80, { backlog: 2 });
     for (let i = 0; i < 5; i++) net.inject('b', ADDR_A, ADDR_B, syn(1000 + i, i * 1000));
     expect(l.embryonic).toBe(2);
-    expect(net.cb.get('tcp.drop.backlog-full')).toBe(3);
+    expect(net.cb.get('tcp.syn.evicted')).toBe(3);
+    expect(net.cb.get('tcp.rst.sent')).toBe(3);
+    expect(net.b.connectionCount).toBe(2);
+  });
+
+  it('SYN backlog full of connections not yet accepted: new SYNs are dropped and counted', () => {
+    const net = new Net();
+    const l = net.b.listen(80, { backlog: 2 });
+    net.a.connect(ADDR_B, 80);
+    net.a.connect(ADDR_B, 80);
+    net.run(net.clock.t + 1000, () => l.queued === 2);
+    expect(l.queued).toBe(2);
+    net.a.connect(ADDR_B, 80);
+    net.run(net.clock.t + 100, () => false);
+    expect(net.cb.get('tcp.drop.backlog-full')).toBe(1);
+    expect(net.cb.get('tcp.syn.evicted') ?? 0).toBe(0);
+    expect(l.queued).toBe(2);
   });
 
   it('10,000 connections in sequence leave both tables empty after TIME-WAIT', () => {
