@@ -50,6 +50,7 @@ export const VALUE = {
  *   CLOSURE  [0] code address (raw, never tagged)  [1] environment (WORDS or undefined)  [2] name
  *   CLASS    [0] name [1] parent class or null [2] prototype (OBJECT) [3] statics (OBJECT) [4] reserved
  *   MAP, SET [0] keys (WORDS, HOLE = deleted) [1] values (WORDS) [2] used slots [3] size
+ *            [4] forEach walks [5] hash index (WORDS) [6] GC epoch of the index [7] address keys
  *   BYTES    raw bytes, `length` of them (an ArrayBuffer's backing store): never scanned, copied
  *            by the collector as raw bytes (like a Latin-1 string)
  *   ARRAYBUFFER [0] store (BYTES) [1] byteLength (number)

@@ -566,6 +566,21 @@ __rt_tagof:
     mov eax, 3
     ret
 
+; __rt_ref_address(rdi = a reference value) → rax: the object's address now (it changes when the
+; collector moves the object; Map/Set hash reference keys by it and rehash after a collection).
+global __rt_ref_address
+__rt_ref_address:
+    mov rax, ADDR_MASK
+    and rax, rdi
+    ret
+
+; __rt_gc_epoch → rax: how many collections have run (a Map/Set keyed by addresses rehashes when it
+; changed).
+global __rt_gc_epoch
+__rt_gc_epoch:
+    mov rax, [__rt_gc_count]
+    ret
+
 ; alloc_raw(rdi = bytes, a multiple of 8) → rax: address. Collects when the semispace is full; the
 ; caller must have built a frame (the collector starts its walk at rbp).
 alloc_raw:

@@ -25,6 +25,8 @@ export const RT = {
   write: '__rt_write',
   exit: '__rt_exit',
   gcCount: '__rt_gc_count',
+  refAddress: '__rt_ref_address',
+  gcEpoch: '__rt_gc_epoch',
   throw: '__rt_throw',
   handler: '__rt_handler',
   exception: '__rt_exception',

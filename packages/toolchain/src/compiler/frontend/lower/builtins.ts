@@ -510,6 +510,10 @@ function intrinsic(L: Lowering, node: ts.CallExpression, name: string): Operand 
     case '__uncaught_banner':
       b.call(RT.uncaughtBanner, undefined, []);
       return undefinedValue();
+    case '__ref_address':
+      return num(b.call(RT.refAddress, 'l', [L.coerce(a[0], 'v')]));
+    case '__gc_epoch':
+      return num(b.call(RT.gcEpoch, 'l', []));
     case '__wall_ms':
       return num(b.call(RT.wallClockMs, 'l', []));
     case '__sdk_state':
