@@ -13,6 +13,7 @@
 import type { Channel } from './channel.js';
 import type { CpuInfo, MemoryStats, NumaNode } from './cpu.js';
 import type { Resource } from './dedicate.js';
+import type { Connection, ConnectOptions, Listener, ListenOptions, UdpOptions, UdpSocket } from './net.js';
 import type { Thread } from './thread.js';
 
 /** A function as the API passes it to the backend: arguments and result are the backend's to check. */
@@ -31,6 +32,11 @@ export interface Backend {
   select(channels: readonly Channel<unknown>[]): Promise<{ index: number; done: boolean; value: unknown }>;
   dedicate(resource: Resource, cpu: number): Promise<void>;
   exit(code: number): never;
+  /** Sockets (net.ts); arguments are already checked. */
+  listen(port: number, options: ListenOptions): Promise<Listener>;
+  connect(host: string, port: number, options: ConnectOptions): Promise<Connection>;
+  udpSocket(options: UdpOptions): Promise<UdpSocket>;
+  networkCpu(): number;
 }
 
 const KEY = Symbol.for('toro.sdk.backend');

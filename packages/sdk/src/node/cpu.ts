@@ -13,10 +13,12 @@ import type { AnyFunction, Backend } from '../backend.js';
 import type { Channel } from '../channel.js';
 import type { CpuInfo, MemoryStats, NumaNode } from '../cpu.js';
 import type { Resource } from '../dedicate.js';
+import type { Connection, ConnectOptions, Listener, ListenOptions, UdpOptions, UdpSocket } from '../net.js';
 import type { Thread } from '../thread.js';
 import { ChannelHome, NodeChannel } from './channels.js';
 import { fromWire, type HasRef, toWire } from './clone.js';
 import { ConsoleState, type Line } from './console.js';
+import { NodeNet } from './net.js';
 import type {
   ChannelOp,
   ChannelOpBody,
@@ -50,6 +52,9 @@ export class NodeCpu implements Backend {
   private nextThread = 0;
   private readonly joins = new Map<number, (wire: unknown) => void>();
   private readonly ownerWaits: Array<{ cpu: number; done: () => void }> = [];
+  private readonly netWaits: Array<{ cpu: number; done: () => void }> = [];
+  private netOwner = 0;
+  private readonly net: NodeNet;
   private rotor = 0;
   private stopping = false;
   readonly console: ConsoleState;
@@ -60,6 +65,7 @@ export class NodeCpu implements Backend {
   ) {
     this.self = start.cpu;
     this.ports = start.ports;
+    this.net = new NodeNet(start.forwards ?? []);
     this.cpuList = start.nodes.map((node, id) => ({ id, node }));
     const nodeCount = Math.max(...start.nodes) + 1;
     this.nodeList = Array.from({ length: nodeCount }, (_, id) => ({
@@ -246,11 +252,32 @@ export class NodeCpu implements Backend {
 
   // ---- Backend: dedication and stopping
 
-  dedicate(_resource: Resource, cpu: number): Promise<void> {
+  dedicate(resource: Resource, cpu: number): Promise<void> {
+    if (resource === 'net0') {
+      return new Promise((done) => {
+        this.netWaits.push({ cpu, done });
+        this.toMachine({ k: 'dedicate-net0', cpu });
+      });
+    }
     return new Promise((done) => {
       this.ownerWaits.push({ cpu, done });
       this.toMachine({ k: 'dedicate', cpu });
     });
+  }
+
+  // ---- Backend: sockets (all Node socket code is in net.ts; this CPU owns the sockets it opens)
+
+  listen(port: number, options: ListenOptions): Promise<Listener> {
+    return this.net.listen(port, options);
+  }
+  connect(host: string, port: number, options: ConnectOptions): Promise<Connection> {
+    return this.net.connect(host, port, options);
+  }
+  udpSocket(options: UdpOptions): Promise<UdpSocket> {
+    return this.net.udpSocket(options);
+  }
+  networkCpu(): number {
+    return this.netOwner;
   }
 
   exit(code: number): never {
@@ -279,6 +306,13 @@ export class NodeCpu implements Backend {
         this.console.setOwner(m.cpu);
         const ready = this.ownerWaits.filter((w) => w.cpu === m.cpu);
         this.ownerWaits.splice(0, this.ownerWaits.length, ...this.ownerWaits.filter((w) => w.cpu !== m.cpu));
+        for (const w of ready) w.done();
+        return;
+      }
+      case 'net0': {
+        this.netOwner = m.cpu;
+        const ready = this.netWaits.filter((w) => w.cpu === m.cpu);
+        this.netWaits.splice(0, this.netWaits.length, ...this.netWaits.filter((w) => w.cpu !== m.cpu));
         for (const w of ready) w.done();
         return;
       }

@@ -14,6 +14,7 @@ export {
   nodeOfEachCpu,
   startMachine,
 } from './machine.js';
+export { type Forward, isLoopback, NodeNet } from './net.js';
 export { type Prepared, prepareProject } from './prepare.js';
 
 export interface RunServiceOptions extends Omit<MachineOptions, 'entryUrl'> {

@@ -22,6 +22,8 @@ export interface MachineOptions {
   onOutput?: (fd: 1 | 2, text: string) => void;
   /** Receives the report of an uncaught error (default: written to stderr). */
   onCrash?: (report: string) => void;
+  /** Port forwards (`toro dev -p HOST:GUEST`): a service listening on GUEST binds 127.0.0.1:HOST. */
+  forwards?: ReadonlyArray<{ host: number; guest: number }>;
 }
 
 export interface MachineExit {
@@ -74,7 +76,13 @@ export function startMachine(opts: MachineOptions): Machine {
   let drainedDone: () => void = () => {};
 
   const workers = ports.map((row, cpu) => {
-    const start: CpuStart = { cpu, nodes, ports: row, writeConsole: !opts.onOutput };
+    const start: CpuStart = {
+      cpu,
+      nodes,
+      ports: row,
+      writeConsole: !opts.onOutput,
+      forwards: (opts.forwards ?? []).map((f) => ({ host: f.host, guest: f.guest })),
+    };
     const transfer = row.filter((p): p is MessagePort => p !== null);
     const w = new Worker(new URL('./worker.js', import.meta.url), {
       workerData: start,
@@ -99,6 +107,10 @@ export function startMachine(opts: MachineOptions): Machine {
         if (stopping) return;
         owner = m.cpu;
         for (let cpu = 0; cpu < n; cpu++) send(cpu, { k: 'owner', cpu: m.cpu });
+        return;
+      case 'dedicate-net0':
+        if (stopping) return;
+        for (let cpu = 0; cpu < n; cpu++) send(cpu, { k: 'net0', cpu: m.cpu });
         return;
       case 'count':
         counts[m.cpu] = m.lines;

@@ -52,6 +52,8 @@ export type ToCpu =
   | { k: 'main'; url: string }
   /** The console's owner is now `cpu` (sent to every CPU). */
   | { k: 'owner'; cpu: number }
+  /** net0's owner is now `cpu` (sent to every CPU). */
+  | { k: 'net0'; cpu: number }
   /** The machine is stopping: stop writing to the console and report how many lines were sent. */
   | { k: 'quiesce' }
   /** To the console owner: answer `drained` once these many lines of each CPU are written. */
@@ -62,6 +64,7 @@ export type FromCpu =
   | { k: 'exit'; cpu: number; code: number }
   | { k: 'crash'; cpu: number; report: string }
   | { k: 'dedicate'; cpu: number }
+  | { k: 'dedicate-net0'; cpu: number }
   | { k: 'count'; cpu: number; lines: number }
   | { k: 'drained' }
   /** A console line, when the machine captures output instead of writing it (--json). */
@@ -76,4 +79,6 @@ export interface CpuStart {
   ports: Array<MessagePort | null>;
   /** Write console lines to fd 1/2 (true) or send them to the machine (false). */
   writeConsole: boolean;
+  /** `toro dev -p HOST:GUEST` forwards: a listener on GUEST binds 127.0.0.1:HOST (net.ts). */
+  forwards: Array<{ host: number; guest: number }>;
 }

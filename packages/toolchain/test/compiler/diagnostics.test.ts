@@ -119,6 +119,10 @@ describe('unsupported constructs are refused with a diagnostic', () => {
       'sdk-import.ts',
       "fixtures/unsupported/sdk-import.ts(3,17): error TORO2009: 'ChannelClosedError' of @toro/sdk is not available to compiled services yet: run this service with `toro dev`",
     ],
+    [
+      'sdk-listen.ts',
+      "fixtures/unsupported/sdk-listen.ts(3,22): error TORO2009: 'listen' of @toro/sdk is not available to compiled services yet: run this service with `toro dev`",
+    ],
   ];
   for (const [name, expected] of cases) {
     test(name, () => {

@@ -71,6 +71,41 @@ export declare function select<T>(channels: readonly Channel<T>[]): Promise<Sele
 export type Resource = 'console';
 export declare function dedicate(resource: Resource, cpu: number): Promise<void>;
 
+export type SocketErrorCode =
+  | 'ECONNREFUSED' | 'ECONNRESET' | 'ETIMEDOUT' | 'EADDRINUSE' | 'EADDRNOTAVAIL' | 'EACCES' | 'EPIPE'
+  | 'EHOSTUNREACH' | 'ENETUNREACH' | 'ENOTFOUND' | 'EMSGSIZE' | 'EINVAL' | 'CLOSED' | 'EIO';
+export declare class SocketError extends Error { readonly code: SocketErrorCode; constructor(code: SocketErrorCode, message: string); }
+export interface ListenOptions { host?: string; backlog?: number; cpus?: readonly number[]; }
+export interface ConnectOptions { timeoutMs?: number; }
+export interface Connection extends AsyncIterable<Uint8Array> {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localPort: number;
+  read(max?: number): Promise<Uint8Array | undefined>;
+  readString(): Promise<string | undefined>;
+  write(data: Uint8Array | string): Promise<void>;
+  end(): Promise<void>;
+  close(): void;
+  setTimeout(ms: number): void;
+}
+export interface Listener extends AsyncIterable<Connection> {
+  readonly port: number;
+  accept(): Promise<Connection | undefined>;
+  close(): Promise<void>;
+}
+export interface UdpOptions { port?: number; host?: string; }
+export interface Datagram { readonly data: Uint8Array; readonly host: string; readonly port: number; }
+export interface UdpSocket {
+  readonly port: number;
+  send(data: Uint8Array | string, host: string, port: number): Promise<void>;
+  receive(): Promise<Datagram>;
+  close(): void;
+}
+export declare function listen(port: number, options?: ListenOptions): Promise<Listener>;
+export declare function connect(host: string, port: number, options?: ConnectOptions): Promise<Connection>;
+export declare function udpSocket(options?: UdpOptions): Promise<UdpSocket>;
+export declare function networkCpu(): number;
+
 export type ExitStatus = number | undefined | void;
 export type Main = () => ExitStatus | Promise<ExitStatus>;
 export interface ToroConfig { name: string; entry: string; cpus: number; memory: string; }
