@@ -1,0 +1,39 @@
+// Sockets on the node backend: listens on 127.0.0.1 (a port the system picks), prints it, and echoes
+// every connection until its peer half-closes; `quit\n` as a connection's first bytes ends the program.
+// A failed connect and a UDP round trip print their outcome first.
+import { connect, listen, type Main, SocketError, udpSocket } from '@toro/sdk';
+
+const main: Main = async () => {
+  try {
+    await connect('127.0.0.1', 1);
+    console.log('connect to port 1: connected?');
+  } catch (e) {
+    console.log(`connect to port 1: ${e instanceof SocketError ? e.code : 'not a SocketError'}`);
+  }
+  const a = await udpSocket();
+  const b = await udpSocket();
+  await a.send('datagram', '127.0.0.1', b.port);
+  const d = await b.receive();
+  console.log(`udp: ${new TextDecoder().decode(d.data)} from port ${d.port === a.port ? 'a' : d.port}`);
+  a.close();
+  b.close();
+  const l = await listen(0);
+  console.log(`listening ${l.port}`);
+  for await (const c of l) {
+    let first = true;
+    for (;;) {
+      const chunk = await c.read();
+      if (chunk === undefined) break;
+      if (first && new TextDecoder().decode(chunk) === 'quit\n') {
+        c.close();
+        await l.close();
+        return 0;
+      }
+      first = false;
+      await c.write(chunk);
+    }
+    await c.end();
+  }
+  return 1;
+};
+export default main;
