@@ -3,7 +3,9 @@
  * CPUs and prints what its computation says it should; Ctrl-C stops a running service. Every process is
  * bounded by a timeout and killed by its PID.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +57,18 @@ function pipelineExpected(cpus: number): string[] {
     'sum of squares 1..20: 2870 (expected 2870)',
     'producer held back by the slow sink: yes',
   ];
+}
+
+/** A TCP port on 127.0.0.1 nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
 }
 
 describe('toro dev', () => {
@@ -122,5 +136,33 @@ describe('toro dev', () => {
       "import { sleep } from '@toro/sdk';\nexport default async () => {\n  console.log('running');\n  for (;;) await sleep(50);\n};\n",
     );
     expect(await interruptToro(['dev'], { cwd: dir, readyText: 'running' })).toBe(130);
+  });
+
+  it('forwards 127.0.0.1:HOST to the port the service listens on with -p HOST:GUEST', async () => {
+    const dir = join(work, 'pipeline');
+    useEntry(
+      dir,
+      'z',
+      'src/echo.ts',
+      "import { listen } from '@toro/sdk';\nexport default async () => {\n  const l = await listen(7);\n  console.log(`listening ${l.port}`);\n  for await (const c of l) {\n    for await (const chunk of c) await c.write(chunk);\n    await c.end();\n  }\n};\n",
+    );
+    const port = await freePort();
+    let echoed = '';
+    const code = await interruptToro(['dev', '-p', `${port}:7`], {
+      cwd: dir,
+      readyText: 'listening',
+      whileRunning: () => {
+        const nc = spawnSync('nc', ['-N', '-w', '10', '127.0.0.1', String(port)], {
+          input: 'through the forward\n',
+          encoding: 'utf8',
+          timeout: 20_000,
+          killSignal: 'SIGKILL',
+        });
+        echoed = nc.stdout;
+      },
+    });
+    expect(echoed).toBe('through the forward\n');
+    expect(code).toBe(130);
+    expect(runToro(['dev', '-p', '80'], { cwd: dir }).stderr).toContain('bad port forward "80"');
   });
 });

@@ -39,7 +39,7 @@ export async function interruptToro(
     readyText: string;
     cwd?: string;
     timeoutMs?: number;
-    whileRunning?: (pid: number) => void;
+    whileRunning?: (pid: number) => void | Promise<void>;
   },
 ): Promise<number | null> {
   const child = spawn(process.execPath, [TORO_BIN, ...args], {
@@ -58,7 +58,7 @@ export async function interruptToro(
         reject(new Error(`toro ${args[0]} exited before printing ${opts.readyText}:\n${out}`)),
       );
     });
-    opts.whileRunning?.(child.pid as number);
+    await opts.whileRunning?.(child.pid as number);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     child.kill('SIGINT');
     return await exited;

@@ -4,6 +4,7 @@ import { Flags } from '@oclif/core';
 import { runService } from '@toro/sdk/node';
 import { ToroCommand } from '../lib/base-command.js';
 import { ExitCode, UserError } from '../lib/errors.js';
+import { parsePort, portFlag } from '../lib/ports.js';
 import { loadProject } from '../lib/project.js';
 
 export interface DevResult {
@@ -27,10 +28,16 @@ export default class Dev extends ToroCommand<DevResult> {
     'and CPU queries behave as in the unikernel. The TypeScript is type-stripped with TypeScript’s ' +
     'transpileModule into a temporary folder (no type check: run tsc for that). The command exits with ' +
     "the service's exit code; Ctrl-C stops it.";
-  static override examples = ['<%= config.bin %> dev', '<%= config.bin %> dev --cpus 4 --numa 2'];
+  static override examples = [
+    '<%= config.bin %> dev',
+    '<%= config.bin %> dev --cpus 4 --numa 2',
+    '<%= config.bin %> dev -p 8080:80',
+  ];
   static override flags = {
     cpus: Flags.integer({ description: 'CPUs (default: toro.json)', min: 1, max: 255 }),
     numa: Flags.integer({ description: 'NUMA nodes; CPUs are split evenly (default: 1)', min: 1, max: 64 }),
+    // As under `toro run`: a service listening on GUEST is reached on 127.0.0.1:HOST (TCP and UDP alike).
+    port: portFlag,
   };
 
   async run(): Promise<DevResult> {
@@ -44,6 +51,7 @@ export default class Dev extends ToroCommand<DevResult> {
     if (!existsSync(entry)) {
       throw new UserError(`no entry file at ${entry}`, 'fix "entry" in toro.json or create the file');
     }
+    const forwards = (flags.port ?? []).map(parsePort).map((f) => ({ host: f.host, guest: f.guest }));
     const json = this.jsonEnabled();
     const stdout: string[] = [];
     const stderr: string[] = [];
@@ -53,6 +61,7 @@ export default class Dev extends ToroCommand<DevResult> {
       entry,
       cpus,
       numa,
+      forwards,
       onOutput: json ? (fd, text) => (fd === 1 ? stdout : stderr).push(text) : undefined,
       onCrash: json ? (report) => stderr.push(...report.split('\n')) : undefined,
     });

@@ -8,7 +8,6 @@ import {
   type GuestExit,
   type ImageSymbol,
   type Machine,
-  type PortForward,
   readElfSymbols,
   readLayout,
   type SymbolizedFault,
@@ -16,6 +15,7 @@ import {
 } from '@toro/toolchain';
 import { ToroCommand } from '../lib/base-command.js';
 import { ExitCode, UserError } from '../lib/errors.js';
+import { parsePort, portFlag } from '../lib/ports.js';
 import { imagePathFor, loadProject, type Project } from '../lib/project.js';
 
 export interface RunResult {
@@ -76,11 +76,7 @@ export default class Run extends ToroCommand<RunResult> {
     numa: Flags.integer({ description: 'NUMA nodes; CPUs and memory are split evenly', min: 1, max: 64 }),
     machine: Flags.string({ description: 'QEMU machine', options: ['microvm', 'q35'], default: 'microvm' }),
     accel: Flags.string({ description: 'accelerator', options: ['auto', 'kvm', 'tcg'], default: 'auto' }),
-    port: Flags.string({
-      char: 'p',
-      description: 'forward 127.0.0.1:HOST to the guest port GUEST (HOST:GUEST, repeatable)',
-      multiple: true,
-    }),
+    port: portFlag,
     append: Flags.string({ description: 'kernel command line' }),
     timeout: Flags.integer({
       description: 'stop the guest after this many seconds (default: no limit)',
@@ -180,12 +176,4 @@ function faultSummary(fault: SymbolizedFault): FaultSummary {
     ),
     frames: fault.frames.map((f) => ({ address: `0x${f.address.toString(16)}`, location: f.location })),
   };
-}
-
-function parsePort(spec: string): PortForward {
-  const m = /^(\d{1,5}):(\d{1,5})(?:\/(tcp|udp))?$/.exec(spec);
-  if (!m) {
-    throw new UserError(`bad port forward "${spec}"`, 'write HOST:GUEST, e.g. -p 8080:80 (or 5353:53/udp)');
-  }
-  return { host: Number(m[1]), guest: Number(m[2]), proto: (m[3] as 'tcp' | 'udp' | undefined) ?? 'tcp' };
 }
