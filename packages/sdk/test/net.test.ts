@@ -58,6 +58,7 @@ it('listen, connect and UDP on the node backend answer real clients', { timeout:
       });
       child.on('close', () => reject(new Error(`exited before listening: ${out}${err}`)));
     });
+    expect(out).toContain('network cpu 0 then 1');
     expect(out).toContain('connect to port 1: ECONNREFUSED');
     expect(out).toContain('udp: datagram from port a');
     expect(await nc(port, 'hello, toro\n')).toBe('hello, toro\n');

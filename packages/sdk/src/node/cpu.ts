@@ -51,8 +51,7 @@ export class NodeCpu implements Backend {
   private readonly watches = new Map<number, () => void>();
   private nextThread = 0;
   private readonly joins = new Map<number, (wire: unknown) => void>();
-  private readonly ownerWaits: Array<{ cpu: number; done: () => void }> = [];
-  private readonly netWaits: Array<{ cpu: number; done: () => void }> = [];
+  private readonly ownerWaits: Array<{ resource: Resource; cpu: number; done: () => void }> = [];
   private netOwner = 0;
   private readonly net: NodeNet;
   private rotor = 0;
@@ -65,7 +64,7 @@ export class NodeCpu implements Backend {
   ) {
     this.self = start.cpu;
     this.ports = start.ports;
-    this.net = new NodeNet(start.forwards ?? []);
+    this.net = new NodeNet(start.forwards);
     this.cpuList = start.nodes.map((node, id) => ({ id, node }));
     const nodeCount = Math.max(...start.nodes) + 1;
     this.nodeList = Array.from({ length: nodeCount }, (_, id) => ({
@@ -253,15 +252,9 @@ export class NodeCpu implements Backend {
   // ---- Backend: dedication and stopping
 
   dedicate(resource: Resource, cpu: number): Promise<void> {
-    if (resource === 'net0') {
-      return new Promise((done) => {
-        this.netWaits.push({ cpu, done });
-        this.toMachine({ k: 'dedicate-net0', cpu });
-      });
-    }
     return new Promise((done) => {
-      this.ownerWaits.push({ cpu, done });
-      this.toMachine({ k: 'dedicate', cpu });
+      this.ownerWaits.push({ resource, cpu, done });
+      this.toMachine({ k: 'dedicate', resource, cpu });
     });
   }
 
@@ -303,16 +296,13 @@ export class NodeCpu implements Backend {
         runMain(m.url);
         return;
       case 'owner': {
-        this.console.setOwner(m.cpu);
-        const ready = this.ownerWaits.filter((w) => w.cpu === m.cpu);
-        this.ownerWaits.splice(0, this.ownerWaits.length, ...this.ownerWaits.filter((w) => w.cpu !== m.cpu));
-        for (const w of ready) w.done();
-        return;
-      }
-      case 'net0': {
-        this.netOwner = m.cpu;
-        const ready = this.netWaits.filter((w) => w.cpu === m.cpu);
-        this.netWaits.splice(0, this.netWaits.length, ...this.netWaits.filter((w) => w.cpu !== m.cpu));
+        // The console's owner writes every line; net0's only answers networkCpu() here.
+        if (m.resource === 'console') this.console.setOwner(m.cpu);
+        else this.netOwner = m.cpu;
+        const mine = (w: { resource: Resource; cpu: number }): boolean =>
+          w.resource === m.resource && w.cpu === m.cpu;
+        const ready = this.ownerWaits.filter(mine);
+        this.ownerWaits.splice(0, this.ownerWaits.length, ...this.ownerWaits.filter((w) => !mine(w)));
         for (const w of ready) w.done();
         return;
       }

@@ -105,12 +105,8 @@ export function startMachine(opts: MachineOptions): Machine {
         return void stop(1, { cpu: m.cpu, report: m.report });
       case 'dedicate':
         if (stopping) return;
-        owner = m.cpu;
-        for (let cpu = 0; cpu < n; cpu++) send(cpu, { k: 'owner', cpu: m.cpu });
-        return;
-      case 'dedicate-net0':
-        if (stopping) return;
-        for (let cpu = 0; cpu < n; cpu++) send(cpu, { k: 'net0', cpu: m.cpu });
+        if (m.resource === 'console') owner = m.cpu;
+        for (let cpu = 0; cpu < n; cpu++) send(cpu, { k: 'owner', resource: m.resource, cpu: m.cpu });
         return;
       case 'count':
         counts[m.cpu] = m.lines;

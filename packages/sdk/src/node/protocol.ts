@@ -9,6 +9,7 @@
  * Values that cross are in wire form (clone.ts): structured-clonable, with channels as references.
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { Resource } from '../dedicate.js';
 
 /** A channel as it crosses CPUs: where it lives, its number there, its capacity. */
 export interface ChannelRef {
@@ -50,10 +51,8 @@ export type MatrixMessage =
 /** Machine → CPU. */
 export type ToCpu =
   | { k: 'main'; url: string }
-  /** The console's owner is now `cpu` (sent to every CPU). */
-  | { k: 'owner'; cpu: number }
-  /** net0's owner is now `cpu` (sent to every CPU). */
-  | { k: 'net0'; cpu: number }
+  /** `resource`'s owner is now `cpu` (sent to every CPU). */
+  | { k: 'owner'; resource: Resource; cpu: number }
   /** The machine is stopping: stop writing to the console and report how many lines were sent. */
   | { k: 'quiesce' }
   /** To the console owner: answer `drained` once these many lines of each CPU are written. */
@@ -63,8 +62,7 @@ export type ToCpu =
 export type FromCpu =
   | { k: 'exit'; cpu: number; code: number }
   | { k: 'crash'; cpu: number; report: string }
-  | { k: 'dedicate'; cpu: number }
-  | { k: 'dedicate-net0'; cpu: number }
+  | { k: 'dedicate'; resource: Resource; cpu: number }
   | { k: 'count'; cpu: number; lines: number }
   | { k: 'drained' }
   /** A console line, when the machine captures output instead of writing it (--json). */

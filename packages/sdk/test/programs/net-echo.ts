@@ -1,9 +1,12 @@
 // Sockets on the node backend: listens on 127.0.0.1 (a port the system picks), prints it, and echoes
 // every connection until its peer half-closes; `quit\n` as a connection's first bytes ends the program.
-// A failed connect and a UDP round trip print their outcome first.
-import { connect, listen, type Main, SocketError, udpSocket } from '@toro/sdk';
+// A failed connect, a UDP round trip and moving net0 to CPU 1 print their outcome first.
+import { connect, dedicate, listen, type Main, networkCpu, SocketError, udpSocket } from '@toro/sdk';
 
 const main: Main = async () => {
+  const before = networkCpu();
+  await dedicate('net0', 1);
+  console.log(`network cpu ${before} then ${networkCpu()}`);
   try {
     await connect('127.0.0.1', 1);
     console.log('connect to port 1: connected?');
