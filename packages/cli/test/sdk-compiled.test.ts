@@ -132,6 +132,7 @@ describe('services across CPUs', () => {
     expect(lines).toContain('sent 100000 messages over 16 CPU pairs');
     expect(lines).toContain('slow receiver summed 55; sender held back: yes');
     expect(lines).toContain('touched here 3 times; on CPU 3: 1');
+    expect(lines).toContain('bytes back 250,3,2,1 (4), sent 1,2,3,250');
   });
 
   it('select over channels homed on different CPUs takes every message exactly once, as under toro dev', () => {

@@ -22,6 +22,7 @@ export {
   PROTO_UDP,
   type Transport,
 } from './protocol.js';
+export * from './sockets/index.js';
 export * from './stack.js';
 export {
   Tcp,

@@ -66,8 +66,9 @@ describe('CPUs as isolates', () => {
       'CPU 0 counter 0 items 2 tags 1',
       'x 3 y 4 method undefined',
     ]);
-    expect(lines[4]).toMatch(/^closure refused: spawnOn\(1, local\): .*must be declared `export function`/);
-    expect(lines[5]).toBe(
+    expect(lines[4]).toBe('bytes back 4,3,2 (true), sent 2,3,4');
+    expect(lines[5]).toMatch(/^closure refused: spawnOn\(1, local\): .*must be declared `export function`/);
+    expect(lines[6]).toBe(
       'function argument refused: argument[1].get(a) element is a function, and functions cannot be copied to another CPU',
     );
   });

@@ -55,6 +55,11 @@ export class Tcp implements Transport, ConnHost, ListenerHost {
   }
 
   /** Listens on `port`; throws when the port already has a listener or is out of range. */
+  /** Whether `port` has a listener now. */
+  hasListener(port: number): boolean {
+    return this.listeners.has(port);
+  }
+
   listen(port: number, options?: { backlog?: number }): TcpListener {
     if (port < 1 || port > 65535 || Math.floor(port) !== port) throw new Error(`tcp: bad port ${port}`);
     if (this.listeners.has(port)) throw new Error(`tcp: port ${port} already has a listener`);

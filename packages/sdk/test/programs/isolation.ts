@@ -24,6 +24,14 @@ export function describe(p: Point): string {
   return `x ${p.x} y ${p.y} method ${typeof (p as { norm?: unknown }).norm}`;
 }
 
+/** A typed array crosses as a copy of the bytes its view sees. */
+export function flip(b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(b.length);
+  for (let i = 0; i < b.length; i++) out[i] = b[b.length - 1 - i];
+  b[0] = 0;
+  return out;
+}
+
 export function fails(): void {
   throw new Error('unused');
 }
@@ -38,6 +46,9 @@ const main: Main = async () => {
     `CPU 0 counter ${counter} items ${box.items.length} tags ${[...(tags.get('a') ?? [])].join(',')}`,
   );
   console.log(await spawnOn(other, describe, new Point(3, 4)).join());
+  const bytes = new Uint8Array([1, 2, 3, 4]).subarray(1);
+  const back = await spawnOn(other, flip, bytes).join();
+  console.log(`bytes back ${back.join(',')} (${back instanceof Uint8Array}), sent ${bytes.join(',')}`);
   const local = (): number => counter;
   try {
     spawnOn(other, local);

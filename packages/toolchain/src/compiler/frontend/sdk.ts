@@ -47,6 +47,7 @@ export type Cloneable =
   | boolean
   | null
   | undefined
+  | Uint8Array
   | readonly Cloneable[]
   | ReadonlyMap<Cloneable, Cloneable>
   | ReadonlySet<Cloneable>

@@ -211,7 +211,7 @@ const VALUE = 3;
 const DONE = 4;
 const EMPTY = 5; // select's poll: nothing yet (a watcher is left)
 
-/** This CPU's SDK state: [channel homes, select's turn, remote waits, join slots]. */
+/** This CPU's SDK state: [channel homes, select's turn, remote waits, join slots, net0's CPU]. */
 function state(): unknown {
   let st = __sdk_state();
   if (__tag(st) === 1) {
@@ -220,6 +220,7 @@ function state(): unknown {
     push(st, 0);
     push(st, arrayNew(0));
     push(st, arrayNew(0));
+    push(st, 0);
     __sdk_set_state(st);
   }
   return st;
@@ -480,7 +481,7 @@ const MSG_CLOSE = 5; // a = channel
 const MSG_REPLY = 6; // a = remote wait, b = packed value or 0, c = kind
 const MSG_CONSOLE = 7; // a = a block of console bytes (os-toro.asm os_write sends it to the owner)
 const MSG_EXIT = 8; // a = exit status (os-toro.asm os_exit on a CPU that does not own the console)
-const MSG_OWNER = 9; // a = the console's new owner
+const MSG_OWNER = 9; // a = the resource's new owner, b = which resource (RESOURCE_*)
 const MSG_POLL = 10; // a = channel, b = the asking thread, c = cpu·2^32 + remote wait
 const MSG_WAKE = 11; // a = a thread of this CPU waiting in select
 const CPU_SHIFT = 4294967296;
@@ -579,7 +580,7 @@ export function pump(): void {
     } else if (type === MSG_WAKE) {
       __wake(a);
     } else if (type === MSG_OWNER) {
-      __console_owner(a);
+      own(b, a);
     } else if (type === MSG_REPLY) {
       const waits = elementAt(state(), 2);
       const w = elementAt(waits, a);
@@ -589,23 +590,41 @@ export function pump(): void {
   }
 }
 
+/** The resources dedicate() moves, as MSG_OWNER names them. */
+const RESOURCE_CONSOLE = 0;
+const RESOURCE_NET0 = 1;
+
 /**
- * `dedicate('console', cpu)`: `cpu` writes the console from now on; every CPU learns it (MSG_OWNER) and
- * sends its lines there (os-toro.asm os_write), so lines never interleave mid-line.
+ * `dedicate(resource, cpu)`: `cpu` owns the resource from now on, and every CPU learns it (MSG_OWNER).
+ * The console: every CPU sends its lines there (os-toro.asm os_write), so lines never interleave
+ * mid-line. net0: the CPU whose first socket call brings the network up (networkCpu()).
  */
 export function dedicate(resource: unknown, cpu: unknown): unknown {
-  if (!(__tag(resource) === 4 && __as_string(resource) === 'console'))
+  const name = __tag(resource) === 4 ? __as_string(resource) : '';
+  if (name !== 'console' && name !== 'net0')
     typeError(
       concat('dedicate: unknown resource ', toStringValue(stringify(resource, undefined, undefined))),
     );
   checkCpu(cpu, 'dedicate');
+  const r = name === 'console' ? RESOURCE_CONSOLE : RESOURCE_NET0;
   const owner = __as_number(cpu);
   const count = __os_cpu_count();
   for (let c = 0; c < count; c++) {
-    if (c === __os_cpu_id()) __console_owner(owner);
-    else __msg_send(c, MSG_OWNER, owner, 0, 0);
+    if (c === __os_cpu_id()) own(r, owner);
+    else __msg_send(c, MSG_OWNER, owner, r, 0);
   }
   return undefined;
+}
+
+/** This CPU learns that `owner` owns resource `r`. */
+function own(r: number, owner: number): void {
+  if (r === RESOURCE_CONSOLE) __console_owner(owner);
+  else setElement(state(), 4, owner);
+}
+
+/** `networkCpu()`: the CPU net0 is dedicated to (0 until dedicate('net0', cpu) moves it). */
+export function networkCpu(): unknown {
+  return elementAt(state(), 4);
 }
 
 /** The SDK's check of a CPU number (packages/sdk/src/backend.ts checkCpu), with its message. */

@@ -23,6 +23,9 @@ declare function __call(f: unknown, a: unknown, b: unknown, c: unknown, d: unkno
 declare function __bytes_new(n: number): unknown;
 declare function __ldb(kind: number, store: unknown, offset: number): number;
 declare function __stb(kind: number, store: unknown, offset: number, v: number): void;
+declare function __str_alloc(n: number): string;
+declare function __str_set(s: string, i: number, b: number): void;
+declare function __str_byte(s: string, i: number): number;
 
 const KIND_ARRAYBUFFER = 10;
 const KIND_TYPED = 11;
@@ -584,6 +587,36 @@ export function viewSet(v: unknown, kind: number, offset: unknown, x: unknown, l
   const swap = __bytes_new(8);
   storeRaw(kind, swap, 0, value);
   for (let k = 0; k < size; k++) __stb(1, store, at + k, __ldb(1, swap, size - 1 - k));
+}
+
+// ---- the wire form of a typed array (./wire.ts) ----
+
+/** Whether `v` is a typed array (of any kind). */
+export function isTypedArray(v: unknown): boolean {
+  return __tag(v) === TAG_TYPED;
+}
+
+/** A typed array's element kind (0 Int8Array … 8 Float64Array, as nameOf). */
+export function typedKind(v: unknown): number {
+  return kindOf(v);
+}
+
+/** The bytes a typed array views, as a Latin-1 string of one unit a byte. */
+export function typedUnits(v: unknown): string {
+  const n = byteLength(v);
+  const store = __ld(v, 3);
+  const from = num(__ld(v, 2));
+  const s = __str_alloc(n);
+  for (let i = 0; i < n; i++) __str_set(s, i, __ldb(1, store, from + i));
+  return s;
+}
+
+/** A new typed array of `kind` over a copy of the `n` bytes that `units` holds from `from`. */
+export function typedFromUnits(kind: number, units: string, from: number, n: number): unknown {
+  const t = fresh(kind, Math.floor(n / sizeOf(kind)));
+  const store = __ld(t, 3);
+  for (let i = 0; i < n; i++) __stb(1, store, i, __str_byte(units, from + i));
+  return t;
 }
 
 // ---- bytes for ./text.ts ----

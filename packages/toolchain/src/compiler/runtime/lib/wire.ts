@@ -4,7 +4,8 @@
  * clone.ts is the Node backend's): numbers, strings, booleans, null and undefined as they are; arrays
  * (holes become undefined), plain objects and class instances (their own fields, as plain objects;
  * an error's message and stack are not copied, as they are not enumerable in JavaScript), Map and
- * Set, and channels (the copy is the same channel); shared and cyclic references stay shared in the
+ * Set, typed arrays (a new buffer holding a copy of the bytes the view sees), and channels (the
+ * copy is the same channel); shared and cyclic references stay shared in the
  * copy. A function cannot be copied: TypeError naming where it was.
  *
  * The wire form is a string (so it can travel as one block of bytes between CPUs, ./sdk.ts):
@@ -14,6 +15,7 @@
  *   a<length>:…       an array and its elements     o<count>:…  an object: key (as s without the s), value
  *   m<size>:…         a Map: key, value, …           S<size>:…   a Set: its values
  *   c<home>;<id>;<capacity>;  a channel             r<index>;   the index-th array/object/Map/Set seen
+ *   B<kind>;<bytes>:<units>   a typed array of element kind <kind> (./typed.ts), a unit a byte
  */
 import { arrayNew, get as elementAt, length, push, set as setElement } from './array.js';
 import { collectionNew, mapSet, setAdd, snapshot } from './collections.js';
@@ -24,6 +26,7 @@ import { stringToNumber } from './numconv.js';
 import { count, get, keyAt, objectNew, set, valueAt } from './object.js';
 import { concat, joinStrings } from './string.js';
 import { sub } from './strmethods.js';
+import { isTypedArray, typedFromUnits, typedKind, typedUnits } from './typed.js';
 
 declare function __tag(v: unknown): number;
 declare function __same(a: unknown, b: unknown): boolean;
@@ -111,6 +114,13 @@ function write(v: unknown, at: string, parts: string[], seen: unknown): void {
         );
       }
     }
+    return;
+  }
+  if (isTypedArray(v)) {
+    push(seen, v);
+    const units = typedUnits(v);
+    parts.push(concat(concat('B', numberToString(typedKind(v))), ';'));
+    writeString(units, parts);
     return;
   }
   if (tag === 7) {
@@ -236,6 +246,16 @@ function read(wire: string, cursor: unknown, seen: unknown): unknown {
       if (c === 83) setAdd(out, key);
       else mapSet(out, key, read(wire, cursor, seen));
     }
+    return out;
+  }
+  if (c === 66) {
+    // B
+    const kind = readNumber(wire, cursor, 59);
+    const n = readNumber(wire, cursor, 58);
+    const from = at(cursor);
+    advance(cursor, from + n);
+    const out = typedFromUnits(kind, wire, from, n);
+    push(seen, out);
     return out;
   }
   if (c === 99) {

@@ -1,0 +1,119 @@
+/**
+ * The SDK's sockets over one stack: what `listen`, `connect` and `udpSocket` do on the CPU that owns
+ * the network device. The owner loop steps the device and the stack and then calls `wake()`, which
+ * hands the stack's events to the calls parked on them (./wait.ts). Everything here runs on that one
+ * CPU, with no lock; the same code runs on Node over a simulated link (test/sockets/).
+ */
+import { formatIp, parseIp } from '../bytes.js';
+import type { NetStack } from '../stack.js';
+import type { Tcp } from '../tcp/tcp.js';
+import { DatagramSocket } from './datagram.js';
+import { SocketError } from './errors.js';
+import { StreamListener } from './listener.js';
+import type { SignalSource } from './signal.js';
+import { StreamConnection } from './stream.js';
+import { Waitable, WaitPoint, Waits } from './wait.js';
+
+/** listen()'s accept queue when the caller names none (Node's default too). */
+const DEFAULT_BACKLOG = 511;
+/** Ports listen(0) picks from: IANA's dynamic range. */
+const EPHEMERAL_FIRST = 49152;
+const EPHEMERAL_LAST = 65535;
+
+/** listen's options as the SDK has them (cpus are the caller's to place: ./sockets.ts does not move work). */
+export interface StreamListenOptions {
+  host?: string;
+  backlog?: number;
+}
+
+export class Sockets {
+  readonly waits: Waits;
+  private nextPort = EPHEMERAL_FIRST;
+
+  constructor(
+    readonly stack: NetStack,
+    readonly tcp: Tcp,
+    private readonly signals: SignalSource,
+  ) {
+    this.waits = new Waits(() => stack.clock.now());
+  }
+
+  /** The owner loop's part after each step: parked calls whose socket had news run again. */
+  wake(): Promise<number> {
+    return this.waits.wake();
+  }
+
+  /** Listens on `port` (0: a free one from 49152 up). */
+  async listen(port: number, options?: StreamListenOptions): Promise<StreamListener> {
+    this.localHost(options?.host, 'listen');
+    const backlog = options?.backlog ?? DEFAULT_BACKLOG;
+    if (port !== 0) {
+      if (this.tcp.hasListener(port)) throw new SocketError('EADDRINUSE', `listen: port ${port} is in use`);
+      return new StreamListener(this.tcp.listen(port, { backlog }), this.waits, this.signals);
+    }
+    for (let i = EPHEMERAL_FIRST; i <= EPHEMERAL_LAST; i++) {
+      const p = this.nextPort;
+      this.nextPort = p >= EPHEMERAL_LAST ? EPHEMERAL_FIRST : p + 1;
+      if (!this.tcp.hasListener(p))
+        return new StreamListener(this.tcp.listen(p, { backlog }), this.waits, this.signals);
+    }
+    throw new SocketError('EADDRINUSE', 'listen: no free port');
+  }
+
+  /** Opens a connection to host:port (a dotted quad or a name the DNS servers know). */
+  async connect(host: string, port: number, timeoutMs?: number): Promise<StreamConnection> {
+    const dst = await this.address(host, 'connect');
+    let c: StreamConnection;
+    try {
+      c = new StreamConnection(this.tcp.connect(dst, port), this.waits, this.signals);
+    } catch (e) {
+      throw new SocketError('EADDRNOTAVAIL', `connect: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    await c.established(timeoutMs ?? 0);
+    return c;
+  }
+
+  /** Binds a UDP port (0: a free one). */
+  async udpSocket(port?: number, host?: string): Promise<DatagramSocket> {
+    this.localHost(host, 'udpSocket');
+    const s = this.stack.udp.bind(port ?? 0);
+    if (s === null) throw new SocketError('EADDRINUSE', `udpSocket: port ${port ?? 0} is in use`);
+    return new DatagramSocket(s, this.waits, this.signals, (h, what) => this.address(h, what));
+  }
+
+  /**
+   * The address a peer's `host` names: a dotted quad as it is, anything else through the DNS stub
+   * (ENOTFOUND when it has no answer). Without an address of our own there is no route (ENETUNREACH).
+   */
+  async address(host: string, what: string): Promise<number> {
+    if (this.stack.ipv4.localAddress() === 0)
+      throw new SocketError('ENETUNREACH', `${what}: the network has no address yet`);
+    const quad = parseIp(host);
+    if (quad >= 0) return quad >>> 0;
+    const point = new WaitPoint(this.signals());
+    const lookup = new Waitable([point]);
+    let answer = -1;
+    let failure = '';
+    let done = false;
+    this.stack.resolve(host, (err, addresses) => {
+      done = true;
+      if (err === null && addresses.length > 0) answer = addresses[0];
+      else failure = err === null ? 'no address' : err.message;
+      this.waits.mark(lookup);
+    });
+    while (!done) await this.waits.park(point, -1);
+    if (answer < 0) throw new SocketError('ENOTFOUND', `${what}: ${host}: ${failure}`);
+    return answer >>> 0;
+  }
+
+  /**
+   * A listener or UDP socket binds the one interface: no host, the any-address, loopback (so code
+   * written for `toro dev`'s loopback-only binding runs unchanged) or the interface's own address.
+   */
+  private localHost(host: string | undefined, what: string): void {
+    if (host === undefined || host === '0.0.0.0' || host === '127.0.0.1' || host === 'localhost') return;
+    const mine = this.stack.ipv4.localAddress();
+    if (mine !== 0 && host === formatIp(mine)) return;
+    throw new SocketError('EADDRNOTAVAIL', `${what}: ${host} is not this machine's address`);
+  }
+}

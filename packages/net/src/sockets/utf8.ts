@@ -1,0 +1,25 @@
+/** UTF-8 at chunk boundaries, for reading text from a byte stream. */
+
+/**
+ * How many leading bytes of `b` end on a character boundary: a sequence the chunk cuts short at its
+ * end is left for the next chunk (at most 3 bytes); malformed bytes count as whole, for the decoder.
+ */
+export function completeLength(b: Uint8Array): number {
+  const n = b.length;
+  for (let back = 1; back <= 3 && back <= n; back++) {
+    const c = b[n - back];
+    if ((c & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    return need > back ? n - back : n;
+  }
+  return n;
+}
+
+/** a then b in one array. */
+export function joinBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}

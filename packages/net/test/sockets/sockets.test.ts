@@ -1,0 +1,178 @@
+/**
+ * The SDK's sockets over the stack (src/sockets/), two stacks on a wire in one Node process with the
+ * owner loop a booted image runs: echo of a megabyte through the bounded buffers, text cut inside a
+ * character, every failure as its SocketError, listeners and UDP.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { SocketError, type StreamConnection } from '../../src/index.js';
+import { pair } from './harness.js';
+
+let net: ReturnType<typeof pair>;
+afterEach(() => net.stop());
+
+function bytes(n: number, seed: number): Uint8Array {
+  const b = new Uint8Array(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    b[i] = x >>> 24;
+  }
+  return b;
+}
+
+async function readAll(c: StreamConnection): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for (let chunk = await c.read(); chunk !== undefined; chunk = await c.read()) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
+async function failure(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof SocketError) return e.code;
+    throw e;
+  }
+  return 'no error';
+}
+
+async function echo(c: StreamConnection): Promise<void> {
+  for (let chunk = await c.read(); chunk !== undefined; chunk = await c.read()) await c.write(chunk);
+  await c.end();
+}
+
+describe('sockets over the stack', () => {
+  it('echoes a megabyte exactly through the bounded send and receive buffers', async () => {
+    net = pair();
+    const l = await net.a.sockets.listen(7);
+    const served = (async () => {
+      const c = await l.accept();
+      if (c === undefined) throw new Error('no connection');
+      expect(c.remoteAddress).toBe('10.0.0.2');
+      await echo(c);
+    })();
+    const c = await net.b.sockets.connect('10.0.0.1', 7);
+    expect(c.remotePort).toBe(7);
+    const data = bytes(1 << 20, 7);
+    const back = readAll(c);
+    await c.write(data);
+    await c.end();
+    expect(Buffer.from(await back).equals(Buffer.from(data))).toBe(true);
+    await served;
+  }, 30_000);
+
+  it('serves 100 connections at once and leaves the table empty once they are closed', async () => {
+    net = pair();
+    const l = await net.a.sockets.listen(9, { backlog: 128 });
+    let handled = 0;
+    const acceptor = (async () => {
+      const all: Promise<void>[] = [];
+      for (let i = 0; i < 100; i++) {
+        const c = await l.accept();
+        if (c === undefined) break;
+        all.push(echo(c).then(() => c.close()));
+        handled++;
+      }
+      await Promise.all(all);
+    })();
+    const clients = Array.from({ length: 100 }, async (_, i) => {
+      const c = await net.b.sockets.connect('10.0.0.1', 9);
+      const back = readAll(c);
+      await c.write(`hello ${i}`);
+      await c.end();
+      const text = Buffer.from(await back).toString();
+      c.close();
+      return text;
+    });
+    const texts = await Promise.all(clients);
+    await acceptor;
+    expect(handled).toBe(100);
+    expect(texts.every((t, i) => t === `hello ${i}`)).toBe(true);
+    await l.close();
+    for (let i = 0; i < 500 && net.a.tcp.connectionCount > 0; i++) await new Promise((r) => setTimeout(r, 2));
+    expect(net.a.tcp.connectionCount).toBe(0);
+  }, 30_000);
+
+  it('gives a character cut across two segments whole to readString', async () => {
+    net = pair();
+    const l = await net.a.sockets.listen(7);
+    const c = await net.b.sockets.connect('10.0.0.1', 7);
+    const s = await l.accept();
+    if (s === undefined) throw new Error('no connection');
+    const text = Buffer.from('h€llo');
+    await c.write(text.subarray(0, 2)); // 'h' and the first byte of '€'
+    expect(await s.readString()).toBe('h');
+    await c.write(text.subarray(2));
+    await c.end();
+    expect(await s.readString()).toBe('€llo');
+    expect(await s.readString()).toBeUndefined();
+  });
+
+  it('reports every failure as its SocketError', async () => {
+    net = pair();
+    expect(await failure(net.b.sockets.connect('10.0.0.1', 81))).toBe('ECONNREFUSED');
+    const l = await net.a.sockets.listen(7);
+    expect(await failure(net.a.sockets.listen(7))).toBe('EADDRINUSE');
+    expect(await failure(net.a.sockets.listen(8, { host: '10.9.9.9' }))).toBe('EADDRNOTAVAIL');
+
+    // The peer resets: a parked read fails with ECONNRESET.
+    const c = await net.b.sockets.connect('10.0.0.1', 7);
+    const s = await l.accept();
+    if (s === undefined) throw new Error('no connection');
+    const reading = failure(s.read());
+    c.tcp.abort();
+    expect(await reading).toBe('ECONNRESET');
+
+    // Writing after end() is EPIPE; anything after close() is CLOSED, a parked read too.
+    const c2 = await net.b.sockets.connect('10.0.0.1', 7);
+    await c2.end();
+    expect(await failure(c2.write('x'))).toBe('EPIPE');
+    const parked = failure(c2.read());
+    c2.close();
+    expect(await parked).toBe('CLOSED');
+    expect(await failure(c2.write('x'))).toBe('CLOSED');
+    expect(await failure(c2.read())).toBe('CLOSED');
+  });
+
+  it('times out an idle read and a connect that gets no answer', async () => {
+    net = pair();
+    const l = await net.a.sockets.listen(7);
+    const c = await net.b.sockets.connect('10.0.0.1', 7);
+    c.setTimeout(40);
+    const t0 = performance.now();
+    expect(await failure(c.read())).toBe('ETIMEDOUT');
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(39);
+    expect(await failure(c.read(0))).toBe('EINVAL');
+    await l.close();
+    net.cut(true);
+    expect(await failure(net.b.sockets.connect('10.0.0.1', 7, 60))).toBe('ETIMEDOUT');
+  });
+
+  it('closes a listener: a parked accept gives undefined and the port is free again', async () => {
+    net = pair();
+    const l = await net.a.sockets.listen(0);
+    expect(l.port).toBeGreaterThanOrEqual(49152);
+    const parked = l.accept();
+    await l.close();
+    expect(await parked).toBeUndefined();
+    const again = await net.a.sockets.listen(l.port);
+    expect(again.port).toBe(l.port);
+  });
+
+  it('sends and receives UDP datagrams, with sizes and closed sockets refused', async () => {
+    net = pair();
+    const server = await net.a.sockets.udpSocket(5353);
+    const client = await net.b.sockets.udpSocket();
+    await client.send('ping', '10.0.0.1', 5353);
+    const d = await server.receive();
+    expect(Buffer.from(d.data).toString()).toBe('ping');
+    expect(d.host).toBe('10.0.0.2');
+    await server.send(d.data, d.host, d.port);
+    expect(Buffer.from((await client.receive()).data).toString()).toBe('ping');
+    expect(await failure(client.send(new Uint8Array(70000), '10.0.0.1', 5353))).toBe('EMSGSIZE');
+    expect(await failure(net.a.sockets.udpSocket(5353))).toBe('EADDRINUSE');
+    const parked = failure(server.receive());
+    server.close();
+    expect(await parked).toBe('CLOSED');
+  });
+});
