@@ -14,8 +14,12 @@
  * Where it works: under `toro dev` (the Node backend, src/node/net.ts) every socket is a real Node socket
  * owned by the CPU (worker thread) that created it, so a connection is handled on the CPU that called
  * `accept()`; binding is refused for anything but loopback addresses ('EACCES'), and `toro dev -p
- * HOST:GUEST` makes a listener on guest port GUEST bind 127.0.0.1:HOST. In a compiled image these calls
- * are not there yet: the compiler refuses them (TORO2009).
+ * HOST:GUEST` makes a listener on guest port GUEST bind 127.0.0.1:HOST. In a compiled image they are
+ * the stack's sockets (packages/drivers/src/sockets): the CPU net0 is dedicated to owns the device, the
+ * stack and every socket, and a call from another CPU reaches it through the message matrix; a listener
+ * binds the image's one interface (a host of 127.0.0.1 or 0.0.0.0 means it too), and a connection is
+ * handled on the CPU that accepted it, as here. `for await` over a listener or a connection is not
+ * compiled yet: loop over `accept()` and `read()`.
  */
 import { backend, checkCpu } from './backend.js';
 

@@ -3,17 +3,22 @@ import { formatIp } from '../bytes.js';
 import type { UdpSocket } from '../udp.js';
 import { SocketError } from './errors.js';
 import type { SignalSource } from './signal.js';
+import { encodeUtf8 } from './utf8.js';
 import { Waitable, WaitPoint, type Waits } from './wait.js';
 
 /** The largest UDP payload in one IPv4 datagram (65535 - 20 - 8). */
 const MAX_DATAGRAM = 65507;
-const encoder = new TextEncoder();
 
 /** One received datagram and its sender, as the SDK's `Datagram`. */
 export interface ReceivedDatagram {
   readonly data: Uint8Array;
   readonly host: string;
   readonly port: number;
+}
+
+/** What turns a host into an address (the Sockets that made the socket). */
+export interface AddressResolver {
+  address(host: string, what: string): Promise<number>;
 }
 
 export class DatagramSocket extends Waitable {
@@ -26,7 +31,7 @@ export class DatagramSocket extends Waitable {
     private readonly waits: Waits,
     signals: SignalSource,
     /** Resolves a host (dotted quad or name) to an address; throws SocketError. */
-    private readonly address: (host: string, what: string) => Promise<number>,
+    private readonly resolver: AddressResolver,
   ) {
     const receives = new WaitPoint(signals());
     super([receives]);
@@ -40,10 +45,10 @@ export class DatagramSocket extends Waitable {
     if (this.closed) throw new SocketError('CLOSED', 'send: the socket is closed');
     if (!Number.isInteger(port) || port < 1 || port > 65535)
       throw new SocketError('EINVAL', `send: port ${port} is not 1 to 65535`);
-    const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+    const bytes = typeof data === 'string' ? encodeUtf8(data) : data;
     if (bytes.length > MAX_DATAGRAM)
       throw new SocketError('EMSGSIZE', `send: ${bytes.length} bytes do not fit in one datagram`);
-    const dst = await this.address(host, 'send');
+    const dst = await this.resolver.address(host, 'send');
     // UDP is best effort: a datagram IP could not send (no ARP answer yet, a full ring) is counted there.
     this.udp.send(dst, port, bytes);
   }

@@ -39,8 +39,8 @@ export class Sockets {
   }
 
   /** The owner loop's part after each step: parked calls whose socket had news run again. */
-  wake(): Promise<number> {
-    return this.waits.wake();
+  async wake(): Promise<number> {
+    return await this.waits.wake();
   }
 
   /** Listens on `port` (0: a free one from 49152 up). */
@@ -78,7 +78,7 @@ export class Sockets {
     this.localHost(host, 'udpSocket');
     const s = this.stack.udp.bind(port ?? 0);
     if (s === null) throw new SocketError('EADDRINUSE', `udpSocket: port ${port ?? 0} is in use`);
-    return new DatagramSocket(s, this.waits, this.signals, (h, what) => this.address(h, what));
+    return new DatagramSocket(s, this.waits, this.signals, this);
   }
 
   /**

@@ -8,11 +8,8 @@ import type { TcpConnection } from '../tcp/connection.js';
 import { TcpState } from '../tcp/types.js';
 import { SocketError, tcpFailure } from './errors.js';
 import type { SignalSource } from './signal.js';
-import { completeLength, joinBytes } from './utf8.js';
+import { completeLength, decodeUtf8, encodeUtf8, joinBytes } from './utf8.js';
 import { Waitable, WaitPoint, type Waits } from './wait.js';
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 export class StreamConnection extends Waitable {
   readonly remoteAddress: string;
@@ -88,18 +85,18 @@ export class StreamConnection extends Waitable {
         if (this.carry.length === 0) return undefined;
         const rest = this.carry;
         this.carry = new Uint8Array(0);
-        return decoder.decode(rest);
+        return decodeUtf8(rest);
       }
       const all = joinBytes(this.carry, chunk);
       const n = completeLength(all);
       this.carry = all.slice(n);
-      if (n > 0) return decoder.decode(all.subarray(0, n));
+      if (n > 0) return decodeUtf8(all.subarray(0, n));
     }
   }
 
   /** Sends `data` (a string as UTF-8); returns once the send buffer took all of it. */
   async write(data: Uint8Array | string): Promise<void> {
-    const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+    const bytes = typeof data === 'string' ? encodeUtf8(data) : data;
     let off = 0;
     while (off < bytes.length) {
       this.usable('write');

@@ -1,4 +1,17 @@
-/** UTF-8 at chunk boundaries, for reading text from a byte stream. */
+/** UTF-8 for the sockets: text to bytes and back, and character boundaries in a byte stream. */
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The UTF-8 bytes of `s`. */
+export function encodeUtf8(s: string): Uint8Array {
+  return encoder.encode(s);
+}
+
+/** The text of UTF-8 bytes (malformed sequences as U+FFFD). */
+export function decodeUtf8(b: Uint8Array): string {
+  return decoder.decode(b);
+}
 
 /**
  * How many leading bytes of `b` end on a character boundary: a sequence the chunk cuts short at its

@@ -69,6 +69,8 @@ export function compileProgram(options: CompileOptions): CompileResult {
       scanForbidden(sf, (e) => ours.push(makeDiagnostic(e.code, e.args, e.node)));
     return { diagnostics: dedupe([...ours, ...fe.diagnostics]), positions: [] };
   }
+  if (fe.sdkBacked && options.target !== 'toro')
+    return { diagnostics: [makeDiagnostic('TORO2016', [fe.sdkBacked.text], fe.sdkBacked)], positions: [] };
   if (fe.hardware && options.target !== 'toro')
     return { diagnostics: [makeDiagnostic('TORO2015', [], fe.hardware)], positions: [] };
   return finish(lowerProgram(fe.checker, fe.modules), options);

@@ -121,7 +121,7 @@ describe('unsupported constructs are refused with a diagnostic', () => {
     ],
     [
       'sdk-listen.ts',
-      "fixtures/unsupported/sdk-listen.ts(3,22): error TORO2009: 'listen' of @toro/sdk is not available to compiled services yet: run this service with `toro dev`",
+      "fixtures/unsupported/sdk-listen.ts(1,10): error TORO2016: 'listen' of @toro/sdk works only in a Toro image (--target toro), where the network device is: build with `toro build`, or run the service on Node with `toro dev`",
     ],
   ];
   for (const [name, expected] of cases) {

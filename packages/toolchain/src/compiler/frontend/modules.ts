@@ -10,7 +10,7 @@ import ts from 'typescript';
 import { type CompileDiagnostic, makeDiagnostic } from './diagnostics.js';
 import { HW_MODULE, mayUseHardware } from './hw.js';
 import { LIB_FILE_NAME } from './lib.js';
-import { SDK_FILE_NAME } from './sdk.js';
+import { SDK_FILE_NAME, SDK_MODULE } from './sdk.js';
 
 export interface ModuleGraph {
   /** Every program module, in evaluation order (the entry last). */
@@ -18,6 +18,8 @@ export interface ModuleGraph {
   diagnostics: CompileDiagnostic[];
   /** The first import of `@toro/hw` (a program that has one links the hardware intrinsics), if any. */
   hardware?: ts.StringLiteral;
+  /** The first use of an SDK name backed by program source (the sockets), if any. */
+  sdkBacked?: ts.Identifier;
 }
 
 /** The declarations of `sf` that request another module, in source order. */
@@ -91,6 +93,60 @@ function valueUses(checker: ts.TypeChecker, sf: ts.SourceFile): Set<ts.Symbol> {
 const isCompiled = (sf: ts.SourceFile) =>
   !sf.isDeclarationFile && sf.fileName !== LIB_FILE_NAME && sf.fileName !== SDK_FILE_NAME;
 
+/** The file that declares what `sym` (an import alias) finally names, if it is program source. */
+function backingFile(checker: ts.TypeChecker, sym: ts.Symbol): ts.SourceFile | undefined {
+  const target = sym.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(sym) : sym;
+  const decl = target.declarations?.[0];
+  const sf = decl?.getSourceFile();
+  return sf !== undefined && isCompiled(sf) ? sf : undefined;
+}
+
+/**
+ * The program files behind the SDK names that an import of `@toro/sdk` in `sf` uses as values: the
+ * named imports used, or for `import * as ns` the members read as `ns.name`.
+ */
+function sdkBackings(
+  checker: ts.TypeChecker,
+  sf: ts.SourceFile,
+  r: ts.ImportDeclaration | ts.ExportDeclaration,
+  used: ReadonlySet<ts.Symbol>,
+): { files: ts.SourceFile[]; first?: ts.Identifier } {
+  const out = new Set<ts.SourceFile>();
+  let first: ts.Identifier | undefined;
+  const clause = ts.isImportDeclaration(r) ? r.importClause : undefined;
+  const nb = clause?.namedBindings;
+  if (ts.isExportDeclaration(r) && r.exportClause && ts.isNamedExports(r.exportClause)) {
+    for (const e of r.exportClause.elements) {
+      const sym = e.isTypeOnly ? undefined : checker.getSymbolAtLocation(e.name);
+      const file = sym ? backingFile(checker, sym) : undefined;
+      if (file) out.add(file);
+      if (file && ts.isIdentifier(e.name)) first ??= e.name;
+    }
+  }
+  if (nb && ts.isNamedImports(nb)) {
+    for (const e of nb.elements) {
+      const sym = e.isTypeOnly ? undefined : checker.getSymbolAtLocation(e.name);
+      const file = sym && used.has(sym) ? backingFile(checker, sym) : undefined;
+      if (file) out.add(file);
+      if (file) first ??= e.name;
+    }
+  }
+  if (nb && ts.isNamespaceImport(nb)) {
+    const ns = nb.name.text;
+    const visit = (n: ts.Node): void => {
+      if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === ns) {
+        const sym = checker.getSymbolAtLocation(n.name);
+        const file = sym ? backingFile(checker, sym) : undefined;
+        if (file) out.add(file);
+        if (file && ts.isIdentifier(n.name)) first ??= n.name;
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(sf);
+  }
+  return first === undefined ? { files: [...out] } : { files: [...out], first };
+}
+
 /**
  * The module graph from `entry`: evaluation order and the refused package imports
  * (`fileOf`: the file the resolver found for a specifier; `withoutSource`: it found only
@@ -106,6 +162,7 @@ export function moduleGraph(
   const diagnostics: CompileDiagnostic[] = [];
   const seen = new Set<ts.SourceFile>();
   let hardware: ts.StringLiteral | undefined;
+  let sdkBacked: ts.Identifier | undefined;
   const visit = (sf: ts.SourceFile): void => {
     seen.add(sf);
     const used = valueUses(checker, sf);
@@ -120,7 +177,14 @@ export function moduleGraph(
         continue;
       }
       const file = fileOf(spec);
-      if (file?.fileName === SDK_FILE_NAME) continue;
+      if (spec.text === SDK_MODULE || file?.fileName === SDK_FILE_NAME) {
+        // Most of the SDK is the runtime's; what it re-exports from TypeScript (the sockets) is
+        // program source, brought in where the service uses it.
+        const backed = sdkBackings(checker, sf, r, used);
+        sdkBacked ??= backed.first;
+        for (const backing of backed.files) if (!seen.has(backing)) visit(backing);
+        continue;
+      }
       if (!file || !isCompiled(file)) {
         // An unresolved relative import is the checker's TS2307; a package without a .ts source
         // (compiled JavaScript with or without declarations) is ours.
@@ -132,5 +196,8 @@ export function moduleGraph(
     order.push(sf);
   };
   visit(entry);
-  return hardware ? { order, diagnostics, hardware } : { order, diagnostics };
+  const graph: ModuleGraph = { order, diagnostics };
+  if (hardware) graph.hardware = hardware;
+  if (sdkBacked) graph.sdkBacked = sdkBacked;
+  return graph;
 }

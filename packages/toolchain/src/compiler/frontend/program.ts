@@ -15,7 +15,7 @@ import { type CompileDiagnostic, fromTsDiagnostic } from './diagnostics.js';
 import { HW_FILE_NAME, HW_MODULE, HW_SOURCE } from './hw.js';
 import { LIB_FILE_NAME, LIB_SOURCE } from './lib.js';
 import { moduleGraph } from './modules.js';
-import { SDK_FILE_NAME, SDK_MODULE, SDK_SOURCE } from './sdk.js';
+import { SDK_FILE_NAME, SDK_MODULE, SDK_SOCKETS_MODULE, SDK_SOURCE } from './sdk.js';
 
 export const RUNTIME_LIB_DIR = fileURLToPath(new URL('../runtime/lib/', import.meta.url));
 
@@ -29,6 +29,8 @@ export interface FrontEnd {
   diagnostics: CompileDiagnostic[];
   /** Where the program first imports `@toro/hw` (./hw.ts), if it does. */
   hardware?: ts.StringLiteral;
+  /** Where the program first uses an SDK name backed by program source (the sockets), if it does. */
+  sdkBacked?: ts.Identifier;
 }
 
 export const COMPILER_OPTIONS: ts.CompilerOptions = {
@@ -100,6 +102,17 @@ function projectPaths(entry: string): ts.CompilerOptions {
   return out;
 }
 
+let socketsEntry: string | undefined;
+
+/** The sockets' compiled backend (./sdk.ts SDK_SOCKETS_MODULE): @toro/drivers' src/sockets/index.ts. */
+function socketsBackend(): string | undefined {
+  if (socketsEntry === undefined) {
+    const drivers = sourceEntry('@toro/drivers', fileURLToPath(import.meta.url));
+    if (drivers !== undefined) socketsEntry = path.join(path.dirname(drivers), 'sockets', 'index.ts');
+  }
+  return socketsEntry;
+}
+
 function createProgram(roots: string[], options: ts.CompilerOptions, seen?: Resolutions): ts.Program {
   const host = ts.createCompilerHost(options, true);
   const getSourceFile = host.getSourceFile.bind(host);
@@ -133,6 +146,18 @@ function createProgram(roots: string[], options: ts.CompilerOptions, seen?: Reso
           isExternalLibraryImport: false,
         },
       };
+    if (literal.text === SDK_SOCKETS_MODULE) {
+      const file = socketsBackend();
+      if (file !== undefined) seen?.files.set(literal, file);
+      if (file !== undefined)
+        return {
+          resolvedModule: {
+            resolvedFileName: file,
+            extension: ts.Extension.Ts,
+            isExternalLibraryImport: false,
+          },
+        };
+    }
     const r = ts.resolveModuleName(literal.text, containingFile, options, host, undefined, redirected);
     const m = r.resolvedModule;
     if (m) seen?.files.set(literal, m.resolvedFileName);
@@ -219,5 +244,6 @@ export function buildFrontEnd(entry: string): FrontEnd {
   }
   const fe: FrontEnd = { program, checker, entry: entryFile, modules: graph.order, runtime, diagnostics };
   if (graph.hardware) fe.hardware = graph.hardware;
+  if (graph.sdkBacked) fe.sdkBacked = graph.sdkBacked;
   return fe;
 }

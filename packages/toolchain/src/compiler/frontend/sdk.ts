@@ -2,11 +2,18 @@
  * `@toro/sdk` as compiled services see it: the same public API as packages/sdk/src/index.ts (a test
  * holds the two export lists equal), declared here so the compiler can type-check a service without
  * the package installed, and lowered to the runtime's implementation (../runtime/lib/sdk.ts, `rt.sdk.*`,
- * every argument and result boxed). Functions whose compiled backend is not there yet are declared
+ * every argument and result boxed) — or, for the sockets, re-exported from their TypeScript backend
+ * (SDK_SOCKETS_MODULE). Functions whose compiled backend is not there yet are declared
  * too, so that a call to one is TORO2009 naming it rather than a type error.
  */
 export const SDK_MODULE = '@toro/sdk';
 export const SDK_FILE_NAME = '/toro-lib/sdk.d.ts';
+/**
+ * The sockets' compiled backend: TypeScript compiled with the service (packages/drivers/src/sockets),
+ * re-exported by the declaration below under this name, which the program's resolver maps there
+ * (./program.ts). The module graph brings it in only for a service that uses one of its names.
+ */
+export const SDK_SOCKETS_MODULE = '@toro/sdk/compiled-sockets';
 
 /** The SDK functions compiled services can call: each is `rt.sdk.<name>` in the runtime. */
 export const SDK_COMPILED = new Set([
@@ -20,6 +27,7 @@ export const SDK_COMPILED = new Set([
   'spawn',
   'spawnOn',
   'dedicate',
+  'networkCpu',
   // methods of the SDK's interfaces, as <Interface>_<method>
   'Thread_join',
   'channel',
@@ -69,13 +77,12 @@ export declare class ChannelClosedError extends Error { constructor(); }
 export declare function channel<T>(capacity?: number): Channel<T>;
 export declare function select<T>(channels: readonly Channel<T>[]): Promise<Selected<T>>;
 
-export type Resource = 'console';
+export type Resource = 'console' | 'net0';
 export declare function dedicate(resource: Resource, cpu: number): Promise<void>;
 
 export type SocketErrorCode =
   | 'ECONNREFUSED' | 'ECONNRESET' | 'ETIMEDOUT' | 'EADDRINUSE' | 'EADDRNOTAVAIL' | 'EACCES' | 'EPIPE'
   | 'EHOSTUNREACH' | 'ENETUNREACH' | 'ENOTFOUND' | 'EMSGSIZE' | 'EINVAL' | 'CLOSED' | 'EIO';
-export declare class SocketError extends Error { readonly code: SocketErrorCode; constructor(code: SocketErrorCode, message: string); }
 export interface ListenOptions { host?: string; backlog?: number; cpus?: readonly number[]; }
 export interface ConnectOptions { timeoutMs?: number; }
 export interface Connection extends AsyncIterable<Uint8Array> {
@@ -102,9 +109,7 @@ export interface UdpSocket {
   receive(): Promise<Datagram>;
   close(): void;
 }
-export declare function listen(port: number, options?: ListenOptions): Promise<Listener>;
-export declare function connect(host: string, port: number, options?: ConnectOptions): Promise<Connection>;
-export declare function udpSocket(options?: UdpOptions): Promise<UdpSocket>;
+export { listen, connect, udpSocket, SocketError } from '${SDK_SOCKETS_MODULE}';
 export declare function networkCpu(): number;
 
 export type ExitStatus = number | undefined | void;

@@ -15,7 +15,7 @@ import type { ExpressionLowering } from './expressions.js';
 import { hwCall, isHwDeclaration } from './hw-calls.js';
 import { numberFunction, numberMethod } from './numbers.js';
 import { arrayMethod, collectionKind, collectionMethod, fromHeap, isArray, spreadArray } from './objects.js';
-import { isSdkDeclaration, sdkCall, sdkMethodCall } from './sdk-calls.js';
+import { isRuntimeSdkMethod, isSdkDeclaration, sdkCall, sdkMethodCall } from './sdk-calls.js';
 import { fromCharCode, stringMethod } from './strings.js';
 import { binaryKind, binaryMethod, textKind, textMethod, typedStatic } from './typed-arrays.js';
 import { isStringType } from './types.js';
@@ -100,8 +100,7 @@ export function lowerCall(L: Lowering, node: ts.CallExpression): Operand {
   if (decl && ts.isFunctionDeclaration(decl) && isHwDeclaration(decl)) return hwCall(L, node, decl);
   if (ts.isPropertyAccessExpression(callee)) {
     const method = L.checker.getSymbolAtLocation(callee.name)?.valueDeclaration;
-    if (method && ts.isMethodSignature(method) && isSdkDeclaration(method))
-      return sdkMethodCall(L, node, callee, method);
+    if (method && isRuntimeSdkMethod(method)) return sdkMethodCall(L, node, callee, method);
   }
   if (ts.isIdentifier(callee) && sym && L.fromLib(sym)) {
     if (callee.text === 'eval') throw new Unsupported(callee, 'TORO2004', ['eval']);

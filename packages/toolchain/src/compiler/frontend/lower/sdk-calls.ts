@@ -117,6 +117,23 @@ function checkSpawnOnTarget(checker: ts.TypeChecker, node: ts.CallExpression): v
   if (!ok) throw new Unsupported(f, 'TORO2011', [f.getText()]);
 }
 
+/** The SDK interfaces whose objects the runtime makes (their methods are `rt.sdk.<Interface>_<m>`). */
+const RUNTIME_INTERFACES = new Set(['Thread', 'Channel']);
+
+/**
+ * Whether `decl` is a method of an SDK interface the runtime implements. The sockets' interfaces
+ * (Listener, Connection, UdpSocket) are implemented by TypeScript classes compiled with the service
+ * (../sdk.ts SDK_SOCKETS_MODULE): their methods are called as any object's are.
+ */
+export function isRuntimeSdkMethod(decl: ts.Node): decl is ts.MethodSignature {
+  return (
+    ts.isMethodSignature(decl) &&
+    isSdkDeclaration(decl) &&
+    ts.isInterfaceDeclaration(decl.parent) &&
+    RUNTIME_INTERFACES.has(decl.parent.name.text)
+  );
+}
+
 /**
  * `x.m(...)` where `m` is a method of one of the SDK's interfaces (Thread, Channel): the runtime's
  * `rt.sdk.<Interface>_<m>(x, ...)`, which checks that `x` is one the runtime made.

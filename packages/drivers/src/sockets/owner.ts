@@ -1,0 +1,97 @@
+/**
+ * The network owner in a booted image: on the CPU that net0 is dedicated to, the first socket call
+ * brings up the device (../machine/net0.ts), configures the stack (the kernel command line's `ip=`
+ * word, DHCP without one) and starts the owner loop, a thread of that CPU that steps the device and the
+ * stack and wakes the socket calls parked on them. Everything else on the CPU is an ordinary thread.
+ */
+import {
+  DhcpState,
+  formatIp,
+  formatMac,
+  type NetConfig,
+  parseNetConfig,
+  SocketError,
+  Sockets,
+} from '@toro/net';
+import { currentCpu, sleep, spawn, yieldNow } from '@toro/sdk';
+import { KernelClock, kernelCmdline } from '../machine/kernel.js';
+import { MachineHw } from '../machine/machine-hw.js';
+import { type Net0, startNet0 } from '../machine/net0.js';
+import { ChannelSignal } from './channel-signal.js';
+
+/** How long the first socket call waits for a DHCP lease. */
+const DHCP_WAIT_MS = 20000;
+/** Frames the owner takes from the device per round. */
+const BUDGET = 64;
+
+let sockets: Sockets | null = null;
+let net: Net0 | null = null;
+let starting = false;
+let failure = '';
+
+/** The `ip=` word of the kernel command line, or DHCP. */
+function configuration(cmdline: string): NetConfig {
+  for (const word of cmdline.split(' ')) {
+    if (!word.startsWith('ip=')) continue;
+    const parsed = parseNetConfig(word);
+    if (parsed.config === null)
+      throw new SocketError('EINVAL', `net0: kernel command line ${word}: ${parsed.error}`);
+    return parsed.config;
+  }
+  return 'dhcp';
+}
+
+/** The owner loop: the device, the stack's timers, the parked calls; a millisecond's sleep when idle. */
+async function ownerLoop(n: Net0, s: Sockets): Promise<void> {
+  for (;;) {
+    const frames = n.step(BUDGET);
+    const woken = await s.wake();
+    if (frames + woken === 0) await sleep(1);
+    else await yieldNow();
+  }
+}
+
+/** The sockets of this CPU's network, brought up on first use; fails with the reason it cannot be. */
+export async function localSockets(): Promise<Sockets> {
+  const cpu = currentCpu();
+  while (starting) await sleep(1);
+  if (sockets !== null) return sockets;
+  if (failure !== '') throw new SocketError('ENETUNREACH', failure);
+  starting = true;
+  try {
+    const clock = new KernelClock();
+    const log = (line: string): void => console.log(line);
+    const n = startNet0(new MachineHw(), kernelCmdline(), cpu, clock, clock.now() + 1, log);
+    if (n === null) {
+      failure = 'no network device: run the image with a network (toro run -p HOST:GUEST)';
+      throw new SocketError('ENETUNREACH', failure);
+    }
+    const config = configuration(kernelCmdline());
+    n.stack.start(config);
+    const s = new Sockets(n.stack, n.tcp, () => new ChannelSignal());
+    spawn(ownerLoop, n, s);
+    const started = clock.now();
+    while (n.stack.ipv4.localAddress() === 0) {
+      if (clock.now() - started > DHCP_WAIT_MS) {
+        failure = `net0: no DHCP lease in ${DHCP_WAIT_MS / 1000} s`;
+        throw new SocketError('ENETUNREACH', failure);
+      }
+      await sleep(1);
+    }
+    console.log(
+      `net0: ${n.where} mac ${formatMac(n.nic.mac)} address ${formatIp(n.stack.ipv4.localAddress())}${
+        n.stack.dhcp !== null && n.stack.dhcp.state === DhcpState.Bound ? ' (dhcp)' : ''
+      }`,
+    );
+    net = n;
+    sockets = s;
+    return s;
+  } finally {
+    starting = false;
+  }
+}
+
+/** The counters of net0 (`name value` lines), or none before the network is up. */
+export function counterLines(): string[] {
+  return net === null ? [] : net.counterLines();
+}
