@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runToro, serviceLines } from './run-toro.js';
 
+/** The templates that run to an end; tcp-echo serves until stopped and has its own test (tcp-echo.test.ts). */
 const TEMPLATES = ['compute', 'hello', 'pipeline'];
 
 let work: string;
