@@ -7,7 +7,7 @@ export * from './arp.js';
 export * from './bytes.js';
 export { checksum, finish, pseudoHeaderSum, sumBytes } from './checksum.js';
 export * from './config.js';
-export { Counters } from './counters.js';
+export { type CounterSource, Counters, isTrouble, TroubleReport } from './counters.js';
 export * from './dhcp.js';
 export * from './dns.js';
 export * from './ethernet.js';

@@ -12,6 +12,7 @@ import {
   parseNetConfig,
   SocketError,
   Sockets,
+  TroubleReport,
 } from '@toro/net';
 import { currentCpu, sleep, spawn, yieldNow } from '@toro/sdk';
 import { KernelClock, kernelCmdline } from '../machine/kernel.js';
@@ -23,6 +24,8 @@ import { ChannelSignal } from './channel-signal.js';
 const DHCP_WAIT_MS = 20000;
 /** Frames the owner takes from the device per round. */
 const BUDGET = 64;
+/** How often the owner logs the trouble counters that moved (drops, retransmissions…), ms. */
+const REPORT_MS = 10000;
 
 let sockets: Sockets | null = null;
 let net: Net0 | null = null;
@@ -41,11 +44,21 @@ function configuration(cmdline: string): NetConfig {
   return 'dhcp';
 }
 
-/** The owner loop: the device, the stack's timers, the parked calls; a millisecond's sleep when idle. */
+/**
+ * The owner loop: the device, the stack's timers, the parked calls; a millisecond's sleep when idle.
+ * Every REPORT_MS it logs `net0: trouble: …` when a drop, error or retransmission counter moved.
+ */
 async function ownerLoop(n: Net0, s: Sockets): Promise<void> {
+  const report = new TroubleReport();
+  let nextReport = n.clock.now() + REPORT_MS;
   for (;;) {
     const frames = n.step(BUDGET);
     const woken = await s.wake();
+    if (n.clock.now() >= nextReport) {
+      nextReport = n.clock.now() + REPORT_MS;
+      const line = report.line([n.nic.counters, n.stack.counters]);
+      if (line !== '') console.log(`net0: trouble: ${line}`);
+    }
     if (frames + woken === 0) await sleep(1);
     else await yieldNow();
   }
