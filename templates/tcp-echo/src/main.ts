@@ -10,7 +10,7 @@ const PORT = 7;
 
 async function echo(c: Connection): Promise<void> {
   try {
-    for (let chunk = await c.read(); chunk !== undefined; chunk = await c.read()) await c.write(chunk);
+    for await (const chunk of c) await c.write(chunk);
     await c.end();
   } catch (e) {
     console.log(`echo: ${c.remoteAddress}:${c.remotePort}: ${(e as Error).message}`);
@@ -22,7 +22,7 @@ async function echo(c: Connection): Promise<void> {
 export async function serve(): Promise<number> {
   const listener = await listen(PORT);
   console.log(`echo: listening on port ${listener.port} on CPU ${currentCpu()} (network on CPU ${networkCpu()})`);
-  for (let c = await listener.accept(); c !== undefined; c = await listener.accept()) spawn(echo, c);
+  for await (const c of listener) spawn(echo, c);
   return 0;
 }
 

@@ -182,6 +182,19 @@ function finish(
   return L.clsOf(node) === 'v' ? result : fromHeap(L, result, node);
 }
 
+/**
+ * For `for await` over one of the sockets' interfaces: the method each round calls (`accept` for a
+ * Listener, `read` for a Connection), the loop ending when it gives undefined, as the SDK's async
+ * iterators do under `toro dev`.
+ */
+export function sdkIterationMethod(checker: ts.TypeChecker, e: ts.Expression): string | undefined {
+  const decl = checker.getTypeAtLocation(e).getSymbol()?.declarations?.[0];
+  if (decl === undefined || !ts.isInterfaceDeclaration(decl) || !isSdkDeclaration(decl)) return undefined;
+  if (decl.name.text === 'Listener') return 'accept';
+  if (decl.name.text === 'Connection') return 'read';
+  return undefined;
+}
+
 /** Whether `e`'s type is the SDK's Channel (for `for await`). */
 export function isSdkChannel(checker: ts.TypeChecker, e: ts.Expression): boolean {
   const decl = checker.getTypeAtLocation(e).getSymbol()?.declarations?.[0];

@@ -23,7 +23,7 @@ import { lowerEnum } from './enums.js';
 import { conV, describe, ExpressionLowering } from './expressions.js';
 import { frameName, functionStart, positionOf } from './frames.js';
 import { arrayOf, fromHeap, isArray, iterable } from './objects.js';
-import { isSdkChannel } from './sdk-calls.js';
+import { isSdkChannel, sdkIterationMethod } from './sdk-calls.js';
 
 const K = ts.SyntaxKind;
 
@@ -527,11 +527,13 @@ export class FunctionLowering extends ExpressionLowering {
   /**
    * `for await (const v of ch)` over a @toro/sdk Channel: receives (rt.sdk.Channel_next, a hole once
    * the channel is closed and drained) until it is closed and drained, as the SDK's async iterator does.
+   * Over a Listener or a Connection (the sockets): accept() or read() each round until undefined.
    */
   private forAwait(s: ts.ForOfStatement): void {
     const b = this.b;
-    if (!isSdkChannel(this.checker, s.expression))
-      throw unsupported(s, "'for await' over anything but a @toro/sdk Channel");
+    const method = sdkIterationMethod(this.checker, s.expression);
+    if (method === undefined && !isSdkChannel(this.checker, s.expression))
+      throw unsupported(s, "'for await' over anything but a @toro/sdk Channel, Listener or Connection");
     const init = s.initializer;
     if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1)
       throw unsupported(init, "'for await' without a let or const declaration");
@@ -550,8 +552,21 @@ export class FunctionLowering extends ExpressionLowering {
     const end = b.newBlock('endfor');
     b.jmp(head);
     b.place(head);
-    const item = this.callRt(RT.channelNext, 'v', [ch]);
-    b.jnz(b.emit('ceql', 'w', item, { k: 'con', cls: 'v', bits: VALUE.HOLE }), end, body);
+    let item: Operand;
+    if (method === undefined) {
+      item = this.callRt(RT.channelNext, 'v', [ch]);
+      b.jnz(b.emit('ceql', 'w', item, { k: 'con', cls: 'v', bits: VALUE.HOLE }), end, body);
+    } else {
+      // A Listener's accept() or a Connection's read() (a compiled async method returns its value).
+      const key = this.string(method, s.expression);
+      const f = this.callRt(RT.method, 'v', [
+        ch,
+        key,
+        this.string(`${s.expression.getText()}.${method}`, s.expression),
+      ]);
+      item = b.calli([f, ch]) as Operand;
+      b.jnz(b.emit('ceql', 'w', item, { k: 'con', cls: 'v', bits: VALUE.UNDEFINED }), end, body);
+    }
     b.place(body);
     scope?.fresh();
     if (slot && ts.isIdentifier(d.name)) this.write(slot, fromHeap(this, item, d.name));
