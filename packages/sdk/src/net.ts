@@ -18,8 +18,7 @@
  * the stack's sockets (packages/drivers/src/sockets): the CPU net0 is dedicated to owns the device, the
  * stack and every socket, and a call from another CPU reaches it through the message matrix; a listener
  * binds the image's one interface (a host of 127.0.0.1 or 0.0.0.0 means it too), and a connection is
- * handled on the CPU that accepted it, as here. `for await` over a listener or a connection is not
- * compiled yet: loop over `accept()` and `read()`.
+ * handled on the CPU that accepted it, as here.
  */
 import { backend, checkCpu } from './backend.js';
 
