@@ -20,35 +20,13 @@
  * binds the image's one interface (a host of 127.0.0.1 or 0.0.0.0 means it too), and a connection is
  * handled on the CPU that accepted it, as here.
  */
+
+// The failure type is the stack's own (packages/net/src/sockets/errors.ts), so a service catches the
+// same class under `toro dev` and in an image; only that small module is loaded here.
+import { SocketError, type SocketErrorCode } from '@toro/net/socket-errors';
 import { backend, checkCpu } from './backend.js';
 
-/** What went wrong with a socket. Node's errno codes keep their names; 'CLOSED' is a use after close. */
-export type SocketErrorCode =
-  | 'ECONNREFUSED'
-  | 'ECONNRESET'
-  | 'ETIMEDOUT'
-  | 'EADDRINUSE'
-  | 'EADDRNOTAVAIL'
-  | 'EACCES'
-  | 'EPIPE'
-  | 'EHOSTUNREACH'
-  | 'ENETUNREACH'
-  | 'ENOTFOUND'
-  | 'EMSGSIZE'
-  | 'EINVAL'
-  | 'CLOSED'
-  | 'EIO';
-
-/** A socket failure: `code` says which (see SocketErrorCode). */
-export class SocketError extends Error {
-  /** Which failure. */
-  readonly code: SocketErrorCode;
-  constructor(code: SocketErrorCode, message: string) {
-    super(`${code}: ${message}`);
-    this.name = 'SocketError';
-    this.code = code;
-  }
-}
+export { SocketError, type SocketErrorCode };
 
 /** How `listen` binds. */
 export interface ListenOptions {

@@ -4,13 +4,7 @@
  * pump threads, one per pipe (./wire.ts), each doing its caller's requests in order. A caller closing
  * its request channels ends the pumps and closes the socket.
  */
-import {
-  type DatagramSocket,
-  SocketError,
-  type Sockets,
-  type StreamConnection,
-  type StreamListener,
-} from '@toro/net';
+import { type DatagramSocket, SocketError, type StreamConnection, type StreamListener } from '@toro/net';
 import { channel, spawn } from '@toro/sdk';
 import { localSockets } from './owner.js';
 import type {
@@ -141,10 +135,6 @@ async function serveReceives(s: DatagramSocket, p: Pipe<number, DatagramMessage 
   p.replies.close();
 }
 
-async function sockets(): Promise<Sockets> {
-  return localSockets();
-}
-
 /** listen() for another CPU (spawnOn to the network CPU). */
 export async function remoteListen(
   port: number,
@@ -152,7 +142,7 @@ export async function remoteListen(
   backlog: number,
 ): Promise<Reply<ListenerHandle | null>> {
   try {
-    const s = await sockets();
+    const s = await localSockets();
     const l = await s.listen(port, {
       host: host === '' ? undefined : host,
       backlog: backlog > 0 ? backlog : undefined,
@@ -182,7 +172,7 @@ export async function remoteConnect(
   timeoutMs: number,
 ): Promise<Reply<ConnectionHandle | null>> {
   try {
-    const s = await sockets();
+    const s = await localSockets();
     const c = await s.connect(host, port, timeoutMs);
     return ok(connectionHandle(c));
   } catch (e) {
@@ -193,7 +183,7 @@ export async function remoteConnect(
 /** udpSocket() for another CPU. */
 export async function remoteUdp(port: number, host: string): Promise<Reply<UdpHandle | null>> {
   try {
-    const s = await sockets();
+    const s = await localSockets();
     const u = await s.udpSocket(port, host === '' ? undefined : host);
     const sends = pipe<DatagramMessage, null>();
     const receives = pipe<number, DatagramMessage | null>();

@@ -3,7 +3,7 @@
  * the network CPU (./pumps.ts) and a wait for its reply, so it behaves as the local socket does —
  * including back-pressure, since a write's reply comes only once the stack's send buffer took the bytes.
  */
-import { completeLength, decodeUtf8, encodeUtf8, joinBytes, SocketError } from '@toro/net';
+import { encodeUtf8, SocketError, TextChunks } from '@toro/net';
 import { networkCpu, spawnOn } from '@toro/sdk';
 import { remoteCloseListener } from './pumps.js';
 import type { ConnectionHandle, DatagramMessage, ListenerHandle, Pipe, Reply, UdpHandle } from './wire.js';
@@ -41,7 +41,8 @@ export class RemoteConnection {
   private closed = false;
   private ended = false;
   private idleMs = 0;
-  private carry: Uint8Array = new Uint8Array(0);
+  /** readString's character cut across chunks. */
+  private readonly text = new TextChunks();
 
   constructor(private readonly h: ConnectionHandle) {
     this.remoteAddress = h.remoteAddress;
@@ -65,17 +66,8 @@ export class RemoteConnection {
 
   async readString(): Promise<string | undefined> {
     for (;;) {
-      const chunk = await this.read();
-      if (chunk === undefined) {
-        if (this.carry.length === 0) return undefined;
-        const rest = this.carry;
-        this.carry = new Uint8Array(0);
-        return decodeUtf8(rest);
-      }
-      const all = joinBytes(this.carry, chunk);
-      const n = completeLength(all);
-      this.carry = all.slice(n);
-      if (n > 0) return decodeUtf8(all.subarray(0, n));
+      const text = this.text.push(await this.read());
+      if (text !== null) return text;
     }
   }
 

@@ -1,6 +1,7 @@
 /**
- * The sockets' typed failures, as `@toro/sdk` names them (packages/sdk/src/net.ts declares the same
- * class for its Node backend; in a compiled image `SocketError` from `@toro/sdk` is this one).
+ * The sockets' typed failures, as `@toro/sdk` names them: the SDK's `SocketError` on both backends
+ * (packages/sdk/src/net.ts re-exports it through `@toro/net/socket-errors`; in a compiled image the
+ * compiler's SDK declaration reaches it through packages/drivers/src/sockets).
  */
 import { TcpError } from '../tcp/types.js';
 

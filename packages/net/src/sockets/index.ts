@@ -6,4 +6,4 @@ export { StreamListener } from './listener.js';
 export type { Signal, SignalSource } from './signal.js';
 export { Sockets, type StreamListenOptions } from './sockets.js';
 export { StreamConnection } from './stream.js';
-export { completeLength, decodeUtf8, encodeUtf8, joinBytes } from './utf8.js';
+export { decodeUtf8, encodeUtf8, TextChunks } from './utf8.js';

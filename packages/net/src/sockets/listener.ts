@@ -34,11 +34,6 @@ export class StreamListener extends Waitable {
     }
   }
 
-  /** Connections the stack has established that no accept() took yet. */
-  get queued(): number {
-    return this.tcp.queued;
-  }
-
   /** Stops listening: a parked accept() gives undefined; queued connections are reset by the stack. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -8,7 +8,7 @@ import type { TcpConnection } from '../tcp/connection.js';
 import { TcpState } from '../tcp/types.js';
 import { SocketError, tcpFailure } from './errors.js';
 import type { SignalSource } from './signal.js';
-import { completeLength, decodeUtf8, encodeUtf8, joinBytes } from './utf8.js';
+import { encodeUtf8, TextChunks } from './utf8.js';
 import { Waitable, WaitPoint, type Waits } from './wait.js';
 
 export class StreamConnection extends Waitable {
@@ -20,8 +20,8 @@ export class StreamConnection extends Waitable {
   private closed = false;
   private ended = false;
   private idleMs = 0;
-  /** The bytes of a character that the last chunk cut short (readString). */
-  private carry: Uint8Array = new Uint8Array(0);
+  /** readString's character cut across chunks. */
+  private readonly text = new TextChunks();
 
   constructor(
     readonly tcp: TcpConnection,
@@ -80,17 +80,8 @@ export class StreamConnection extends Waitable {
   /** The next chunk as UTF-8 text, a character cut across chunks whole; undefined at the end. */
   async readString(): Promise<string | undefined> {
     for (;;) {
-      const chunk = await this.read();
-      if (chunk === undefined) {
-        if (this.carry.length === 0) return undefined;
-        const rest = this.carry;
-        this.carry = new Uint8Array(0);
-        return decodeUtf8(rest);
-      }
-      const all = joinBytes(this.carry, chunk);
-      const n = completeLength(all);
-      this.carry = all.slice(n);
-      if (n > 0) return decodeUtf8(all.subarray(0, n));
+      const text = this.text.push(await this.read());
+      if (text !== null) return text;
     }
   }
 

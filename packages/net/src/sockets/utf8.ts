@@ -28,8 +28,34 @@ export function completeLength(b: Uint8Array): number {
   return n;
 }
 
+/**
+ * Text from a stream of byte chunks, a character cut across two chunks given whole: what every
+ * connection's readString() does with the chunks its read() gives.
+ */
+export class TextChunks {
+  /** The bytes of a character that the last chunk cut short. */
+  private carry: Uint8Array = new Uint8Array(0);
+
+  /**
+   * The text of `chunk` with what was carried (null when it holds no whole character yet, so the caller
+   * reads again); at the end of the stream (`chunk` undefined) what is left, or undefined.
+   */
+  push(chunk: Uint8Array | undefined): string | undefined | null {
+    if (chunk === undefined) {
+      if (this.carry.length === 0) return undefined;
+      const rest = this.carry;
+      this.carry = new Uint8Array(0);
+      return decodeUtf8(rest);
+    }
+    const all = joinBytes(this.carry, chunk);
+    const n = completeLength(all);
+    this.carry = all.slice(n);
+    return n > 0 ? decodeUtf8(all.subarray(0, n)) : null;
+  }
+}
+
 /** a then b in one array. */
-export function joinBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+function joinBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   if (a.length === 0) return b;
   const out = new Uint8Array(a.length + b.length);
   out.set(a, 0);

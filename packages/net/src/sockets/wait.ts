@@ -43,18 +43,6 @@ export class Waits {
     p.waiting = false;
   }
 
-  /** Whether parked calls may be woken by the next `wake` (so the owner loop should not sleep long). */
-  get pending(): boolean {
-    return this.dirty.length > 0;
-  }
-
-  /** The earliest deadline of a parked call, -1 for none. */
-  nextDeadline(): number {
-    let next = -1;
-    for (const p of this.timed) if (p.waiting && (next < 0 || p.deadline < next)) next = p.deadline;
-    return next;
-  }
-
   /** Notifies the parked calls of marked sockets and those past their deadline; how many it woke. */
   async wake(): Promise<number> {
     let woken = 0;
