@@ -80,6 +80,18 @@ toro_page_free:
   mov rax, -1
   ret
 
+; toro_stack_map — RDI = bytes (1 .. SW_STACK_MAX, 1 MiB - 4 KiB). RAX = the lowest address of a stack
+; of SW_STACK_MAX bytes in this CPU's stack window (stack_window.asm), RDX = SW_STACK_MAX; RAX = 0 when
+; the window is full or out of range. Its pages take memory only once touched; the page below it is a
+; guard. Use it on this CPU only.
+toro_stack_map:
+  jmp stack_map
+
+; toro_stack_unmap — RDI = a stack from toro_stack_map, on the CPU that made it. RAX = 0, or -1 when RDI
+; is not one (nothing is done). The pages it touched go back to the allocator.
+toro_stack_unmap:
+  jmp stack_unmap
+
 ; toro_alloc — RDI = size in bytes (1 .. OBJ_MAX_SIZE). RAX = a 16-byte-aligned object from this CPU's
 ; allocator, or 0. Larger blocks come from toro_page_alloc.
 toro_alloc:

@@ -78,6 +78,34 @@ fault_entry:
   push rax
   cld
   mov rdi, rsp
+  cmp qword [rdi + fault_frame.vector], 14
+  jne .fatal
+  mov rbx, rsp                          ; a #PF may be the first touch of a lazily mapped stack page
+  and rsp, -16
+  call stack_fault                      ; (stack_window.asm): then the instruction runs again
+  mov rsp, rbx
+  test eax, eax
+  jz .report
+  pop rax
+  pop rbx
+  pop rcx
+  pop rdx
+  pop rsi
+  pop rdi
+  pop rbp
+  pop r8
+  pop r9
+  pop r10
+  pop r11
+  pop r12
+  pop r13
+  pop r14
+  pop r15
+  add rsp, 16                           ; the vector and the error code
+  iretq
+.report:
+  mov rdi, rsp
+.fatal:
   and rsp, -16
   call fault_report                     ; never returns
 

@@ -81,6 +81,7 @@ section .data
 %include "mem_object.asm"
 %include "matrix.asm"
 %include "sched.asm"
+%include "stack_window.asm"             ; lazily committed stacks for the compiled runtime's threads
 %include "cpu_main.asm"
 %ifdef SERVICE
 %include "isolate.asm"                  ; each AP's private copy of the service's .data
@@ -88,6 +89,7 @@ section .data
 %include "abi.asm"                      ; the entry points services call (docs/kernel-abi.md)
 %ifdef SERVICE
 global toro_console_write, toro_page_alloc, toro_page_free, toro_alloc, toro_free
+global toro_stack_map, toro_stack_unmap
 global toro_thread_create, toro_thread_create_on, toro_thread_yield, toro_thread_sleep
 global toro_thread_block, toro_thread_wake, toro_thread_join, toro_thread_self, toro_thread_exit
 global toro_msg_send, toro_msg_recv, toro_msg_try_recv, toro_msg_flush

@@ -89,6 +89,10 @@ struc thread
   .deadline:   resq 1                   ; clock_ns value a sleeping thread waits for
   .waiting:    resq 1                   ; 1 while on the CPU's receive-waiters list
   .wait_next:  resq 1                   ; that list's link
+  .reply:      resq 2                   ; a struc page_reply for page_alloc_node's request: the lender
+                                        ; writes it, so it is here and not on the stack (a thread's
+                                        ; stack may be in its CPU's window, stack_window.asm, which
+                                        ; no other CPU maps)
 endstruc
 
 ; ---- message matrix ------------------------------------------------------------------------------------
@@ -123,7 +127,7 @@ MSG_K_PAGE_FREE equ 1                   ; a = block address, b = order
 MSG_K_OBJ_FREE  equ 2                   ; a = object
 MSG_K_CREATE    equ 3                   ; a = entry, b = argument
 MSG_K_WAKE      equ 4                   ; a = thread
-MSG_K_PAGE_REQ  equ 5                   ; a = order, b = reply (struc page_reply) in the requester's memory
+MSG_K_PAGE_REQ  equ 5                   ; a = order, b = reply (struc page_reply) in the requester's tcb
 
 struc page_reply                        ; written once by the CPU asked, read by the asker after .done
   .done:  resq 1
@@ -158,6 +162,10 @@ struc mech
   .own_end:      resq MECH_RANGES
   .slabs:        resq OBJ_CLASSES       ; partial slabs per class
   .stack_cache:  resq 1                 ; stacks of exited threads, guard page still unmapped
+  .sw_pdpt:      resq 1                 ; stack_window.asm: the window's PDPT (0 until first used)
+  .sw_bitmap:    resq 1                 ; its slots in use, a bit each (a page; 0 until first used)
+  .sw_reserve:   resq 1                 ; pages kept for faults inside the page allocator, linked
+  .sw_reserved:  resq 1                 ; how many
   ; statistics: see mem_stats for the order in which they are reported
   .total_bytes:  resq 1
   .free_bytes:   resq 1

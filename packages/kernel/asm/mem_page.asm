@@ -23,6 +23,7 @@
 
 section .text
 bits 64
+mem_page_text_start:                    ; stack_window.asm: faults between these labels take a reserve page
 
 ; page_alloc_order — EDI = order. RAX = address of a free block of 2^order pages, aligned to its size,
 ; or 0 (order too large, or this CPU's memory is used up). Clobbers RCX, RDX, RSI, RDI, R8-R11.
@@ -113,7 +114,6 @@ page_alloc_node:
   push rbx
   push r12
   push r13
-  sub rsp, page_reply_size + 8
   mov ebx, edi
   call page_alloc_order
   test rax, rax
@@ -130,22 +130,24 @@ page_alloc_node:
   movzx eax, byte [cpu_node + r12]
   cmp eax, [r8 + mech.node]
   jne .next
-  mov qword [rsp + page_reply.done], 0
-  mov qword [rsp + page_reply.block], 0
+  mov r13, [r8 + mech.current]
+  add r13, thread.reply                 ; R13: the reply, in this thread's tcb
+  mov qword [r13 + page_reply.done], 0
+  mov qword [r13 + page_reply.block], 0
   mov edi, r12d
   mov esi, MSG_K_PAGE_REQ
   mov edx, ebx
-  mov rcx, rsp
+  mov rcx, r13
   xor r8d, r8d
   call kmsg_send
 .wait:                                  ; the lender writes .block, then .done (x86 keeps that order)
-  cmp qword [rsp + page_reply.done], 0
+  cmp qword [r13 + page_reply.done], 0
   jne .answered
   mov edi, PAGE_REQ_POLL_NS
   call thread_sleep
   jmp .wait
 .answered:
-  mov rax, [rsp + page_reply.block]
+  mov rax, [r13 + page_reply.block]
   test rax, rax
   jnz .out
 .next:
@@ -154,7 +156,6 @@ page_alloc_node:
 .none:
   xor eax, eax
 .out:
-  add rsp, page_reply_size + 8
   pop r13
   pop r12
   pop rbx
@@ -434,6 +435,8 @@ node_free_bytes:
   jmp .cpu
 .done:
   ret
+
+mem_page_text_end:
 
 section .bss
 alignb 64

@@ -5,7 +5,9 @@
 ;   write=17 write_bad=-1 page=<aligned> page_free=0 page_free_misaligned=-1 page_zero=0 page_huge=0
 ;   alloc_free=0 free_misaligned=-1 free_stack=-1 alloc_zero=0 alloc_big=0 create_null=0 join=8
 ;   create_on_bad=-1 send_bad=-1 loop_src=<cpu> loop_a=77 clock_monotonic=1 cpu=0 cpus=<n> node=<n>
-;   nodes=<n> stats=<MECH_NSTATS> stats_bad=0 node_free_ok=1 node_bad=-1
+;   nodes=<n> stats=<MECH_NSTATS> stats_bad=0 node_free_ok=1 node_bad=-1 stack_big=0
+;   stack_size=<SW_STACK_MAX> stack_touch=3 stack_zero=0 stack_pages=2 stack_unmap=0 stack_kept=0
+;   stack_unmap_twice=-1 stack_unmap_bad=-1 stacks_many=<ST_STACKS> stacks_kept=0
 ; The verdict (pass) is computed here against the same expectations; the test checks each key too.
 ; `selftest=panic` calls toro_panic instead: "toro: panic deliberate \"test\"" and exit code 72;
 ; `selftest=overflow` overflows a thread's stack (st_overflow below).
@@ -249,6 +251,7 @@ st_abi:
   mov rsi, rax
   mov rdx, -1
   call st_abi_expect
+  call st_abi_stacks
   call print_newline
   mov eax, r13d
   add rsp, 512
@@ -264,6 +267,133 @@ st_abi_expect:
   mov r13d, ST_FAIL
 .same:
   jmp st_kv
+
+ST_STACKS equ 3000                      ; more stacks at once than 128 MiB could hold committed
+
+; st_abi_stacks — toro_stack_map / toro_stack_unmap (stack_window.asm): a stack takes memory only for
+; the pages touched, gives it all back, and many stacks at once cost their touched pages. Keys as in
+; the header; updates R13D like st_abi_expect. Preserves RBX, R12.
+st_abi_stacks:
+  push rbx
+  push r12
+  push r14
+  push r15
+  mov edi, SW_STACK_MAX + 1
+  call toro_stack_map
+  mov rdi, key_stack_big
+  mov rsi, rax
+  xor edx, edx
+  call st_abi_expect
+  mov edi, 65536
+  call toro_stack_map
+  mov rbx, rax                          ; RBX: the stack
+  mov rdi, key_stack_size
+  mov rsi, rdx
+  mov edx, SW_STACK_MAX
+  call st_abi_expect
+  test rbx, rbx
+  jz .failed
+  mov r8, [gs:percpu.mech]
+  mov r12, [r8 + mech.free_bytes]       ; R12: free bytes with the stack mapped, untouched
+  mov byte [rbx + SW_STACK_MAX - 1], 1  ; its top page and its bottom page
+  mov byte [rbx], 2
+  movzx esi, byte [rbx + SW_STACK_MAX - 1]
+  movzx eax, byte [rbx]
+  add esi, eax
+  mov rdi, key_stack_touch
+  mov edx, 3
+  call st_abi_expect
+  movzx esi, byte [rbx + 100]           ; a new page reads as zero
+  mov rdi, key_stack_zero
+  xor edx, edx
+  call st_abi_expect
+  mov r8, [gs:percpu.mech]
+  mov rsi, r12
+  sub rsi, [r8 + mech.free_bytes]
+  shr rsi, PAGE_SHIFT
+  mov rdi, key_stack_pages
+  mov edx, 2
+  call st_abi_expect
+  mov rdi, rbx
+  call toro_stack_unmap
+  mov rdi, key_stack_unmap
+  mov rsi, rax
+  xor edx, edx
+  call st_abi_expect
+  mov r8, [gs:percpu.mech]
+  mov rsi, r12
+  sub rsi, [r8 + mech.free_bytes]
+  mov rdi, key_stack_kept
+  xor edx, edx
+  call st_abi_expect
+  mov rdi, rbx
+  call toro_stack_unmap
+  mov rdi, key_stack_unmap_twice
+  mov rsi, rax
+  mov rdx, -1
+  call st_abi_expect
+  mov rdi, rsp                          ; not a stack of the window
+  call toro_stack_unmap
+  mov rdi, key_stack_unmap_bad
+  mov rsi, rax
+  mov rdx, -1
+  call st_abi_expect
+  ; Many at once, twice: the second round must end where the first did (the window's tables stay).
+  mov edi, ST_STACKS * 8 / PAGE_SIZE + 1
+  call toro_page_alloc
+  mov r14, rax                          ; R14: the stacks' addresses
+  test r14, r14
+  jz .failed
+  call .round
+  mov r8, [gs:percpu.mech]
+  mov r12, [r8 + mech.free_bytes]
+  call .round
+  mov rdi, key_stacks_many
+  mov rsi, r15
+  mov edx, ST_STACKS
+  call st_abi_expect
+  mov r8, [gs:percpu.mech]
+  mov rsi, r12
+  sub rsi, [r8 + mech.free_bytes]
+  mov rdi, key_stacks_kept
+  xor edx, edx
+  call st_abi_expect
+  mov rdi, r14
+  mov esi, ST_STACKS * 8 / PAGE_SIZE + 1
+  call toro_page_free
+  jmp .out
+.failed:
+  mov r13d, ST_FAIL
+.out:
+  pop r15
+  pop r14
+  pop r12
+  pop rbx
+  ret
+; ST_STACKS stacks mapped, each touched at its top, then all unmapped. R15 = how many were mapped.
+.round:
+  xor r15d, r15d
+.map:
+  mov edi, 65536
+  call toro_stack_map
+  test rax, rax
+  jz .unmap
+  mov byte [rax + SW_STACK_MAX - 8], 1
+  mov [r14 + r15 * 8], rax
+  inc r15d
+  cmp r15d, ST_STACKS
+  jb .map
+.unmap:
+  xor ebx, ebx
+.next:
+  cmp ebx, r15d
+  jae .done
+  mov rdi, [r14 + rbx * 8]
+  call toro_stack_unmap
+  inc ebx
+  jmp .next
+.done:
+  ret
 
 st_abi_plus_one:
   lea rax, [rdi + 1]
@@ -340,5 +470,16 @@ key_stats:                db " stats=", 0
 key_stats_bad:            db " stats_bad=", 0
 key_node_free_ok:         db " node_free_ok=", 0
 key_node_bad:             db " node_bad=", 0
+key_stack_big:            db " stack_big=", 0
+key_stack_size:           db " stack_size=", 0
+key_stack_touch:          db " stack_touch=", 0
+key_stack_zero:           db " stack_zero=", 0
+key_stack_pages:          db " stack_pages=", 0
+key_stack_unmap:          db " stack_unmap=", 0
+key_stack_kept:           db " stack_kept=", 0
+key_stack_unmap_twice:    db " stack_unmap_twice=", 0
+key_stack_unmap_bad:      db " stack_unmap_bad=", 0
+key_stacks_many:          db " stacks_many=", 0
+key_stacks_kept:          db " stacks_kept=", 0
 key_thread:               db " thread=", 0
 key_stack:                db " stack=", 0

@@ -45,6 +45,7 @@ export const sources: readonly string[] = [
   'mem_object.asm',
   'matrix.asm',
   'sched.asm',
+  'stack_window.asm',
   'cpu_main.asm',
   'isolate.asm',
   'abi.asm',

@@ -49,6 +49,18 @@ test.each([
     stats_bad: 0n,
     node_free_ok: 1n,
     node_bad: MINUS_1,
+    // toro_stack_map: lazily committed stacks (asm/stack_window.asm)
+    stack_big: 0n,
+    stack_size: 1048576n - 4096n,
+    stack_touch: 3n,
+    stack_zero: 0n,
+    stack_pages: 2n,
+    stack_unmap: 0n,
+    stack_kept: 0n,
+    stack_unmap_twice: MINUS_1,
+    stack_unmap_bad: MINUS_1,
+    stacks_many: 3000n,
+    stacks_kept: 0n,
   };
   for (const [key, value] of Object.entries(expected)) expect(big(r[key]), key).toBe(value);
   // 3 pages round up to a 4-page block, aligned to its 16 KiB size
