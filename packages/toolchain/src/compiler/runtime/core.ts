@@ -69,7 +69,7 @@ function coreDefines(memory: RuntimeMemory): Record<string, string> {
 }
 
 /** A spawned thread's compiled-code stack, and the room kept at its bottom for a RangeError's work. */
-export const THREAD_STACK_BYTES = 1 << 20;
+export const THREAD_STACK_BYTES = (1 << 20) - 4096; // the kernel's lazily committed stack (toro_stack_map)
 export const THREAD_STACK_MARGIN = 128 << 10;
 
 function threadDefines(): Record<string, string> {

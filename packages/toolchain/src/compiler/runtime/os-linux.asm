@@ -82,6 +82,13 @@ os_unmap:
     syscall
     ret
 
+; os_stack_map / os_stack_unmap: a thread's stack is such a mapping too (Linux commits it as touched).
+global os_stack_map, os_stack_unmap
+os_stack_map:
+    jmp os_map
+os_stack_unmap:
+    jmp os_unmap
+
 ; The machine as the SDK sees it (runtime/lib/sdk.ts): one CPU (0) in one node (0).
 global os_cpu_count, os_node_count
 os_cpu_count:

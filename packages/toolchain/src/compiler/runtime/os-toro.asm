@@ -13,6 +13,7 @@ default rel
 
 extern __rt_boot, __rt_exit, __rt_thread_main_handle, __rt_thread_new_native, PUMP
 extern toro_console_write, toro_exit, toro_page_alloc, toro_page_free, toro_panic
+extern toro_stack_map, toro_stack_unmap
 extern toro_cpu_count, toro_cpu_id, toro_cpu_node, toro_node_count, toro_node_mem
 extern toro_thread_self, toro_thread_sleep, toro_thread_yield, toro_thread_create, toro_thread_block, toro_thread_wake
 extern toro_alloc, toro_free, toro_msg_send, toro_msg_recv, toro_msg_flush, toro_wall_clock_ns
@@ -237,6 +238,17 @@ global os_unmap
 os_unmap:
     shr rsi, 12
     CRITICAL toro_page_free
+    ret
+
+; os_stack_map(rdi = bytes) → rax: a thread's compiled-code stack, rdx = its bytes (at least rdi), or 0:
+; the kernel's lazily committed stacks (a page takes memory when first touched). os_stack_unmap(rdi =
+; such a stack, rsi = its bytes), on the CPU that made it.
+global os_stack_map, os_stack_unmap
+os_stack_map:
+    CRITICAL toro_stack_map     ; switches only when topping up its reserve pages borrows
+    ret
+os_stack_unmap:
+    CRITICAL toro_stack_unmap
     ret
 
 ; os_alloc(rdi = bytes, at most 2048) → rax: a small block, or 0. os_free(rdi = block).

@@ -6,7 +6,15 @@
 ;     rt_threads; a thread that is switched out has saved its frame pointer there, so the collector
 ;     (core.asm collect, through __rt_thread_roots) walks the running thread's frames from rbp as
 ;     before and every other thread's frames from its saved rbp. A record's value words (the function
-;     and arguments of a thread not started yet, the result of one that has ended) are roots too.
+;     and arguments of a thread not started yet, where its result goes) are roots too.
+;   - A finished thread costs nothing: when its function returns, its compiled stack is unmapped and
+;     its record leaves rt_threads for the CPU's spare list (rt_spare), which __rt_thread_new takes
+;     from first (runtime/lib/sdk.ts keeps results in the Thread objects, not here). Records are
+;     recycled, never freed, so a record number another thread still holds (a channel waiter, a
+;     select watcher) always names a record: a wake that reaches a spare one is dropped (its handle
+;     is 0), one that reaches the record's next thread is a spurious wake-up, which every wait of the
+;     runtime tolerates (each re-checks its condition). A CPU holds as many records as it ever had
+;     threads at once.
 ;   - Per-thread runtime state follows the thread: the exception handler chain and the stack limits
 ;     (core.asm's __rt_handler, __rt_stack_limit*) are saved in the record when it switches out and
 ;     restored when it comes back (rt_save / rt_restore around every call that can switch).
@@ -23,13 +31,14 @@ bits 64
 default rel
 
 extern os_thread_create, os_thread_block, os_thread_wake, os_sleep_ns, os_yield
-extern os_map, os_unmap, os_alloc, os_free, os_msg_send, os_msg_recv
+extern os_map, os_unmap, os_stack_map, os_stack_unmap, os_alloc, os_free, os_msg_send, os_msg_recv
 extern __rt_alloc_words, __rt_alloc_string, __rt_alloc_string16
 extern __rt_handler, __rt_stack_limit, __rt_stack_limit_normal, __rt_stack_limit_emergency
 extern __rt_gc_forward, __rt_gc_frames, THREAD_RUN
 
 struc rtthread
-  .next:      resq 1    ; the CPU's next thread record
+  .next:      resq 1    ; the CPU's next thread record (rt_threads), or next spare one (rt_spare)
+  .prev:      resq 1    ; the previous record on rt_threads, or 0 at its head
   .rbp:       resq 1    ; frame pointer while switched out; 0 while running (or before the first run)
   .handler:   resq 1    ; __rt_handler while switched out
   .limit:     resq 1    ; __rt_stack_limit_normal while switched out
@@ -37,20 +46,20 @@ struc rtthread
   .stack:     resq 1    ; base of its compiled-code stack (0: the main thread's comes from the OS layer)
   .stack_size: resq 1
   .kstack:    resq 1    ; rsp on the OS thread's own stack, to go back to when the function returns
-  .handle:    resq 1    ; the OS thread
+  .handle:    resq 1    ; the OS thread (0 while spare)
   .state:     resq 1    ; THREAD_NEW, THREAD_RUNNING or THREAD_DONE
   .joiner:    resq 1    ; record of the thread waiting in join, or 0
   .flags:     resq 1    ; runtime/lib/sdk.ts's (copy the result, report it to another CPU)
   .native:    resq 1    ; a runtime routine to run instead of THREAD_RUN (the message pump), or 0
   .fn:        resq 1    ; value: the function to run (undefined once started)
   .args:      resq 1    ; value: its arguments, an array (undefined once started)
-  .result:    resq 1    ; value: what it returned
+  .target:    resq 1    ; value: where its result goes (runtime/lib/sdk.ts threadRun)
 endstruc
 
 THREAD_NEW equ 0
 THREAD_RUNNING equ 1
 THREAD_DONE equ 2
-RTTHREAD_VALUES equ 3   ; .fn, .args, .result: the record's value words
+RTTHREAD_VALUES equ 3   ; .fn, .args, .target: the record's value words
 
 section .text
 
@@ -292,10 +301,15 @@ string_object_bytes:
     ret
 
 ; __rt_wake(rdi = thread record): makes a thread blocked in __rt_block runnable. Does not switch.
+; A spare record (its thread has ended) is left alone.
 global __rt_wake
 __rt_wake:
     mov rdi, [rdi + rtthread.handle]
+    test rdi, rdi
+    jz .spare
     jmp os_thread_wake
+.spare:
+    ret
 
 ; __rt_thread_main_handle(rdi = the OS thread running main): the OS layer names it at start, so
 ; that a spawned thread can wake main when main waits for it.
@@ -320,7 +334,7 @@ __rt_thread_current:
     mov rax, [rt_current]
     ret
 
-; __rt_thread_value(rdi = record, rsi = 0 fn | 1 args | 2 result) → rax: that value word.
+; __rt_thread_value(rdi = record, rsi = 0 fn | 1 args | 2 target) → rax: that value word.
 ; __rt_thread_set_value(rdi, rsi, rdx = value). __rt_thread_word / _set_word: 0 state | 1 joiner.
 global __rt_thread_value, __rt_thread_set_value, __rt_thread_word, __rt_thread_set_word
 __rt_thread_value:
@@ -346,10 +360,18 @@ __rt_thread_new:
     push r13
     mov r12, rdi
     mov r13, rsi
+    mov rax, [rt_spare]         ; a spare record, or a new one
+    test rax, rax
+    jz .allocate
+    mov rcx, [rax + rtthread.next]
+    mov [rt_spare], rcx
+    jmp .record
+.allocate:
     mov edi, rtthread_size
     call os_alloc
     test rax, rax
     jz .fail
+.record:
     mov rbx, rax
     mov rdi, rbx                ; a zeroed record
     mov ecx, rtthread_size / 8
@@ -358,20 +380,19 @@ __rt_thread_new:
     mov [rbx + rtthread.fn], r12
     mov [rbx + rtthread.args], r13
     mov rax, UNDEFINED
-    mov [rbx + rtthread.result], rax
+    mov [rbx + rtthread.target], rax
     mov rdi, THREAD_STACK
-    call os_map
+    call os_stack_map
     test rax, rax
-    jz .fail                    ; the record is small and stays (nothing links to it)
+    jz .no_stack
     mov [rbx + rtthread.stack], rax
     mov [rbx + rtthread.stack_size], rdx
     lea rcx, [rax + THREAD_MARGIN]
     mov [rbx + rtthread.limit], rcx
     lea rcx, [rax + THREAD_MARGIN / 4]
     mov [rbx + rtthread.emergency], rcx
-    mov rax, [rt_threads]       ; on the CPU's list: its values are roots from now on
-    mov [rbx + rtthread.next], rax
-    mov [rt_threads], rbx
+    mov rdi, rbx                ; on the CPU's list: its values are roots from now on
+    call rt_link
     lea rdi, [rt_thread_entry]
     mov rsi, rbx
     call os_thread_create
@@ -380,10 +401,15 @@ __rt_thread_new:
     mov [rbx + rtthread.handle], rax
     mov rax, rbx
     jmp .out
-.no_thread:                     ; stays listed with state NEW: its values are dropped
-    mov rax, UNDEFINED
-    mov [rbx + rtthread.fn], rax
-    mov [rbx + rtthread.args], rax
+.no_thread:
+    mov rdi, rbx
+    call rt_unlink
+    mov rdi, [rbx + rtthread.stack]
+    mov rsi, [rbx + rtthread.stack_size]
+    call os_stack_unmap
+.no_stack:
+    mov rdi, rbx
+    call rt_spare_record
 .fail:
     xor eax, eax
 .out:
@@ -435,9 +461,52 @@ rt_thread_entry:
     mov rdi, [rbx + rtthread.stack]
     mov rsi, [rbx + rtthread.stack_size]
     mov qword [rbx + rtthread.stack], 0
-    call os_unmap
+    call os_stack_unmap
+    mov rdi, rbx                ; no compiled code runs before the next thread's rt_restore, which
+    call rt_unlink              ; names the running record again
+    mov rdi, rbx
+    call rt_spare_record
     pop rbx
     xor eax, eax
+    ret
+
+; rt_link(rdi = record): puts it at the head of rt_threads. Clobbers rax.
+rt_link:
+    mov rax, [rt_threads]
+    mov [rdi + rtthread.next], rax
+    mov qword [rdi + rtthread.prev], 0
+    mov [rax + rtthread.prev], rdi   ; the list is never empty: main_thread stays on it
+    mov [rt_threads], rdi
+    ret
+
+; rt_unlink(rdi = record on rt_threads, not main_thread): takes it off. Clobbers rax, rcx.
+rt_unlink:
+    mov rax, [rdi + rtthread.next]
+    mov rcx, [rdi + rtthread.prev]
+    test rcx, rcx
+    jz .head
+    mov [rcx + rtthread.next], rax
+    jmp .after
+.head:
+    mov [rt_threads], rax
+.after:
+    test rax, rax
+    jz .out
+    mov [rax + rtthread.prev], rcx
+.out:
+    ret
+
+; rt_spare_record(rdi = record off every list): onto rt_spare, its handle and values cleared (a later
+; __rt_wake of it does nothing). Clobbers rax.
+rt_spare_record:
+    mov qword [rdi + rtthread.handle], 0
+    mov rax, UNDEFINED
+    mov [rdi + rtthread.fn], rax
+    mov [rdi + rtthread.args], rax
+    mov [rdi + rtthread.target], rax
+    mov rax, [rt_spare]
+    mov [rdi + rtthread.next], rax
+    mov [rt_spare], rdi
     ret
 
 section .data
@@ -448,5 +517,6 @@ rt_sdk_state: dq UNDEFINED      ; value: runtime/lib/sdk.ts's per-CPU state
 rt_msg_out: dq 0, 0, 0, 0       ; the message being sent (os_msg_send copies it into the ring)
 rt_msg_in: dq 0, 0, 0, 0        ; the message the pump took last
 rt_current: dq main_thread      ; the running thread's record
-rt_threads: dq main_thread      ; every thread record of this CPU
+rt_threads: dq main_thread      ; every running thread's record on this CPU (main_thread is the last)
+rt_spare: dq 0                  ; records of ended threads, for __rt_thread_new to reuse
 main_thread: times rtthread_size db 0   ; the main thread: its stack is the OS layer's

@@ -4,7 +4,8 @@
  * layer (os-toro.asm: the kernel ABI; os-linux.asm: one CPU, one node, the host's memory), and every
  * check and message is the one packages/sdk/src makes, so a service fails alike under `toro dev`.
  */
-import { arrayNew, get as elementAt, length, push, set as setElement, shift } from './array.js';
+import { arrayNew, get as elementAt, length, pop, push, set as setElement, shift } from './array.js';
+import { collectionNew, mapGet, mapSet, remove } from './collections.js';
 import { toStringValue } from './console.js';
 import { makeError, rangeError, typeError } from './errors.js';
 import { stringify } from './json.js';
@@ -15,6 +16,7 @@ import { channelObject, fromWire, toWire } from './wire.js';
 declare function __tag(v: unknown): number;
 declare function __as_number(v: unknown): number;
 declare function __as_string(v: unknown): string;
+declare function __as_boolean(v: unknown): boolean;
 declare function __exit(code: number): never;
 declare function __os_cpu_count(): number;
 declare function __os_cpu_id(): number;
@@ -119,37 +121,47 @@ export function yieldNow(): unknown {
   return undefined;
 }
 
-// ---- Threads (runtime/threads.asm keeps each thread's record: 0 fn, 1 args, 2 result as values;
-// words 0 state, 1 the record of a thread waiting in join).
+// ---- Threads. runtime/threads.asm keeps a record for each running thread: value words 0 fn, 1 args,
+// 2 target (the Thread object its result goes to, or for a spawnOn from another CPU the number of the
+// join slot there); word 2 flags. The record is recycled once the function returns, so a finished
+// thread costs nothing but its Thread object, which the collector frees like any other:
+// { cpu, __done, __result, __joiner (the record of the thread waiting in join, or 0) }.
 
 const FN = 0;
 const ARGS = 1;
-const RESULT = 2;
-const STATE = 0;
-const JOINER = 1;
+const TARGET = 2;
 const FLAGS = 2;
 /** FLAGS: the result is copied (spawnOn to this CPU), or sent to the CPU that asked (spawnOn from it). */
 const COPY = 1;
 const REPORT = 2;
-const FINISHED = 2;
 
 /** `spawn(fn, ...args)`: a thread of this CPU runs `fn(...args)`, first when this one next waits. */
 export function spawn(fn: unknown, args: unknown): unknown {
   if (__tag(fn) !== 8) typeError(concat(toStringValue(fn), ' is not a function'));
   if (length(args) > 4) rangeError('spawn: at most 4 arguments are supported by compiled services');
-  return startThread(fn, args, 0, undefined);
+  const thread = threadObject(__os_cpu_id());
+  set(thread, '__record', startThread(fn, args, 0, thread));
+  return thread;
 }
 
-/** A thread of this CPU running fn(...args); `flags` and `report` as threadRun reads them. */
-function startThread(fn: unknown, args: unknown, flags: number, report: unknown): unknown {
+/** The SDK's Thread as compiled services see it, not finished yet. */
+function threadObject(cpu: number): unknown {
+  const thread = objectNew(0);
+  set(thread, 'cpu', cpu);
+  set(thread, '__done', false);
+  set(thread, '__result', undefined);
+  set(thread, '__joiner', 0);
+  set(thread, '__record', 0); // while it runs on this CPU: its record (so that it cannot join itself)
+  return thread;
+}
+
+/** A thread of this CPU running fn(...args); `flags` and `target` as threadRun reads them. */
+function startThread(fn: unknown, args: unknown, flags: number, target: unknown): number {
   const record = __thread_new(fn, args);
   if (record === 0) typeError('spawn: no thread could be created (threads need --target toro)');
   __thread_set_word(record, FLAGS, flags);
-  __thread_set_value(record, RESULT, report);
-  const thread = objectNew(0);
-  set(thread, 'cpu', __os_cpu_id());
-  set(thread, '__thread', record); // names its record (the SDK's Thread also has `cpu`)
-  return thread;
+  __thread_set_value(record, TARGET, target);
+  return record;
 }
 
 /** Runs the current thread's function (threads.asm rt_thread_entry calls this on its own stack). */
@@ -157,45 +169,42 @@ export function threadRun(): void {
   const me = __thread_current();
   const fn = __thread_value(me, FN);
   const args = __thread_value(me, ARGS);
+  const target = __thread_value(me, TARGET);
   __thread_set_value(me, FN, undefined);
   __thread_set_value(me, ARGS, undefined);
-  const report = __thread_value(me, RESULT); // a spawnOn from another CPU: where the result goes
+  __thread_set_value(me, TARGET, undefined);
   const result = __call(fn, elementAt(args, 0), elementAt(args, 1), elementAt(args, 2), elementAt(args, 3));
   const flags = __thread_word(me, FLAGS);
   if (flags === REPORT) {
-    const to = __as_number(report);
+    const to = __as_number(target);
     sendWire(Math.floor(to / CPU_SHIFT), MSG_RESULT, to % CPU_SHIFT, toWire(result, 'result'), 0);
+  } else {
+    finish(target, flags === COPY ? fromWire(toWire(result, 'result')) : result);
   }
-  __thread_set_value(me, RESULT, flags === COPY ? fromWire(toWire(result, 'result')) : result);
-  __thread_set_word(me, STATE, FINISHED);
-  const joiner = __thread_word(me, JOINER);
+}
+
+/** A thread's function returned `result`: its Thread object says so, and a joiner wakes. */
+function finish(thread: unknown, result: unknown): void {
+  set(thread, '__result', result);
+  set(thread, '__done', true);
+  set(thread, '__record', 0);
+  const joiner = __as_number(get(thread, '__joiner'));
   if (joiner !== 0) __wake(joiner);
 }
 
 /** `thread.join()`: waits until the thread's function has returned, and gives its result. */
 export function Thread_join(thread: unknown): unknown {
-  const remote = get(thread, '__join');
-  if (__tag(remote) === 0) {
-    // spawnOn to another CPU: its result comes back as a message (MSG_RESULT) to a join slot here.
-    const slot = elementAt(joinSlots(), __as_number(remote));
-    const w = waiter();
-    setElement(slot, 1, w);
-    if (__tag(elementAt(slot, 0)) === 1) await_(w);
-    return fromWire(__as_string(elementAt(slot, 0)));
-  }
-  const record = get(thread, '__thread');
-  if (__tag(record) !== 0) typeError('join: not a thread of this CPU');
-  const r = __as_number(record);
+  if (__tag(get(thread, '__done')) !== 3) typeError('join: not a thread of @toro/sdk');
   const me = __thread_current();
-  if (r === me) typeError('join: a thread cannot wait for itself');
-  while (__thread_word(r, STATE) !== FINISHED) {
-    const waiting = __thread_word(r, JOINER);
+  if (__as_number(get(thread, '__record')) === me) typeError('join: a thread cannot wait for itself');
+  while (!__as_boolean(get(thread, '__done'))) {
+    const waiting = __as_number(get(thread, '__joiner'));
     if (waiting !== 0 && waiting !== me) typeError('join: another thread is already waiting for this one');
-    __thread_set_word(r, JOINER, me);
+    set(thread, '__joiner', me);
     __block();
+    set(thread, '__joiner', 0);
   }
-  __thread_set_word(r, JOINER, 0);
-  return __thread_value(r, RESULT);
+  return get(thread, '__result');
 }
 
 // ---- Channels (the same semantics as packages/sdk/src/node/channels.ts ChannelHome). A channel's
@@ -204,6 +213,7 @@ export function Thread_join(thread: unknown): unknown {
 // receiver always gets its own copy. A waiting sender or receiver is a waiter [thread, reply, value],
 // answered by `reply` and woken if it is not the thread answering.
 
+const KIND_MAP = 7; // collectionNew's kind for a Map
 const PENDING = 0;
 const SENT = 1;
 const CLOSED = 2;
@@ -211,24 +221,86 @@ const VALUE = 3;
 const DONE = 4;
 const EMPTY = 5; // select's poll: nothing yet (a watcher is left)
 
-/** This CPU's SDK state: [channel homes, select's turn, remote waits, join slots, net0's CPU]. */
+/**
+ * This CPU's SDK state: [channel homes (a Map by id), select's turn, remote waits (a table), join
+ * slots (a table), net0's CPU, the next channel id, the closed home].
+ */
 function state(): unknown {
   let st = __sdk_state();
   if (__tag(st) === 1) {
     st = arrayNew(0);
-    push(st, arrayNew(0));
+    push(st, collectionNew(KIND_MAP, undefined));
     push(st, 0);
-    push(st, arrayNew(0));
-    push(st, arrayNew(0));
+    push(st, tableNew());
+    push(st, tableNew());
     push(st, 0);
+    push(st, 0);
+    push(st, homeNew(0));
+    setElement(elementAt(st, 6), 3, 1);
     __sdk_set_state(st);
   }
   return st;
 }
 
-/** A channel home: [queue, senders ([wire, waiter]), receivers, closed (0/1), capacity, watchers]. */
+/**
+ * A channel home: [queue, senders ([wire, waiter]), receivers, closed (0/1), capacity, watchers].
+ * A home that is closed and drained is dropped (retire): every channel object naming it, on any CPU,
+ * then meets the one closed home, which answers as it would have (send fails, receive is done).
+ */
 function homeOf(ch: unknown): unknown {
-  return elementAt(elementAt(state(), 0), channelId(ch));
+  return homeById(channelId(ch));
+}
+
+function homeById(id: number): unknown {
+  const home = mapGet(elementAt(state(), 0), id);
+  return __tag(home) === 1 ? elementAt(state(), 6) : home;
+}
+
+function homeNew(capacity: unknown): unknown {
+  const home = arrayNew(0);
+  push(home, arrayNew(0));
+  push(home, arrayNew(0));
+  push(home, arrayNew(0));
+  push(home, 0);
+  push(home, capacity);
+  push(home, arrayNew(0));
+  return home;
+}
+
+/** Drops channel `id`'s home once nothing can change any more: closed, its queue drained. */
+function retire(id: number, home: unknown): void {
+  if (__as_number(elementAt(home, 3)) !== 0 && length(elementAt(home, 0)) === 0)
+    remove(elementAt(state(), 0), id);
+}
+
+// A table hands out small ids for values that are looked up once by id and then released (a waiter
+// answered by one MSG_REPLY, a join slot filled by one MSG_RESULT): [values, free ids].
+function tableNew(): unknown {
+  const t = arrayNew(0);
+  push(t, arrayNew(0));
+  push(t, arrayNew(0));
+  return t;
+}
+
+function tableAdd(t: unknown, v: unknown): number {
+  const values = elementAt(t, 0);
+  const free = elementAt(t, 1);
+  if (length(free) === 0) {
+    push(values, v);
+    return length(values) - 1;
+  }
+  const id = __as_number(pop(free));
+  setElement(values, id, v);
+  return id;
+}
+
+/** The value under `id`, which is free again from now on. */
+function tableTake(t: unknown, id: number): unknown {
+  const values = elementAt(t, 0);
+  const v = elementAt(values, id);
+  setElement(values, id, undefined);
+  push(elementAt(t, 1), id);
+  return v;
 }
 
 function channelId(ch: unknown): number {
@@ -286,16 +358,10 @@ export function channel(capacity: unknown): unknown {
   const c = __tag(capacity) === 1 ? 1 : capacity;
   if (!isWhole(c) || __as_number(c) < 0)
     rangeError(concat('channel: capacity must be a whole number >= 0, got ', toStringValue(c)));
-  const home = arrayNew(0);
-  push(home, arrayNew(0));
-  push(home, arrayNew(0));
-  push(home, arrayNew(0));
-  push(home, 0);
-  push(home, c);
-  push(home, arrayNew(0));
-  const homes = elementAt(state(), 0);
-  const id = length(homes);
-  push(homes, home);
+  const st = state();
+  const id = __as_number(elementAt(st, 5));
+  setElement(st, 5, id + 1);
+  mapSet(elementAt(st, 0), id, homeNew(c));
   return channelObject(__os_cpu_id(), id, __as_number(c));
 }
 
@@ -323,8 +389,9 @@ function homeSend(home: unknown, wire: unknown, w: unknown): void {
   wakeWatchers(home);
 }
 
-/** Serves one receive now if it can: the oldest queued message (refilled from a waiting sender). */
-function take(home: unknown, w: unknown): boolean {
+/** Serves one receive from channel `id` now if it can: the oldest queued message (refilled from a
+ * waiting sender). */
+function take(id: number, home: unknown, w: unknown): boolean {
   const queue = elementAt(home, 0);
   const senders = elementAt(home, 1);
   if (length(queue) > 0) {
@@ -334,6 +401,7 @@ function take(home: unknown, w: unknown): boolean {
       push(queue, elementAt(s, 0));
       reply(elementAt(s, 1), SENT, undefined);
     }
+    retire(id, home);
     return true;
   }
   if (length(senders) > 0) {
@@ -384,8 +452,9 @@ function startRecv(ch: unknown, w: unknown): void {
     __msg_send(homeCpu(ch), MSG_RECV, channelId(ch), 0, remoteWait(w));
     return;
   }
-  const home = homeOf(ch);
-  if (!take(home, w)) push(elementAt(home, 2), w);
+  const id = channelId(ch);
+  const home = homeById(id);
+  if (!take(id, home, w)) push(elementAt(home, 2), w);
 }
 
 /** `for await (const v of ch)`: the next message, or a hole once the channel is closed and drained. */
@@ -398,19 +467,21 @@ export function Channel_next(ch: unknown): unknown {
 
 /** `ch.close()`: waiting senders fail, receivers drain what is queued. Closing twice is harmless. */
 export function Channel_close(ch: unknown): unknown {
-  if (homeCpu(ch) !== __os_cpu_id()) {
-    __msg_send(homeCpu(ch), MSG_CLOSE, channelId(ch), 0, 0);
-    return undefined;
-  }
-  const home = homeOf(ch);
-  if (__as_number(elementAt(home, 3)) !== 0) return undefined;
+  if (homeCpu(ch) !== __os_cpu_id()) __msg_send(homeCpu(ch), MSG_CLOSE, channelId(ch), 0, 0);
+  else closeHome(channelId(ch));
+  return undefined;
+}
+
+function closeHome(id: number): void {
+  const home = homeById(id);
+  if (__as_number(elementAt(home, 3)) !== 0) return;
   setElement(home, 3, 1);
   const senders = elementAt(home, 1);
   while (length(senders) > 0) reply(elementAt(shift(senders), 1), CLOSED, undefined);
   const receivers = elementAt(home, 2);
   while (length(receivers) > 0) reply(shift(receivers), DONE, undefined);
   wakeWatchers(home);
-  return undefined;
+  retire(id, home);
 }
 
 /**
@@ -431,7 +502,7 @@ export function select(channels: unknown): unknown {
       const index = (start + k) % n;
       const ch = elementAt(channels, index);
       const w = waiter();
-      if (homeCpu(ch) === __os_cpu_id()) poll(homeOf(ch), w, me);
+      if (homeCpu(ch) === __os_cpu_id()) poll(channelId(ch), w, me);
       else __msg_send(homeCpu(ch), MSG_POLL, channelId(ch), me, remoteWait(w));
       const kind = await_(w);
       if (kind !== EMPTY) {
@@ -445,8 +516,9 @@ export function select(channels: unknown): unknown {
 }
 
 /** Takes a message for `w` if one is ready; otherwise leaves `watcher` to be woken and answers EMPTY. */
-function poll(home: unknown, w: unknown, watcher: unknown): void {
-  if (take(home, w)) return;
+function poll(id: number, w: unknown, watcher: unknown): void {
+  const home = homeById(id);
+  if (take(id, home, w)) return;
   const watchers = elementAt(home, 5);
   if (!watching(watchers, watcher)) push(watchers, watcher); // a select that comes round again
   reply(w, EMPTY, undefined);
@@ -492,18 +564,9 @@ function sendWire(cpu: number, type: number, a: number, wire: string, c: number)
   __msg_send(cpu, type, a, block, c);
 }
 
-function joinSlots(): unknown {
-  return elementAt(state(), 3);
-}
-
 /** Registers `w` to be answered by a MSG_REPLY; gives the address other CPUs answer (cpu·2^32 + id). */
 function remoteWait(w: unknown): number {
-  const waits = elementAt(state(), 2);
-  let id = 0;
-  while (id < length(waits) && __tag(elementAt(waits, id)) !== 1) id++;
-  if (id === length(waits)) push(waits, w);
-  else setElement(waits, id, w);
-  return __os_cpu_id() * CPU_SHIFT + id;
+  return __os_cpu_id() * CPU_SHIFT + tableAdd(elementAt(state(), 2), w);
 }
 
 /** A waiter of another CPU, as a home keeps it: answered with MSG_REPLY. */
@@ -527,17 +590,14 @@ export function spawnOn(cpu: unknown, fn: unknown, args: unknown): unknown {
   if (length(args) > 4) rangeError('spawnOn: at most 4 arguments are supported by compiled services');
   const wire = toWire(args, 'argument');
   const target = __as_number(cpu);
-  if (target === __os_cpu_id()) return startThread(fn, fromWire(wire), COPY, undefined);
-  const slots = joinSlots();
-  const slot = arrayNew(0);
-  push(slot, undefined); // the result's wire form, once it came
-  push(slot, undefined); // the waiter in join
-  const id = length(slots);
-  push(slots, slot);
-  sendWire(target, MSG_SPAWN, __closure_code(fn), wire, __os_cpu_id() * CPU_SHIFT + id);
-  const thread = objectNew(0);
-  set(thread, 'cpu', target);
-  set(thread, '__join', id);
+  const thread = threadObject(target);
+  if (target === __os_cpu_id()) {
+    set(thread, '__record', startThread(fn, fromWire(wire), COPY, thread));
+    return thread;
+  }
+  // Its result comes back as a MSG_RESULT to a join slot here, which holds the Thread until then.
+  const slot = tableAdd(elementAt(state(), 3), thread);
+  sendWire(target, MSG_SPAWN, __closure_code(fn), wire, __os_cpu_id() * CPU_SHIFT + slot);
   return thread;
 }
 
@@ -553,21 +613,15 @@ export function pump(): void {
       const args = fromWire(__wire_unpack(b));
       startThread(__closure_new(a), args, REPORT, c);
     } else if (type === MSG_RESULT) {
-      const slot = elementAt(joinSlots(), a);
-      setElement(slot, 0, __wire_unpack(b));
-      const w = elementAt(slot, 1);
-      if (__tag(w) !== 1) reply(w, VALUE, undefined);
+      finish(tableTake(elementAt(state(), 3), a), fromWire(__wire_unpack(b)));
     } else if (type === MSG_SEND) {
-      homeSend(elementAt(elementAt(state(), 0), a), __wire_unpack(b), remoteWaiter(c));
+      homeSend(homeById(a), __wire_unpack(b), remoteWaiter(c));
     } else if (type === MSG_RECV) {
-      const home = elementAt(elementAt(state(), 0), a);
+      const home = homeById(a);
       const w = remoteWaiter(c);
-      if (!take(home, w)) push(elementAt(home, 2), w);
+      if (!take(a, home, w)) push(elementAt(home, 2), w);
     } else if (type === MSG_CLOSE) {
-      const ch = objectNew(0);
-      set(ch, '__channel', a);
-      set(ch, 'home', __os_cpu_id());
-      Channel_close(ch);
+      closeHome(a);
     } else if (type === MSG_CONSOLE) {
       __console_block(a);
     } else if (type === MSG_EXIT) {
@@ -576,16 +630,13 @@ export function pump(): void {
       const watcher = arrayNew(0);
       push(watcher, Math.floor(c / CPU_SHIFT));
       push(watcher, b);
-      poll(elementAt(elementAt(state(), 0), a), remoteWaiter(c), watcher);
+      poll(a, remoteWaiter(c), watcher);
     } else if (type === MSG_WAKE) {
       __wake(a);
     } else if (type === MSG_OWNER) {
       own(b, a);
     } else if (type === MSG_REPLY) {
-      const waits = elementAt(state(), 2);
-      const w = elementAt(waits, a);
-      setElement(waits, a, undefined);
-      reply(w, c, b === 0 ? undefined : __wire_unpack(b));
+      reply(tableTake(elementAt(state(), 2), a), c, b === 0 ? undefined : __wire_unpack(b));
     }
   }
 }
