@@ -19,7 +19,7 @@ export const ARP_REFRESH_MS = 5_000;
 export const ARP_RETRY_MS = 1_000;
 export const ARP_TRIES = 3;
 /** Frames held per unresolved neighbour, and unresolved neighbours at once. */
-export const ARP_QUEUE_PER_NEIGHBOUR = 8;
+export const ARP_QUEUE_PER_NEIGHBOUR = 64;
 export const ARP_PENDING_MAX = 16;
 
 const OP_REQUEST = 1;
@@ -137,6 +137,15 @@ export class Arp {
     }
     p.frames.push(frame);
     return true;
+  }
+
+  /** Starts resolving `ip` (the gateway, as soon as it is known) unless it is known or being resolved,
+   * so that the first burst of traffic to it is not held waiting. */
+  resolve(ip: number, now: number): void {
+    if (ip === 0 || this.lookupEntry(ip, now) !== null || this.findPending(ip) >= 0) return;
+    if (this.pending.length >= ARP_PENDING_MAX) return;
+    this.pending.push({ ip, frames: [], tries: 1, next: now + ARP_RETRY_MS });
+    this.send(OP_REQUEST, BROADCAST_MAC, ip, null);
   }
 
   /** Announces our address (gratuitous ARP: a request from and for it), so neighbours update. */

@@ -31,7 +31,18 @@ export interface CounterSource {
 }
 
 /** Words in a counter's name that mean something went wrong (a drop, an error, a retransmission…). */
-const TROUBLE = ['drop', 'error', 'retransmit', 'timeout', 'limit', 'evicted', 'full', 'failed', 'broken'];
+const TROUBLE = [
+  'drop',
+  'error',
+  'retransmit',
+  'timeout',
+  'limit',
+  'evicted',
+  'full',
+  'failed',
+  'broken',
+  'rst',
+];
 
 /** Whether the counter `name` counts trouble rather than traffic. */
 export function isTrouble(name: string): boolean {

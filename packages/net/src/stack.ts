@@ -111,6 +111,7 @@ export class NetStack {
     if (c.mtu !== undefined && c.mtu > 0) this.ipv4.setMtu(c.mtu);
     this.dnsServers = c.dns.slice();
     if (changed) this.arp.announce();
+    this.arp.resolve(this.ipv4.router(), this.clock.now());
   }
 
   dns(): number[] {

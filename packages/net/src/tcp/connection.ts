@@ -104,7 +104,8 @@ export class TcpConnection {
   private rttStart = 0;
   /** Consecutive timeouts without progress. */
   retries = 0;
-  private synRetransmitted = false;
+  /** Its SYN (or SYN-ACK) was sent again: the handshake has waited a whole retransmission timeout. */
+  synRetransmitted = false;
   /** Segments this connection retransmitted (for tests and counters). */
   retransmits = 0;
 

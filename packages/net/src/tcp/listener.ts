@@ -2,10 +2,11 @@
  * A listening socket (LISTEN, RFC 9293 3.10.7.2 is in tcp.ts): its bounded backlog, which counts the
  * connections still in SYN-RECEIVED plus those established and not yet accepted, and the accept queue
  * the application drains with `accept()`. A new SYN for a full backlog takes the place of the oldest
- * connection still in SYN-RECEIVED (reset, counted `tcp.syn.evicted`): a flood of SYNs from spoofed
- * addresses, which never complete, cannot keep real clients out for the minutes a SYN-ACK is retried.
- * When the backlog is full of established connections the application has not accepted, new SYNs are
- * dropped (counted `tcp.drop.backlog-full`).
+ * connection still in SYN-RECEIVED whose SYN-ACK has gone unanswered for a whole retransmission
+ * timeout (reset, counted `tcp.syn.evicted`): a flood of SYNs from spoofed addresses, which never
+ * complete, cannot keep real clients out for the minutes a SYN-ACK is retried, and a burst of real
+ * clients, whose handshakes complete within a round trip, does not reset its own members. Otherwise
+ * the new SYN is dropped (counted `tcp.drop.backlog-full`) and its client's retransmission comes back.
  */
 import type { TcpConnection } from './connection.js';
 import { TcpEvent } from './types.js';
@@ -54,11 +55,11 @@ export class TcpListener {
 
   /**
    * Makes room for a new SYN in a full backlog by resetting the oldest connection still in
-   * SYN-RECEIVED; false when every place is taken by an established connection.
+   * SYN-RECEIVED after its SYN-ACK was retransmitted; false when there is none.
    */
   evictOldestEmbryonic(): boolean {
     for (const c of this.owned) {
-      if (c.embryonic) {
+      if (c.embryonic && c.synRetransmitted) {
         c.abort();
         return true;
       }

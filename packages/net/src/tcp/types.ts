@@ -80,7 +80,7 @@ export interface TcpOptions {
   keepAliveInterval?: number;
   /** Unanswered probes before the connection times out. Default 9. */
   keepAliveProbes?: number;
-  /** Default listen backlog (SYN-RECEIVED plus not yet accepted connections). Default 128. */
+  /** Default listen backlog (SYN-RECEIVED plus not yet accepted connections). Default 511, as nginx's. */
   backlog?: number;
 }
 
@@ -104,7 +104,7 @@ export class TcpConfig {
   keepAliveIdle = 7200000;
   keepAliveInterval = 75000;
   keepAliveProbes = 9;
-  backlog = 128;
+  backlog = 511;
 }
 
 export function resolveConfig(o: TcpOptions | undefined): TcpConfig {

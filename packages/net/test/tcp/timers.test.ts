@@ -40,13 +40,20 @@ describe('tcp timers and limits', () => {
     expect(times.slice(0, 6)).toEqual([0, 600, 1800, 4200, 9000, 14000]);
   });
 
-  it('SYN backlog is bounded: a new SYN resets the oldest half-open connection, never grows it', () => {
+  it('SYN backlog is bounded: a burst within one RTO is dropped, not reset; half-open connections that waited an RTO make room', () => {
     const net = new Net();
+    net.blackhole.b = true; // spoofed sources: the SYN-ACKs are never answered
     const l = net.b.listen(80, { backlog: 2 });
     for (let i = 0; i < 5; i++) net.inject('b', ADDR_A, ADDR_B, syn(1000 + i, i * 1000));
     expect(l.embryonic).toBe(2);
-    expect(net.cb.get('tcp.syn.evicted')).toBe(3);
-    expect(net.cb.get('tcp.rst.sent')).toBe(3);
+    expect(net.cb.get('tcp.drop.backlog-full')).toBe(3);
+    expect(net.cb.get('tcp.syn.evicted') ?? 0).toBe(0);
+    net.advance(1500); // past the first SYN-ACK retransmission (RTO 1 s)
+    for (let i = 0; i < 3; i++) net.inject('b', ADDR_A, ADDR_B, syn(2000 + i, i * 1000));
+    expect(net.cb.get('tcp.syn.evicted')).toBe(2);
+    expect(net.cb.get('tcp.rst.sent')).toBe(2);
+    expect(net.cb.get('tcp.drop.backlog-full')).toBe(4);
+    expect(l.embryonic).toBe(2);
     expect(net.b.connectionCount).toBe(2);
   });
 
