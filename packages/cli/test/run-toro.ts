@@ -39,7 +39,8 @@ export async function interruptToro(
     readyText: string;
     cwd?: string;
     timeoutMs?: number;
-    whileRunning?: (pid: number) => void | Promise<void>;
+    /** Runs once `readyText` was printed; `output()` is everything printed so far, as it grows. */
+    whileRunning?: (pid: number, output: () => string) => void | Promise<void>;
   },
 ): Promise<number | null> {
   const child = spawn(process.execPath, [TORO_BIN, ...args], {
@@ -58,7 +59,7 @@ export async function interruptToro(
         reject(new Error(`toro ${args[0]} exited before printing ${opts.readyText}:\n${out}`)),
       );
     });
-    await opts.whileRunning?.(child.pid as number);
+    await opts.whileRunning?.(child.pid as number, () => out);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     child.kill('SIGINT');
     return await exited;

@@ -14,7 +14,7 @@ import {
   Sockets,
   TroubleReport,
 } from '@toro/net';
-import { currentCpu, sleep, spawn, yieldNow } from '@toro/sdk';
+import { currentCpu, memoryStats, sleep, spawn, yieldNow } from '@toro/sdk';
 import { KernelClock, kernelCmdline } from '../machine/kernel.js';
 import { MachineHw } from '../machine/machine-hw.js';
 import { type Net0, startNet0 } from '../machine/net0.js';
@@ -32,6 +32,31 @@ let net: Net0 | null = null;
 let starting = false;
 let failure = '';
 
+/**
+ * The `net.stats=SECONDS` word of the kernel command line: how often the owner logs every counter
+ * (`toro run --append net.stats=5`), in ms; 0 (off) without it or for a value that is not a whole
+ * number of seconds from 1 to 3600.
+ */
+export function statsInterval(cmdline: string): number {
+  for (const word of cmdline.split(' ')) {
+    if (!word.startsWith('net.stats=')) continue;
+    const text = word.substring('net.stats='.length);
+    const seconds = Number(text);
+    if (text === '' || !Number.isInteger(seconds) || seconds < 1 || seconds > 3600) return 0;
+    return seconds * 1000;
+  }
+  return 0;
+}
+
+/** One `net0: stats …` line: every counter of the device and the stack, the connection table's size,
+ * and the free memory of the network CPU's node. */
+export function statsLine(n: Net0): string {
+  const parts: string[] = [];
+  for (const line of n.counterLines()) parts.push(line.replace(' ', '='));
+  parts.push(`mem.free=${memoryStats().freeBytes}`);
+  return `net0: stats ${parts.join(' ')}`;
+}
+
 /** The `ip=` word of the kernel command line, or DHCP. */
 function configuration(cmdline: string): NetConfig {
   for (const word of cmdline.split(' ')) {
@@ -46,11 +71,14 @@ function configuration(cmdline: string): NetConfig {
 
 /**
  * The owner loop: the device, the stack's timers, the parked calls; a millisecond's sleep when idle.
- * Every REPORT_MS it logs `net0: trouble: …` when a drop, error or retransmission counter moved.
+ * Every REPORT_MS it logs `net0: trouble: …` when a drop, error or retransmission counter moved, and
+ * with `net.stats=SECONDS` on the kernel command line every counter that often (statsLine).
  */
 async function ownerLoop(n: Net0, s: Sockets): Promise<void> {
   const report = new TroubleReport();
   let nextReport = n.clock.now() + REPORT_MS;
+  const statsMs = statsInterval(kernelCmdline());
+  let nextStats = n.clock.now() + statsMs;
   for (;;) {
     const frames = n.step(BUDGET);
     const woken = await s.wake();
@@ -58,6 +86,10 @@ async function ownerLoop(n: Net0, s: Sockets): Promise<void> {
       nextReport = n.clock.now() + REPORT_MS;
       const line = report.line([n.nic.counters, n.stack.counters]);
       if (line !== '') console.log(`net0: trouble: ${line}`);
+    }
+    if (statsMs > 0 && n.clock.now() >= nextStats) {
+      nextStats = n.clock.now() + statsMs;
+      console.log(statsLine(n));
     }
     if (frames + woken === 0) await sleep(1);
     else await yieldNow();
