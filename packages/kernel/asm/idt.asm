@@ -2,7 +2,9 @@
 ;
 ; Vectors:
 ;   0-31        exceptions: a 16-byte stub each pushes (error code or 0) and the vector, then
-;               fault_entry saves every register and calls fault_report (fault.asm), which never returns.
+;               fault_entry saves every register and calls fault_report (fault.asm), which never returns
+;               — except a #PF that stack_fault (stack_window.asm) answers by mapping a stack page: the
+;               registers come back and the faulting instruction runs again.
 ;               NMI, #DF, #MC and #PF run on their own IST stacks (percpu.asm), so a stack overflow
 ;               (a #PF on the guard page) is still reported. A CPU reporting a fault stops the others
 ;               with an NMI (fault_report halts on it).

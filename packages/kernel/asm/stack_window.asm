@@ -169,7 +169,14 @@ stack_fault:
   mov eax, [rbx + fault_frame.error]
   test eax, PTE_PRESENT
   jnz .no                               ; a protection fault on a present page: not ours
+  mov ecx, MSR_GS_BASE                  ; early in boot there is no percpu block to look in yet
+  rdmsr
+  shl rdx, 32
+  or rax, rdx
+  jz .no
   mov r8, [gs:percpu.mech]
+  test r8, r8
+  jz .no
   cmp qword [r8 + mech.sw_bitmap], 0
   je .no                                ; no window on this CPU yet
   mov r12, cr2
