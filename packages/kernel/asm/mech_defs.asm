@@ -61,8 +61,6 @@ endstruc
 SLAB_HEADER equ 128                     ; objects start here: keeps every class's objects 16-byte aligned
 
 ; ---- threads -------------------------------------------------------------------------------------------
-STACK_ORDER     equ 3                   ; 8 pages: a guard page at the bottom, 28 KiB of stack above it
-STACK_BLOCK     equ PAGE_SIZE << STACK_ORDER
 STACK_CACHE_MAX equ 16                  ; stacks a CPU keeps for reuse; more go back to the page allocator
 
 THREAD_READY    equ 0
@@ -166,6 +164,7 @@ struc mech
   .sw_bitmap:    resq 1                 ; its slots in use, a bit each (a page; 0 until first used)
   .sw_reserve:   resq 1                 ; pages kept for faults inside the page allocator, linked
   .sw_reserved:  resq 1                 ; how many
+  .sw_bytes:     resq 1                 ; memory the window holds: its pages, tables and reserve
   ; statistics: see mem_stats for the order in which they are reported
   .total_bytes:  resq 1
   .free_bytes:   resq 1

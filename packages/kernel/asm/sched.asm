@@ -14,17 +14,18 @@
 ;
 ; A thread's stack block (STACK_BLOCK bytes, from its CPU's page allocator):
 ;
-;   block + 0            +----------------------+
+;   slot + 0             +----------------------+ <- thread.stack
 ;                        | guard page: unmapped | an overflow faults here and is reported
-;   block + 4 KiB        +----------------------+ <- while cached: link to the next cached stack
-;                        |        stack         |
-;                        |   (grows downward)   |
-;   block + STACK_BLOCK  +----------------------+
+;   slot + 4 KiB         +----------------------+
+;                        |        stack         | pages mapped when first touched (stack_window.asm),
+;                        |   (grows downward)   | so a thread holds only the pages it used
+;   slot + SW_SLOT - 8   +----------------------+ <- while cached: link to the next cached stack
 ;
-; Stacks of exited threads go to the CPU's stack cache with their guard page still unmapped, and the next
-; thread created on that CPU reuses one; beyond STACK_CACHE_MAX cached stacks, an exited thread's stack is
-; mapped whole again and returned to the page allocator. So a CPU holds its live threads' stacks plus at
-; most STACK_CACHE_MAX: thread churn does not leak.
+; A thread's stack is a slot of its CPU's stack window (stack_window.asm): 1 MiB of addresses, memory
+; only for the pages touched. Stacks of exited threads go to the CPU's stack cache with the pages they
+; touched, and the next thread created on that CPU reuses one; beyond STACK_CACHE_MAX cached stacks, an
+; exited thread's stack is unmapped and its pages go back to the page allocator. So a CPU holds its live
+; threads' stacks plus at most STACK_CACHE_MAX: thread churn does not leak.
 ;
 ; Switching: context_switch saves the callee-saved registers on the old stack and its RSP in the old tcb,
 ; then loads the new thread's. Whatever runs first after a switch calls sched_reap, which releases the
@@ -68,7 +69,7 @@ thread_create:
   mov [rbx + thread.exit_value], rcx
   mov [rbx + thread.waiting], rcx
   ; The first switch to it pops six zero registers (RBP = 0 ends backtraces) and returns to thread_start.
-  lea rdx, [rax + STACK_BLOCK - 8 * 8]
+  lea rdx, [rax + SW_SLOT - 8 * 8]
   mov [rbx + thread.rsp], rdx
   mov [rdx + 0 * 8], rcx                ; r15
   mov [rdx + 1 * 8], rcx                ; r14
@@ -360,18 +361,13 @@ sched_reap:
   cmp qword [r8 + mech.stacks_cached], STACK_CACHE_MAX
   jae .release
   mov rcx, [r8 + mech.stack_cache]
-  mov [rdi + PAGE_SIZE], rcx            ; the link lives above the unmapped guard page
+  mov [rdi + SW_SLOT - 8], rcx          ; the link lives in the top page, which the first frame touched
   mov [r8 + mech.stack_cache], rdi
   inc qword [r8 + mech.stacks_cached]
   jmp .tcb
 .release:
-  ; No TLB shootdown is needed: a CPU never caches a translation for a page that is not present, and
-  ; the block is this CPU's, so nothing else has touched it since page_unmap.
-  push rdi
-  call page_map
-  pop rdi
-  mov esi, STACK_ORDER
-  call page_free_local
+  add rdi, PAGE_SIZE                    ; the stack as stack_map gave it, above the guard page
+  call stack_unmap
   mov r8, [gs:percpu.mech]
   dec qword [r8 + mech.stacks_total]
 .tcb:
@@ -383,26 +379,24 @@ sched_reap:
 .done:
   ret
 
-; stack_get — RAX = a stack block with its guard page unmapped: a cached one, else a new one from the
-; page allocator; 0 when there is no memory. Clobbers the caller-saved registers.
+; stack_get — RAX = a stack slot (its guard page's address; the stack is the SW_SLOT - 4 KiB above):
+; a cached one, else a new one of the stack window; 0 when there is none. Never switches (thread_create
+; runs in message handlers too). Clobbers the caller-saved registers.
 stack_get:
   mov r8, [gs:percpu.mech]
   mov rax, [r8 + mech.stack_cache]
   test rax, rax
   jz .new
-  mov rcx, [rax + PAGE_SIZE]
+  mov rcx, [rax + SW_SLOT - 8]
   mov [r8 + mech.stack_cache], rcx
   dec qword [r8 + mech.stacks_cached]
   ret
 .new:
-  mov edi, STACK_ORDER
-  call page_alloc_order
+  mov edi, SW_STACK_MAX
+  call stack_map
   test rax, rax
   jz .done
-  push rax
-  mov rdi, rax
-  call page_unmap                       ; this CPU is the first to use the block: no other TLB has it
-  pop rax
+  sub rax, PAGE_SIZE
   mov r8, [gs:percpu.mech]
   inc qword [r8 + mech.stacks_total]
 .done:

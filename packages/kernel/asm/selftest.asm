@@ -20,11 +20,12 @@
 ST_SLOT      equ 256                    ; bytes of st_slots per CPU
 ST_PASS      equ 0
 ST_FAIL      equ 1
-ST_SNAP        equ 32                   ; st_before/st_after entry per CPU:
+ST_SNAP        equ 40                   ; st_before/st_after entry per CPU:
 ST_SNAP_FREE   equ 0                    ;   free bytes
 ST_SNAP_STACKS equ 8                    ;   stacks held (in use or cached)
 ST_SNAP_CACHED equ 16                   ;   stacks in the cache
 ST_SNAP_LIVE   equ 24                   ;   live threads (the snapshot thread among them)
+ST_SNAP_WINDOW equ 32                   ;   bytes the stack window holds (stack_window.asm)
 
 section .text
 bits 64
@@ -184,14 +185,18 @@ st_snapshot_worker:                     ; RDI = 0 before, 1 after
   mov [st_before + rdi + ST_SNAP_CACHED], rax
   mov rax, [r8 + mech.threads_live]
   mov [st_before + rdi + ST_SNAP_LIVE], rax
+  mov rax, [r8 + mech.sw_bytes]
+  mov [st_before + rdi + ST_SNAP_WINDOW], rax
   jmp st_signal
 
 ; st_check_memory — prints, per CPU,
 ;   toro: result <test> cpu=<i> free_before=<a> free_after=<b> new_stacks=<s> stacks=<t> cached=<c> live=<l>
+;     window_grew=<w>
 ; and returns EAX = ST_PASS when on every CPU the free bytes are back to their value in st_before once
-; the change in stacks held is counted (a = b + s * STACK_BLOCK: up to STACK_CACHE_MAX exited threads'
-; stacks stay in the CPU's stack cache, see sched.asm), and every stack is either cached or used by a
-; live thread (t - c = l).
+; the change in what the stack window holds is counted (a = b + the window's growth: up to
+; STACK_CACHE_MAX exited threads' stacks stay in the CPU's stack cache with the pages they touched, see
+; sched.asm, and the window keeps its page tables), and every stack is either cached or used by a live
+; thread (t - c = l).
 st_check_memory:
   push rbx
   push r12
@@ -223,10 +228,13 @@ st_check_memory:
   mov rdi, key_live
   mov rsi, [st_after + r13 + ST_SNAP_LIVE]
   call st_kv
+  mov rdi, key_window_grew
+  mov rsi, [st_after + r13 + ST_SNAP_WINDOW]
+  sub rsi, [st_before + r13 + ST_SNAP_WINDOW]
+  call st_kv
   call print_newline
-  mov rax, [st_after + r13 + ST_SNAP_STACKS]
-  sub rax, [st_before + r13 + ST_SNAP_STACKS]
-  imul rax, rax, STACK_BLOCK
+  mov rax, [st_after + r13 + ST_SNAP_WINDOW]
+  sub rax, [st_before + r13 + ST_SNAP_WINDOW]
   add rax, [st_after + r13 + ST_SNAP_FREE]
   cmp rax, [st_before + r13 + ST_SNAP_FREE]
   jne .bad
@@ -318,6 +326,7 @@ key_stacks:      db " stacks=", 0
 key_new_stacks:  db " new_stacks=", 0
 key_cached:      db " cached=", 0
 key_live:        db " live=", 0
+key_window_grew: db " window_grew=", 0
 msg_st_prefix:   db "toro: selftest ", 0
 msg_st_start:    db " start cpus=", 0
 msg_st_nodes:    db " nodes=", 0

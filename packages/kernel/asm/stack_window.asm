@@ -22,8 +22,11 @@
 ; order-0 block with page_alloc_order (local memory only, never borrowing), except when the fault came
 ; from inside the page allocator itself (its code is between mem_page_text_start and mem_page_text_end,
 ; and its lists may be half-updated): then it takes one of the window's reserve pages, which
-; stack_map tops up (it may borrow from the node, so it is a switching call). No page and no reserve:
-; the fault is reported as any other (fault.asm), which names the address.
+; stack_map tops up. Every page comes from the CPU's own memory (page_alloc_order), never borrowed, so
+; nothing here switches: the scheduler takes its threads' stacks from here too, also in message
+; handlers. No page and no reserve: the fault is reported as any other (fault.asm), which names the
+; address. mech.sw_bytes counts what the window holds (its pages, tables and reserve), so that the free
+; memory's accounting stays exact (selftest.asm st_check_memory).
 ;
 ; Calling convention: System V (kernel.asm); every routine runs on the CPU whose window it uses.
 
@@ -48,7 +51,7 @@ sw_base:
 
 ; stack_map — RDI = bytes (1 .. SW_STACK_MAX). RAX = the lowest address of a stack of SW_STACK_MAX
 ; bytes, RDX = SW_STACK_MAX; RAX = 0 when the window is full or there is no memory for its tables.
-; No page of the stack is mapped yet. May switch (topping up the reserve can borrow from the node).
+; No page of the stack is mapped yet. Does not switch.
 stack_map:
   push rbx
   push r12
@@ -137,6 +140,8 @@ stack_unmap:
   invlpg [r12]
   mov rax, PTE_ADDR_MASK
   and rdi, rax
+  mov r8, [gs:percpu.mech]
+  sub qword [r8 + mech.sw_bytes], PAGE_SIZE
   xor esi, esi
   call page_free_order
 .next:
@@ -206,7 +211,10 @@ stack_fault:
   xor edi, edi
   call page_alloc_order
   test rax, rax
-  jnz .got
+  jz .reserve
+  mov r8, [gs:percpu.mech]
+  add qword [r8 + mech.sw_bytes], PAGE_SIZE
+  jmp .got
 .reserve:
   mov r8, [gs:percpu.mech]
   mov rax, [r8 + mech.sw_reserve]
@@ -350,12 +358,14 @@ sw_table:
   xor eax, eax
   ret
 
-; sw_zeroed_page — RAX = a zeroed page of this CPU's node, or 0. May switch (page_alloc_node).
+; sw_zeroed_page — RAX = a zeroed page of this CPU's memory (counted in sw_bytes), or 0.
 sw_zeroed_page:
   xor edi, edi
-  call page_alloc_node
+  call page_alloc_order
   test rax, rax
   jz .out
+  mov r8, [gs:percpu.mech]
+  add qword [r8 + mech.sw_bytes], PAGE_SIZE
   mov rdx, rax
   mov rdi, rax
   mov ecx, PAGE_SIZE / 8
@@ -365,16 +375,17 @@ sw_zeroed_page:
 .out:
   ret
 
-; sw_top_up — fills this CPU's reserve to SW_RESERVE pages, as far as memory allows. May switch.
+; sw_top_up — fills this CPU's reserve to SW_RESERVE pages, as far as its memory allows.
 sw_top_up:
   mov r8, [gs:percpu.mech]
   cmp qword [r8 + mech.sw_reserved], SW_RESERVE
   jae .done
   xor edi, edi
-  call page_alloc_node
+  call page_alloc_order
   test rax, rax
   jz .done
   mov r8, [gs:percpu.mech]
+  add qword [r8 + mech.sw_bytes], PAGE_SIZE
   mov rcx, [r8 + mech.sw_reserve]
   mov [rax], rcx
   mov [r8 + mech.sw_reserve], rax
