@@ -54,6 +54,10 @@ export class TcpConnection {
   listener: TcpListener | null = null;
   /** Still counted in its listener's SYN backlog (SYN-RECEIVED, not yet accepted). */
   embryonic = false;
+  /** On its Tcp's list of connections with events to deliver (Tcp.markDirty). */
+  queued = false;
+  /** Its place in its Tcp's list of connections, or -1 once released. */
+  listIndex = -1;
   /** Keep-alive probes on this connection (setKeepAlive). */
   keepAlive: boolean;
 
@@ -900,17 +904,13 @@ export class TcpConnection {
 
   /** The earliest armed timer, or -1. */
   nextDeadline(): number {
-    let t = -1;
-    const consider = (x: number): void => {
-      if (x >= 0 && (t < 0 || x < t)) t = x;
-    };
-    consider(this.rtxAt);
-    consider(this.persistAt);
-    consider(this.delackAt);
-    consider(this.keepAt);
-    consider(this.timeWaitAt);
-    consider(this.finWait2At);
-    return t;
+    let t = this.rtxAt;
+    if (this.persistAt >= 0 && (t < 0 || this.persistAt < t)) t = this.persistAt;
+    if (this.delackAt >= 0 && (t < 0 || this.delackAt < t)) t = this.delackAt;
+    if (this.keepAt >= 0 && (t < 0 || this.keepAt < t)) t = this.keepAt;
+    if (this.timeWaitAt >= 0 && (t < 0 || this.timeWaitAt < t)) t = this.timeWaitAt;
+    if (this.finWait2At >= 0 && (t < 0 || this.finWait2At < t)) t = this.finWait2At;
+    return t < 0 ? -1 : t;
   }
 
   tick(now: number): void {

@@ -24,6 +24,11 @@ export class Tcp implements Transport, ConnHost, ListenerHost {
   private readonly clock: Clock;
   private readonly isns: IsnGenerator;
   private readonly table: Map<string, TcpConnection> = new Map();
+  /** The same connections as an array (TcpConnection.listIndex), for the timer scan. */
+  private readonly list: TcpConnection[] = [];
+  /** tick() scans the connections' timers only from this time on, or when something changed. */
+  private nextScan = 0;
+  private timersStale = true;
   private readonly listeners: Map<number, TcpListener> = new Map();
   private readonly seg = new Segment();
   private dirty: TcpConnection[] = [];
@@ -49,9 +54,7 @@ export class Tcp implements Transport, ConnHost, ListenerHost {
 
   /** Every connection in the table (a copy). */
   connections(): TcpConnection[] {
-    const out: TcpConnection[] = [];
-    for (const c of this.table.values()) out.push(c);
-    return out;
+    return this.list.slice(0, this.list.length);
   }
 
   /** Listens on `port`; throws when the port already has a listener or is out of range. */
@@ -101,6 +104,9 @@ export class Tcp implements Transport, ConnHost, ListenerHost {
 
   private insert(c: TcpConnection): void {
     this.table.set(key(c.remoteAddress, c.remotePort, c.localPort), c);
+    c.listIndex = this.list.length;
+    this.list.push(c);
+    this.timersStale = true;
     this.counters.add('tcp.conn.active');
   }
 
@@ -108,6 +114,11 @@ export class Tcp implements Transport, ConnHost, ListenerHost {
     const k = key(c.remoteAddress, c.remotePort, c.localPort);
     if (this.table.get(k) === c) {
       this.table.delete(k);
+      const last = this.list[this.list.length - 1];
+      this.list[c.listIndex] = last;
+      last.listIndex = c.listIndex;
+      this.list.pop();
+      c.listIndex = -1;
       this.counters.add('tcp.conn.active', -1);
       this.counters.add('tcp.conn.closed');
     }
@@ -140,6 +151,7 @@ export class Tcp implements Transport, ConnHost, ListenerHost {
     const bad = parseSegment(src, dst, payload, seg);
     if (bad !== '') return bad;
     const c = this.table.get(key(src, seg.srcPort, seg.dstPort));
+    this.timersStale = true;
     if (c !== undefined) return c.segment(seg);
     const l = this.listeners.get(seg.dstPort);
     if (l !== undefined) return this.segmentListen(l, src, dst, seg);
@@ -188,10 +200,25 @@ export class Tcp implements Transport, ConnHost, ListenerHost {
     this.transmit(src, buildSegment(dst, src, h, 0, null));
   }
 
+  /**
+   * Runs the timers that are due. The scan over every connection happens only when the earliest
+   * deadline seen by the last one has come, when a segment or an event may have armed a new timer, or
+   * at least every SCAN_MS (a timer armed by a call that raised no event fires at most that late), so
+   * an idle table of many connections costs nothing per poll.
+   */
   tick(now: number): void {
-    for (const c of this.connections()) {
-      const d = c.nextDeadline();
-      if (d >= 0 && d <= now) c.tick(now);
+    if (this.timersStale || now >= this.nextScan) {
+      this.timersStale = false;
+      let next = now + SCAN_MS;
+      for (const c of this.connections()) {
+        let d = c.nextDeadline();
+        if (d >= 0 && d <= now) {
+          c.tick(now);
+          d = c.nextDeadline();
+        }
+        if (d >= 0 && d < next) next = d;
+      }
+      this.nextScan = next;
     }
     this.flush();
   }
@@ -199,7 +226,7 @@ export class Tcp implements Transport, ConnHost, ListenerHost {
   /** The earliest time a timer wants tick(), or -1 when none is armed (for an event-driven poll). */
   nextDeadline(): number {
     let t = -1;
-    for (const c of this.table.values()) {
+    for (const c of this.list) {
       const d = c.nextDeadline();
       if (d >= 0 && (t < 0 || d < t)) t = d;
     }
@@ -207,7 +234,10 @@ export class Tcp implements Transport, ConnHost, ListenerHost {
   }
 
   markDirty(c: TcpConnection): void {
-    if (this.dirty.indexOf(c) < 0) this.dirty.push(c);
+    this.timersStale = true;
+    if (c.queued) return;
+    c.queued = true;
+    this.dirty.push(c);
   }
 
   markListenerDirty(l: TcpListener): void {
@@ -225,13 +255,19 @@ export class Tcp implements Transport, ConnHost, ListenerHost {
         for (const l of ls) l.deliver();
         const cs = this.dirty;
         this.dirty = [];
-        for (const c of cs) c.deliver();
+        for (const c of cs) {
+          c.queued = false;
+          c.deliver();
+        }
       }
     } finally {
       this.flushing = false;
     }
   }
 }
+
+/** The longest tick() goes without looking at every connection's timers. */
+const SCAN_MS = 10;
 
 function key(remote: number, remotePort: number, localPort: number): string {
   return `${remote}:${remotePort}:${localPort}`;
