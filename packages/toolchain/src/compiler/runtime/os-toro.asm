@@ -32,8 +32,8 @@ extern rt_critical, __rt_block_alloc, __rt_block_free
 section .text
 
 ; toro_service_main — the kernel's service thread on the boot CPU jumps here (cpu_main.asm,
-; service_main). A kernel thread's stack is small (28 KiB), so compiled code runs on a stack of its
-; own: STACK_PAGES pages from this CPU's memory. Its depth is bounded by the prologues' limit check
+; service_main). Compiled code's main thread runs on a stack of its own: STACK_PAGES pages from
+; this CPU's memory, mapped at once (spawned threads' stacks are lazily committed: threads.asm). Its depth is bounded by the prologues' limit check
 ; (a RangeError), not by a guard page. Never returns: __rt_boot ends in toro_exit.
 ; toro_service_ap — the same on every other CPU (cpu_main.asm starts it on each CPU that has its own
 ; copy of the service's data): that CPU's runtime runs the module's top-level code and then serves
