@@ -68,5 +68,6 @@ export class DatagramSocket extends Waitable {
     this.closed = true;
     this.udp.close();
     this.waits.mark(this);
+    this.receives.signal.close();
   }
 }

@@ -40,5 +40,6 @@ export class StreamListener extends Waitable {
     this.closed = true;
     this.tcp.close();
     this.waits.mark(this);
+    this.accepts.signal.close();
   }
 }

@@ -10,6 +10,11 @@ export interface Signal {
   wait(): Promise<void>;
   /** Wakes the waiter, or lets the next wait return at once. Never blocks. */
   notify(): Promise<void>;
+  /**
+   * The socket is closed for good: what the signal holds can go (a waiter returns, and so does every
+   * later wait; notify does nothing).
+   */
+  close(): void;
 }
 
 /** Makes the signals of new sockets. */

@@ -112,6 +112,8 @@ export class StreamConnection extends Waitable {
     this.closed = true;
     this.tcp.close();
     this.waits.mark(this);
+    this.reads.signal.close();
+    this.writes.signal.close();
   }
 
   /** Idle timeout: a call parked `ms` without traffic fails with 'ETIMEDOUT'; 0 turns it off. */

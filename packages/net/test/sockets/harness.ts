@@ -9,9 +9,10 @@ import { type Clock, type Link, NetStack, PROTO_TCP, type Signal, Sockets, Tcp }
 export class PromiseSignal implements Signal {
   private resolve: (() => void) | null = null;
   private pending = false;
+  private closed = false;
 
   wait(): Promise<void> {
-    if (this.pending) {
+    if (this.pending || this.closed) {
       this.pending = false;
       return Promise.resolve();
     }
@@ -25,6 +26,11 @@ export class PromiseSignal implements Signal {
     this.resolve = null;
     if (r !== null) r();
     else this.pending = true;
+  }
+
+  close(): void {
+    this.closed = true;
+    void this.notify();
   }
 }
 
