@@ -39,11 +39,15 @@ export async function interruptToro(
     readyText: string;
     cwd?: string;
     timeoutMs?: number;
+    /** A command that runs toro, e.g. ['ip', 'netns', 'exec', NAME] (it must exec toro, keeping the PID). */
+    prefix?: string[];
     /** Runs once `readyText` was printed; `output()` is everything printed so far, as it grows. */
     whileRunning?: (pid: number, output: () => string) => void | Promise<void>;
   },
 ): Promise<number | null> {
-  const child = spawn(process.execPath, [TORO_BIN, ...args], {
+  const prefix = opts.prefix ?? [];
+  const command = [...prefix, process.execPath, TORO_BIN, ...args];
+  const child = spawn(command[0], command.slice(1), {
     cwd: opts.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -4,6 +4,7 @@
  * server runs on CPU 1 and reaches the stack on CPU 0 through the message matrix; on 1 CPU (microvm,
  * virtio-mmio) everything is on CPU 0. The same program answers the same under `toro dev -p`.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +52,49 @@ async function nextStats(output: () => string): Promise<Map<string, number>> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('no net0: stats line in 10 s');
+}
+
+/** Runs `ip args`; its stderr when it failed, '' when it worked. */
+function ip(...args: string[]): string {
+  const r = spawnSync('ip', args, { encoding: 'utf8', timeout: 10_000 });
+  return r.status === 0 ? '' : `ip ${args.join(' ')}: ${r.stderr || r.error?.message || 'failed'}`.trim();
+}
+
+/** Whether this machine lets the test make a network namespace of its own (root, CAP_NET_ADMIN). */
+function namespacesAllowed(): boolean {
+  const probe = `toro-probe-${process.pid}`;
+  if (ip('netns', 'add', probe) !== '') return false;
+  ip('netns', 'del', probe);
+  return true;
+}
+
+const BURST_CLIENT = join(import.meta.dirname, 'fixtures', 'burst-client.mjs');
+
+/** Runs the burst client inside namespace `ns`: what it reported. */
+function burst(ns: string, host: string, count: number, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'ip',
+      ['netns', 'exec', ns, process.execPath, BURST_CLIENT, host, '7', String(count), String(timeoutMs)],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 30_000);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      if (code === 0) resolve(out.trim());
+      else reject(new Error(`burst client exited ${code}: ${err}`));
+    });
+  });
 }
 
 /** Boots the image with port 7 forwarded and runs `checks` against it; toro run is stopped with Ctrl-C. */
@@ -127,6 +171,62 @@ describe('toro new tcp-echo', () => {
       560,
     );
   }, 600_000);
+
+  // QEMU's user network drops part of a burst of forwarded connects before they reach the guest (see
+  // drivers/test/clients.ts allAtOnce), so the burst the issue asks for goes over a tap device, in a
+  // network namespace the test makes and deletes: the guest and the client are alone on that wire.
+  it.skipIf(!namespacesAllowed())(
+    'on 2 CPUs (q35) over a tap device in a namespace of its own: 500 connections at once, every echo right',
+    async () => {
+      expect(runToro(['build', '--cpus', '2'], { cwd: dir, timeoutMs: 120_000 }).status).toBe(0);
+      const ns = `toro-echo-${process.pid}`;
+      const setup = [
+        ['netns', 'add', ns],
+        ['-n', ns, 'link', 'set', 'lo', 'up'],
+        ['-n', ns, 'tuntap', 'add', 'dev', 'tap0', 'mode', 'tap'],
+        ['-n', ns, 'addr', 'add', '10.77.0.1/24', 'dev', 'tap0'],
+        ['-n', ns, 'link', 'set', 'tap0', 'up'],
+      ];
+      try {
+        for (const step of setup) expect(ip(...step)).toBe('');
+        let failure: unknown;
+        const code = await interruptToro(
+          ['run', '--tap', 'tap0', '--machine', 'q35', '--accel', 'tcg', '--timeout', '500'].concat([
+            '--append',
+            'ip=10.77.0.2/24,gw=10.77.0.1 net.stats=2',
+          ]),
+          {
+            cwd: dir,
+            prefix: ['ip', 'netns', 'exec', ns],
+            readyText: 'echo: listening on port 7',
+            timeoutMs: 520_000,
+            whileRunning: async (_pid, output) => {
+              try {
+                const report = JSON.parse(await burst(ns, '10.77.0.2', 500, 240_000)) as {
+                  ok: number;
+                  failures: Record<string, number>;
+                };
+                expect(report.failures).toEqual({});
+                expect(report.ok).toBe(500);
+                let stats = await nextStats(output);
+                for (let i = 0; i < 30 && stats.get('tcp.table') !== 0; i++) stats = await nextStats(output);
+                expect(stats.get('tcp.table')).toBe(0);
+                expect(stats.get('tcp.conn.open')).toBe(500);
+                expect(stats.get('tcp.conn.closed')).toBe(500);
+              } catch (e) {
+                failure = e;
+              }
+            },
+          },
+        );
+        if (failure !== undefined) throw failure;
+        expect(code).toBe(130);
+      } finally {
+        ip('netns', 'del', ns);
+      }
+    },
+    600_000,
+  );
 
   it('on 1 CPU (microvm): the server shares CPU 0 with the stack', async () => {
     expect(runToro(['build', '--cpus', '1'], { cwd: dir, timeoutMs: 120_000 }).status).toBe(0);

@@ -77,6 +77,11 @@ export default class Run extends ToroCommand<RunResult> {
     machine: Flags.string({ description: 'QEMU machine', options: ['microvm', 'q35'], default: 'microvm' }),
     accel: Flags.string({ description: 'accelerator', options: ['auto', 'kvm', 'tcg'], default: 'auto' }),
     port: portFlag,
+    tap: Flags.string({
+      description:
+        'attach the NIC to this existing tap device instead of the user network (no -p); the guest gets ' +
+        'its address from --append ip=... or that network',
+    }),
     append: Flags.string({ description: 'kernel command line' }),
     timeout: Flags.integer({
       description: 'stop the guest after this many seconds (default: no limit)',
@@ -110,6 +115,7 @@ export default class Run extends ToroCommand<RunResult> {
       numa: flags.numa,
       append: flags.append,
       ports: (flags.port ?? []).map(parsePort),
+      tap: flags.tap,
       accel: flags.accel as 'auto' | 'kvm' | 'tcg',
       timeoutMs: flags.timeout ? flags.timeout * 1000 : 0,
       logFile: flags.log,

@@ -40,6 +40,12 @@ export interface QemuConfig {
   /** Attach a user-mode NIC even with no ports. */
   network?: boolean;
   /**
+   * The NIC on this existing tap device instead of QEMU's user network (not with ports or frames): the
+   * guest is on the tap's network, at the address its `ip=` word (or that network's DHCP) gives it.
+   * For a network namespace or a bridge of the user's own; QEMU opens the device, it makes nothing.
+   */
+  tap?: string;
+  /**
    * Raw Ethernet frames to and from the guest's wire, for tests that inject frames: the NIC sits on a
    * QEMU hub with the user network and a datagram netdev that takes frames (one per UDP datagram) on
    * 127.0.0.1:`qemuPort` and sends a copy of every frame on the wire to 127.0.0.1:`peerPort`. The user
@@ -100,11 +106,7 @@ function netArgs(machine: Machine, ports: PortForward[], frames?: QemuConfig['fr
     // Bind the host side to loopback: a dev VM must never be reachable from the network.
     return `,hostfwd=${proto}:127.0.0.1:${p.host}-:${p.guest}`;
   });
-  // Modern virtio only (virtio 1.x, what the drivers speak): QEMU's virtio-mmio defaults to the legacy
-  // interface (version 1), and virtio-net-pci is transitional unless told otherwise.
-  const device = machine === 'q35' ? 'virtio-net-pci,disable-legacy=on' : 'virtio-net-device';
-  const modern = machine === 'q35' ? [] : ['-global', 'virtio-mmio.force-legacy=false'];
-  const nic = ['-device', `${device},netdev=net0`];
+  const { modern, nic } = nicArgs(machine);
   if (frames === undefined) return [...modern, '-netdev', `user,id=net0${forwards.join('')}`, ...nic];
   checkPort('frames.qemuPort', frames.qemuPort);
   checkPort('frames.peerPort', frames.peerPort);
@@ -122,6 +124,31 @@ function netArgs(machine: Machine, ports: PortForward[], frames?: QemuConfig['fr
     ],
     ...['-netdev', dgram, '-netdev', 'hubport,id=hub-frames,hubid=0,netdev=frames'],
   ];
+}
+
+/** The guest's virtio-net device on netdev net0, and what the machine needs for it. */
+function nicArgs(machine: Machine): { modern: string[]; nic: string[] } {
+  // Modern virtio only (virtio 1.x, what the drivers speak): QEMU's virtio-mmio defaults to the legacy
+  // interface (version 1), and virtio-net-pci is transitional unless told otherwise.
+  const device = machine === 'q35' ? 'virtio-net-pci,disable-legacy=on' : 'virtio-net-device';
+  const modern = machine === 'q35' ? [] : ['-global', 'virtio-mmio.force-legacy=false'];
+  return { modern, nic: ['-device', `${device},netdev=net0`] };
+}
+
+/** The NIC on an existing tap device (QemuConfig.tap). */
+function tapArgs(machine: Machine, config: QemuConfig): string[] {
+  const name = config.tap ?? '';
+  if (!/^[A-Za-z0-9_.-]{1,15}$/.test(name))
+    throw new VmOptionError(
+      `tap must be a network interface name (1 to 15 letters, digits, . _ -), got '${name}'`,
+    );
+  if ((config.ports ?? []).length > 0)
+    throw new VmOptionError(
+      "port forwards go through QEMU's user network; with a tap device reach the guest at its own address",
+    );
+  if (config.frames !== undefined) throw new VmOptionError('frames need the user network, not a tap device');
+  const { modern, nic } = nicArgs(machine);
+  return [...modern, '-netdev', `tap,id=net0,ifname=${name},script=no,downscript=no`, ...nic];
 }
 
 export function buildQemuArgs(config: QemuConfig): string[] {
@@ -148,7 +175,8 @@ export function buildQemuArgs(config: QemuConfig): string[] {
   args.push('-chardev', `stdio,id=${SERIAL_CHARDEV},signal=off`, '-serial', `chardev:${SERIAL_CHARDEV}`);
   args.push('-device', `isa-debug-exit,iobase=0x${DEBUG_EXIT_PORT.toString(16)},iosize=0x04`);
   const ports = config.ports ?? [];
-  if (ports.length > 0 || config.network === true || config.frames !== undefined)
+  if (config.tap !== undefined) args.push(...tapArgs(machine, config));
+  else if (ports.length > 0 || config.network === true || config.frames !== undefined)
     args.push(...netArgs(machine, ports, config.frames));
   if (config.icount !== undefined) {
     if (config.accel !== 'tcg')

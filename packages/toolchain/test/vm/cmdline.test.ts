@@ -140,6 +140,21 @@ describe('buildQemuArgs', () => {
     expect(() => buildQemuArgs({ ...base, frames: { qemuPort: 0, peerPort: 7101 } })).toThrow(VmOptionError);
   });
 
+  it('attaches the NIC to an existing tap device instead of the user network, and nothing with it', () => {
+    const args = buildQemuArgs({ ...base, machine: 'q35', tap: 'tap0' });
+    expect(valuesOf(args, '-netdev')).toEqual(['tap,id=net0,ifname=tap0,script=no,downscript=no']);
+    expect(valuesOf(args, '-device')).toContain('virtio-net-pci,disable-legacy=on,netdev=net0');
+    expect(valuesOf(buildQemuArgs({ ...base, tap: 'tap0' }), '-global')).toContain(
+      'virtio-mmio.force-legacy=false',
+    );
+    expect(() => buildQemuArgs({ ...base, tap: 'tap0', ports: [{ host: 8080, guest: 80 }] })).toThrow(
+      /user network/,
+    );
+    for (const bad of ['', 'tap0,script=/bin/sh', 'a-name-far-too-long']) {
+      expect(() => buildQemuArgs({ ...base, tap: bad })).toThrow(VmOptionError);
+    }
+  });
+
   it('adds -icount only under TCG', () => {
     expect(valuesOf(buildQemuArgs({ ...base, icount: 3 }), '-icount')).toEqual(['shift=3']);
     expect(valuesOf(buildQemuArgs({ ...base, icount: 'auto' }), '-icount')).toEqual(['shift=auto']);
