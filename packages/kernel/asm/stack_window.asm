@@ -93,12 +93,9 @@ stack_map:
   mov edx, SW_STACK_MAX
   jmp .out
 .no_table:
-  mov r9, [gs:percpu.mech]
-  mov r9, [r9 + mech.sw_bitmap]
-  mov rax, rbx
-  shr rax, 6
-  and ebx, 63
-  btr [r9 + rax * 8], rbx
+  mov edi, ebx
+  call sw_bit
+  btr [rax], rcx
 .fail:
   xor eax, eax
   xor edx, edx
@@ -121,13 +118,9 @@ stack_unmap:
   lea rax, [rbx - PAGE_SIZE]
   test eax, SW_SLOT - 1
   jnz .bad                              ; not the address stack_map gave
-  mov r8, [gs:percpu.mech]
-  mov r8, [r8 + mech.sw_bitmap]
-  mov ecx, r13d
-  shr ecx, 6
-  mov eax, r13d
-  and eax, 63
-  bt [r8 + rcx * 8], rax
+  mov edi, r13d
+  call sw_bit
+  bt [rax], rcx
   jnc .bad                              ; a slot not in use
   mov r12, rbx                          ; R12: each page of the stack in turn
 .page:
@@ -148,12 +141,9 @@ stack_unmap:
   add r12, PAGE_SIZE
   test r12d, SW_SLOT - 1
   jnz .page
-  mov r8, [gs:percpu.mech]
-  mov r8, [r8 + mech.sw_bitmap]
-  mov eax, r13d
-  shr eax, 6
-  and r13d, 63
-  btr [r8 + rax * 8], r13
+  mov edi, r13d
+  call sw_bit
+  btr [rax], rcx
   xor eax, eax
   jmp .out
 .bad:
@@ -193,12 +183,9 @@ stack_fault:
   and rcx, SW_SLOT - 1
   cmp rcx, PAGE_SIZE
   jb .no                                ; the guard page: a stack overflow, reported as a fault
-  mov r8, [gs:percpu.mech]
-  mov r9, [r8 + mech.sw_bitmap]
-  mov ecx, eax
-  shr ecx, 6
-  and eax, 63
-  bt [r9 + rcx * 8], rax
+  mov edi, eax
+  call sw_bit
+  bt [rax], rcx
   jnc .no                               ; a slot not in use
   mov rax, [rbx + fault_frame.rip]      ; inside the page allocator: its lists may be half-updated
   mov rcx, mem_page_text_start
@@ -260,28 +247,38 @@ sw_slot_of:
   mov eax, -1
   ret
 
+; sw_bit — EDI = a slot of this CPU's window (the window exists). RAX = the address of its qword in the
+; slot bitmap, RCX = its bit there (for bt, bts, btr).
+sw_bit:
+  mov rax, [gs:percpu.mech]
+  mov rax, [rax + mech.sw_bitmap]
+  mov ecx, edi
+  shr ecx, 6
+  lea rax, [rax + rcx * 8]
+  mov ecx, edi
+  and ecx, 63
+  ret
+
 ; sw_pte — RDI = an address in a slot that stack_map handed out. RAX = the address of its PTE (the
-; tables exist: stack_map made them). Clobbers RCX.
+; tables exist: stack_map made them). Clobbers RCX, R8.
 sw_pte:
   mov rcx, PTE_ADDR_MASK
   mov rax, [gs:percpu.mech]
   mov rax, [rax + mech.sw_pdpt]
-  push rdi
-  shr rdi, 30
-  and edi, 511
-  mov rax, [rax + rdi * 8]              ; PDPT entry
+  mov r8, rdi
+  shr r8, 30
+  and r8d, 511
+  mov rax, [rax + r8 * 8]               ; PDPT entry
   and rax, rcx
-  mov rdi, [rsp]
-  shr rdi, 21
-  and edi, 511
-  mov rax, [rax + rdi * 8]              ; page directory entry
+  mov r8, rdi
+  shr r8, 21
+  and r8d, 511
+  mov rax, [rax + r8 * 8]               ; page directory entry
   and rax, rcx
-  pop rdi
-  push rdi
-  shr rdi, 12
-  and edi, 511
-  lea rax, [rax + rdi * 8]
-  pop rdi
+  mov r8, rdi
+  shr r8, 12
+  and r8d, 511
+  lea rax, [rax + r8 * 8]
   ret
 
 ; sw_ready — makes this CPU's window exist (its PDPT, in its PML4 entry, and its slot bitmap). EAX = 1,
