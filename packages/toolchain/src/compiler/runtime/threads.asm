@@ -47,8 +47,6 @@ struc rtthread
   .stack_size: resq 1
   .kstack:    resq 1    ; rsp on the OS thread's own stack, to go back to when the function returns
   .handle:    resq 1    ; the OS thread (0 while spare)
-  .state:     resq 1    ; THREAD_NEW, THREAD_RUNNING or THREAD_DONE
-  .joiner:    resq 1    ; record of the thread waiting in join, or 0
   .flags:     resq 1    ; runtime/lib/sdk.ts's (copy the result, report it to another CPU)
   .native:    resq 1    ; a runtime routine to run instead of THREAD_RUN (the message pump), or 0
   .fn:        resq 1    ; value: the function to run (undefined once started)
@@ -56,9 +54,6 @@ struc rtthread
   .target:    resq 1    ; value: where its result goes (runtime/lib/sdk.ts threadRun)
 endstruc
 
-THREAD_NEW equ 0
-THREAD_RUNNING equ 1
-THREAD_DONE equ 2
 RTTHREAD_VALUES equ 3   ; .fn, .args, .target: the record's value words
 
 section .text
@@ -335,7 +330,8 @@ __rt_thread_current:
     ret
 
 ; __rt_thread_value(rdi = record, rsi = 0 fn | 1 args | 2 target) → rax: that value word.
-; __rt_thread_set_value(rdi, rsi, rdx = value). __rt_thread_word / _set_word: 0 state | 1 joiner.
+; __rt_thread_set_value(rdi, rsi, rdx = value). __rt_thread_word / _set_word: 0 flags (the record's
+; only plain word).
 global __rt_thread_value, __rt_thread_set_value, __rt_thread_word, __rt_thread_set_word
 __rt_thread_value:
     mov rax, [rdi + rtthread.fn + rsi * 8]
@@ -344,10 +340,10 @@ __rt_thread_set_value:
     mov [rdi + rtthread.fn + rsi * 8], rdx
     ret
 __rt_thread_word:
-    mov rax, [rdi + rtthread.state + rsi * 8]
+    mov rax, [rdi + rtthread.flags + rsi * 8]
     ret
 __rt_thread_set_word:
-    mov [rdi + rtthread.state + rsi * 8], rdx
+    mov [rdi + rtthread.flags + rsi * 8], rdx
     ret
 
 ; __rt_thread_new(rdi = function, rsi = arguments array) → rax: the new thread's record, or 0 when
@@ -437,14 +433,14 @@ __rt_thread_new_native:
 
 ; rt_thread_entry — the OS thread's entry (rdi = record), on the OS thread's own small stack: moves
 ; to the record's compiled-code stack and runs THREAD_RUN (runtime/lib/sdk.ts threadRun: calls the
-; function, keeps the result, wakes a joiner). Back on the OS stack, gives the compiled stack back and
-; returns, which ends the OS thread.
+; function, hands the result to its Thread object or the CPU that asked, wakes a joiner). Back on the
+; OS stack, gives the compiled stack back, puts the record on the spare list and returns, which ends
+; the OS thread.
 rt_thread_entry:
     push rbx
     mov rbx, rdi
     mov [rbx + rtthread.kstack], rsp
     call rt_restore             ; waits out a memory call of another thread; sets handler 0, limits
-    mov qword [rbx + rtthread.state], THREAD_RUNNING
     mov rsp, [rbx + rtthread.stack]
     add rsp, [rbx + rtthread.stack_size]
     xor ebp, ebp                ; the collector's frame walk stops at rbp = 0
@@ -457,7 +453,6 @@ rt_thread_entry:
     call rax
 .returned:
     mov rsp, [rbx + rtthread.kstack]
-    mov qword [rbx + rtthread.state], THREAD_DONE
     mov rdi, [rbx + rtthread.stack]
     mov rsi, [rbx + rtthread.stack_size]
     mov qword [rbx + rtthread.stack], 0

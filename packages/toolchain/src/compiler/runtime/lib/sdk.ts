@@ -123,14 +123,14 @@ export function yieldNow(): unknown {
 
 // ---- Threads. runtime/threads.asm keeps a record for each running thread: value words 0 fn, 1 args,
 // 2 target (the Thread object its result goes to, or for a spawnOn from another CPU the number of the
-// join slot there); word 2 flags. The record is recycled once the function returns, so a finished
+// join slot there); word 0 flags. The record is recycled once the function returns, so a finished
 // thread costs nothing but its Thread object, which the collector frees like any other:
 // { cpu, __done, __result, __joiner (the record of the thread waiting in join, or 0) }.
 
 const FN = 0;
 const ARGS = 1;
 const TARGET = 2;
-const FLAGS = 2;
+const FLAGS = 0;
 /** FLAGS: the result is copied (spawnOn to this CPU), or sent to the CPU that asked (spawnOn from it). */
 const COPY = 1;
 const REPORT = 2;
