@@ -242,14 +242,13 @@ os_unmap:
 
 ; os_stack_map(rdi = bytes) → rax: a thread's compiled-code stack, rdx = its bytes (at least rdi), or 0:
 ; the kernel's lazily committed stacks (a page takes memory when first touched). os_stack_unmap(rdi =
-; such a stack, rsi = its bytes), on the CPU that made it.
+; such a stack, rsi = its bytes), on the CPU that made it. Neither switches (the window takes only
+; this CPU's own pages), so no other thread can run in the middle.
 global os_stack_map, os_stack_unmap
 os_stack_map:
-    CRITICAL toro_stack_map     ; switches only when topping up its reserve pages borrows
-    ret
+    jmp toro_stack_map
 os_stack_unmap:
-    CRITICAL toro_stack_unmap
-    ret
+    jmp toro_stack_unmap
 
 ; os_alloc(rdi = bytes, at most 2048) → rax: a small block, or 0. os_free(rdi = block).
 global os_alloc, os_free
