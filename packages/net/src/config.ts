@@ -31,6 +31,26 @@ function fail(error: string): NetConfigParse {
   return { config: null, error };
 }
 
+/** The most seconds `net.stats=` takes (an hour). */
+export const MAX_STATS_SECONDS = 3600;
+
+/**
+ * The `net.stats=SECONDS` word of the kernel command line, how often the network owner logs every
+ * counter: `{ ms }` (0 without the word), or `{ ms: 0, error }` for a value that is not a whole number
+ * of seconds from 1 to MAX_STATS_SECONDS.
+ */
+export function parseStatsInterval(cmdline: string): { ms: number; error: string } {
+  for (const word of cmdline.split(' ')) {
+    if (!word.startsWith('net.stats=')) continue;
+    const text = word.substring('net.stats='.length);
+    const seconds = Number(text);
+    if (text === '' || !Number.isInteger(seconds) || seconds < 1 || seconds > MAX_STATS_SECONDS)
+      return { ms: 0, error: `${word}: not a whole number of seconds from 1 to ${MAX_STATS_SECONDS}` };
+    return { ms: seconds * 1000, error: '' };
+  }
+  return { ms: 0, error: '' };
+}
+
 /** Parses the command-line form described above. */
 export function parseNetConfig(text: string): NetConfigParse {
   const s = text.trim();

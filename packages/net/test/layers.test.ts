@@ -1,6 +1,13 @@
 // Layer tests over a capturing link with hand-built frames (builders in sim/sim.ts, written apart from src/).
 import { describe, expect, it } from 'vitest';
-import { ARP_TRIES, checksum, NetStack, parseNetConfig, REASM_MAX_DATAGRAMS } from '../src/index.js';
+import {
+  ARP_TRIES,
+  checksum,
+  NetStack,
+  parseNetConfig,
+  parseStatsInterval,
+  REASM_MAX_DATAGRAMS,
+} from '../src/index.js';
 import {
   arpPacket,
   BCAST,
@@ -277,5 +284,15 @@ describe('config', () => {
     expect(parseNetConfig('ip=10.0.2.15/24,gw=10.0.3.2').error).toContain('subnet');
     expect(parseNetConfig('ip=10.0.2.15/24,foo=1').error).toContain('unknown key');
     expect(parseNetConfig('ip=10.0.2.15,mask=255.255.0.0').config).not.toBeNull();
+  });
+
+  it('reads net.stats=SECONDS from the command line and refuses a value it cannot use, with a reason', () => {
+    expect(parseStatsInterval('ip=dhcp net.stats=5')).toEqual({ ms: 5000, error: '' });
+    expect(parseStatsInterval('ip=dhcp')).toEqual({ ms: 0, error: '' });
+    for (const bad of ['net.stats=', 'net.stats=0', 'net.stats=1.5', 'net.stats=abc', 'net.stats=3601'])
+      expect(parseStatsInterval(bad)).toEqual({
+        ms: 0,
+        error: `${bad}: not a whole number of seconds from 1 to 3600`,
+      });
   });
 });

@@ -10,6 +10,7 @@ import {
   formatMac,
   type NetConfig,
   parseNetConfig,
+  parseStatsInterval,
   SocketError,
   Sockets,
   TroubleReport,
@@ -32,25 +33,9 @@ let net: Net0 | null = null;
 let starting = false;
 let failure = '';
 
-/**
- * The `net.stats=SECONDS` word of the kernel command line: how often the owner logs every counter
- * (`toro run --append net.stats=5`), in ms; 0 (off) without it or for a value that is not a whole
- * number of seconds from 1 to 3600.
- */
-export function statsInterval(cmdline: string): number {
-  for (const word of cmdline.split(' ')) {
-    if (!word.startsWith('net.stats=')) continue;
-    const text = word.substring('net.stats='.length);
-    const seconds = Number(text);
-    if (text === '' || !Number.isInteger(seconds) || seconds < 1 || seconds > 3600) return 0;
-    return seconds * 1000;
-  }
-  return 0;
-}
-
 /** One `net0: stats …` line: every counter of the device and the stack, the connection table's size,
  * and the free memory of the network CPU's node. */
-export function statsLine(n: Net0): string {
+function statsLine(n: Net0): string {
   const parts: string[] = [];
   for (const line of n.counterLines()) parts.push(line.replace(' ', '='));
   parts.push(`mem.free=${memoryStats().freeBytes}`);
@@ -77,7 +62,9 @@ function configuration(cmdline: string): NetConfig {
 async function ownerLoop(n: Net0, s: Sockets): Promise<void> {
   const report = new TroubleReport();
   let nextReport = n.clock.now() + REPORT_MS;
-  const statsMs = statsInterval(kernelCmdline());
+  const stats = parseStatsInterval(kernelCmdline());
+  if (stats.error !== '') console.log(`net0: ${stats.error}: no stats logged`);
+  const statsMs = stats.ms;
   let nextStats = n.clock.now() + statsMs;
   for (;;) {
     const frames = n.step(BUDGET);
