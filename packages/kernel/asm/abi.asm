@@ -5,7 +5,7 @@
 ; Calling convention: System V AMD64, as everywhere in the kernel (kernel.asm): arguments in RDI, RSI,
 ; RDX, RCX, R8; result in RAX (and RDX where stated); RBX, RBP, R12-R15 and RSP preserved; RAX, RCX, RDX,
 ; RSI, RDI, R8-R11 clobbered; the direction flag clear on entry and on return. Entry points that can
-; switch threads (yield, sleep, block, join, msg_recv, msg_send when the ring is full, thread_exit) let
+; switch threads (yield, sleep, block, join, msg_recv, msg_send when the ring is full, irq_wait, thread_exit) let
 ; other threads run, which may change XMM/YMM registers: treat them as clobbered across those calls, as
 ; System V does anyway. The others never touch XMM, x87 or MXCSR state. Threads run with interrupts off;
 ; entry points must be called from a thread (not from an interrupt handler).
@@ -287,6 +287,37 @@ toro_node_mem:
   jb node_free_bytes
   mov rax, -1
   mov rdx, rax
+  ret
+
+; Device interrupts (irq.asm), for drivers: every call acts on the calling CPU's own vectors.
+; toro_irq_alloc — EAX = a free device vector of this CPU (for an MSI / MSI-X message), -1 if none.
+; toro_irq_route — EDI = a global system interrupt: routes that I/O APIC pin to a new vector of this CPU
+;   (edge, active high). EAX = the vector; -1 when no I/O APIC has the pin or no vector is left.
+; toro_irq_msi_address — EAX = the MSI address that targets this CPU (the data is the vector).
+; toro_irq_enable / toro_irq_disable — EDI = vector: whether its arrival ends toro_irq_wait. EAX = 0,
+;   -1 when EDI is not a vector this CPU handed out.
+; toro_irq_take — EDI = vector: EAX = 1 if it arrived since the last take (and clears that), 0 if not,
+;   -1 when EDI is not a vector this CPU handed out.
+; toro_irq_wait — RDI = nanoseconds: sleeps until an enabled vector is pending, toro_irq_kick, or the
+;   time is up. EAX = 1, 1, 0; -1 when another thread of this CPU already waits.
+; toro_irq_kick — ends this CPU's toro_irq_wait early (or makes the next one return at once). EAX = 0.
+toro_irq_alloc:
+  jmp irq_alloc
+toro_irq_route:
+  jmp irq_route
+toro_irq_msi_address:
+  jmp irq_msi_address
+toro_irq_enable:
+  jmp irq_enable
+toro_irq_disable:
+  jmp irq_disable
+toro_irq_take:
+  jmp irq_take
+toro_irq_wait:
+  jmp irq_wait
+toro_irq_kick:
+  call irq_kick
+  xor eax, eax
   ret
 
 ; toro_exit — powers off with exit code EDI (prints "toro: exit <code>"). Never returns.

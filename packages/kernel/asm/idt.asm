@@ -10,6 +10,7 @@
 ;               with an NMI (fault_report halts on it).
 ;   VEC_TIMER   LAPIC timer (IST_IRQ): EOI, then B's `timer_tick` once the armed deadline has passed
 ;   VEC_WAKE    ipi_wake: EOI only; its purpose is to end a `hlt`
+;   VEC_DEVICE_FIRST … VEC_DEVICE_LAST  device interrupts (irq.asm): EOI, record the arrival
 ;   VEC_SPURIOUS  no EOI (the SDM says a spurious interrupt is not in service)
 ;   others      unexpected: EOI and return
 ; Interrupt handlers save the general registers the System V convention lets callees clobber, not the
@@ -215,6 +216,7 @@ idt_init:
   mov rsi, irq_spurious
   mov edx, IST_IRQ
   call idt_set
+  call irq_install
   pop rbx
   ret
 

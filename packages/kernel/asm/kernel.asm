@@ -82,6 +82,7 @@ section .data
 %include "matrix.asm"
 %include "sched.asm"
 %include "stack_window.asm"             ; lazily committed stacks for the compiled runtime's threads
+%include "irq.asm"                      ; device interrupts: vectors, I/O APIC pins, irq_wait
 %include "cpu_main.asm"
 %ifdef SERVICE
 %include "isolate.asm"                  ; each AP's private copy of the service's .data
@@ -95,6 +96,8 @@ global toro_thread_block, toro_thread_wake, toro_thread_join, toro_thread_self, 
 global toro_msg_send, toro_msg_recv, toro_msg_try_recv, toro_msg_flush
 global toro_clock_ns, toro_cmdline, toro_wall_clock_ns, toro_cpu_id, toro_cpu_count, toro_cpu_node, toro_node_id, toro_node_count
 global toro_mem_stats, toro_node_mem, toro_exit, toro_panic
+global toro_irq_alloc, toro_irq_route, toro_irq_msi_address, toro_irq_enable, toro_irq_disable
+global toro_irq_take, toro_irq_wait, toro_irq_kick
 %endif
 %ifdef SELFTEST
 %include "selftest.asm"

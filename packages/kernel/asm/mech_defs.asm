@@ -26,7 +26,8 @@
 ;   +--------------------------------------------------------------+
 ;   | page free lists, one per order 0..PAGE_MAX_ORDER             |  page allocator (owner only)
 ;   | bump ranges [next, end) and owned ranges [start, end)        |  .own_* read by others
-;   | partial slab list per size class, stack cache                |
+;   | partial slab list per size class, stack cache, stack window  |
+;   | device vectors: handed out, enabled, pending; the irq waiter |  irq.asm (owner only)
 ;   +--------------------------------------------------------------+
 ;   | statistics (counters)                                        |  owner writes, anyone reads
 ;   +--------------------------------------------------------------+
@@ -165,6 +166,12 @@ struc mech
   .sw_reserve:   resq 1                 ; pages kept for faults inside the page allocator, linked
   .sw_reserved:  resq 1                 ; how many
   .sw_bytes:     resq 1                 ; memory the window holds: its pages, tables and reserve
+  .irq_used:     resq 4                 ; irq.asm: device vectors this CPU handed out, a bit each
+  .irq_enabled:  resq 4                 ; those whose arrival ends irq_wait
+  .irq_pending:  resq 4                 ; arrived since irq_take (set by irq_device, in hlt only)
+  .irq_waiter:   resq 1                 ; the thread in irq_wait, 0 if none
+  .irq_kicked:   resq 1                 ; irq_kick since the last irq_wait returned
+  .irq_count:    resq 1                 ; device interrupts taken
   ; statistics: see mem_stats for the order in which they are reported
   .total_bytes:  resq 1
   .free_bytes:   resq 1

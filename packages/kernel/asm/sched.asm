@@ -5,7 +5,7 @@
 ; Calling convention: System V (kernel.asm); GS = this CPU's percpu block. Threads run with interrupts
 ; off: the kernel only enables them inside cpu_halt_until_interrupt, whose interrupt (timer or ipi_wake)
 ; just ends the hlt — so nothing here can be interrupted half-way and no state is shared with an
-; interrupt handler (timer_tick only counts). A thread runs until it yields, blocks, sleeps, exits or
+; interrupt handler (timer_tick only counts; irq_device only sets a pending bit, read here in sched_poll). A thread runs until it yields, blocks, sleeps, exits or
 ; receives with nothing waiting; a thread that loops without doing so starves its CPU.
 ;
 ; Every thread belongs to one CPU for its whole life, and only that CPU touches its tcb, its run queue
@@ -273,6 +273,26 @@ thread_sleep:
   pop rbx
   jmp sched_next
 
+; sched_wake_sleeper — takes sleeping thread RDI of this CPU off the timer queue before its deadline
+; and makes it ready (irq.asm's early end of irq_wait). Clobbers RAX, RCX, R8.
+sched_wake_sleeper:
+  mov r8, [gs:percpu.mech]
+  lea rcx, [r8 + mech.timers]           ; the head serves as a link: thread.next is at offset 0
+.find:
+  mov rax, [rcx + thread.next]
+  test rax, rax
+  jz .ready                             ; not queued (cannot happen for a sleeper): just make it ready
+  cmp rax, rdi
+  je .unlink
+  mov rcx, rax
+  jmp .find
+.unlink:
+  mov rax, [rdi + thread.next]
+  mov [rcx + thread.next], rax
+.ready:
+  mov dword [rdi + thread.state], THREAD_READY
+  jmp runq_push
+
 ; timer_tick — called by the LAPIC timer interrupt (interrupts off, interrupt stack). Its only job is to
 ; have ended the idle loop's hlt; sched_poll compares sleepers with clock_ns whenever the scheduler runs.
 timer_tick:
@@ -426,6 +446,7 @@ sched_poll:
   call runq_push
   jmp .due
 .receivers:
+  call irq_poll                         ; a device vector for the CPU's irq waiter
   call sched_receivers_due
   test eax, eax
   jz .done
@@ -457,7 +478,8 @@ sched_receivers_due:
   ret
 
 ; sched_has_work — EAX = nonzero if, after sched_poll, something could still be ready: a queued thread,
-; a kernel message, a user message with a receiver waiting, or a sleeper already due. The idle loop asks
+; a kernel message, a user message with a receiver waiting, an irq waiter with a vector to see (irq.asm),
+; or a sleeper already due. The idle loop asks
 ; this after announcing itself idle. Clobbers the caller-saved registers.
 sched_has_work:
   mov r8, [gs:percpu.mech]
@@ -470,6 +492,13 @@ sched_has_work:
   call sched_receivers_due
   test eax, eax
   jnz .yes
+  mov r8, [gs:percpu.mech]
+  cmp qword [r8 + mech.irq_waiter], 0
+  je .timers
+  call irq_ready                        ; an irq waiter irq_poll would wake
+  test eax, eax
+  jnz .yes
+.timers:
   mov r8, [gs:percpu.mech]
   mov rax, [r8 + mech.timers]
   test rax, rax

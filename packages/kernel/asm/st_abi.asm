@@ -8,6 +8,9 @@
 ;   nodes=<n> stats=<MECH_NSTATS> stats_bad=0 node_free_ok=1 node_bad=-1 stack_big=0
 ;   stack_size=<SW_STACK_MAX> stack_touch=3 stack_zero=0 stack_pages=2 stack_unmap=0 stack_kept=0
 ;   stack_unmap_twice=-1 stack_unmap_bad=-1 stacks_many=<ST_STACKS> stacks_kept=0
+;   irq_vector=1 irq_none=0 irq_bad=-1 irq_enable=0 irq_enable_bad=-1 irq_wait_vector=1
+;   irq_wait_early=1 irq_took=1 irq_took_again=0 irq_wait_timeout=0 irq_disabled_wait=0
+;   irq_disabled_took=1 irq_kick=1 irq_route_bad=-1 irq_msi=<0xFEE00000 | apic id << 12>
 ; The verdict (pass) is computed here against the same expectations; the test checks each key too.
 ; `selftest=panic` calls toro_panic instead: "toro: panic deliberate \"test\"" and exit code 72;
 ; `selftest=overflow` overflows a thread's stack (st_overflow below).
@@ -252,6 +255,7 @@ st_abi:
   mov rdx, -1
   call st_abi_expect
   call st_abi_stacks
+  call st_abi_irq
   call print_newline
   mov eax, r13d
   add rsp, 512
@@ -269,6 +273,142 @@ st_abi_expect:
   jmp st_kv
 
 ST_STACKS equ 3000                      ; more stacks at once than 128 MiB could hold committed
+
+ST_IRQ_WAIT_NS equ 5000000000          ; an interrupt must end the wait long before this
+
+; st_abi_irq — the device interrupt calls (irq.asm) with a self-IPI standing in for a device's MSI: the
+; vector is recorded, ends toro_irq_wait when enabled and only then, and toro_irq_take sees it once. Keys
+; as in the header; updates R13D like st_abi_expect. Preserves RBX, R12.
+st_abi_irq:
+  push rbx
+  push r12
+  push r14
+  push r15
+  call toro_irq_alloc
+  mov ebx, eax                          ; EBX: the vector
+  xor esi, esi
+  cmp eax, VEC_DEVICE_FIRST
+  jb .vector
+  cmp eax, VEC_DEVICE_LAST
+  ja .vector
+  inc esi
+.vector:
+  mov rdi, key_irq_vector
+  mov edx, 1
+  call st_abi_expect
+  mov edi, ebx
+  call toro_irq_take
+  mov rdi, key_irq_none
+  movsxd rsi, eax
+  xor edx, edx
+  call st_abi_expect
+  mov edi, VEC_TIMER                    ; not a device vector
+  call toro_irq_take
+  mov rdi, key_irq_bad
+  movsxd rsi, eax
+  mov rdx, -1
+  call st_abi_expect
+  mov edi, ebx
+  call toro_irq_enable
+  mov rdi, key_irq_enable
+  movsxd rsi, eax
+  xor edx, edx
+  call st_abi_expect
+  mov edi, VEC_DEVICE_LAST + 1
+  call toro_irq_enable
+  mov rdi, key_irq_enable_bad
+  movsxd rsi, eax
+  mov rdx, -1
+  call st_abi_expect
+  ; Enabled: the interrupt (pending in the APIC until the idle loop's hlt) ends a long wait early.
+  call st_abi_irq_self
+  call toro_clock_ns
+  mov r12, rax
+  mov rdi, ST_IRQ_WAIT_NS
+  call toro_irq_wait
+  mov r14d, eax
+  call toro_clock_ns
+  sub rax, r12
+  mov r15, rax                          ; R15: how long the wait took
+  mov rdi, key_irq_wait_vector
+  movsxd rsi, r14d
+  mov edx, 1
+  call st_abi_expect
+  xor esi, esi
+  mov rax, ST_IRQ_WAIT_NS
+  cmp r15, rax
+  jae .late
+  inc esi
+.late:
+  mov rdi, key_irq_wait_early
+  mov edx, 1
+  call st_abi_expect
+  mov edi, ebx
+  call toro_irq_take
+  mov rdi, key_irq_took
+  movsxd rsi, eax
+  mov edx, 1
+  call st_abi_expect
+  mov edi, ebx
+  call toro_irq_take
+  mov rdi, key_irq_took_again
+  movsxd rsi, eax
+  xor edx, edx
+  call st_abi_expect
+  mov edi, 1000000                      ; nothing pending: the time runs out
+  call toro_irq_wait
+  mov rdi, key_irq_wait_timeout
+  movsxd rsi, eax
+  xor edx, edx
+  call st_abi_expect
+  ; Disabled: the arrival is recorded but does not end the wait.
+  mov edi, ebx
+  call toro_irq_disable
+  call st_abi_irq_self
+  mov edi, 20000000
+  call toro_irq_wait
+  mov rdi, key_irq_disabled_wait
+  movsxd rsi, eax
+  xor edx, edx
+  call st_abi_expect
+  mov edi, ebx
+  call toro_irq_take
+  mov rdi, key_irq_disabled_took
+  movsxd rsi, eax
+  mov edx, 1
+  call st_abi_expect
+  call toro_irq_kick                    ; nobody waits: the next wait returns at once
+  mov rdi, ST_IRQ_WAIT_NS
+  call toro_irq_wait
+  mov rdi, key_irq_kick
+  movsxd rsi, eax
+  mov edx, 1
+  call st_abi_expect
+  mov edi, 0xFFFF                       ; no I/O APIC has that pin
+  call toro_irq_route
+  mov rdi, key_irq_route_bad
+  movsxd rsi, eax
+  mov rdx, -1
+  call st_abi_expect
+  call toro_irq_msi_address
+  mov rdi, key_irq_msi
+  mov esi, eax
+  mov edx, [gs:percpu.apic_id]
+  shl edx, 12
+  or edx, MSI_ADDRESS
+  call st_abi_expect
+  pop r15
+  pop r14
+  pop r12
+  pop rbx
+  ret
+
+; st_abi_irq_self — sends device vector EBX to this CPU (a fixed IPI: what an MSI write would do).
+st_abi_irq_self:
+  mov edi, [gs:percpu.apic_id]
+  mov esi, ebx
+  or esi, APIC_ICR_FIXED
+  jmp apic_send_ipi
 
 ; st_abi_stacks — toro_stack_map / toro_stack_unmap (stack_window.asm): a stack takes memory only for
 ; the pages touched, gives it all back, and many stacks at once cost their touched pages. Keys as in
@@ -481,5 +621,20 @@ key_stack_unmap_twice:    db " stack_unmap_twice=", 0
 key_stack_unmap_bad:      db " stack_unmap_bad=", 0
 key_stacks_many:          db " stacks_many=", 0
 key_stacks_kept:          db " stacks_kept=", 0
+key_irq_vector:           db " irq_vector=", 0
+key_irq_none:             db " irq_none=", 0
+key_irq_bad:              db " irq_bad=", 0
+key_irq_enable:           db " irq_enable=", 0
+key_irq_enable_bad:       db " irq_enable_bad=", 0
+key_irq_wait_vector:      db " irq_wait_vector=", 0
+key_irq_wait_early:       db " irq_wait_early=", 0
+key_irq_took:             db " irq_took=", 0
+key_irq_took_again:       db " irq_took_again=", 0
+key_irq_wait_timeout:     db " irq_wait_timeout=", 0
+key_irq_disabled_wait:    db " irq_disabled_wait=", 0
+key_irq_disabled_took:    db " irq_disabled_took=", 0
+key_irq_kick:             db " irq_kick=", 0
+key_irq_route_bad:        db " irq_route_bad=", 0
+key_irq_msi:              db " irq_msi=", 0
 key_thread:               db " thread=", 0
 key_stack:                db " stack=", 0

@@ -6,7 +6,7 @@
 ;   node_ranges / node_range_count    usable RAM from the kernel's end up to 4 GiB, cut along the SRAT's
 ;                                     memory ranges, each piece tagged with its node (node 0 without SRAT)
 ;   nnodes                            1 + the highest node any CPU or range is in
-;   ioapics / ioapic_count            the MADT's I/O APICs (their pins stay masked: nothing uses them yet)
+;   ioapics / ioapic_count            the MADT's I/O APICs (pins stay masked until irq_route, irq.asm)
 ; CPU sources, in order: the MADT's enabled Local APIC and Local x2APIC entries; QEMU's fw_cfg CPU count
 ; (microvm with acpi=off: APIC ids are then assumed to be 0..N-1, QEMU's numbering); `cpus=<n>` on the
 ; command line (same assumption); else the BSP alone. SRAT proximity domains are renumbered 0, 1, ... in

@@ -61,6 +61,22 @@ test.each([
     stack_unmap_bad: MINUS_1,
     stacks_many: 3000n,
     stacks_kept: 0n,
+    // device interrupts (asm/irq.asm), a self-IPI standing in for a device's MSI
+    irq_vector: 1n,
+    irq_none: 0n,
+    irq_bad: MINUS_1,
+    irq_enable: 0n,
+    irq_enable_bad: MINUS_1,
+    irq_wait_vector: 1n,
+    irq_wait_early: 1n,
+    irq_took: 1n,
+    irq_took_again: 0n,
+    irq_wait_timeout: 0n,
+    irq_disabled_wait: 0n,
+    irq_disabled_took: 1n,
+    irq_kick: 1n,
+    irq_route_bad: MINUS_1,
+    irq_msi: 0xfee00000n, // the BSP's APIC id is 0
   };
   for (const [key, value] of Object.entries(expected)) expect(big(r[key]), key).toBe(value);
   // 3 pages round up to a 4-page block, aligned to its 16 KiB size
