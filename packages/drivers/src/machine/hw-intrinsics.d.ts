@@ -24,4 +24,12 @@ declare module '@toro/hw' {
   export function copyIn(dst: number, src: number, len: number): void;
   export function cmdlineAddress(): number;
   export function clockNs(): number;
+  export function irqAlloc(): number;
+  export function irqRoute(gsi: number): number;
+  export function irqMsiAddress(): number;
+  export function irqEnable(vector: number): number;
+  export function irqDisable(vector: number): number;
+  export function irqTake(vector: number): number;
+  export function irqWait(ns: number): number;
+  export function irqKick(): void;
 }

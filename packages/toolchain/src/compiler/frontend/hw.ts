@@ -36,6 +36,14 @@ export const HW_FUNCTIONS: Record<string, { symbol: string; params: number; retu
   copyIn: { symbol: '__hw_copy', params: 3, returns: false },
   cmdlineAddress: { symbol: '__hw_cmdline', params: 0, returns: true },
   clockNs: { symbol: '__hw_clock_ns', params: 0, returns: true },
+  irqAlloc: { symbol: '__hw_irq_alloc', params: 0, returns: true },
+  irqRoute: { symbol: '__hw_irq_route', params: 1, returns: true },
+  irqMsiAddress: { symbol: '__hw_irq_msi_address', params: 0, returns: true },
+  irqEnable: { symbol: '__hw_irq_enable', params: 1, returns: true },
+  irqDisable: { symbol: '__hw_irq_disable', params: 1, returns: true },
+  irqTake: { symbol: '__hw_irq_take', params: 1, returns: true },
+  irqWait: { symbol: '__hw_irq_wait', params: 1, returns: true },
+  irqKick: { symbol: '__hw_irq_kick', params: 0, returns: false },
 };
 
 export const HW_SOURCE = `
@@ -69,6 +77,22 @@ export declare function copyIn(dst: number, src: number, len: number): void;
 export declare function cmdlineAddress(): number;
 /** The kernel's monotonic clock, nanoseconds since boot. */
 export declare function clockNs(): number;
+/** A free interrupt vector of this CPU, for an MSI / MSI-X message; -1 when none is left. */
+export declare function irqAlloc(): number;
+/** Routes I/O APIC input gsi (edge, active high) to a new vector of this CPU; the vector, or -1. */
+export declare function irqRoute(gsi: number): number;
+/** The MSI address that targets this CPU (the message data is the vector). */
+export declare function irqMsiAddress(): number;
+/** Lets vector end irqWait (0), or -1 when it is not a vector of this CPU. */
+export declare function irqEnable(vector: number): number;
+/** Stops vector from ending irqWait (arrivals are still recorded); 0, or -1. */
+export declare function irqDisable(vector: number): number;
+/** 1 if vector arrived since the last irqTake (clearing that), 0 if not, -1 if not a vector of this CPU. */
+export declare function irqTake(vector: number): number;
+/** Sleeps (other threads run) until an enabled vector of this CPU is pending or irqKick: 1; time up: 0. */
+export declare function irqWait(ns: number): number;
+/** Ends this CPU's irqWait early (or makes the next one return at once). */
+export declare function irqKick(): void;
 `;
 
 const hardwarePackages = new Map<string, boolean>();

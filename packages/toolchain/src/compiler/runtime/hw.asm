@@ -12,7 +12,9 @@
 bits 64
 default rel
 
-extern toro_page_alloc, toro_cmdline, toro_clock_ns, rt_critical
+extern toro_page_alloc, toro_cmdline, toro_clock_ns, rt_critical, __rt_switching
+extern toro_irq_alloc, toro_irq_route, toro_irq_msi_address, toro_irq_enable, toro_irq_disable
+extern toro_irq_take, toro_irq_wait, toro_irq_kick
 
 section .text
 
@@ -133,3 +135,41 @@ __hw_cmdline:
     jmp toro_cmdline
 __hw_clock_ns:
     jmp toro_clock_ns
+
+; Device interrupts (the kernel's irq.asm, docs/kernel-abi.md): vectors of the calling CPU. The kernel
+; answers in EAX (-1 for an error); each result is sign-extended so that compiled code reads -1.
+; __hw_irq_alloc → a vector for an MSI / MSI-X message, or -1.
+; __hw_irq_route(rdi = GSI) → the vector that I/O APIC pin now raises on this CPU, or -1.
+; __hw_irq_msi_address → the MSI address that targets this CPU.
+; __hw_irq_enable / __hw_irq_disable(rdi = vector) → 0, or -1: whether it ends __hw_irq_wait.
+; __hw_irq_take(rdi = vector) → 1 if it arrived since the last take, 0 if not, -1 if not a vector of ours.
+; __hw_irq_wait(rdi = ns) → 1 (a vector or a kick), 0 (time up), -1 (another thread waits): lets the
+;   CPU's other threads run meanwhile, so it is a switching call (threads.asm).
+; __hw_irq_kick: ends this CPU's __hw_irq_wait early.
+%macro IRQ_CALL 2                       ; intrinsic, kernel entry
+global %1
+%1:
+    call %2
+    movsxd rax, eax
+    ret
+%endmacro
+IRQ_CALL __hw_irq_alloc, toro_irq_alloc
+IRQ_CALL __hw_irq_route, toro_irq_route
+IRQ_CALL __hw_irq_enable, toro_irq_enable
+IRQ_CALL __hw_irq_disable, toro_irq_disable
+IRQ_CALL __hw_irq_take, toro_irq_take
+
+global __hw_irq_msi_address, __hw_irq_wait, __hw_irq_kick
+__hw_irq_msi_address:
+    call toro_irq_msi_address
+    mov eax, eax                ; an address below 4 GiB: zero-extended
+    ret
+__hw_irq_wait:
+    lea r11, [irq_wait_signed]
+    jmp __rt_switching
+irq_wait_signed:
+    call toro_irq_wait
+    movsxd rax, eax
+    ret
+__hw_irq_kick:
+    jmp toro_irq_kick

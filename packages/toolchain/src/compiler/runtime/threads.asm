@@ -133,7 +133,11 @@ global %1
     pop rsi
     pop rdi
     call %2
+    push rax                    ; the OS routine's result (twice: the stack stays 16-byte aligned)
+    push rax
     call rt_restore
+    pop rax
+    pop rax
     pop rbx
     ret
 %endmacro
@@ -143,6 +147,30 @@ SWITCHING __rt_yield, os_yield
 SWITCHING __rt_block, os_thread_block   ; returns once __rt_wake names this thread (or already did)
 SWITCHING __rt_msg_send_raw, os_msg_send  ; rdi = CPU, rsi = the 4 words at rt_msg_out (waits while the ring is full)
 SWITCHING __rt_msg_recv_raw, os_msg_recv  ; rdi = rt_msg_in: waits for a message; rax = its source CPU
+
+; __rt_switching(rdi, rsi; r11 = an OS routine) → its rax: the same switching call for a routine outside
+; this file (hw.asm's irqWait, which exists in a Toro image only).
+global __rt_switching
+__rt_switching:
+    push rbx
+    mov rbx, [rt_current]
+    push rdi
+    push rsi
+    push r11
+    sub rsp, 8
+    call rt_save
+    add rsp, 8
+    pop r11
+    pop rsi
+    pop rdi
+    call r11
+    push rax
+    push rax
+    call rt_restore
+    pop rax
+    pop rax
+    pop rbx
+    ret
 
 ; __rt_msg_recv → rax: the source CPU of the next message to this CPU (waiting, switching, until one
 ; comes); __rt_msg_word reads its words.
