@@ -38,6 +38,25 @@ export class Sockets {
     this.waits = new Waits(() => stack.clock.now());
   }
 
+  /**
+   * When the owner loop next has work (the stack's TCP timers, the parked calls' deadlines): 0 for now,
+   * -1 for nothing timed, else a time of the stack's clock. The stack's own timers (ARP, DHCP,
+   * reassembly) count seconds and are not included: an owner asleep looks at least once a second.
+   */
+  nextDeadline(): number {
+    const a = this.tcp.nextTimerAt();
+    const b = this.waits.nextDeadline();
+    if (a < 0) return b;
+    if (b < 0) return a;
+    return Math.min(a, b);
+  }
+
+  /** Calls `f` whenever the owner loop may have new work before nextDeadline() (see Tcp.onStale). */
+  onActivity(f: () => void): void {
+    this.tcp.onStale = f;
+    this.waits.onNews = f;
+  }
+
   /** The owner loop's part after each step: parked calls whose socket had news run again. */
   async wake(): Promise<number> {
     return await this.waits.wake();

@@ -24,6 +24,8 @@ export class Waitable {
 export class Waits {
   private dirty: Waitable[] = [];
   private timed: WaitPoint[] = [];
+  /** Called when wake() has new work (a mark, a new deadline): an owner loop asleep wakes for it. */
+  onNews: (() => void) | null = null;
 
   constructor(readonly now: () => number) {}
 
@@ -32,13 +34,25 @@ export class Waits {
     if (w.dirty) return;
     w.dirty = true;
     this.dirty.push(w);
+    if (this.onNews !== null) this.onNews();
+  }
+
+  /** When wake() next has work: 0 for now (marks waiting), -1 for never, else the earliest deadline. */
+  nextDeadline(): number {
+    if (this.dirty.length > 0) return 0;
+    let t = -1;
+    for (const p of this.timed) if (p.waiting && p.deadline >= 0 && (t < 0 || p.deadline < t)) t = p.deadline;
+    return t;
   }
 
   /** Parks the calling thread on `p` until its socket is marked or `deadline` (-1: none) passes. */
   async park(p: WaitPoint, deadline: number): Promise<void> {
     p.waiting = true;
     p.deadline = deadline;
-    if (deadline >= 0) this.timed.push(p);
+    if (deadline >= 0) {
+      this.timed.push(p);
+      if (this.onNews !== null) this.onNews();
+    }
     await p.signal.wait();
     p.waiting = false;
   }

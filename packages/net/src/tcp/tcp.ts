@@ -29,6 +29,11 @@ export class Tcp implements Transport, ConnHost, ListenerHost {
   /** tick() scans the connections' timers only from this time on, or when something changed. */
   private nextScan = 0;
   private timersStale = true;
+  /**
+   * Called when something outside tick() may have armed a timer (a new connection, an event): the
+   * owner loop, if it sleeps until nextTimerAt(), wakes to look again.
+   */
+  onStale: (() => void) | null = null;
   private readonly listeners: Map<number, TcpListener> = new Map();
   private readonly seg = new Segment();
   private dirty: TcpConnection[] = [];
@@ -106,7 +111,7 @@ export class Tcp implements Transport, ConnHost, ListenerHost {
     this.table.set(key(c.remoteAddress, c.remotePort, c.localPort), c);
     c.listIndex = this.list.length;
     this.list.push(c);
-    this.timersStale = true;
+    this.stale();
     this.counters.add('tcp.conn.active');
   }
 
@@ -151,7 +156,7 @@ export class Tcp implements Transport, ConnHost, ListenerHost {
     const bad = parseSegment(src, dst, payload, seg);
     if (bad !== '') return bad;
     const c = this.table.get(key(src, seg.srcPort, seg.dstPort));
-    this.timersStale = true;
+    this.stale();
     if (c !== undefined) return c.segment(seg);
     const l = this.listeners.get(seg.dstPort);
     if (l !== undefined) return this.segmentListen(l, src, dst, seg);
@@ -233,8 +238,23 @@ export class Tcp implements Transport, ConnHost, ListenerHost {
     return t;
   }
 
-  markDirty(c: TcpConnection): void {
+  /**
+   * When tick() next has work: 0 for now (something changed since the last scan), -1 for never (no
+   * connection), else the earliest deadline the last scan saw, at most SCAN_MS after it.
+   */
+  nextTimerAt(): number {
+    if (this.timersStale) return 0;
+    return this.list.length === 0 ? -1 : this.nextScan;
+  }
+
+  private stale(): void {
+    if (this.timersStale) return;
     this.timersStale = true;
+    if (this.onStale !== null) this.onStale();
+  }
+
+  markDirty(c: TcpConnection): void {
+    this.stale();
     if (c.queued) return;
     c.queued = true;
     this.dirty.push(c);
