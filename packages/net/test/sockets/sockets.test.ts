@@ -176,3 +176,34 @@ describe('sockets over the stack', () => {
     expect(await parked).toBe('CLOSED');
   });
 });
+
+describe('what an owner loop that sleeps needs to know', () => {
+  it('nextDeadline says when to look again, onActivity when work came while it slept', async () => {
+    net = pair();
+    const a = net.a.sockets;
+    let activity = 0;
+    a.onActivity(() => activity++);
+    await net.a.step();
+    expect(a.nextDeadline()).toBe(-1); // no connection, no parked call with a deadline
+    const l = await a.listen(7);
+    const accepted = l.accept();
+    const c = await net.b.sockets.connect('10.0.0.1', 7);
+    const s = await accepted;
+    if (s === undefined) throw new Error('no connection');
+    expect(activity).toBeGreaterThan(0); // the SYN made a connection: its timers count now
+    await net.a.step();
+    const now = performance.now();
+    const next = a.nextDeadline();
+    expect(next).toBeGreaterThanOrEqual(0); // the connection's timers: looked at within 10 ms
+    expect(next).toBeLessThanOrEqual(now + 10);
+    // A read with an idle timeout parks with a deadline: news for the owner, and its deadline.
+    const before = activity;
+    s.setTimeout(5_000);
+    const read = s.read();
+    expect(activity).toBeGreaterThan(before);
+    await c.write(new TextEncoder().encode('x'));
+    expect(new TextDecoder().decode(await read)).toBe('x');
+    await c.end();
+    await s.end();
+  });
+});
