@@ -46,6 +46,7 @@ export const sources: readonly string[] = [
   'matrix.asm',
   'sched.asm',
   'stack_window.asm',
+  'irq.asm',
   'cpu_main.asm',
   'isolate.asm',
   'abi.asm',
