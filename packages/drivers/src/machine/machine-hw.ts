@@ -4,10 +4,10 @@
  * into a Toro image (the package's `"toro": { "hardware": true }` lets it import `@toro/hw`); on Node
  * the simulated machine of test/sim implements `Hw` instead.
  *
- * Interrupts: the kernel does not deliver device interrupts to compiled code yet, so this Hw has no
- * vectors (irqAlloc / irqRoute answer -1) and the drivers poll: virtio-pci reads its ISR status, the
- * virtio-mmio transport its interrupt status register. The network owner's loop (../boot/net0.ts)
- * polls continuously while there is work and sleeps a millisecond at a time when idle.
+ * Interrupts (the kernel's irq.asm): vectors belong to the calling CPU, the one the device is dedicated
+ * to, so irqAlloc / irqRoute / msi answer only for that CPU. An interrupt only records its arrival
+ * (irqTake); the driver's thread sleeps in wait() until an enabled vector of its CPU arrived, kick(),
+ * or its deadline (../sockets/owner.ts: interrupts when idle, polling under load).
  */
 import {
   barrier,
@@ -16,6 +16,14 @@ import {
   in8,
   in16,
   in32,
+  irqAlloc,
+  irqDisable,
+  irqEnable,
+  irqKick,
+  irqMsiAddress,
+  irqRoute,
+  irqTake,
+  irqWait,
   out8,
   out16,
   out32,
@@ -29,6 +37,7 @@ import {
   write32,
   write64,
 } from '@toro/hw';
+import { currentCpu } from '@toro/sdk';
 import type { Hw, MsiMessage } from '../hw.js';
 
 const PAGE = 4096;
@@ -94,19 +103,37 @@ export class MachineHw implements Hw {
     barrier();
   }
 
-  irqAlloc(_cpu: number): number {
-    return -1;
+  irqAlloc(cpu: number): number {
+    return cpu === currentCpu() ? irqAlloc() : -1;
   }
-  irqRoute(_gsi: number, _cpu: number): number {
-    return -1;
+  irqRoute(gsi: number, cpu: number): number {
+    return cpu === currentCpu() && gsi >= 0 ? irqRoute(gsi) : -1;
   }
+  /** The calling CPU's MSI address (`cpu` is the caller's: vectors are only handed out to it). */
   msi(_cpu: number, vector: number): MsiMessage {
-    return { address: 0xfee00000, data: vector };
+    return { address: irqMsiAddress(), data: vector };
   }
-  irqEnable(_vector: number): void {}
-  irqDisable(_vector: number): void {}
-  irqTake(_vector: number): boolean {
-    return false;
+  irqEnable(vector: number): void {
+    irqEnable(vector);
+  }
+  irqDisable(vector: number): void {
+    irqDisable(vector);
+  }
+  irqTake(vector: number): boolean {
+    return irqTake(vector) === 1;
+  }
+
+  /**
+   * Sleeps the calling thread (the CPU's other threads run) until an enabled vector of this CPU
+   * arrived or kick() was called (true), or `ms` milliseconds passed (false).
+   */
+  wait(ms: number): boolean {
+    return irqWait(Math.max(0, Math.ceil(ms * 1e6))) === 1;
+  }
+
+  /** Ends this CPU's wait() early, or makes the next one return at once. */
+  kick(): void {
+    irqKick();
   }
 }
 

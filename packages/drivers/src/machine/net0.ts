@@ -30,15 +30,18 @@ export interface FoundNic {
 
 /**
  * QEMU microvm's virtio-mmio transports: 512 bytes each from 0xfeb00000 — 24 with ACPI and the second
- * I/O APIC (QEMU 7's default, GSIs 24–47), 8 otherwise — each answering the magic value with or without
- * a device behind it; QEMU fills them from the last one down. QEMU lists them on the command line only
- * with acpi=off (with ACPI they are in the DSDT, which the kernel does not interpret), so where the
- * command line names none and there is no PCI bus, the slots are probed, the last first, and the
- * device is polled (its interrupt line is not known here: -1).
+ * I/O APIC (QEMU 7's default), slot i on GSI 24 + i; 8 otherwise, slot i on GSI 5 + i — each answering
+ * the magic value with or without a device behind it; QEMU fills them from the last one down. QEMU lists
+ * them on the command line only with acpi=off (with ACPI they are in the DSDT, which the kernel does not
+ * interpret), so where the command line names none and there is no PCI bus, the slots are probed, the
+ * last first, and each one's line follows from the layout (whether slot 8 answers).
  */
 const MICROVM_MMIO_BASE = 0xfeb00000;
 const MICROVM_MMIO_SIZE = 512;
 const MICROVM_MMIO_SLOTS = 24;
+const MICROVM_SMALL_SLOTS = 8;
+const MICROVM_GSI_BASE = 24;
+const MICROVM_SMALL_GSI_BASE = 5;
 
 /**
  * The first virtio network device: PCI functions first, then the command line's virtio-mmio devices,
@@ -58,9 +61,18 @@ export function findNic(hw: Hw, cmdline: string, log: (line: string) => void): F
   const mmio = parseVirtioMmioCmdline(cmdline);
   for (const word of mmio.rejected) log(`net0: ignored malformed ${word}`);
   const candidates = mmio.devices.slice();
-  if (candidates.length === 0 && functions.length === 0)
-    for (let i = MICROVM_MMIO_SLOTS - 1; i >= 0; i--)
-      candidates.push({ base: MICROVM_MMIO_BASE + i * MICROVM_MMIO_SIZE, size: MICROVM_MMIO_SIZE, irq: -1 });
+  if (candidates.length === 0 && functions.length === 0) {
+    const wide =
+      hw.read32(MICROVM_MMIO_BASE + MICROVM_SMALL_SLOTS * MICROVM_MMIO_SIZE) >>> 0 === VIRTIO_MMIO_MAGIC;
+    const slots = wide ? MICROVM_MMIO_SLOTS : MICROVM_SMALL_SLOTS;
+    const gsi = wide ? MICROVM_GSI_BASE : MICROVM_SMALL_GSI_BASE;
+    for (let i = slots - 1; i >= 0; i--)
+      candidates.push({
+        base: MICROVM_MMIO_BASE + i * MICROVM_MMIO_SIZE,
+        size: MICROVM_MMIO_SIZE,
+        irq: gsi + i,
+      });
+  }
   for (const d of candidates) {
     if (hw.read32(d.base) >>> 0 !== VIRTIO_MMIO_MAGIC || hw.read32(d.base + 8) === 0) continue;
     try {

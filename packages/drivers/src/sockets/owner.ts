@@ -2,7 +2,8 @@
  * The network owner in a booted image: on the CPU that net0 is dedicated to, the first socket call
  * brings up the device (../machine/net0.ts), configures the stack (the kernel command line's `ip=`
  * word, DHCP without one) and starts the owner loop, a thread of that CPU that steps the device and the
- * stack and wakes the socket calls parked on them. Everything else on the CPU is an ordinary thread.
+ * stack and wakes the socket calls parked on them, and sleeps until the device interrupts when there is
+ * nothing to do. Everything else on the CPU is an ordinary thread.
  */
 import {
   DhcpState,
@@ -34,10 +35,11 @@ let starting = false;
 let failure = '';
 
 /** One `net0: stats …` line: every counter of the device and the stack, the connection table's size,
- * and the free memory of the network CPU's node. */
+ * how the owner rested (ownerLoop), and the free memory of the network CPU's node. */
 function statsLine(n: Net0): string {
   const parts: string[] = [];
   for (const line of n.counterLines()) parts.push(line.replace(' ', '='));
+  parts.push(`owner.waits=${idleWaits}`, `owner.wakes=${idleWakes}`);
   parts.push(`mem.free=${memoryStats().freeBytes}`);
   return `net0: stats ${parts.join(' ')}`;
 }
@@ -54,18 +56,32 @@ function configuration(cmdline: string): NetConfig {
   return 'dhcp';
 }
 
+/** The longest the owner sleeps when idle: the stack's own timers (ARP, DHCP, reassembly) count seconds. */
+const IDLE_MAX_MS = 1000;
+
+/** How the owner loop rested, for `net.stats`: waits for an interrupt and those an interrupt or a kick ended. */
+let idleWaits = 0;
+let idleWakes = 0;
+
 /**
- * The owner loop: the device, the stack's timers, the parked calls; a millisecond's sleep when idle.
+ * The owner loop: the device, the stack's timers, the parked calls, round after round while there is
+ * work (polling under load). With nothing to do it turns the device's receive interrupts on and sleeps
+ * until one comes, another thread of the CPU gives the stack work (Sockets.onActivity kicks the wait),
+ * or the next timer is due; a device without interrupts is polled a millisecond apart.
  * Every REPORT_MS it logs `net0: trouble: …` when a drop, error or retransmission counter moved, and
  * with `net.stats=SECONDS` on the kernel command line every counter that often (statsLine).
  */
-async function ownerLoop(n: Net0, s: Sockets): Promise<void> {
+async function ownerLoop(n: Net0, s: Sockets, hw: MachineHw): Promise<void> {
   const report = new TroubleReport();
   let nextReport = n.clock.now() + REPORT_MS;
   const stats = parseStatsInterval(kernelCmdline());
   if (stats.error !== '') console.log(`net0: ${stats.error}: no stats logged`);
   const statsMs = stats.ms;
   let nextStats = n.clock.now() + statsMs;
+  let resting = false;
+  s.onActivity(() => {
+    if (resting) hw.kick();
+  });
   for (;;) {
     const frames = n.step(BUDGET);
     const woken = await s.wake();
@@ -78,8 +94,28 @@ async function ownerLoop(n: Net0, s: Sockets): Promise<void> {
       nextStats = n.clock.now() + statsMs;
       console.log(statsLine(n));
     }
-    if (frames + woken === 0) await sleep(1);
-    else await yieldNow();
+    if (frames + woken > 0) await yieldNow();
+    else if (!n.nic.interruptDriven) await sleep(1);
+    else if (!n.nic.idle()) await yieldNow();
+    else {
+      const now = n.clock.now();
+      let until = Math.min(now + IDLE_MAX_MS, nextReport);
+      if (statsMs > 0) until = Math.min(until, nextStats);
+      const next = s.nextDeadline();
+      if (next === 0) {
+        // Work for now (a socket marked, the timers stale): a round after the other threads ran.
+        await yieldNow();
+        continue;
+      }
+      if (next > 0) until = Math.min(until, next);
+      // A deadline already past (a timer the last scan saw due): sleep the least, never spin without
+      // letting the CPU's other threads run.
+      if (until <= now) until = now + 1;
+      idleWaits++;
+      resting = true;
+      if (hw.wait(until - now)) idleWakes++;
+      resting = false;
+    }
   }
 }
 
@@ -93,7 +129,8 @@ export async function localSockets(): Promise<Sockets> {
   try {
     const clock = new KernelClock();
     const log = (line: string): void => console.log(line);
-    const n = startNet0(new MachineHw(), kernelCmdline(), cpu, clock, clock.now() + 1, log);
+    const hw = new MachineHw();
+    const n = startNet0(hw, kernelCmdline(), cpu, clock, clock.now() + 1, log);
     if (n === null) {
       failure = 'no network device: run the image with a network (toro run -p HOST:GUEST)';
       throw new SocketError('ENETUNREACH', failure);
@@ -101,7 +138,7 @@ export async function localSockets(): Promise<Sockets> {
     const config = configuration(kernelCmdline());
     n.stack.start(config);
     const s = new Sockets(n.stack, n.tcp, () => new ChannelSignal());
-    spawn(ownerLoop, n, s);
+    spawn(ownerLoop, n, s, hw);
     const started = clock.now();
     while (n.stack.ipv4.localAddress() === 0) {
       if (clock.now() - started > DHCP_WAIT_MS) {

@@ -3,7 +3,8 @@
  * (q35's PCI or microvm's virtio-mmio), DHCP from QEMU's user network, a ping to its gateway, then a
  * TCP echo server on port 7 straight on the stack (no SDK sockets: this tests the driver and the stack
  * in a real guest). A connection whose first bytes are `counters\n` gets the counter lines instead and
- * `exit\n` stops the service; everything else is echoed until the peer half-closes.
+ * `exit\n` stops the service; everything else is echoed until the peer half-closes. When idle it sleeps
+ * until the device interrupts (or polls with a millisecond's sleep where it cannot).
  */
 
 import { DhcpState, formatIp, formatMac, type TcpConnection, type TcpListener, TcpState } from '@toro/net';
@@ -12,11 +13,18 @@ import { KernelClock, kernelCmdline, MachineHw, type Net0, startNet0 } from '../
 
 const GATEWAY = (10 << 24) | (2 << 8) | 2;
 
+const hw = new MachineHw();
+/** Rests that slept for an interrupt, and those an interrupt ended (the rest is the timer's). */
+let waits = 0;
+let wakes = 0;
+
 export default async function main(): Promise<number> {
   const clock = new KernelClock();
-  const net = startNet0(new MachineHw(), kernelCmdline(), 0, clock, clock.now() + 1, (l) => console.log(l));
+  const net = startNet0(hw, kernelCmdline(), 0, clock, clock.now() + 1, (l) => console.log(l));
   if (net === null) return 3;
-  console.log(`net0: ${net.where} mac ${formatMac(net.nic.mac)} mtu ${net.nic.mtu}`);
+  console.log(
+    `net0: ${net.where} mac ${formatMac(net.nic.mac)} mtu ${net.nic.mtu}${net.nic.interruptDriven ? ' interrupts' : ''}`,
+  );
   net.stack.start('dhcp');
   const started = clock.now();
   while (net.stack.dhcp !== null && net.stack.dhcp.state !== DhcpState.Bound) {
@@ -38,9 +46,27 @@ export default async function main(): Promise<number> {
   return serve(net, listener);
 }
 
-/** One round of the owner's loop: the device, the stack, then a millisecond's sleep if nothing came. */
+/** One round of the owner's loop: the device, the stack, then a rest if nothing came. */
 async function idle(net: Net0): Promise<void> {
-  if (net.step(64) === 0) await sleep(1);
+  if (net.step(64) === 0) await rest(net);
+}
+
+/**
+ * Nothing to do: with the device's interrupts, sleep until one comes or the next TCP timer (at most
+ * 100 ms: DHCP and ARP count seconds); polled, a millisecond.
+ */
+async function rest(net: Net0): Promise<void> {
+  if (!net.nic.interruptDriven) {
+    await sleep(1);
+    return;
+  }
+  if (!net.nic.idle()) return;
+  const now = net.clock.now();
+  const next = net.tcp.nextTimerAt();
+  const until = next < 0 || next > now + 100 ? now + 100 : next;
+  if (until <= now) return;
+  waits++;
+  if (hw.wait(until - now)) wakes++;
 }
 
 /** One accepted connection: what is still owed to the peer, and whether its first bytes came yet. */
@@ -81,13 +107,15 @@ async function serve(net: Net0, listener: TcpListener): Promise<number> {
       }
       if (s.first && startsWith(data, 'exit\n')) return 0;
       if (s.first && startsWith(data, 'counters\n')) {
-        s.owed = new TextEncoder().encode(`${net.counterLines().join('\n')}\n`);
+        const lines = net.counterLines();
+        lines.push(`rest.waits ${waits}`, `rest.wakes ${wakes}`);
+        s.owed = new TextEncoder().encode(`${lines.join('\n')}\n`);
         s.closeWhenDrained = true;
       } else s.owed = data;
       s.first = false;
     }
     open = open.filter((s) => s.c.state !== TcpState.Closed && s.c.state !== TcpState.TimeWait);
-    if (busy === 0) await sleep(1);
+    if (busy === 0) await rest(net);
   }
 }
 
