@@ -336,6 +336,32 @@ __rt_alloc_bytes:
     leave
     ret
 
+; __rt_bytes_move(rdi = source BYTES, rsi = offset in it, rdx = destination BYTES, rcx = offset in
+; it, r8 = count): copies count bytes as memmove does (the two ranges may overlap, in one store or
+; two). Leaf; the caller (lib/typed.ts) checked both ranges against the stores' lengths.
+global __rt_bytes_move
+__rt_bytes_move:
+    mov rax, ADDR_MASK
+    and rdi, rax
+    and rdx, rax
+    lea rsi, [rdi + rsi + 8]    ; the source's first byte
+    lea rdi, [rdx + rcx + 8]    ; the destination's first byte
+    mov rcx, r8
+    cmp rdi, rsi
+    jbe .forward                ; at or below the source: a forward copy never reads what it wrote
+    lea rax, [rsi + rcx]
+    cmp rdi, rax
+    jae .forward                ; past the source's end: no overlap
+    lea rsi, [rsi + rcx - 1]    ; overlapping, destination above: copy from the last byte down
+    lea rdi, [rdi + rcx - 1]
+    std
+    rep movsb
+    cld
+    ret
+.forward:
+    rep movsb
+    ret
+
 ; __rt_alloc_words(rdi = kind, rsi = payload words) → rax: reference to a new object whose payload
 ; words are all `undefined`.
 global __rt_alloc_words

@@ -1,5 +1,5 @@
 /**
- * Assembles the runtime's machine-level core: ./core.asm and ./threads.asm (the same for every target) and the target's
+ * Assembles the runtime's machine-level core: ./core.asm, ./threads.asm and ./objects.asm (the same for every target) and the target's
  * OS layer (./os-linux.asm or ./os-toro.asm), passing the ABI's numbers (../backend/abi.ts) and the
  * target's memory parameters as %defines so the runtime and the code generator cannot disagree.
  */
@@ -84,6 +84,20 @@ function threadDefines(): Record<string, string> {
   };
 }
 
+function objectDefines(): Record<string, string> {
+  return {
+    TAG_REF: hex(VALUE.TAG_REF),
+    ADDR_MASK: '0xFFFFFFFFFFFF',
+    KIND_WORDS: String(HEAP.KIND_WORDS),
+    KIND_OBJECT: String(HEAP.KIND_OBJECT),
+    KIND_CLOSURE: String(HEAP.KIND_CLOSURE),
+    KIND_CLASS: String(HEAP.KIND_CLASS),
+    STRING_WIDE: hex(1n << BigInt(HEAP.STRING_WIDE_BIT)),
+    OBJECT_GET: RT.objectGetSlow,
+    OBJECT_METHOD: RT.methodSlow,
+  };
+}
+
 function osObject(target: Target, memory: RuntimeMemory): ObjectFile {
   if (target === 'toro')
     return assembleRuntimeFile('os-toro.asm', {
@@ -117,6 +131,7 @@ export function coreObjects(target: Target): ObjectFile[] {
     objects = [
       assembleRuntimeFile('core.asm', coreDefines(memory)),
       assembleRuntimeFile('threads.asm', threadDefines()),
+      assembleRuntimeFile('objects.asm', objectDefines()),
       osObject(target, memory),
       // The drivers' hardware intrinsics (../frontend/hw.ts): in a Toro image only.
       ...(target === 'toro' ? [assembleRuntimeFile('hw.asm', { ADDR_MASK: '0xFFFFFFFFFFFF' })] : []),

@@ -421,6 +421,17 @@ function intrinsic(L: Lowering, node: ts.CallExpression, name: string): Operand 
     // Binary data (./typed-arrays.ts, ../../runtime/lib/typed.ts): a BYTES store and its elements.
     case '__bytes_new':
       return b.call(RT.allocBytes, 'v', [int(a[0])]) as Operand;
+    case '__obj_find':
+      return num(b.call(RT.objectFind, 'l', [L.coerce(a[0], 'v'), L.coerce(a[1], 'v')]));
+    case '__bytes_move':
+      b.call(RT.bytesMove, undefined, [
+        L.coerce(a[0], 'v'),
+        int(a[1]),
+        L.coerce(a[2], 'v'),
+        int(a[3]),
+        int(a[4]),
+      ]);
+      return undefinedValue();
     case '__ldb':
       return b.emit('ldb', 'd', conL(BigInt(constArg(node, a[0]))), L.coerce(a[1], 'v'), int(a[2]));
     case '__stb':

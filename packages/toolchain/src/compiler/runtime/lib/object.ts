@@ -25,6 +25,7 @@ declare function __callm1(f: unknown, self: unknown, a: unknown): unknown;
 declare function __str_len(s: string): number;
 declare function __str_byte(s: string, i: number): number;
 declare function __hole(): unknown;
+declare function __obj_find(o: unknown, key: string): number;
 
 const TAG_STRING = 4;
 const TAG_ARRAY = 5;
@@ -45,12 +46,17 @@ export function objectNew(n: number): unknown {
   return o;
 }
 
+/**
+ * The index of `key` among the own properties of `o`, or -1. By identity, then by content (the runtime
+ * and the program are compiled apart: the same name may be two interned strings), in core.asm.
+ */
 export function find(o: unknown, key: string): number {
+  const i = __obj_find(o, key);
+  if (i !== -2) return i;
+  // A key of the same length stored at the other width: compare code units.
   const n = __as_number(__ld(o, 3));
   const keys = __ld(o, 1);
-  for (let i = 0; i < n; i++) if (__same(__ld(keys, i), key)) return i;
-  // The runtime and the program are compiled apart: the same name may be two interned strings.
-  for (let i = 0; i < n; i++) if (equals(__as_string(__ld(keys, i)), key)) return i;
+  for (let k = 0; k < n; k++) if (equals(__as_string(__ld(keys, k)), key)) return k;
   return -1;
 }
 

@@ -21,6 +21,7 @@ declare function __tag(v: unknown): number;
 declare function __as_number(v: unknown): number;
 declare function __call(f: unknown, a: unknown, b: unknown, c: unknown, d: unknown): unknown;
 declare function __bytes_new(n: number): unknown;
+declare function __bytes_move(from: unknown, fromOff: number, to: unknown, toOff: number, n: number): void;
 declare function __ldb(kind: number, store: unknown, offset: number): number;
 declare function __stb(kind: number, store: unknown, offset: number, v: number): void;
 declare function __str_alloc(n: number): string;
@@ -128,9 +129,9 @@ function relative(v: unknown, n: number, fallback: number): number {
   return x > n ? n : x;
 }
 
+/** Copies n bytes between BYTES stores (memmove: the ranges may overlap), the bounds checked by the caller. */
 function copyBytes(from: unknown, fromOff: number, to: unknown, toOff: number, n: number): void {
-  if (fromOff >= toOff) for (let k = 0; k < n; k++) __stb(1, to, toOff + k, __ldb(1, from, fromOff + k));
-  else for (let k = n - 1; k >= 0; k--) __stb(1, to, toOff + k, __ldb(1, from, fromOff + k));
+  if (n > 0) __bytes_move(from, fromOff, to, toOff, n);
 }
 
 /** `buffer.slice(start, end)`: a new buffer with a copy of those bytes. */
