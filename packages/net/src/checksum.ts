@@ -5,13 +5,24 @@
 
 /** Adds `len` bytes of `b` from `off` to a running 32-bit-safe sum (not yet folded). */
 export function sumBytes(sum: number, b: Uint8Array, off: number, len: number): number {
+  // The high and the low bytes of the words summed apart, four bytes a round: fewer operations a byte
+  // than assembling each word (this loop is most of what a bulk transfer costs the stack).
   let i = off;
   const end = off + len;
-  while (i + 1 < end) {
-    sum += (b[i] << 8) | b[i + 1];
+  let high = 0;
+  let low = 0;
+  while (i + 3 < end) {
+    high += b[i] + b[i + 2];
+    low += b[i + 1] + b[i + 3];
+    i += 4;
+  }
+  if (i + 1 < end) {
+    high += b[i];
+    low += b[i + 1];
     i += 2;
   }
-  if (i < end) sum += b[i] << 8;
+  if (i < end) high += b[i];
+  sum += high * 256 + low;
   // Fold now and then so the sum stays an exact integer whatever the length.
   while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
   return sum;

@@ -49,6 +49,23 @@ describe('checksum', () => {
     expect(checksum(h, 0, 20)).toBe(0xb861);
     expect(inetChecksum(h)).toBe(0xb861);
   });
+
+  it('agrees with the second implementation at every offset and length, odd ones included', () => {
+    const b = new Uint8Array(3000);
+    let seed = 99;
+    for (let i = 0; i < b.length; i++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      b[i] = seed >>> 16;
+    }
+    for (const off of [0, 1, 2, 3, 5]) {
+      for (const len of [0, 1, 2, 3, 4, 5, 6, 7, 20, 1499, 1500, 2991]) {
+        expect(checksum(b, off, len), `offset ${off} length ${len}`).toBe(
+          inetChecksum(b.subarray(off, off + len)),
+        );
+      }
+    }
+    expect(checksum(new Uint8Array(2000).fill(0xff), 0, 2000)).toBe(0);
+  });
 });
 
 describe('ethernet and arp', () => {

@@ -350,6 +350,7 @@ export class FunctionEmitter {
         this.storeElement(constIndex(a), undefined);
         return;
       case 'ldta':
+      case 'ldtan':
       case 'stta':
         this.typedElement(i);
         return;
@@ -465,7 +466,7 @@ export class FunctionEmitter {
     c.ins('mov', R('r11'), I(ADDR_MASK));
     c.ins('and', R('rax'), R('r11'));
     c.ins('lea', R('rax'), M('rax', 8, 64, 'rdx', 1));
-    if (i.op === 'ldta') {
+    if (i.op !== 'stta') {
       this.loadElement(kind, 'rax', 'rcx', true);
       this.storeRax(i);
     } else {
@@ -476,8 +477,15 @@ export class FunctionEmitter {
     }
     c.ins('jmp', L(done));
     c.label(slow);
-    if (i.op === 'ldta') this.call(RT.typedGet, i.args.slice(1), i);
-    else this.call(RT.typedSet, i.args.slice(1), i);
+    if (i.op === 'stta') this.call(RT.typedSet, i.args.slice(1), i);
+    else this.call(RT.typedGet, i.args.slice(1), i);
+    if (i.op === 'ldtan' && i.dst !== undefined) {
+      // Any bits that are not a NaN are a number; a NaN pattern (undefined past the end) is checked.
+      c.ins('movq', R('xmm0'), R('rax'));
+      c.ins('ucomisd', R('xmm0'), R('xmm0'));
+      c.ins('jnp', L(done));
+      this.call(RT.expectNumber, [{ k: 'tmp', id: i.dst }], i);
+    }
     c.label(done);
   }
 

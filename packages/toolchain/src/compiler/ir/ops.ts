@@ -85,6 +85,10 @@ export const OPS: Record<string, OpInfo> = {
   // index out of range or not an integer, a store needing the full ToInt32) calls rt.typed.get/
   // set/length, which answer as JavaScript does (undefined, an ignored write) or throw a TypeError.
   ldta: { args: ['l', 'v', 'd'], res: 'v' },
+  // `ldtan K, %ta, %i`: ldta where the program reads the element as a number (its static type): the
+  // fast path's double as it is; off it, rt.typed.get's answer through the representation check
+  // (rt.console.expectNumber) that a `number` read from the heap gets.
+  ldtan: { args: ['l', 'v', 'd'], res: 'd' },
   stta: { args: ['l', 'v', 'd', 'd'] },
   lenta: { args: ['v'], res: 'd' },
   // The raw address of a function (a closure's code word).

@@ -133,7 +133,8 @@ export function typedElement(L: Lowering, node: ts.ElementAccessExpression, kind
   const K = conL(BigInt(kind));
   const raw = () => L.b.emit('ldta', 'v', K, ta, i);
   return {
-    read: () => fromHeap(L, raw(), node),
+    // A number read (the usual case) checks its representation only off the inline fast path.
+    read: () => (L.clsOf(node) === 'd' ? L.b.emit('ldtan', 'd', K, ta, i) : fromHeap(L, raw(), node)),
     readRaw: raw,
     write: (v) => {
       L.b.effect('stta', K, ta, i, L.coerce(v, 'd'));
