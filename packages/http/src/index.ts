@@ -1,0 +1,21 @@
+/**
+ * @toro/http: HTTP/1.1 for Toro services (RFC 9110, RFC 9112). Written in the TypeScript subset Toro's
+ * compiler takes, so the same files parse requests in a booted image and on Node in the tests.
+ */
+export { BodyBuffer } from './body.js';
+export { isToken, latin1, listElements, lowerAscii, trimOws } from './bytes.js';
+export { CHUNK_LINE_MAX, ChunkedDecoder, type FramingError } from './chunked.js';
+export { DEFAULT_LIMITS, type HttpLimits, resolveLimits } from './limits.js';
+export { type ParsedRequest, type ParseResult, RequestParser } from './request-parser.js';
+export {
+  type BodyFraming,
+  bodiless,
+  chunk,
+  continueLine,
+  httpDate,
+  lastChunk,
+  latin1Bytes,
+  type ResponseHead,
+  reasonPhrase,
+  serializeHead,
+} from './response.js';
