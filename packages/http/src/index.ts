@@ -5,6 +5,7 @@
 export { BodyBuffer } from './body.js';
 export { isToken, latin1, listElements, lowerAscii, trimOws } from './bytes.js';
 export { CHUNK_LINE_MAX, ChunkedDecoder, type FramingError } from './chunked.js';
+export { Headers, type HeadersInit } from './headers.js';
 export { DEFAULT_LIMITS, type HttpLimits, resolveLimits } from './limits.js';
 export { type ParsedRequest, type ParseResult, RequestParser } from './request-parser.js';
 export {

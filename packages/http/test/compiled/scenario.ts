@@ -4,6 +4,7 @@
  */
 import {
   chunk,
+  Headers,
   httpDate,
   lastChunk,
   type ParseResult,
@@ -61,6 +62,27 @@ export function scenario(log: (line: string) => void): void {
   log(
     `${JSON.stringify(new TextDecoder().decode(body))} ${JSON.stringify(new TextDecoder().decode(lastChunk()))}`,
   );
+  const h = new Headers([
+    ['Zeta', ' 1 '],
+    ['alpha', '2'],
+    ['Set-Cookie', 'a=1'],
+    ['zeta', '3'],
+    ['set-cookie', 'b=2'],
+  ]);
+  h.set('Alpha', 'two');
+  h.append('Beta', 'b');
+  log(
+    `headers ${JSON.stringify(h.entries())} get=${h.get('ZETA')} has=${h.has('beta')} cookies=${h.getSetCookie().length}`,
+  );
+  const copy = new Headers(h);
+  copy.delete('zeta');
+  const fromRecord = new Headers({ 'Content-Type': 'text/plain' });
+  log(`copy ${JSON.stringify(copy.keys())} ${JSON.stringify(fromRecord.fields())}`);
+  try {
+    h.append('bad name', 'x');
+  } catch (e) {
+    log(`threw ${e instanceof TypeError} ${(e as Error).message}`);
+  }
   log(httpDate(784111777000));
   log(httpDate(1796634303000));
 }
