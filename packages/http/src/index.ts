@@ -7,6 +7,7 @@ export { isToken, latin1, listElements, lowerAscii, trimOws } from './bytes.js';
 export { CHUNK_LINE_MAX, ChunkedDecoder, type FramingError } from './chunked.js';
 export { Headers, type HeadersInit } from './headers.js';
 export { DEFAULT_LIMITS, type HttpLimits, resolveLimits } from './limits.js';
+export { type BodyInit, Request, type RequestInit, Response, type ResponseInit } from './message.js';
 export { type ParsedRequest, type ParseResult, RequestParser } from './request-parser.js';
 export {
   type BodyFraming,
@@ -20,3 +21,4 @@ export {
   reasonPhrase,
   serializeHead,
 } from './response.js';
+export { type Handler, type HttpConnection, type ServeConnectionOptions, serveConnection } from './server.js';

@@ -72,9 +72,15 @@ export type BodyFraming = { length: number } | 'chunked';
 /**
  * The status line and header section, ending in the empty line. Adds `Content-Length` (or
  * `Transfer-Encoding: chunked`) unless the status is bodiless, and `Connection: close` when the
- * connection ends after this answer. Throws a TypeError for a field that cannot go on the wire.
+ * connection ends after this answer (`Connection: keep-alive` with `keepAlive`, which an HTTP/1.0
+ * client needs to hear). Throws a TypeError for a field that cannot go on the wire.
  */
-export function serializeHead(head: ResponseHead, framing: BodyFraming, close: boolean): Uint8Array {
+export function serializeHead(
+  head: ResponseHead,
+  framing: BodyFraming,
+  close: boolean,
+  keepAlive = false,
+): Uint8Array {
   if (!(head.status >= 100 && head.status <= 999) || Math.floor(head.status) !== head.status)
     throw new RangeError(`status ${head.status} is not a three-digit HTTP status`);
   const reason = head.statusText !== '' ? head.statusText : reasonPhrase(head.status);
@@ -90,6 +96,7 @@ export function serializeHead(head: ResponseHead, framing: BodyFraming, close: b
     else text += `Content-Length: ${framing.length}\r\n`;
   }
   if (close) text += 'Connection: close\r\n';
+  else if (keepAlive) text += 'Connection: keep-alive\r\n';
   text += '\r\n';
   return latin1Bytes(text);
 }

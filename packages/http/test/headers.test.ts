@@ -95,7 +95,9 @@ const cases: [string, [string, string][] | Record<string, string> | undefined, O
     ],
     (h) => {
       const seen: string[] = [];
-      h.forEach((v, k) => seen.push(`${k}=${v}`));
+      h.forEach((v, k) => {
+        seen.push(`${k}=${v}`);
+      });
       return seen;
     },
   ],

@@ -2,15 +2,11 @@
  * One scenario the HTTP code runs twice: on Node (compiled.test.ts imports it) and compiled by Toro's
  * own compiler into a native executable (main.ts). Both must log the same lines.
  */
-import {
-  chunk,
-  Headers,
-  httpDate,
-  lastChunk,
-  type ParseResult,
-  RequestParser,
-  serializeHead,
-} from '../../src/index.js';
+// The modules the scenario needs, not index.ts: server.ts takes its handler and connection as values
+// with async methods, which the compiler does not take yet (see the README).
+import { Headers } from '../../src/headers.js';
+import { type ParseResult, RequestParser } from '../../src/request-parser.js';
+import { chunk, httpDate, lastChunk, serializeHead } from '../../src/response.js';
 
 function describeResult(r: ParseResult): string {
   if (r.type === 'request') {
