@@ -475,6 +475,99 @@ __rt_string_set_unit:
 .bad:
     jmp NOT_STRING
 
+; __rt_string_hash(rdi = string) → rax: lib/collections.ts's hash of a string key, h = length, then
+; h = h·31 + unit for each UTF-16 code unit in 32-bit wrapping arithmetic, and the low 31 bits.
+global __rt_string_hash
+__rt_string_hash:
+    CHECK_STRING rdi
+    mov ecx, [r8]               ; units
+    mov eax, ecx
+    lea rsi, [r8 + 8]
+    test byte [r8 + 5], STRING_WIDE_BYTE
+    jnz .wide
+.byte:
+    test rcx, rcx
+    jz .done
+    imul eax, eax, 31
+    movzx edx, byte [rsi]
+    add eax, edx
+    inc rsi
+    dec rcx
+    jmp .byte
+.wide:
+    test rcx, rcx
+    jz .done
+    imul eax, eax, 31
+    movzx edx, word [rsi]
+    add eax, edx
+    add rsi, 2
+    dec rcx
+    jmp .wide
+.done:
+    and eax, 0x7FFFFFFF
+    ret
+.bad:
+    jmp NOT_STRING
+
+; __rt_string_equals(rdi = string, rsi = string) → rax: 1 when both hold the same code units, else 0
+; (a Latin-1 string and a wide one can be equal: they are compared unit by unit).
+global __rt_string_equals
+__rt_string_equals:
+    CHECK_STRING rdi
+    mov r9, r8
+    CHECK_STRING rsi
+    mov eax, 1
+    cmp r8, r9
+    je .same                    ; one string
+    mov ecx, [r8]
+    cmp ecx, [r9]
+    jne .differ
+    movzx edx, byte [r8 + 5]    ; dl: the second's width byte, and above it the first's
+    movzx eax, byte [r9 + 5]
+    shl eax, 8
+    or edx, eax
+    and edx, STRING_WIDE_BYTE * 0x101
+    jz .bytes                   ; both Latin-1
+    cmp edx, STRING_WIDE_BYTE * 0x101
+    jne .mixed
+    add rcx, rcx                ; both wide: twice the bytes
+.bytes:
+    lea rsi, [r8 + 8]
+    lea rdi, [r9 + 8]
+    repe cmpsb
+    jne .differ
+    mov eax, 1
+    ret
+.mixed:
+    test dl, dl                 ; r10 = the Latin-1 one's units, r11 = the wide one's
+    jz .first_narrow
+    lea r10, [r9 + 8]
+    lea r11, [r8 + 8]
+    jmp .unit
+.first_narrow:
+    lea r10, [r8 + 8]
+    lea r11, [r9 + 8]
+.unit:
+    test rcx, rcx
+    jz .equal
+    movzx eax, byte [r10]
+    movzx edx, word [r11]
+    cmp eax, edx
+    jne .differ
+    inc r10
+    add r11, 2
+    dec rcx
+    jmp .unit
+.equal:
+    mov eax, 1
+.same:
+    ret
+.differ:
+    xor eax, eax
+    ret
+.bad:
+    jmp NOT_STRING
+
 ; __rt_string_copy(rdi = destination string, rsi = offset in it, rdx = source string)
 global __rt_string_copy
 __rt_string_copy:

@@ -27,6 +27,8 @@ export const RT = {
   stringUnit: '__rt_string_unit',
   stringSetUnit: '__rt_string_set_unit',
   stringCopy: '__rt_string_copy',
+  stringHash: '__rt_string_hash',
+  stringUnitsEqual: '__rt_string_equals',
   write: '__rt_write',
   exit: '__rt_exit',
   gcCount: '__rt_gc_count',

@@ -378,6 +378,10 @@ function intrinsic(L: Lowering, node: ts.CallExpression, name: string): Operand 
       return num(b.call(RT.stringLength, 'l', [a[0]]));
     case '__str_byte':
       return num(b.call(RT.stringUnit, 'l', [a[0], int(a[1])]));
+    case '__str_hash':
+      return num(b.call(RT.stringHash, 'l', [a[0]]));
+    case '__str_equals':
+      return b.emit('ceql', 'w', b.call(RT.stringUnitsEqual, 'l', [a[0], a[1]]) as Operand, conL(1n));
     case '__str_alloc':
       return b.call(RT.allocString, 'v', [int(a[0])]) as Operand;
     case '__str_alloc16':

@@ -37,6 +37,7 @@ declare function __as_boolean(v: unknown): boolean;
 declare function __call(f: unknown, a: unknown, b: unknown, c: unknown, d: unknown): unknown;
 declare function __str_len(s: string): number;
 declare function __str_byte(s: string, i: number): number;
+declare function __str_hash(s: string): number;
 declare function __ref_address(v: unknown): number;
 declare function __gc_epoch(): number;
 
@@ -100,11 +101,8 @@ function hashOf(key: unknown): number {
     return (i ^ ((x * 1000003.7) | 0) ^ ((x / 4294967296) | 0)) & 0x7fffffff;
   }
   if (tag === TAG_STRING) {
-    const s = __as_string(key);
-    const n = __str_len(s);
-    let h = n;
-    for (let i = 0; i < n; i++) h = (h * 31 + __str_byte(s, i)) | 0;
-    return h & 0x7fffffff;
+    // h = length, then h·31 + unit for each code unit, 32-bit wrapping, low 31 bits (core.asm).
+    return __str_hash(__as_string(key));
   }
   if (tag === 1) return 1;
   if (tag === 2) return 2;

@@ -9,6 +9,7 @@ declare function __str_len(s: string): number;
 declare function __str_alloc(n: number): string;
 declare function __str_copy(dst: string, at: number, src: string): void;
 declare function __str_byte(s: string, i: number): number;
+declare function __str_equals(a: string, b: string): boolean;
 declare function __str_alloc16(n: number): string;
 declare function __str_wide(s: string): boolean;
 
@@ -41,13 +42,9 @@ export function concat(a: string, b: string): string {
   return s;
 }
 
+/** Whether two strings hold the same code units (core.asm compares them whatever their widths). */
 export function equals(a: string, b: string): boolean {
-  const n = __str_len(a);
-  if (n !== __str_len(b)) return false;
-  for (let i = 0; i < n; i++) {
-    if (__str_byte(a, i) !== __str_byte(b, i)) return false;
-  }
-  return true;
+  return __str_equals(a, b);
 }
 
 declare function __str_set(s: string, i: number, b: number): void;
