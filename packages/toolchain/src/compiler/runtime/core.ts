@@ -92,7 +92,6 @@ function objectDefines(): Record<string, string> {
     KIND_OBJECT: String(HEAP.KIND_OBJECT),
     KIND_CLOSURE: String(HEAP.KIND_CLOSURE),
     KIND_CLASS: String(HEAP.KIND_CLASS),
-    STRING_WIDE: hex(1n << BigInt(HEAP.STRING_WIDE_BIT)),
     OBJECT_GET: RT.objectGetSlow,
     OBJECT_METHOD: RT.methodSlow,
   };

@@ -10,22 +10,23 @@
 ; but rbp and rsp may be clobbered. Each is a leaf that allocates nothing, so no collection can move
 ; an object while it holds an address.
 ;
-; Constants (TAG_REF, ADDR_MASK, KIND_*, STRING_WIDE) and the TypeScript targets (OBJECT_GET,
+; Constants (TAG_REF, ADDR_MASK, KIND_*) and the TypeScript targets (OBJECT_GET,
 ; OBJECT_METHOD) come as %defines from runtime/core.ts.
 
 bits 64
 default rel
 
 extern OBJECT_GET, OBJECT_METHOD
+extern __rt_string_equals                       ; core.asm
 
 section .text
 
 ; __rt_object_find(rdi = OBJECT, rsi = key string) → rax: the index of that key among the object's
-; own properties, -1 when it has none, or -2 when a key of the same length but the other string width
-; needs lib/object.ts to compare units. Leaf (lib/object.ts find checked nothing: every caller has an
-; OBJECT and a string). Keys are interned, so identity settles nearly every lookup; an equal string
-; from another compilation unit (the runtime's own literals, a computed key) is found on a second
-; pass by content, where the header (length, kind, width) rejects most keys at once.
+; own properties, or -1 when it has none. Every caller has an OBJECT and a string. Keys are interned,
+; so identity settles nearly every lookup; an equal string from another compilation unit (the
+; runtime's own literals, a computed or parsed key) is found on a second pass by content, where the
+; header (length and kind) rejects most keys at once and core.asm's __rt_string_equals compares the
+; rest (whatever their widths).
 global __rt_object_find
 __rt_object_find:
     mov rax, ADDR_MASK
@@ -45,8 +46,8 @@ __rt_object_find:
     jmp .by_identity
 .by_content:
     mov r9, ADDR_MASK
-    and r9, rsi                 ; the key's address
-    mov r10, [r9]               ; and header
+    and r9, rsi
+    mov r10, [r9]               ; the key's header
     xor eax, eax
 .next:
     cmp rax, rcx
@@ -57,30 +58,26 @@ __rt_object_find:
     cmp r11d, TAG_REF
     jne .skip
     mov r11, ADDR_MASK
-    and rdx, r11
-    mov r11, [rdx]
+    and r11, rdx
+    mov r11, [r11]
     xor r11, r10
     shl r11, 24                 ; header bits 0–39: length and kind
     jnz .skip
-    mov r11, [rdx]
-    xor r11, r10
-    mov rdi, STRING_WIDE
-    test r11, rdi
-    jnz .undecided              ; one wide, one Latin-1: units compared in lib/object.ts
-    mov r11d, r10d              ; bytes to compare: the length, twice that when wide
-    test r10, rdi
-    jz .compare
-    add r11, r11
-.compare:
-    xor edi, edi
-.byte:
-    cmp rdi, r11
-    jae .found
-    movzx esi, byte [rdx + rdi + 8]
-    cmp sil, [r9 + rdi + 8]
-    jne .skip
-    inc rdi
-    jmp .byte
+    push rax                    ; a candidate: its units decide
+    push rcx
+    push rsi
+    push r8
+    push r10
+    mov rdi, rdx
+    call __rt_string_equals     ; clobbers rcx, rsi, rdi, r8–r10
+    mov r11, rax
+    pop r10
+    pop r8
+    pop rsi
+    pop rcx
+    pop rax
+    test r11, r11
+    jnz .found
 .skip:
     inc rax
     jmp .next
@@ -88,9 +85,6 @@ __rt_object_find:
     ret
 .missing:
     mov rax, -1
-    ret
-.undecided:
-    mov rax, -2
     ret
 
 ; obj_lookup(rdi = any value, rsi = key string) → edx = 1 and rax = the value of that property when
@@ -134,8 +128,6 @@ obj_lookup:
     mov rax, [rcx + 8 + 8]      ; class payload [1]: the parent class, or null
     jmp .class
 .found:
-    cmp rax, -2
-    je .give_up
     mov rcx, [rsp + 8]
     mov rcx, [rcx + 8 + 16]     ; payload [2]: the values
     mov rdx, ADDR_MASK

@@ -35,8 +35,6 @@ declare function __as_number(v: unknown): number;
 declare function __as_string(v: unknown): string;
 declare function __as_boolean(v: unknown): boolean;
 declare function __call(f: unknown, a: unknown, b: unknown, c: unknown, d: unknown): unknown;
-declare function __str_len(s: string): number;
-declare function __str_byte(s: string, i: number): number;
 declare function __str_hash(s: string): number;
 declare function __ref_address(v: unknown): number;
 declare function __gc_epoch(): number;

@@ -17,13 +17,13 @@ declare function __ld(o: unknown, i: number): unknown;
 declare function __st(o: unknown, i: number, v: unknown): void;
 declare function __len(o: unknown): number;
 declare function __tag(v: unknown): number;
-declare function __same(a: unknown, b: unknown): boolean;
 declare function __as_number(v: unknown): number;
 declare function __as_string(v: unknown): string;
 declare function __as_boolean(v: unknown): boolean;
 declare function __callm1(f: unknown, self: unknown, a: unknown): unknown;
 declare function __str_len(s: string): number;
 declare function __str_byte(s: string, i: number): number;
+declare function __same(a: unknown, b: unknown): boolean;
 declare function __hole(): unknown;
 declare function __obj_find(o: unknown, key: string): number;
 
@@ -47,17 +47,11 @@ export function objectNew(n: number): unknown {
 }
 
 /**
- * The index of `key` among the own properties of `o`, or -1. By identity, then by content (the runtime
- * and the program are compiled apart: the same name may be two interned strings), in core.asm.
+ * The index of `key` among the own properties of `o`, or -1: by identity, then by content (the runtime
+ * and the program are compiled apart, so the same name may be two interned strings), in objects.asm.
  */
 export function find(o: unknown, key: string): number {
-  const i = __obj_find(o, key);
-  if (i !== -2) return i;
-  // A key of the same length stored at the other width: compare code units.
-  const n = __as_number(__ld(o, 3));
-  const keys = __ld(o, 1);
-  for (let k = 0; k < n; k++) if (equals(__as_string(__ld(keys, k)), key)) return k;
-  return -1;
+  return __obj_find(o, key);
 }
 
 function quoted(key: string): string {

@@ -131,7 +131,7 @@ function relative(v: unknown, n: number, fallback: number): number {
 
 /** Copies n bytes between BYTES stores (memmove: the ranges may overlap), the bounds checked by the caller. */
 function copyBytes(from: unknown, fromOff: number, to: unknown, toOff: number, n: number): void {
-  if (n > 0) __bytes_move(from, fromOff, to, toOff, n);
+  __bytes_move(from, fromOff, to, toOff, n);
 }
 
 /** `buffer.slice(start, end)`: a new buffer with a copy of those bytes. */
