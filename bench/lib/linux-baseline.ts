@@ -114,17 +114,7 @@ function runBuild(script: string, cache: string, logPath: string): Promise<strin
  */
 export async function prepareLinuxBaseline(log: (line: string) => void): Promise<BaselineOutcome> {
   const out = join(BASELINE_CACHE, 'out');
-  if (built(out)) {
-    return {
-      ok: true,
-      baseline: {
-        kernel: join(out, 'vmlinuz'),
-        nodeInitrd: join(out, 'initramfs-node.cpio.gz'),
-        manifest: readManifest(out),
-        source: `built earlier in ${BASELINE_CACHE}`,
-      },
-    };
-  }
+  if (built(out)) return { ok: true, baseline: baselineIn(out, `built earlier in ${BASELINE_CACHE}`) };
   const script = join(BASELINE_SCRIPTS, 'build-linux-baseline.sh');
   if (!existsSync(script)) return { ok: false, reason: `${script} is not there` };
   mkdirSync(BASELINE_CACHE, { recursive: true });
@@ -136,14 +126,16 @@ export async function prepareLinuxBaseline(log: (line: string) => void): Promise
     return { ok: false, reason: `the baseline build failed: ${failure} (see ${logPath})` };
   if (!built(out)) return { ok: false, reason: `the baseline build left no kernel or initramfs in ${out}` };
   log(`linux baseline: built in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  return { ok: true, baseline: baselineIn(out, `built by this run in ${BASELINE_CACHE}`) };
+}
+
+/** The baseline's files in the build's output folder `out`. */
+function baselineIn(out: string, source: string): LinuxBaseline {
   return {
-    ok: true,
-    baseline: {
-      kernel: join(out, 'vmlinuz'),
-      nodeInitrd: join(out, 'initramfs-node.cpio.gz'),
-      manifest: readManifest(out),
-      source: `built by this run in ${BASELINE_CACHE}`,
-    },
+    kernel: join(out, 'vmlinuz'),
+    nodeInitrd: join(out, 'initramfs-node.cpio.gz'),
+    manifest: readManifest(out),
+    source,
   };
 }
 
