@@ -42,6 +42,17 @@ export function isFieldValueChar(c: number): boolean {
   return c === HTAB || (c >= 0x20 && c !== 0x7f && c <= 0xff);
 }
 
+/** The index of the first `c` in b[from..to), or -1. */
+export function indexOf(b: Uint8Array, c: number, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (b[i] === c) return i;
+  return -1;
+}
+
+/** The index of the next LF in b[from..end), or -1; a CR not followed by LF is left to the caller. */
+export function lineEnd(b: Uint8Array, from: number, end: number): number {
+  return indexOf(b, LF, from, end);
+}
+
 /** The bytes from `start` to `end` as ISO-8859-1 text: one character per octet. */
 export function latin1(b: Uint8Array, start: number, end: number): string {
   let s = '';

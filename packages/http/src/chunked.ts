@@ -8,7 +8,7 @@
  * dropped. A bare LF ends a line as CRLF does (RFC 9112 §2.2); anything else out of place is an error.
  */
 import type { BodyBuffer } from './body.js';
-import { CR, HTAB, isFieldValueChar, isTokenChar, LF, SP } from './bytes.js';
+import { CR, HTAB, isFieldValueChar, isTokenChar, lineEnd, SP } from './bytes.js';
 
 /** Bytes a chunk-size line (with its extensions) or a trailer line may take. */
 export const CHUNK_LINE_MAX = 4096;
@@ -140,12 +140,6 @@ export class ChunkedDecoder {
   private fail(status: number, message: string): void {
     this.error = { status, message };
   }
-}
-
-/** The index of the next LF in b[from..end), or -1; a CR not followed by LF is left to the caller. */
-export function lineEnd(b: Uint8Array, from: number, end: number): number {
-  for (let i = from; i < end; i++) if (b[i] === LF) return i;
-  return -1;
 }
 
 function hexValue(c: number): number {

@@ -1,36 +1,55 @@
 /**
  * `Request` and `Response` as the Fetch standard has them, as far as a server handler uses them: the
- * method, URL and headers of a request and its body read whole (`text`, `json`, `arrayBuffer`,
- * `bytes`); a response's status, headers and body (a string, bytes or nothing), `Response.json` and
- * `Response.redirect`. A body is read once: a second read is a TypeError, as in the standard.
+ * method, URL and headers of a request; a response's status, headers, `Response.json` and
+ * `Response.redirect`; and for both the standard's Body mixin (`text`, `json`, `bytes`, `arrayBuffer`,
+ * `bodyUsed`) over a body held whole (a string, bytes or nothing). A body is read once: a second read
+ * is a TypeError, as in the standard.
  */
 import { Headers, type HeadersInit } from './headers.js';
 
 /** What a body can be made from. */
 export type BodyInit = string | Uint8Array | null;
 
-function utf8(bytes: Uint8Array): string {
-  return new TextDecoder().decode(bytes);
-}
-
-/** The body's bytes once; later reads throw (bodyUsed). */
+/** The Body mixin: the bytes, read once. */
 class Body {
-  private bytesOf: Uint8Array;
-  bodyUsed = false;
+  private readonly content: Uint8Array;
+  private used = false;
 
-  constructor(bytes: Uint8Array) {
-    this.bytesOf = bytes;
+  constructor(body: BodyInit) {
+    if (body === null) this.content = new Uint8Array(0);
+    else if (typeof body === 'string') this.content = new TextEncoder().encode(body);
+    else this.content = body.slice();
   }
 
-  take(): Uint8Array {
-    if (this.bodyUsed) throw new TypeError('Body is unusable: Body has already been read');
-    this.bodyUsed = true;
-    return this.bytesOf;
+  get bodyUsed(): boolean {
+    return this.used;
   }
 
-  /** The bytes without consuming them (for the server that sends a response). */
-  peek(): Uint8Array {
-    return this.bytesOf;
+  async text(): Promise<string> {
+    return new TextDecoder().decode(this.take());
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(new TextDecoder().decode(this.take()));
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    return this.take().slice();
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    return this.take().slice().buffer as ArrayBuffer;
+  }
+
+  /** The body's bytes for the server that sends them (does not mark the body used). */
+  bodyBytes(): Uint8Array {
+    return this.content;
+  }
+
+  private take(): Uint8Array {
+    if (this.used) throw new TypeError('Body is unusable: Body has already been read');
+    this.used = true;
+    return this.content;
   }
 }
 
@@ -40,38 +59,16 @@ export interface RequestInit {
   body?: BodyInit;
 }
 
-export class Request {
+export class Request extends Body {
   readonly method: string;
   readonly url: string;
   readonly headers: Headers;
-  private readonly body: Body;
 
   constructor(url: string, init?: RequestInit) {
+    super(init?.body ?? null);
     this.url = url;
     this.method = init?.method ?? 'GET';
     this.headers = new Headers(init?.headers);
-    this.body = new Body(toBytes(init?.body ?? null));
-  }
-
-  get bodyUsed(): boolean {
-    return this.body.bodyUsed;
-  }
-
-  async text(): Promise<string> {
-    return utf8(this.body.take());
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(utf8(this.body.take()));
-  }
-
-  async bytes(): Promise<Uint8Array> {
-    return this.body.take().slice();
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    const b = this.body.take();
-    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
   }
 }
 
@@ -81,25 +78,24 @@ export interface ResponseInit {
   headers?: HeadersInit;
 }
 
-export class Response {
+export class Response extends Body {
   readonly status: number;
   readonly statusText: string;
   readonly headers: Headers;
-  private readonly body: Body;
 
   constructor(body?: BodyInit, init?: ResponseInit) {
+    const b = body ?? null;
     const status = init?.status ?? 200;
     if (!(status >= 200 && status <= 599) || Math.floor(status) !== status)
       throw new RangeError(`init["status"] must be in the range of 200 to 599, inclusive.`);
+    if (b !== null && (status === 204 || status === 205 || status === 304))
+      throw new TypeError(`Response constructor: Invalid response status code ${status}`);
+    super(b);
     this.status = status;
     this.statusText = init?.statusText ?? '';
     this.headers = new Headers(init?.headers);
-    const b = body ?? null;
-    if (b !== null && (status === 204 || status === 205 || status === 304))
-      throw new TypeError(`Response constructor: Invalid response status code ${status}`);
     if (typeof b === 'string' && !this.headers.has('content-type'))
       this.headers.set('content-type', 'text/plain;charset=UTF-8');
-    this.body = new Body(toBytes(b));
   }
 
   /** A response whose body is `data` as JSON, with `Content-Type: application/json`. */
@@ -121,31 +117,4 @@ export class Response {
   get ok(): boolean {
     return this.status >= 200 && this.status <= 299;
   }
-
-  get bodyUsed(): boolean {
-    return this.body.bodyUsed;
-  }
-
-  async text(): Promise<string> {
-    return utf8(this.body.take());
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(utf8(this.body.take()));
-  }
-
-  async bytes(): Promise<Uint8Array> {
-    return this.body.take().slice();
-  }
-
-  /** The body's bytes for the server to send (does not mark it used). */
-  bodyBytes(): Uint8Array {
-    return this.body.peek();
-  }
-}
-
-function toBytes(b: BodyInit): Uint8Array {
-  if (b === null) return new Uint8Array(0);
-  if (typeof b === 'string') return new TextEncoder().encode(b);
-  return b.slice();
 }

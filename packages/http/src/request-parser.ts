@@ -12,17 +12,19 @@ import {
   COLON,
   CR,
   HTAB,
+  indexOf,
   isFieldValueChar,
   isToken,
   isTokenChar,
   LF,
   latin1,
+  lineEnd,
   listElements,
   lowerAscii,
   SP,
   trimOws,
 } from './bytes.js';
-import { ChunkedDecoder, lineEnd } from './chunked.js';
+import { ChunkedDecoder } from './chunked.js';
 import { type HttpLimits, resolveLimits } from './limits.js';
 
 /** A request as the parser read it. */
@@ -345,11 +347,6 @@ function lineStop(b: Uint8Array, from: number, eol: number): number {
   const stop = eol > from && b[eol - 1] === CR ? eol - 1 : eol;
   for (let i = from; i < stop; i++) if (b[i] === CR) return -1;
   return stop;
-}
-
-function indexOf(b: Uint8Array, c: number, from: number, to: number): number {
-  for (let i = from; i < to; i++) if (b[i] === c) return i;
-  return -1;
 }
 
 function isDigit(c: number): boolean {

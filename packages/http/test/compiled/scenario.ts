@@ -3,8 +3,10 @@
  * own compiler into a native executable (main.ts). Both must log the same lines.
  */
 // The modules the scenario needs, not index.ts: server.ts takes its handler and connection as values
-// with async methods, which the compiler does not take yet (see the README).
+// with async methods, which the compiler does not take yet (see the README). The bodies of Request and
+// Response are read here through bodyBytes(), as the server reads them: the scenario is synchronous.
 import { Headers } from '../../src/headers.js';
+import { Request, Response } from '../../src/message.js';
 import { type ParseResult, RequestParser } from '../../src/request-parser.js';
 import { chunk, httpDate, lastChunk, serializeHead } from '../../src/response.js';
 
@@ -78,6 +80,19 @@ export function scenario(log: (line: string) => void): void {
     h.append('bad name', 'x');
   } catch (e) {
     log(`threw ${e instanceof TypeError} ${(e as Error).message}`);
+  }
+  const json = Response.json({ id: 7, tags: ['a'] }, { status: 201 });
+  const redirect = Response.redirect('/next', 308);
+  const request = new Request('http://h/p?q=1', { method: 'PUT', headers: [['X-Id', '9']], body: 'payload' });
+  log(
+    `messages ${json.status} ${json.ok} ${json.headers.get('content-type')} ${new TextDecoder().decode(json.bodyBytes())}` +
+      ` ${redirect.status} ${redirect.headers.get('location')} ${request.method} ${request.url}` +
+      ` ${request.headers.get('x-id')} ${request.bodyBytes().length} ${request.bodyUsed}`,
+  );
+  try {
+    new Response('body', { status: 204 });
+  } catch (e) {
+    log(`threw ${e instanceof TypeError}`);
   }
   log(httpDate(784111777000));
   log(httpDate(1796634303000));
