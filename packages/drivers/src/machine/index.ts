@@ -5,3 +5,4 @@
 export { KernelClock, kernelCmdline } from './kernel.js';
 export { MachineHw } from './machine-hw.js';
 export { type FoundNic, findNic, Net0, startNet0 } from './net0.js';
+export { Rest } from './rest.js';

@@ -20,6 +20,7 @@ import { currentCpu, memoryStats, sleep, spawn, yieldNow } from '@toro/sdk';
 import { KernelClock, kernelCmdline } from '../machine/kernel.js';
 import { MachineHw } from '../machine/machine-hw.js';
 import { type Net0, startNet0 } from '../machine/net0.js';
+import { Rest } from '../machine/rest.js';
 import { ChannelSignal } from './channel-signal.js';
 
 /** How long the first socket call waits for a DHCP lease. */
@@ -36,10 +37,10 @@ let failure = '';
 
 /** One `net0: stats …` line: every counter of the device and the stack, the connection table's size,
  * how the owner rested (ownerLoop), and the free memory of the network CPU's node. */
-function statsLine(n: Net0): string {
+function statsLine(n: Net0, rest: Rest): string {
   const parts: string[] = [];
   for (const line of n.counterLines()) parts.push(line.replace(' ', '='));
-  parts.push(`owner.waits=${idleWaits}`, `owner.wakes=${idleWakes}`);
+  parts.push(`owner.waits=${rest.waits}`, `owner.wakes=${rest.wakes}`);
   parts.push(`mem.free=${memoryStats().freeBytes}`);
   return `net0: stats ${parts.join(' ')}`;
 }
@@ -59,10 +60,6 @@ function configuration(cmdline: string): NetConfig {
 /** The longest the owner sleeps when idle: the stack's own timers (ARP, DHCP, reassembly) count seconds. */
 const IDLE_MAX_MS = 1000;
 
-/** How the owner loop rested, for `net.stats`: waits for an interrupt and those an interrupt or a kick ended. */
-let idleWaits = 0;
-let idleWakes = 0;
-
 /**
  * The owner loop: the device, the stack's timers, the parked calls, round after round while there is
  * work (polling under load). With nothing to do it turns the device's receive interrupts on and sleeps
@@ -78,10 +75,8 @@ async function ownerLoop(n: Net0, s: Sockets, hw: MachineHw): Promise<void> {
   if (stats.error !== '') console.log(`net0: ${stats.error}: no stats logged`);
   const statsMs = stats.ms;
   let nextStats = n.clock.now() + statsMs;
-  let resting = false;
-  s.onActivity(() => {
-    if (resting) hw.kick();
-  });
+  const rest = new Rest(n, hw);
+  s.onActivity(() => rest.kick());
   for (;;) {
     const frames = n.step(BUDGET);
     const woken = await s.wake();
@@ -92,29 +87,16 @@ async function ownerLoop(n: Net0, s: Sockets, hw: MachineHw): Promise<void> {
     }
     if (statsMs > 0 && n.clock.now() >= nextStats) {
       nextStats = n.clock.now() + statsMs;
-      console.log(statsLine(n));
+      console.log(statsLine(n, rest));
     }
-    if (frames + woken > 0) await yieldNow();
-    else if (!n.nic.interruptDriven) await sleep(1);
-    else if (!n.nic.idle()) await yieldNow();
+    const next = s.nextDeadline();
+    // Work done, or work for now (a socket marked, the timers stale): a round after the other threads.
+    if (frames + woken > 0 || next === 0) await yieldNow();
     else {
-      const now = n.clock.now();
-      let until = Math.min(now + IDLE_MAX_MS, nextReport);
+      let until = Math.min(n.clock.now() + IDLE_MAX_MS, nextReport);
       if (statsMs > 0) until = Math.min(until, nextStats);
-      const next = s.nextDeadline();
-      if (next === 0) {
-        // Work for now (a socket marked, the timers stale): a round after the other threads ran.
-        await yieldNow();
-        continue;
-      }
       if (next > 0) until = Math.min(until, next);
-      // A deadline already past (a timer the last scan saw due): sleep the least, never spin without
-      // letting the CPU's other threads run.
-      if (until <= now) until = now + 1;
-      idleWaits++;
-      resting = true;
-      if (hw.wait(until - now)) idleWakes++;
-      resting = false;
+      await rest.until(until);
     }
   }
 }

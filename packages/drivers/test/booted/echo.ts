@@ -8,20 +8,23 @@
  */
 
 import { DhcpState, formatIp, formatMac, type TcpConnection, type TcpListener, TcpState } from '@toro/net';
-import { sleep } from '@toro/sdk';
-import { KernelClock, kernelCmdline, MachineHw, type Net0, startNet0 } from '../../src/machine/index.js';
+import {
+  KernelClock,
+  kernelCmdline,
+  MachineHw,
+  type Net0,
+  Rest,
+  startNet0,
+} from '../../src/machine/index.js';
 
 const GATEWAY = (10 << 24) | (2 << 8) | 2;
 
-const hw = new MachineHw();
-/** Rests that slept for an interrupt, and those an interrupt ended (the rest is the timer's). */
-let waits = 0;
-let wakes = 0;
-
 export default async function main(): Promise<number> {
   const clock = new KernelClock();
+  const hw = new MachineHw();
   const net = startNet0(hw, kernelCmdline(), 0, clock, clock.now() + 1, (l) => console.log(l));
   if (net === null) return 3;
+  const rest = new Rest(net, hw);
   console.log(
     `net0: ${net.where} mac ${formatMac(net.nic.mac)} mtu ${net.nic.mtu}${net.nic.interruptDriven ? ' interrupts' : ''}`,
   );
@@ -32,41 +35,30 @@ export default async function main(): Promise<number> {
       console.log('net0: no DHCP lease in 20 s');
       return 4;
     }
-    await idle(net);
+    await idle(net, rest);
   }
   console.log(`net0: address ${formatIp(net.stack.ipv4.localAddress())}`);
   let pinged = 0;
   net.stack.ping(GATEWAY, (r) => {
     pinged = r.ok ? 1 : 2;
   });
-  while (pinged === 0) await idle(net);
+  while (pinged === 0) await idle(net, rest);
   console.log(`net0: ping ${formatIp(GATEWAY)} ${pinged === 1 ? 'answered' : 'failed'}`);
   const listener = net.tcp.listen(7, { backlog: 64 });
   console.log('net0: echo on port 7');
-  return serve(net, listener);
+  return serve(net, listener, rest);
 }
 
 /** One round of the owner's loop: the device, the stack, then a rest if nothing came. */
-async function idle(net: Net0): Promise<void> {
-  if (net.step(64) === 0) await rest(net);
+async function idle(net: Net0, rest: Rest): Promise<void> {
+  if (net.step(64) === 0) await restUntilTimer(net, rest);
 }
 
-/**
- * Nothing to do: with the device's interrupts, sleep until one comes or the next TCP timer (at most
- * 100 ms: DHCP and ARP count seconds); polled, a millisecond.
- */
-async function rest(net: Net0): Promise<void> {
-  if (!net.nic.interruptDriven) {
-    await sleep(1);
-    return;
-  }
-  if (!net.nic.idle()) return;
+/** Nothing to do: rest until the next TCP timer, at most 100 ms (DHCP and ARP count seconds). */
+async function restUntilTimer(net: Net0, rest: Rest): Promise<void> {
   const now = net.clock.now();
   const next = net.tcp.nextTimerAt();
-  const until = next < 0 || next > now + 100 ? now + 100 : next;
-  if (until <= now) return;
-  waits++;
-  if (hw.wait(until - now)) wakes++;
+  await rest.until(next < 0 || next > now + 100 ? now + 100 : next);
 }
 
 /** One accepted connection: what is still owed to the peer, and whether its first bytes came yet. */
@@ -79,7 +71,7 @@ class Session {
   constructor(readonly c: TcpConnection) {}
 }
 
-async function serve(net: Net0, listener: TcpListener): Promise<number> {
+async function serve(net: Net0, listener: TcpListener, rest: Rest): Promise<number> {
   let open: Session[] = [];
   for (;;) {
     let busy = net.step(64);
@@ -108,14 +100,14 @@ async function serve(net: Net0, listener: TcpListener): Promise<number> {
       if (s.first && startsWith(data, 'exit\n')) return 0;
       if (s.first && startsWith(data, 'counters\n')) {
         const lines = net.counterLines();
-        lines.push(`rest.waits ${waits}`, `rest.wakes ${wakes}`);
+        lines.push(`rest.waits ${rest.waits}`, `rest.wakes ${rest.wakes}`);
         s.owed = new TextEncoder().encode(`${lines.join('\n')}\n`);
         s.closeWhenDrained = true;
       } else s.owed = data;
       s.first = false;
     }
     open = open.filter((s) => s.c.state !== TcpState.Closed && s.c.state !== TcpState.TimeWait);
-    if (busy === 0) await rest(net);
+    if (busy === 0) await restUntilTimer(net, rest);
   }
 }
 
