@@ -94,6 +94,24 @@ function send(sock: Socket, port: number, frame: Buffer): Promise<void> {
   );
 }
 
+/**
+ * Sends `frames` in bursts of FLOOD_BURST with a pause between (still thousands a second): every frame
+ * must reach the guest for the counts below, and a burst past the receive ring plus the host socket's
+ * buffer (a few hundred datagrams) is lost on the host, before the guest sees it, when the emulator is
+ * starved of CPU.
+ */
+async function sendPaced(sock: Socket, port: number, frames: Iterable<Buffer>): Promise<void> {
+  let sent = 0;
+  for (const f of frames) {
+    await send(sock, port, f);
+    if (++sent % FLOOD_BURST === 0) await pause(FLOOD_PAUSE_MS);
+  }
+}
+
+function* synFlood(): Generator<Buffer> {
+  for (let i = 0; i < SYN_FLOOD; i++) yield ethernet(0x0800, tcp(spoofed(i), 20000 + i, 0x02));
+}
+
 /** The sum of every `*.drop.*` counter. */
 const drops = (m: Map<string, number>): number =>
   [...m].filter(([k]) => k.includes('.drop.')).reduce((s, [, v]) => s + v, 0);
@@ -113,14 +131,8 @@ describe('hostile traffic on a booted guest’s wire', () => {
         async ({ port }) => {
           const before = await step('counters before', () => counters(port));
           const bad = badFrames();
-          for (const f of bad) await send(peer, qemuPort, f);
-          // In bursts of FLOOD_BURST with a pause between (still thousands a second): every SYN must reach
-          // the guest's TCP for the count below, and a burst past the receive ring plus the host socket's
-          // buffer is lost on the host, before the guest sees it, when the emulator is starved of CPU.
-          for (let i = 0; i < SYN_FLOOD; i++) {
-            await send(peer, qemuPort, ethernet(0x0800, tcp(spoofed(i), 20000 + i, 0x02)));
-            if (i % FLOOD_BURST === FLOOD_BURST - 1) await pause(FLOOD_PAUSE_MS);
-          }
+          await sendPaced(peer, qemuPort, bad);
+          await sendPaced(peer, qemuPort, synFlood());
           // Echo is served: the real client's SYN (or its retransmission a second later) takes the
           // place of the flood's oldest, whose SYN-ACK has gone unanswered for a whole RTO by then.
           expect(
