@@ -104,6 +104,14 @@ describe('unsupported constructs are refused with a diagnostic', () => {
       'fixtures/unsupported/unawaited.ts(8,9): error TORO2010: an async function used as a value is not supported: a compiled async function runs to completion where it is called, so every promise must be awaited as it is made',
     ],
     [
+      'unawaited.ts',
+      'fixtures/unsupported/unawaited.ts(12,7): error TORO2010: an async function used as a value is not supported: a compiled async function runs to completion where it is called, so every promise must be awaited as it is made',
+    ],
+    [
+      'unawaited.ts',
+      'fixtures/unsupported/unawaited.ts(13,36): error TORO2010: an async function used as a value is not supported: a compiled async function runs to completion where it is called, so every promise must be awaited as it is made',
+    ],
+    [
       'uncloneable.ts',
       "fixtures/unsupported/uncloneable.ts(13,17): error TORO2012: '{ id: 1, done: () => {} }' cannot be copied to another CPU: done is a function, and functions cannot cross CPUs (send data, and the channel or function name to use with it)",
     ],

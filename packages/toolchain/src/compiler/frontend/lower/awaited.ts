@@ -5,9 +5,12 @@
  *   - a call whose result is a Promise must be awaited (`await f()`) or returned from an async
  *     function (`return f()`, or an async arrow's expression body);
  *   - a function that returns a Promise may be called, named by a const, be the module's default
- *     export (the SDK's `main`, which the runtime awaits) or be started as a thread (the SDK's spawn
- *     and spawnOn: the thread waits for it), but not be passed on or stored otherwise (a callback
- *     would be called without an await).
+ *     export (the SDK's `main`, which the runtime awaits), be started as a thread (the SDK's spawn
+ *     and spawnOn: the thread waits for it), or go where the type it goes to is a function type
+ *     declared to return a Promise (a parameter, property, variable or return type such as
+ *     `(req: Request) => Response | Promise<Response>`): every call through that type gives a
+ *     Promise, which the first rule makes the caller await. It may not go anywhere else (a callback
+ *     typed `() => void` would be called without an await).
  * Anything else is refused with TORO2010 at the call or the reference, never run in another order.
  */
 import ts from 'typescript';
@@ -67,6 +70,61 @@ function isThreadStart(checker: ts.TypeChecker, p: ts.Node, n: ts.Node): boolean
   );
 }
 
+/**
+ * Whether every call through `type` gives a Promise by its declaration: each of its function members'
+ * signatures is declared in a type (a function type, a method or call signature, a declared function or
+ * method), not inferred from the value that flows in, and declares a Promise among its results. A type
+ * argument inferred from the async function itself has that function's own signature, so it does not
+ * count.
+ */
+function callsGivePromises(checker: ts.TypeChecker, type: ts.Type, value: ts.Node): boolean {
+  const members = type.isUnion() ? type.types : [type];
+  const own = declarationOf(checker, value);
+  let functions = 0;
+  for (const m of members) {
+    const sigs = m.getCallSignatures();
+    if (sigs.length === 0) continue;
+    functions++;
+    for (const sig of sigs) {
+      const d = sig.getDeclaration() as ts.SignatureDeclaration | undefined;
+      if (d === undefined || d === value || d === own || ts.isArrowFunction(d) || ts.isFunctionExpression(d))
+        return false;
+      if (!isPromiseType(checker.getSignatureFromDeclaration(d)?.getReturnType() ?? sig.getReturnType()))
+        return false;
+    }
+  }
+  return functions > 0;
+}
+
+/** The type `n` goes to as declared: the callee's parameter (before inference) or the contextual type. */
+function targetType(checker: ts.TypeChecker, n: ts.Node, p: ts.Node): ts.Type | undefined {
+  if ((ts.isCallExpression(p) || ts.isNewExpression(p)) && p.expression !== n) {
+    const i = (p.arguments ?? []).findIndex(
+      (a) => a === n || (ts.isParenthesizedExpression(a) && a.expression === n),
+    );
+    const decl = checker.getResolvedSignature(p)?.getDeclaration() as ts.SignatureDeclaration | undefined;
+    const param = decl?.parameters[i];
+    if (param === undefined || param.dotDotDotToken !== undefined) return undefined;
+    return checker.getTypeAtLocation(param);
+  }
+  if (ts.isShorthandPropertyAssignment(n.parent)) {
+    const object = checker.getContextualType(n.parent.parent);
+    const prop = object?.getProperty(n.parent.name.text);
+    return prop === undefined ? undefined : checker.getTypeOfSymbol(prop);
+  }
+  return ts.isExpression(n) ? checker.getContextualType(n) : undefined;
+}
+
+/** The name a declaration gives (a parameter, property, type or variable), not a use of a value. */
+const isDeclarationName = (n: ts.Node): boolean =>
+  ts.isDeclarationStatement(n.parent) ||
+  ts.isParameter(n.parent) ||
+  ts.isPropertyDeclaration(n.parent) ||
+  ts.isPropertySignature(n.parent) ||
+  ts.isTypeAliasDeclaration(n.parent)
+    ? (n.parent as ts.NamedDeclaration).name === n
+    : false;
+
 /** Part of a type annotation (a type's name is not a value). */
 function inType(n: ts.Node): boolean {
   for (let p = n.parent; p && !ts.isStatement(p); p = p.parent) if (ts.isTypeNode(p)) return true;
@@ -92,6 +150,7 @@ export function checkPromisesAwaited(
         ts.isPropertyAccessExpression(n)) &&
       !inType(n) &&
       !ts.isImportSpecifier(n.parent) &&
+      !isDeclarationName(n) &&
       returnsPromise(checker, n)
     ) {
       const p = consumer(n);
@@ -102,8 +161,11 @@ export function checkPromisesAwaited(
         (ts.isExportAssignment(p) && !p.isExportEquals) ||
         ts.isFunctionLike(p) ||
         isThreadStart(checker, p, n) ||
-        (ts.isVariableDeclaration(p) && p.name === n);
-      if (!fine) refuse(n, 'an async function used as a value');
+        (ts.isVariableDeclaration(p) && p.name === n) ||
+        (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && p.left === n);
+      const target = fine ? undefined : targetType(checker, n, p);
+      if (!fine && !(target !== undefined && callsGivePromises(checker, target, n)))
+        refuse(n, 'an async function used as a value');
     }
     ts.forEachChild(n, visit);
   };
