@@ -21,4 +21,12 @@ export {
   reasonPhrase,
   serializeHead,
 } from './response.js';
+export {
+  type AcceptedConnection,
+  type HttpListener,
+  type ServeOptions,
+  type ServePlatform,
+  type Server,
+  serveOn,
+} from './serve.js';
 export { type Handler, type HttpConnection, type ServeConnectionOptions, serveConnection } from './server.js';

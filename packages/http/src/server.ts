@@ -14,6 +14,8 @@ import { bodiless, continueLine, httpDate, reasonPhrase, serializeHead } from '.
 
 /** The byte stream a server reads requests from and writes answers to. */
 export interface HttpConnection {
+  /** Half-closes: the peer sees the end of the stream after what was written (before `close`). */
+  end(): Promise<void>;
   /** The next bytes; undefined when the peer ended its side. Rejects with code 'ETIMEDOUT' after a timeout. */
   read(): Promise<Uint8Array | undefined>;
   write(data: Uint8Array): Promise<void>;
@@ -39,6 +41,10 @@ export interface ServeConnectionOptions {
   accessLog?: boolean;
   /** The peer, for the access log. */
   remote?: string;
+  /** Whether the server is shutting down: the request being served is the connection's last. */
+  stopping?: () => boolean;
+  /** Told `true` when the connection waits for a new request, `false` when its first bytes come. */
+  idle?: (idle: boolean) => void;
 }
 
 /** Serves `conn` until the client or the protocol ends it; never throws. */
@@ -53,10 +59,13 @@ export async function serveConnection(
   try {
     for (;;) {
       let r = parser.next();
+      const waiting = r.type === 'more' && !parser.midRequest;
+      if (waiting) options.idle?.(true);
       while (r.type === 'more') {
         let data: Uint8Array | undefined;
         try {
           data = await conn.read();
+          if (waiting) options.idle?.(false);
         } catch (e) {
           const timedOut = (e as { code?: string }).code === 'ETIMEDOUT';
           if (timedOut && parser.midRequest) await writeError(conn, 408, options);
@@ -76,18 +85,19 @@ export async function serveConnection(
       }
       if (r.type === 'error') {
         await writeError(conn, r.status, options);
-        conn.close();
+        await finish(conn);
         return;
       }
       const parsed = r.request;
       const response = await answer(handler, parsed, options);
-      const sent = await writeResponse(conn, parsed, response, !parsed.keepAlive, options);
+      const last = !parsed.keepAlive || options.stopping?.() === true;
+      const sent = await writeResponse(conn, parsed, response, last, options);
       if (options.accessLog === true)
         options.log(
           `${options.remote ?? '-'} "${parsed.method} ${parsed.target} ${parsed.version}" ${response.status} ${sent}`,
         );
-      if (!parsed.keepAlive) {
-        conn.close();
+      if (last) {
+        await finish(conn);
         return;
       }
     }
@@ -95,6 +105,16 @@ export async function serveConnection(
     // The connection failed under a write (reset, closed): nothing is left to answer.
     conn.close();
   }
+}
+
+/** Ends the stream after the last answer, so the peer reads all of it, then closes. */
+async function finish(conn: HttpConnection): Promise<void> {
+  try {
+    await conn.end();
+  } catch (_e) {
+    // Already gone.
+  }
+  conn.close();
 }
 
 /** The handler's response, or a 500 (and a log line with the stack) when it throws or returns no Response. */

@@ -2,22 +2,40 @@
  * A node:net socket as an HttpConnection, so the server code is tested against real clients (curl, ab,
  * wrk) on 127.0.0.1 without a VM: the SDK's sockets adapt the same way on both of Toro's backends.
  */
-import { createServer, type Server, type Socket } from 'node:net';
-import { type Handler, type HttpConnection, serveConnection } from '../src/index.js';
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import {
+  type Handler,
+  type HttpConnection,
+  type HttpListener,
+  type ServeOptions,
+  type ServePlatform,
+  type Server,
+  serveOn,
+} from '../src/index.js';
 
 class NodeConnection implements HttpConnection {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+
   private chunks: Uint8Array[] = [];
   private ended = false;
   private failure: Error | null = null;
   private waiter: (() => void) | null = null;
 
   constructor(private readonly socket: Socket) {
+    this.remoteAddress = socket.remoteAddress ?? '';
+    this.remotePort = socket.remotePort ?? 0;
     socket.on('data', (d: Buffer) => {
       this.chunks.push(new Uint8Array(d));
       this.wake();
     });
     socket.on('end', () => {
       this.ended = true;
+      this.wake();
+    });
+    socket.on('close', () => {
+      // Closed here (or reset) before the peer's end came: a pending read fails, as the SDK's does.
+      if (!this.ended && this.failure === null) this.failure = new Error('the connection is closed');
       this.wake();
     });
     socket.on('error', (e) => {
@@ -54,6 +72,10 @@ class NodeConnection implements HttpConnection {
     });
   }
 
+  end(): Promise<void> {
+    return new Promise((resolve) => this.socket.end(() => resolve()));
+  }
+
   close(): void {
     this.socket.end();
     this.socket.destroySoon();
@@ -64,22 +86,62 @@ class NodeConnection implements HttpConnection {
   }
 }
 
-/** Serves `handler` on 127.0.0.1 (a free port); the log lines land in `log`. */
-export async function startServer(
-  handler: Handler,
-  log: string[],
-  timeoutMs = 10_000,
-): Promise<{ port: number; server: Server }> {
-  const server = createServer((socket) => {
-    void serveConnection(new NodeConnection(socket), handler, {
-      now: () => Date.UTC(2026, 11, 7, 10, 0, 0),
-      log: (l) => log.push(l),
-      timeoutMs,
-      limits: { maxBodyBytes: 4 << 20 },
+class NodeListener implements HttpListener {
+  private readonly ready: NodeConnection[] = [];
+  private waiter: ((c: NodeConnection | undefined) => void) | null = null;
+  private closed = false;
+
+  constructor(private readonly server: NetServer) {
+    server.on('connection', (socket) => {
+      const c = new NodeConnection(socket);
+      const w = this.waiter;
+      this.waiter = null;
+      if (w !== null) w(c);
+      else this.ready.push(c);
     });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return { port: address.port, server };
+  }
+
+  get port(): number {
+    const address = this.server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    return address.port;
+  }
+
+  accept(): Promise<NodeConnection | undefined> {
+    const next = this.ready.shift();
+    if (next !== undefined || this.closed) return Promise.resolve(next);
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+    });
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    this.waiter?.(undefined);
+    this.waiter = null;
+    this.server.close(); // stops listening now (its callback waits for the open connections)
+    return Promise.resolve();
+  }
+}
+
+/** node:net and the event loop as the server's platform: 127.0.0.1 only, a fixed clock for `Date`. */
+export function nodePlatform(log: string[]): ServePlatform {
+  return {
+    async listen(port, host, backlog) {
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(port, host ?? '127.0.0.1', backlog, resolve));
+      return new NodeListener(server);
+    },
+    start(task) {
+      void task();
+    },
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    now: () => Date.UTC(2026, 11, 7, 10, 0, 0),
+    log: (l) => log.push(l),
+  };
+}
+
+/** Serves `handler` on 127.0.0.1 (a free port) with serveOn; the log lines land in `log`. */
+export function startServer(handler: Handler, log: string[], options: ServeOptions = {}): Promise<Server> {
+  return serveOn(nodePlatform(log), { port: 0, limits: { maxBodyBytes: 4 << 20 }, ...options }, handler);
 }

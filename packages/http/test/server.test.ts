@@ -3,12 +3,12 @@
 // kept-alive connections. The handler is a small JSON API like the web-server template's.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, type Server } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Request, Response } from '../src/index.js';
+import { type Request, Response, type Server } from '../src/index.js';
 import { startServer } from './node-conn.js';
 
 const run = promisify(execFile);
@@ -31,16 +31,17 @@ async function handler(req: Request): Promise<Response> {
 }
 
 beforeAll(async () => {
-  ({ port, server } = await startServer(handler, log, 1500));
+  server = await startServer(handler, log, { timeoutMs: 1500 });
+  port = server.port;
 });
-afterAll(() => {
-  server.close();
+afterAll(async () => {
+  await server.shutdown(1000);
 });
 
 /** Sends raw bytes on one connection and returns all it gets until the server closes (or 5 s). */
-function raw(bytes: string): Promise<string> {
+function raw(bytes: string, to = port): Promise<string> {
   return new Promise((resolve, reject) => {
-    const s = connect(port, '127.0.0.1');
+    const s = connect(to, '127.0.0.1');
     let got = '';
     const timer = setTimeout(() => {
       s.destroy();
@@ -166,4 +167,70 @@ describe('serveConnection with real clients', () => {
     expect(out.stdout).toMatch(/Failed requests:\s+0/);
     expect(out.stdout).toMatch(/Keep-Alive requests:\s+2000/);
   }, 70_000);
+});
+
+describe('serveOn: the accept loop, its bound and shutdown', () => {
+  it('serves at most maxConnections at once; the next waits for a free one', async () => {
+    const lines: string[] = [];
+    const s = await startServer(handler, lines, { maxConnections: 1, accessLog: true });
+    const first = connect(s.port, '127.0.0.1');
+    await new Promise((r) => first.on('connect', r));
+    const second = curl(`http://127.0.0.1:${s.port}/health`);
+    let answered = false;
+    void second.then(() => {
+      answered = true;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(answered).toBe(false);
+    expect(s.connections).toBe(1);
+    first.destroy();
+    expect(await second).toBe('{"ok":true}');
+    expect(lines).toContain('127.0.0.1 "GET /health HTTP/1.1" 200 11');
+    await s.shutdown(1000);
+  });
+
+  it('shuts down gracefully: idle connections closed, a request in flight answered, then the hook', async () => {
+    const lines: string[] = [];
+    let release = (): void => undefined;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let hooked = 0;
+    const s = await startServer(
+      async (req) => {
+        if (new URL(req.url).pathname === '/slow') await held;
+        return new Response('done');
+      },
+      lines,
+      {
+        onShutdown: () => {
+          hooked++;
+        },
+      },
+    );
+    const idle = connect(s.port, '127.0.0.1');
+    const idleClosed = new Promise((r) => idle.on('close', r));
+    idle.on('error', () => undefined);
+    const slow = raw('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n', s.port);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(s.connections).toBe(2);
+    const down = s.shutdown(5000);
+    await idleClosed;
+    release();
+    const answer = await slow;
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(answer).toContain('Connection: close\r\n');
+    expect(answer.endsWith('\r\n\r\ndone')).toBe(true);
+    await down;
+    await s.stopped();
+    expect(hooked).toBe(1);
+    expect(s.connections).toBe(0);
+    await expect(curl(`http://127.0.0.1:${s.port}/`)).rejects.toThrow();
+  });
+
+  it('refuses options that make no sense', async () => {
+    await expect(startServer(handler, [], { maxConnections: 0 })).rejects.toThrow(
+      'serve: maxConnections 0 is not a whole number >= 1',
+    );
+  });
 });

@@ -3,7 +3,7 @@
  *
  * The service contract (the entry point, the project configuration) and the machine's API: CPUs and NUMA
  * nodes (cpu.ts), cooperative threads and spawning on other CPUs (thread.ts), channels (channel.ts),
- * sockets (net.ts), dedication of resources to CPUs (dedicate.ts) and stopping (process.ts).
+ * sockets (net.ts), HTTP serving (serve.ts), dedication of resources to CPUs (dedicate.ts) and stopping (process.ts).
  *
  * Every call goes to the backend the host installed (backend.ts): under Node.js that is `toro dev`'s
  * worker-thread backend (src/node/), in a unikernel image the compiled runtime. The same program runs on
@@ -45,6 +45,18 @@ export {
   udpSocket,
 } from './net.js';
 export { exit } from './process.js';
+export {
+  type Handler,
+  Headers,
+  type HeadersInit,
+  Request,
+  type RequestInit,
+  Response,
+  type ResponseInit,
+  type ServeOptions,
+  type Server,
+  serve,
+} from './serve.js';
 export { type Cloneable, sleep, spawn, spawnOn, type Thread, yieldNow } from './thread.js';
 
 /**

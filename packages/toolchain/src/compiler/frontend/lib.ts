@@ -101,6 +101,7 @@ interface Array<T> {
   shift(): T | undefined;
   unshift(...items: T[]): number;
   slice(start?: number, end?: number): T[];
+  splice(start: number, deleteCount?: number, ...items: T[]): T[];
   indexOf(searchElement: T, fromIndex?: number): number;
   includes(searchElement: T, fromIndex?: number): boolean;
   join(separator?: string): string;

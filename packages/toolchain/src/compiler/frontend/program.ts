@@ -15,7 +15,7 @@ import { type CompileDiagnostic, fromTsDiagnostic } from './diagnostics.js';
 import { HW_FILE_NAME, HW_MODULE, HW_SOURCE } from './hw.js';
 import { LIB_FILE_NAME, LIB_SOURCE } from './lib.js';
 import { moduleGraph } from './modules.js';
-import { SDK_FILE_NAME, SDK_MODULE, SDK_SOCKETS_MODULE, SDK_SOURCE } from './sdk.js';
+import { SDK_FILE_NAME, SDK_HTTP_MODULE, SDK_MODULE, SDK_SOCKETS_MODULE, SDK_SOURCE } from './sdk.js';
 
 export const RUNTIME_LIB_DIR = fileURLToPath(new URL('../runtime/lib/', import.meta.url));
 
@@ -102,15 +102,19 @@ function projectPaths(entry: string): ts.CompilerOptions {
   return out;
 }
 
-let socketsEntry: string | undefined;
+let driversSources: string | undefined;
 
-/** The sockets' compiled backend (./sdk.ts SDK_SOCKETS_MODULE): @toro/drivers' src/sockets/index.ts. */
-function socketsBackend(): string | undefined {
-  if (socketsEntry === undefined) {
+/**
+ * The SDK's TypeScript backends in @toro/drivers' src/sockets (./sdk.ts): index.ts for the sockets
+ * (SDK_SOCKETS_MODULE), serve.ts for HTTP (SDK_HTTP_MODULE).
+ */
+function sdkBackend(module: string): string | undefined {
+  if (driversSources === undefined) {
     const drivers = sourceEntry('@toro/drivers', fileURLToPath(import.meta.url));
-    if (drivers !== undefined) socketsEntry = path.join(path.dirname(drivers), 'sockets', 'index.ts');
+    if (drivers !== undefined) driversSources = path.join(path.dirname(drivers), 'sockets');
   }
-  return socketsEntry;
+  if (driversSources === undefined) return undefined;
+  return path.join(driversSources, module === SDK_HTTP_MODULE ? 'serve.ts' : 'index.ts');
 }
 
 function createProgram(roots: string[], options: ts.CompilerOptions, seen?: Resolutions): ts.Program {
@@ -146,8 +150,8 @@ function createProgram(roots: string[], options: ts.CompilerOptions, seen?: Reso
           isExternalLibraryImport: false,
         },
       };
-    if (literal.text === SDK_SOCKETS_MODULE) {
-      const file = socketsBackend();
+    if (literal.text === SDK_SOCKETS_MODULE || literal.text === SDK_HTTP_MODULE) {
+      const file = sdkBackend(literal.text);
       if (file !== undefined) seen?.files.set(literal, file);
       if (file !== undefined)
         return {

@@ -3,7 +3,7 @@
  * holds the two export lists equal), declared here so the compiler can type-check a service without
  * the package installed, and lowered to the runtime's implementation (../runtime/lib/sdk.ts, `rt.sdk.*`,
  * every argument and result boxed) — or, for the sockets, re-exported from their TypeScript backend
- * (SDK_SOCKETS_MODULE). Functions whose compiled backend is not there yet are declared
+ * (SDK_SOCKETS_MODULE) and HTTP from theirs (SDK_HTTP_MODULE). Functions whose compiled backend is not there yet are declared
  * too, so that a call to one is TORO2009 naming it rather than a type error.
  */
 export const SDK_MODULE = '@toro/sdk';
@@ -14,6 +14,8 @@ export const SDK_FILE_NAME = '/toro-lib/sdk.d.ts';
  * (./program.ts). The module graph brings it in only for a service that uses one of its names.
  */
 export const SDK_SOCKETS_MODULE = '@toro/sdk/compiled-sockets';
+/** HTTP's compiled backend (`serve`, Request, Response, Headers): packages/drivers/src/sockets/serve.ts. */
+export const SDK_HTTP_MODULE = '@toro/sdk/compiled-http';
 
 /** The SDK functions compiled services can call: each is `rt.sdk.<name>` in the runtime. */
 export const SDK_COMPILED = new Set([
@@ -111,6 +113,10 @@ export interface UdpSocket {
 }
 export { listen, connect, udpSocket, SocketError } from '${SDK_SOCKETS_MODULE}';
 export declare function networkCpu(): number;
+export {
+  type Handler, Headers, type HeadersInit, Request, type RequestInit, Response, type ResponseInit,
+  type Server, type ServeOptions, serve,
+} from '${SDK_HTTP_MODULE}';
 
 export type ExitStatus = number | undefined | void;
 export type Main = () => ExitStatus | Promise<ExitStatus>;

@@ -131,6 +131,7 @@ export const RT = {
   arrayShift: 'rt.array.shift',
   arrayUnshift: 'rt.array.unshift',
   arraySlice: 'rt.array.slice',
+  arraySplice: 'rt.array.splice',
   arrayIndexOf: 'rt.array.indexOf',
   arrayIncludes: 'rt.array.includes',
   arrayJoin: 'rt.array.join',

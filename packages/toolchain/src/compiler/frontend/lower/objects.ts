@@ -406,6 +406,12 @@ export function arrayMethod(
       return fromHeap(L, L.callRt(RT.arrayShift, 'v', [a]), node);
     case 'slice':
       return L.callRt(RT.arraySlice, 'v', [a, value(0), value(1)]);
+    case 'splice': {
+      const start = value(0);
+      const count = value(1);
+      const items = arrayOf(L, args.slice(2).map((_, k) => value(k + 2)));
+      return L.callRt(RT.arraySplice, 'v', [a, start, count, items, conD(args.length)]);
+    }
     case 'indexOf':
       return L.callRt(RT.arrayIndexOf, 'd', [a, value(0), value(1)]);
     case 'includes':

@@ -169,6 +169,39 @@ export function slice(a: unknown, start: unknown, end: unknown): unknown {
 }
 
 /** SameValueZero (includes, Map and Set keys): NaN equals NaN, -0 equals +0, strings by content. */
+/**
+ * `a.splice(start, deleteCount, ...items)` (ECMAScript 23.1.3.31): removes `deleteCount` elements at
+ * `start` (all the rest when only `start` is given, none when neither is), puts `items` (an array) in
+ * their place, and returns the removed ones. `args` is how many arguments the call had.
+ */
+export function splice(a: unknown, start: unknown, deleteCount: unknown, items: unknown, args: number): unknown {
+  const n = length(a);
+  const from = relative(start, n, 0);
+  let count = 0;
+  if (args === 1) count = n - from;
+  else if (args > 1) {
+    let k = __tag(deleteCount) === 1 ? 0 : __as_number(deleteCount);
+    // biome-ignore lint/suspicious/noSelfCompare: the NaN test (x !== x) of the runtime's subset
+    if (k !== k) k = 0;
+    k = k < 0 ? Math.ceil(k) : Math.floor(k);
+    count = Math.min(Math.max(k, 0), n - from);
+  }
+  const removed = slice(a, from, from + count);
+  const added = length(items);
+  const size = n - count + added;
+  if (added > count) reserve(a, size);
+  const store = __ld(a, 1);
+  if (added < count) {
+    for (let i = from + count; i < n; i++) __st(store, i - count + added, __ld(store, i));
+    for (let i = size; i < n; i++) __st(store, i, __hole());
+  } else if (added > count) {
+    for (let i = n - 1; i >= from + count; i--) __st(store, i - count + added, __ld(store, i));
+  }
+  for (let i = 0; i < added; i++) __st(store, from + i, __ld(__ld(items, 1), i));
+  __st(a, 0, size);
+  return removed;
+}
+
 export function sameValueZero(x: unknown, y: unknown): boolean {
   const tx = __tag(x);
   if (tx !== __tag(y)) return false;

@@ -1,0 +1,45 @@
+/**
+ * The SDK's `serve` in a compiled image: @toro/http's server on the image's sockets (./index.ts) and
+ * threads, as packages/sdk/src/serve.ts runs it on the Node backend's — the same server both ways. The
+ * compiler's SDK declaration re-exports this module's names (SDK_HTTP_MODULE in
+ * packages/toolchain/src/compiler/frontend/sdk.ts), so only a service that uses them compiles HTTP in.
+ */
+import {
+  type Handler,
+  type HttpListener,
+  type ServeOptions,
+  type ServePlatform,
+  type Server,
+  serveOn,
+} from '@toro/http';
+import { sleep, spawn } from '@toro/sdk';
+import { listen } from './index.js';
+
+export {
+  type Handler,
+  Headers,
+  type HeadersInit,
+  Request,
+  type RequestInit,
+  Response,
+  type ResponseInit,
+  type ServeOptions,
+  type Server,
+} from '@toro/http';
+
+const platform: ServePlatform = {
+  async listen(port, host, backlog): Promise<HttpListener> {
+    return await listen(port, { host, backlog });
+  },
+  start(task) {
+    spawn(task);
+  },
+  sleep,
+  now: () => Date.now(),
+  log: (line) => console.log(line),
+};
+
+/** Listens on `options.port` (default 80) and answers every request with `handler` until `shutdown()`. */
+export async function serve(options: ServeOptions, handler: Handler): Promise<Server> {
+  return await serveOn(platform, options, handler);
+}

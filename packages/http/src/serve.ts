@@ -1,0 +1,194 @@
+/**
+ * An HTTP server on a listening socket: the accept loop, a thread per connection (./server.ts serves
+ * each), a bound on open connections, and graceful shutdown. Written against `ServePlatform` — how to
+ * listen, start a thread, read the clock and log — which @toro/sdk gives on both of Toro's backends (its
+ * sockets and threads under `toro dev`, the image's stack and scheduler when compiled), so the server
+ * is one piece of code everywhere.
+ */
+import type { HttpLimits } from './limits.js';
+import type { Handler, HttpConnection } from './server.js';
+import { serveConnection } from './server.js';
+
+/** A connection as a listener hands it out. */
+export interface AcceptedConnection extends HttpConnection {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+}
+
+/** A listening socket. */
+export interface HttpListener {
+  readonly port: number;
+  /** The next connection; undefined once the listener is closed. */
+  accept(): Promise<AcceptedConnection | undefined>;
+  close(): Promise<void>;
+}
+
+/** What the server needs from the machine. */
+export interface ServePlatform {
+  listen(port: number, host: string | undefined, backlog: number | undefined): Promise<HttpListener>;
+  /** Runs `task` in a thread of its own on this CPU. */
+  start(task: () => Promise<void>): void;
+  /** Waits `ms` milliseconds (other threads run meanwhile). */
+  sleep(ms: number): Promise<void>;
+  /** Milliseconds since 1970. */
+  now(): number;
+  log(line: string): void;
+}
+
+/** How `serve` serves. */
+export interface ServeOptions {
+  /** The TCP port (default 80; 0: a free one, see `Server.port`). */
+  port?: number;
+  /** The address to bind (default: the platform's, 127.0.0.1 under `toro dev`). */
+  host?: string;
+  /** Connections waiting to be accepted (default: the platform's). */
+  backlog?: number;
+  /** Request size limits; a request past one is answered 413, 414 or 431. */
+  limits?: Partial<HttpLimits>;
+  /** Read inactivity after which an unfinished request gets 408 and an idle connection is closed (default 10 s). */
+  timeoutMs?: number;
+  /** Connections served at once (default 1024); the next waits in the listener's backlog. */
+  maxConnections?: number;
+  /** The `Server` header ('' for none; default 'Toro'). */
+  server?: string;
+  /** A line per request on the console: `remote "METHOD target version" status bytes` (default off). */
+  accessLog?: boolean;
+  /** Called once the server has stopped, after `shutdown()` (the graceful shutdown hook). */
+  onShutdown?: () => void | Promise<void>;
+}
+
+/** A running server. */
+export interface Server {
+  /** The port it listens on. */
+  readonly port: number;
+  /** Connections open now. */
+  readonly connections: number;
+  /**
+   * Stops accepting, lets each open connection finish the request it is serving (idle keep-alive
+   * connections are closed at their next read), waits up to `graceMs` (default 10 s) for them, then
+   * runs `onShutdown`. Resolves once all of it is done.
+   */
+  shutdown(graceMs?: number): Promise<void>;
+  /** Resolves once the server has stopped (after `shutdown`). */
+  stopped(): Promise<void>;
+}
+
+const POLL_MS = 10;
+
+function remove<T>(list: T[], item: T): void {
+  const i = list.indexOf(item);
+  if (i >= 0) list.splice(i, 1);
+}
+
+class RunningServer implements Server {
+  readonly port: number;
+  connections = 0;
+  private stopping = false;
+  private done = false;
+  private readonly open: AcceptedConnection[] = [];
+  /** The open connections waiting for a new request (closed at once by shutdown). */
+  private readonly idle: AcceptedConnection[] = [];
+
+  constructor(
+    private readonly listener: HttpListener,
+    private readonly platform: ServePlatform,
+    private readonly handler: Handler,
+    private readonly options: ServeOptions,
+  ) {
+    this.port = listener.port;
+  }
+
+  /** The accept loop: runs in a thread of its own until the listener is closed. */
+  async acceptLoop(): Promise<void> {
+    const max = this.options.maxConnections ?? 1024;
+    for (;;) {
+      while (this.connections >= max && !this.stopping) await this.platform.sleep(POLL_MS);
+      if (this.stopping) return;
+      let conn: AcceptedConnection | undefined;
+      try {
+        conn = await this.listener.accept();
+      } catch (e) {
+        if (this.stopping) return;
+        this.platform.log(`http: accept failed: ${(e as Error).message}`);
+        await this.platform.sleep(POLL_MS);
+        continue;
+      }
+      if (conn === undefined) return;
+      this.begin(conn);
+    }
+  }
+
+  private begin(conn: AcceptedConnection): void {
+    this.connections++;
+    this.open.push(conn);
+    this.platform.start(async () => {
+      await this.serveOne(conn);
+    });
+  }
+
+  private async serveOne(conn: AcceptedConnection): Promise<void> {
+    try {
+      await serveConnection(conn, this.handler, {
+        limits: this.options.limits,
+        timeoutMs: this.options.timeoutMs,
+        server: this.options.server,
+        now: () => this.platform.now(),
+        log: (line) => this.platform.log(line),
+        accessLog: this.options.accessLog,
+        remote: conn.remoteAddress,
+        stopping: () => this.stopping,
+        idle: (idle) => {
+          if (idle && this.stopping) conn.close();
+          else if (idle) this.idle.push(conn);
+          else remove(this.idle, conn);
+        },
+      });
+    } finally {
+      this.connections--;
+      remove(this.open, conn);
+      remove(this.idle, conn);
+    }
+  }
+
+  async shutdown(graceMs?: number): Promise<void> {
+    if (this.stopping) return await this.stopped();
+    this.stopping = true;
+    await this.listener.close();
+    for (const c of this.idle.splice(0)) c.close();
+    const until = this.platform.now() + (graceMs ?? 10_000);
+    while (this.connections > 0 && this.platform.now() < until) await this.platform.sleep(POLL_MS);
+    for (const c of this.open.splice(0)) c.close();
+    const hook = this.options.onShutdown;
+    try {
+      if (hook !== undefined) await hook();
+    } catch (e) {
+      this.platform.log(`http: onShutdown failed: ${(e as Error).message}`);
+    }
+    this.done = true;
+  }
+
+  async stopped(): Promise<void> {
+    while (!this.done) await this.platform.sleep(POLL_MS * 10);
+  }
+}
+
+/** Listens on `options.port` and serves every connection with `handler` until `shutdown()`. */
+export async function serveOn(
+  platform: ServePlatform,
+  options: ServeOptions,
+  handler: Handler,
+): Promise<Server> {
+  const port = options.port ?? 80;
+  const max = options.maxConnections;
+  if (max !== undefined && !(Number.isInteger(max) && max >= 1))
+    throw new RangeError(`serve: maxConnections ${max} is not a whole number >= 1`);
+  const timeout = options.timeoutMs;
+  if (timeout !== undefined && !(timeout >= 0))
+    throw new RangeError(`serve: timeoutMs ${timeout} is not a duration in milliseconds`);
+  const listener = await platform.listen(port, options.host, options.backlog);
+  const server = new RunningServer(listener, platform, handler, options);
+  platform.start(async () => {
+    await server.acceptLoop();
+  });
+  return server;
+}
