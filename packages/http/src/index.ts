@@ -21,6 +21,7 @@ export {
   reasonPhrase,
   serializeHead,
 } from './response.js';
+export { decodePercent, type Params, pathOf, type RouteHandler, Router } from './router.js';
 export {
   type AcceptedConnection,
   type HttpListener,

@@ -5,8 +5,12 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { expectCompiledSameAsNode } from '../../net/test/compiled/same-as-node.js';
+import {
+  expectCompiledSameAsNode,
+  expectCompiledSameAsNodeAsync,
+} from '../../net/test/compiled/same-as-node.js';
 import { scenario } from './compiled/scenario.js';
+import { serving } from './compiled/serving.js';
 
 describe('the HTTP code compiled by Toro', () => {
   it('parses and writes as it does on Node', () => {
@@ -17,5 +21,15 @@ describe('the HTTP code compiled by Toro', () => {
     expect(lines[0]).toContain('request GET /a?b=c HTTP/1.1 keepAlive=true');
     expect(lines.some((l) => l.includes('error 400 both Content-Length and Transfer-Encoding'))).toBe(true);
     expect(lines).toContain('Sun, 06 Nov 1994 08:49:37 GMT');
+  }, 180_000);
+
+  it('serves a connection through the router as it does on Node', async () => {
+    const lines = await expectCompiledSameAsNodeAsync(
+      fileURLToPath(new URL('./compiled/serving-main.ts', import.meta.url)),
+      serving,
+    );
+    expect(lines).toContain('> {"id":"2","name":"two"}');
+    expect(lines).toContain('> allow: GET');
+    expect(lines.some((l) => l.startsWith('log http: GET /boom: Error: boom'))).toBe(true);
   }, 180_000);
 });

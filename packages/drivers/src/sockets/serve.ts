@@ -34,7 +34,9 @@ const platform: ServePlatform = {
   start(task) {
     spawn(task);
   },
-  sleep,
+  async sleep(ms) {
+    await sleep(ms);
+  },
   now: () => Date.now(),
   log: (line) => console.log(line),
 };

@@ -2,9 +2,8 @@
  * One scenario the HTTP code runs twice: on Node (compiled.test.ts imports it) and compiled by Toro's
  * own compiler into a native executable (main.ts). Both must log the same lines.
  */
-// The modules the scenario needs, not index.ts: server.ts takes its handler and connection as values
-// with async methods, which the compiler does not take yet (see the README). The bodies of Request and
-// Response are read here through bodyBytes(), as the server reads them: the scenario is synchronous.
+// The bodies of Request and Response are read here through bodyBytes(), as the server reads them: the
+// scenario is synchronous (serving.ts is the asynchronous one, with the server and the router).
 import { Headers } from '../../src/headers.js';
 import { Request, Response } from '../../src/message.js';
 import { type ParseResult, RequestParser } from '../../src/request-parser.js';

@@ -18,6 +18,23 @@ export function expectCompiledSameAsNode(
 ): string[] {
   const expected: string[] = [];
   scenario((line) => expected.push(line));
+  expectCompiledLines(main, expected);
+  return expected;
+}
+
+/** As expectCompiledSameAsNode, for a scenario that awaits (its main.ts awaits it too). */
+export async function expectCompiledSameAsNodeAsync(
+  main: string,
+  scenario: (log: (line: string) => void) => Promise<void>,
+): Promise<string[]> {
+  const expected: string[] = [];
+  await scenario((line) => expected.push(line));
+  expectCompiledLines(main, expected);
+  return expected;
+}
+
+/** Builds `main` for Linux, runs it, and asserts its stdout is `expected`, line for line. */
+function expectCompiledLines(main: string, expected: string[]): void {
   const dir = mkdtempSync(path.join(tmpdir(), 'toro-compiled-'));
   try {
     const app = path.join(dir, 'scenario');
@@ -32,5 +49,4 @@ export function expectCompiledSameAsNode(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return expected;
 }

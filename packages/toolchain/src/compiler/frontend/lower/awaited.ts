@@ -150,6 +150,7 @@ export function checkPromisesAwaited(
         ts.isPropertyAccessExpression(n)) &&
       !inType(n) &&
       !ts.isImportSpecifier(n.parent) &&
+      !ts.isExportSpecifier(n.parent) &&
       !isDeclarationName(n) &&
       returnsPromise(checker, n)
     ) {
