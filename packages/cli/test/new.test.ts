@@ -74,7 +74,7 @@ describe('toro new', () => {
   it('explains bad input without a stack trace', () => {
     const noTemplate = runToro(['new', '--yes'], { cwd: work });
     expect(noTemplate.status).toBe(2);
-    expect(noTemplate.stderr).toContain('pass one of: compute, hello, pipeline, tcp-echo');
+    expect(noTemplate.stderr).toContain('pass one of: compute, hello, pipeline, tcp-echo, web-server');
     const unknown = runToro(['new', 'nope', 'x', '--yes'], { cwd: work });
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('unknown template "nope"');

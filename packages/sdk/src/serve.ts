@@ -24,10 +24,13 @@ export {
   type Handler,
   Headers,
   type HeadersInit,
+  type Params,
   Request,
   type RequestInit,
   Response,
   type ResponseInit,
+  type RouteHandler,
+  Router,
 } from '@toro/http';
 export type { ServeOptions, Server };
 

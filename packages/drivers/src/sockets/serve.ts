@@ -19,10 +19,13 @@ export {
   type Handler,
   Headers,
   type HeadersInit,
+  type Params,
   Request,
   type RequestInit,
   Response,
   type ResponseInit,
+  type RouteHandler,
+  Router,
   type ServeOptions,
   type Server,
 } from '@toro/http';

@@ -114,8 +114,8 @@ export interface UdpSocket {
 export { listen, connect, udpSocket, SocketError } from '${SDK_SOCKETS_MODULE}';
 export declare function networkCpu(): number;
 export {
-  type Handler, Headers, type HeadersInit, Request, type RequestInit, Response, type ResponseInit,
-  type Server, type ServeOptions, serve,
+  type Handler, Headers, type HeadersInit, type Params, Request, type RequestInit, Response,
+  type ResponseInit, type RouteHandler, Router, type Server, type ServeOptions, serve,
 } from '${SDK_HTTP_MODULE}';
 
 export type ExitStatus = number | undefined | void;

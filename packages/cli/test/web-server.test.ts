@@ -1,0 +1,209 @@
+/**
+ * The web-server template end to end, as a user has it: `toro new web-server --yes`, `toro build`,
+ * `toro run -p HOST:80` under QEMU TCG, and real clients on 127.0.0.1: curl runs the README's requests
+ * (status, the headers that matter, body) and must see what the same project answers under `toro dev
+ * -p` with as many CPUs; ab runs kept-alive and fresh connections without a failure; raw pipelined
+ * requests come back in order on one connection; malformed requests get their 4xx. On 2 CPUs (q35, PCI)
+ * the server runs on CPU 1 and the store on CPU 0 (the network's); on 4 the store has CPU 3; on 1
+ * (microvm, virtio-mmio) everything is on CPU 0.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, step } from '../../drivers/test/clients.js';
+import { interruptToro, runToro } from './run-toro.js';
+
+const run = promisify(execFile);
+const READY = 'web: listening on port 80';
+
+let work: string;
+let dir: string;
+beforeAll(() => {
+  work = realpathSync(mkdtempSync(join(tmpdir(), 'toro-web-server-')));
+  expect(runToro(['new', 'web-server', 'web', '--yes'], { cwd: work }).status).toBe(0);
+  dir = join(work, 'web');
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** The README's requests, in order: [curl arguments after the URL's path, path]. */
+const SCRIPT: [string[], string][] = [
+  [[], '/health'],
+  [['-d', '{"name":"milk"}'], '/items'],
+  [['-d', '{"name":"eggs","done":true}'], '/items'],
+  [[], '/items'],
+  [[], '/items/1'],
+  [['-X', 'PUT', '-d', '{"name":"oat milk","done":true}'], '/items/1'],
+  [['-X', 'DELETE'], '/items/2'],
+  [[], '/items/2'],
+  [['-d', 'nope'], '/items'],
+  [['-d', '{"name":""}'], '/items'],
+  [['-d', '{"name":"x","done":"yes"}'], '/items'],
+  [['-d', '[1,2]'], '/items'],
+  [[], '/items/abc'],
+  [['-X', 'PATCH'], '/items'],
+  [[], '/nothing/here'],
+  [['-I'], '/items/1'],
+  [[], '/items'],
+];
+
+/** Headers whose values depend on the moment, not on the program. */
+const VARYING = new Set(['date']);
+
+/** One answer as curl saw it: the status line, the headers that matter (sorted), the body. */
+async function answer(port: number, args: string[], path: string): Promise<string> {
+  const out = await run(
+    'curl',
+    ['-sS', '-i', '--max-time', '20', ...args, `http://127.0.0.1:${port}${path}`],
+    {
+      timeout: 30_000,
+    },
+  );
+  const [head, ...body] = out.stdout.split('\r\n\r\n');
+  const [status, ...fields] = head.split('\r\n');
+  const kept = fields.filter((f) => !VARYING.has(f.slice(0, f.indexOf(':')).toLowerCase())).sort();
+  return [status, ...kept, '', body.join('\r\n\r\n')].join('\n');
+}
+
+async function script(port: number): Promise<string[]> {
+  const answers: string[] = [];
+  for (const [args, path] of SCRIPT) answers.push(await step(`curl ${path}`, () => answer(port, args, path)));
+  return answers;
+}
+
+/** Writes `bytes` on one connection and gives all it gets until the server closes it (or 20 s). */
+function raw(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1');
+    let got = '';
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve(got);
+    }, 20_000);
+    s.on('connect', () => s.write(bytes));
+    s.on('data', (d) => {
+      got += d.toString('latin1');
+    });
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve(got);
+    });
+    s.on('error', reject);
+  });
+}
+
+/** What `toro dev -p` answers to the script with `cpus` CPUs (worker threads). */
+async function underDev(cpus: number): Promise<string[]> {
+  const port = await freePort();
+  let answers: string[] = [];
+  const code = await interruptToro(['dev', '-p', `${port}:80`, '--cpus', String(cpus)], {
+    cwd: dir,
+    readyText: READY,
+    whileRunning: async () => {
+      answers = await script(port);
+    },
+  });
+  expect(code).toBe(130);
+  return answers;
+}
+
+/** Builds with `cpus` CPUs, boots on `machine` with port 80 forwarded, and runs `checks`. */
+async function underToro(
+  cpus: number,
+  machine: 'q35' | 'microvm',
+  checks: (port: number) => Promise<void>,
+): Promise<void> {
+  expect(runToro(['build', '--cpus', String(cpus)], { cwd: dir, timeoutMs: 120_000 }).status).toBe(0);
+  const port = await freePort();
+  let failure: unknown;
+  const code = await interruptToro(
+    ['run', '-p', `${port}:80`, '--machine', machine, '--accel', 'tcg', '--timeout', '200'],
+    {
+      cwd: dir,
+      readyText: READY,
+      timeoutMs: 220_000,
+      whileRunning: async () => {
+        try {
+          await checks(port);
+        } catch (e) {
+          failure = e;
+        }
+      },
+    },
+  );
+  if (failure !== undefined) throw failure;
+  expect(code).toBe(130);
+}
+
+describe('toro new web-server', () => {
+  it('on 2 CPUs (q35): the README answers as under toro dev, ab without a failure, pipelining in order, 4xx for bad requests', async () => {
+    const expected = await underDev(2);
+    expect(expected[1].split('\n')).toEqual([
+      'HTTP/1.1 201 Created',
+      'Content-Length: 35',
+      'Server: Toro',
+      'content-type: application/json',
+      'location: /items/1',
+      '',
+      '{"id":1,"name":"milk","done":false}',
+    ]);
+    expect(expected[7]).toMatch(/^HTTP\/1\.1 404 Not Found\n[^]*\{"error":"no item 2"\}$/);
+    expect(expected[13]).toContain('allow: GET, POST');
+    await underToro(2, 'q35', async (port) => {
+      expect(await script(port)).toEqual(expected);
+      const keep = await step('ab -k', () =>
+        run('ab', ['-k', '-q', '-n', '1000', '-c', '8', `http://127.0.0.1:${port}/health`], {
+          timeout: 120_000,
+        }),
+      );
+      expect(keep.stdout).toMatch(/Complete requests:\s+1000/);
+      expect(keep.stdout).toMatch(/Failed requests:\s+0/);
+      expect(keep.stdout).toMatch(/Keep-Alive requests:\s+1000/);
+      const fresh = await step('ab', () =>
+        run('ab', ['-q', '-n', '200', '-c', '4', `http://127.0.0.1:${port}/items`], { timeout: 120_000 }),
+      );
+      expect(fresh.stdout).toMatch(/Complete requests:\s+200/);
+      expect(fresh.stdout).toMatch(/Failed requests:\s+0/);
+      const pipelined = await step('pipelined', () =>
+        raw(
+          port,
+          'GET /health HTTP/1.1\r\nHost: x\r\n\r\n' +
+            'POST /items HTTP/1.1\r\nHost: x\r\nContent-Length: 15\r\n\r\n{"name":"pipe"}' +
+            'GET /items/3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+        ),
+      );
+      expect(pipelined.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 201', 'HTTP/1.1 200']);
+      expect(pipelined.endsWith('{"id":3,"name":"pipe","done":false}')).toBe(true);
+      const bad: [string, string][] = [
+        ['GET / HTTP/1.1\r\n\r\n', '400'],
+        [
+          'POST /items HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+          '400',
+        ],
+        [`GET /${'a'.repeat(10_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, '414'],
+        ['POST /items HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n', '413'],
+        ['GET / HTTP/2.0\r\nHost: x\r\n\r\n', '505'],
+      ];
+      for (const [req, status] of bad) {
+        const out = await step(`bad ${status}`, () => raw(port, req));
+        expect(out.slice(0, 12)).toBe(`HTTP/1.1 ${status}`);
+      }
+      expect((await answer(port, [], '/health')).startsWith('HTTP/1.1 200 OK')).toBe(true);
+    });
+  }, 600_000);
+
+  it('on 1 CPU (microvm) and on 4 (q35): the README answers as under toro dev', async () => {
+    const one = await underDev(1);
+    await underToro(1, 'microvm', async (port) => {
+      expect(await script(port)).toEqual(one);
+    });
+    const four = await underDev(4);
+    expect(four).toEqual(one);
+    await underToro(4, 'q35', async (port) => {
+      expect(await script(port)).toEqual(four);
+    });
+  }, 600_000);
+});
