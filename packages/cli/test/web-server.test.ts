@@ -150,7 +150,7 @@ describe('toro new web-server', () => {
       '',
       '{"id":1,"name":"milk","done":false}',
     ]);
-    expect(expected[7]).toMatch(/^HTTP\/1\.1 404 Not Found\n[^]*\{"error":"no item 2"\}$/);
+    expect(expected[7]).toMatch(/^HTTP\/1\.1 404 Not Found\n[\s\S]*\{"error":"no item 2"\}$/);
     expect(expected[13]).toContain('allow: GET, POST');
     await underToro(2, 'q35', async (port) => {
       expect(await script(port)).toEqual(expected);

@@ -409,7 +409,10 @@ export function arrayMethod(
     case 'splice': {
       const start = value(0);
       const count = value(1);
-      const items = arrayOf(L, args.slice(2).map((_, k) => value(k + 2)));
+      const items = arrayOf(
+        L,
+        args.slice(2).map((_, k) => value(k + 2)),
+      );
       return L.callRt(RT.arraySplice, 'v', [a, start, count, items, conD(args.length)]);
     }
     case 'indexOf':

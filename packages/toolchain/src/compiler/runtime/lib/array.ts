@@ -174,7 +174,13 @@ export function slice(a: unknown, start: unknown, end: unknown): unknown {
  * `start` (all the rest when only `start` is given, none when neither is), puts `items` (an array) in
  * their place, and returns the removed ones. `args` is how many arguments the call had.
  */
-export function splice(a: unknown, start: unknown, deleteCount: unknown, items: unknown, args: number): unknown {
+export function splice(
+  a: unknown,
+  start: unknown,
+  deleteCount: unknown,
+  items: unknown,
+  args: number,
+): unknown {
   const n = length(a);
   const from = relative(start, n, 0);
   let count = 0;
