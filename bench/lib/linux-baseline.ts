@@ -40,10 +40,15 @@ net
   .listen(80);
 `;
 
+/** The servers ../shared/baseline builds an initramfs for. */
+export type BaselineServer = 'busybox' | 'node' | 'nginx';
+
 export interface LinuxBaseline {
   kernel: string;
   /** initramfs-node.cpio.gz as built (its /srv/server.js is the HTTP hello server). */
   nodeInitrd: string;
+  /** initramfs-<server>.cpio.gz for each server asked for. */
+  initrds: Record<BaselineServer, string>;
   /** Package versions the build recorded (manifest-node.txt), one line each. */
   manifest: string[];
   /** How it was obtained: the cache it came from and whether this run built it. */
@@ -52,20 +57,38 @@ export interface LinuxBaseline {
 
 export type BaselineOutcome = { ok: true; baseline: LinuxBaseline } | { ok: false; reason: string };
 
-function built(out: string): boolean {
-  return existsSync(join(out, 'vmlinuz')) && existsSync(join(out, 'initramfs-node.cpio.gz'));
+const initrdOf = (out: string, server: BaselineServer): string => join(out, `initramfs-${server}.cpio.gz`);
+
+function built(out: string, servers: readonly BaselineServer[]): boolean {
+  return existsSync(join(out, 'vmlinuz')) && servers.every((s) => existsSync(initrdOf(out, s)));
 }
 
-function readManifest(out: string): string[] {
+function readManifest(out: string, server: BaselineServer = 'node'): string[] {
   try {
-    return readFileSync(join(out, 'manifest-node.txt'), 'utf8').trim().split('\n');
+    return readFileSync(join(out, `manifest-${server}.txt`), 'utf8')
+      .trim()
+      .split('\n');
   } catch {
     return [];
   }
 }
 
+/** One server's manifest (package versions and sizes) from a baseline's output folder. */
+export function baselineManifest(baseline: LinuxBaseline, server: BaselineServer): Map<string, string> {
+  return new Map(
+    readManifest(join(baseline.kernel, '..'), server)
+      .map((l) => l.split('=') as [string, string])
+      .filter((kv) => kv.length === 2),
+  );
+}
+
 /** Runs the build script with stdout and stderr into `logPath` (plain text, no terminal), bounded. */
-function runBuild(script: string, cache: string, logPath: string): Promise<string | null> {
+function runBuild(
+  script: string,
+  cache: string,
+  logPath: string,
+  servers: readonly BaselineServer[],
+): Promise<string | null> {
   return new Promise((done) => {
     const fd = openSync(logPath, 'w');
     const env = {
@@ -73,7 +96,7 @@ function runBuild(script: string, cache: string, logPath: string): Promise<strin
       OUT: join(cache, 'out'),
       WORK: join(cache, 'work'),
       DEBS: join(cache, 'debs'),
-      SERVER: 'node',
+      SERVER: servers.join(' '),
       TERM: 'dumb',
       DEBIAN_FRONTEND: 'noninteractive',
     };
@@ -109,22 +132,28 @@ function runBuild(script: string, cache: string, logPath: string): Promise<strin
 
 /**
  * The baseline's kernel and Node initramfs: from the cache when built already, else built there now with
- * `SERVER=node build-linux-baseline.sh` (its log in <cache>/build.log). Never throws: when the scripts are
+ * `SERVER=<the missing servers> build-linux-baseline.sh` (its log in <cache>/build.log). Never throws: when the scripts are
  * not there or the build fails, says why.
  */
-export async function prepareLinuxBaseline(log: (line: string) => void): Promise<BaselineOutcome> {
+export async function prepareLinuxBaseline(
+  log: (line: string) => void,
+  servers: readonly BaselineServer[] = ['node'],
+): Promise<BaselineOutcome> {
   const out = join(BASELINE_CACHE, 'out');
-  if (built(out)) return { ok: true, baseline: baselineIn(out, `built earlier in ${BASELINE_CACHE}`) };
+  if (built(out, servers))
+    return { ok: true, baseline: baselineIn(out, `built earlier in ${BASELINE_CACHE}`) };
   const script = join(BASELINE_SCRIPTS, 'build-linux-baseline.sh');
   if (!existsSync(script)) return { ok: false, reason: `${script} is not there` };
   mkdirSync(BASELINE_CACHE, { recursive: true });
   const logPath = join(BASELINE_CACHE, 'build.log');
   log(`linux baseline: building with ${script} into ${BASELINE_CACHE} (log: ${logPath})`);
   const t0 = performance.now();
-  const failure = await runBuild(script, BASELINE_CACHE, logPath);
+  const missing = servers.filter((srv) => !existsSync(initrdOf(out, srv)));
+  const failure = await runBuild(script, BASELINE_CACHE, logPath, missing.length > 0 ? missing : servers);
   if (failure !== null)
     return { ok: false, reason: `the baseline build failed: ${failure} (see ${logPath})` };
-  if (!built(out)) return { ok: false, reason: `the baseline build left no kernel or initramfs in ${out}` };
+  if (!built(out, servers))
+    return { ok: false, reason: `the baseline build left no kernel or initramfs in ${out}` };
   log(`linux baseline: built in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   return { ok: true, baseline: baselineIn(out, `built by this run in ${BASELINE_CACHE}`) };
 }
@@ -133,7 +162,12 @@ export async function prepareLinuxBaseline(log: (line: string) => void): Promise
 function baselineIn(out: string, source: string): LinuxBaseline {
   return {
     kernel: join(out, 'vmlinuz'),
-    nodeInitrd: join(out, 'initramfs-node.cpio.gz'),
+    nodeInitrd: initrdOf(out, 'node'),
+    initrds: {
+      busybox: initrdOf(out, 'busybox'),
+      node: initrdOf(out, 'node'),
+      nginx: initrdOf(out, 'nginx'),
+    },
     manifest: readManifest(out),
     source,
   };
@@ -191,17 +225,30 @@ export interface LinuxVmOptions {
   memoryMiB: number;
   /** 127.0.0.1's port forwarded to the guest's port 80. */
   hostPort: number;
+  /** vCPUs (default 1). */
+  cpus?: number;
   /** Hard limit on the VM's life. */
   timeoutMs: number;
   tscKhz: number;
 }
 
-/** run-baseline.sh's vm_args for one vCPU: TCG, its CPU and command line, virtio-net, hostfwd to :80. */
+/** run-baseline.sh's vm_args (one vCPU unless `cpus`): TCG, its CPU and command line, virtio-net, hostfwd to :80. */
 export function linuxQemuArgs(o: LinuxVmOptions): string[] {
   const nic = o.machine === 'q35' ? 'virtio-net-pci,netdev=n0,romfile=' : 'virtio-net-device,netdev=n0';
   const append = o.machine === 'microvm' ? `${LINUX_APPEND} tsc_early_khz=${o.tscKhz}` : LINUX_APPEND;
   return [
-    ...['-accel', 'tcg', '-M', o.machine, '-cpu', LINUX_CPU, '-m', `${o.memoryMiB}M`, '-smp', '1'],
+    ...[
+      '-accel',
+      'tcg',
+      '-M',
+      o.machine,
+      '-cpu',
+      LINUX_CPU,
+      '-m',
+      `${o.memoryMiB}M`,
+      '-smp',
+      String(o.cpus ?? 1),
+    ],
     ...['-nographic', '-no-reboot', '-kernel', o.kernel, '-initrd', o.initrd, '-append', append],
     ...['-netdev', `user,id=n0,hostfwd=tcp:127.0.0.1:${o.hostPort}-:80`, '-device', nic],
   ];
