@@ -91,6 +91,11 @@ export class RequestParser {
     return this.state === LENGTH_BODY || this.state === CHUNKED_BODY || this.end > this.start;
   }
 
+  /** Whether part of a request's head has arrived and not all of it (the header timeout runs). */
+  get inHead(): boolean {
+    return this.state === HEAD && this.end > this.start;
+  }
+
   /** Appends bytes from the connection. */
   push(data: Uint8Array): void {
     if (this.state === FAILED || data.length === 0) return;

@@ -32,6 +32,8 @@ export interface ServePlatform {
   sleep(ms: number): Promise<void>;
   /** Milliseconds since 1970. */
   now(): number;
+  /** Milliseconds on a clock for timeouts (default: `now`). */
+  clock?(): number;
   log(line: string): void;
 }
 
@@ -47,6 +49,8 @@ export interface ServeOptions {
   limits?: Partial<HttpLimits>;
   /** Read inactivity after which an unfinished request gets 408 and an idle connection is closed (default 10 s). */
   timeoutMs?: number;
+  /** The most a request's head may take to arrive, however steadily it trickles in (default 10 s): then 408. */
+  headerTimeoutMs?: number;
   /** Connections served at once (default 1024); the next waits in the listener's backlog. */
   maxConnections?: number;
   /** The `Server` header ('' for none; default 'Toro'). */
@@ -131,8 +135,10 @@ class RunningServer implements Server {
       await serveConnection(conn, this.handler, {
         limits: this.options.limits,
         timeoutMs: this.options.timeoutMs,
+        headerTimeoutMs: this.options.headerTimeoutMs,
         server: this.options.server,
         now: () => this.platform.now(),
+        clock: () => (this.platform.clock === undefined ? this.platform.now() : this.platform.clock()),
         log: (line) => this.platform.log(line),
         accessLog: this.options.accessLog,
         remote: conn.remoteAddress,
@@ -172,6 +178,11 @@ class RunningServer implements Server {
   }
 }
 
+function checkDuration(name: string, ms: number | undefined): void {
+  if (ms !== undefined && !(ms >= 0))
+    throw new RangeError(`serve: ${name} ${ms} is not a duration in milliseconds`);
+}
+
 /** Listens on `options.port` and serves every connection with `handler` until `shutdown()`. */
 export async function serveOn(
   platform: ServePlatform,
@@ -182,9 +193,8 @@ export async function serveOn(
   const max = options.maxConnections;
   if (max !== undefined && !(Number.isInteger(max) && max >= 1))
     throw new RangeError(`serve: maxConnections ${max} is not a whole number >= 1`);
-  const timeout = options.timeoutMs;
-  if (timeout !== undefined && !(timeout >= 0))
-    throw new RangeError(`serve: timeoutMs ${timeout} is not a duration in milliseconds`);
+  checkDuration('timeoutMs', options.timeoutMs);
+  checkDuration('headerTimeoutMs', options.headerTimeoutMs);
   const listener = await platform.listen(port, options.host, options.backlog);
   const server = new RunningServer(listener, platform, handler, options);
   platform.start(async () => {

@@ -31,10 +31,17 @@ export interface ServeConnectionOptions {
   limits?: Partial<HttpLimits>;
   /** Read inactivity before an unfinished request gets 408 and an idle connection is closed (default 10 s). */
   timeoutMs?: number;
+  /**
+   * The most a request's head may take from its first byte to its last (default 10 s): past it, 408, however
+   * steadily the bytes trickle in (a client that sends one byte a second never trips `timeoutMs`); 0: no limit.
+   */
+  headerTimeoutMs?: number;
   /** The `Server` header's value ('' for none; default 'Toro'). */
   server?: string;
   /** Milliseconds since 1970, for `Date` (the SDK passes its clock). */
   now: () => number;
+  /** Milliseconds on a clock for the header timeout (default: `now`). */
+  clock?: () => number;
   /** Where error lines (and access lines, with `accessLog`) go. */
   log: (line: string) => void;
   /** One line per answered request: `remote "METHOD target version" status bytes`. */
@@ -55,14 +62,32 @@ export async function serveConnection(
 ): Promise<void> {
   const limits: HttpLimits = resolveLimits(options.limits);
   const parser = new RequestParser(limits);
-  conn.setTimeout(options.timeoutMs ?? 10_000);
+  const idleMs = options.timeoutMs ?? 10_000;
+  const headMs = options.headerTimeoutMs ?? 10_000;
+  const clock = options.clock ?? options.now;
+  conn.setTimeout(idleMs);
   try {
     for (;;) {
       let r = parser.next();
       const waiting = r.type === 'more' && !parser.midRequest;
       if (waiting) options.idle?.(true);
+      /** When the head being received began arriving (-1: none is). */
+      let headSince = -1;
       while (r.type === 'more') {
         let data: Uint8Array | undefined;
+        if (parser.inHead && headMs > 0) {
+          if (headSince < 0) headSince = clock();
+          const left = headSince + headMs - clock();
+          if (left <= 0) {
+            await writeError(conn, 408, options);
+            await finish(conn);
+            return;
+          }
+          conn.setTimeout(idleMs === 0 ? left : Math.min(idleMs, left));
+        } else if (headSince >= 0) {
+          headSince = -1;
+          conn.setTimeout(idleMs);
+        }
         try {
           data = await conn.read();
           if (waiting) options.idle?.(false);
@@ -88,6 +113,7 @@ export async function serveConnection(
         await finish(conn);
         return;
       }
+      if (headSince >= 0) conn.setTimeout(idleMs);
       const parsed = r.request;
       const response = await answer(handler, parsed, options);
       const last = !parsed.keepAlive || options.stopping?.() === true;

@@ -137,6 +137,7 @@ export function nodePlatform(log: string[]): ServePlatform {
     },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     now: () => Date.UTC(2026, 11, 7, 10, 0, 0),
+    clock: () => performance.now(),
     log: (l) => log.push(l),
   };
 }

@@ -31,7 +31,7 @@ async function handler(req: Request): Promise<Response> {
 }
 
 beforeAll(async () => {
-  server = await startServer(handler, log, { timeoutMs: 1500 });
+  server = await startServer(handler, log, { timeoutMs: 1500, headerTimeoutMs: 2500 });
   port = server.port;
 });
 afterAll(async () => {
@@ -157,6 +157,31 @@ describe('serveConnection with real clients', () => {
   it('gives 408 to a request left unfinished, and closes an idle connection silently', async () => {
     expect((await raw('GET /health HTTP/1.1\r\nHost: x\r\n')).slice(0, 12)).toBe('HTTP/1.1 408');
     expect(await raw('')).toBe('');
+  });
+
+  it('gives 408 to a head that trickles in a byte at a time, however steady', async () => {
+    const started = Date.now();
+    const out = await new Promise<string>((resolve, reject) => {
+      const s = connect(port, '127.0.0.1');
+      const head = 'GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ' + 'y'.repeat(100);
+      let sent = 0;
+      let got = '';
+      const drip = setInterval(() => {
+        if (sent < head.length && !s.destroyed) s.write(head[sent++]);
+      }, 200);
+      s.on('data', (d) => {
+        got += d.toString('latin1');
+      });
+      s.on('close', () => {
+        clearInterval(drip);
+        resolve(got);
+      });
+      s.on('error', reject);
+    });
+    expect(out.slice(0, 12)).toBe('HTTP/1.1 408');
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(2400);
+    expect(took).toBeLessThan(6000);
   });
 
   it('serves ab: 2,000 requests on 10 kept-alive connections, none failed', async () => {
