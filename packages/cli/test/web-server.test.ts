@@ -5,7 +5,8 @@
  * -p` with as many CPUs; ab runs kept-alive and fresh connections without a failure; raw pipelined
  * requests come back in order on one connection; malformed requests get their 4xx. On 2 CPUs (q35, PCI)
  * the server runs on CPU 1 and the store on CPU 0 (the network's); on 4 the store has CPU 3; on 1
- * (microvm, virtio-mmio) everything is on CPU 0.
+ * (microvm, virtio-mmio) everything is on CPU 0, which also holds 1,000 idle connections at once until
+ * its idle timeout closes them. A fuzzer's mutated requests each get a status or a close, never a hang.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
@@ -95,6 +96,97 @@ function raw(port: number, bytes: string): Promise<string> {
   });
 }
 
+/** Writes `bytes`, ends its side, and gives all it gets until the server closes (or `limitMs`). */
+function once(port: number, bytes: Buffer, limitMs: number): Promise<string> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    let got = '';
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve(`${got}(no close in ${limitMs} ms)`);
+    }, limitMs);
+    s.on('connect', () => s.end(bytes));
+    s.on('data', (d) => {
+      got += d.toString('latin1');
+    });
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve(got);
+    });
+    s.on('error', () => undefined);
+  });
+}
+
+/** `count` requests mutated from the README's (bytes flipped, cut, repeated, CR/LF/NUL put in), seeded. */
+function mutated(count: number): Buffer[] {
+  let seed = 20261207;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const seeds = [
+    'GET /items/1 HTTP/1.1\r\nHost: x\r\n\r\n',
+    'POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{"name":"milk"}',
+    'PUT /items/1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nf\r\n{"name":"milk"}\r\n0\r\n\r\n',
+  ].map((t) => Buffer.from(t, 'latin1'));
+  const special = [0x0d, 0x0a, 0x00, 0x20, 0x3a, 0x7f, 0xff, 0x30 + rand(10)];
+  const out: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    let b = Buffer.from(seeds[rand(seeds.length)]);
+    for (let k = 1 + rand(4); k > 0; k--) {
+      const at = rand(b.length);
+      const how = rand(5);
+      if (how === 0) b[at] = rand(256);
+      else if (how === 1) b[at] = special[rand(special.length)];
+      else if (how === 2) b = b.subarray(0, at);
+      else if (how === 3)
+        b = Buffer.concat([b.subarray(0, at), b.subarray(at, at + 1 + rand(40)), b.subarray(at)]);
+      else b = Buffer.concat([b.subarray(0, at), Buffer.from('9'.repeat(1 + rand(30))), b.subarray(at)]);
+      if (b.length === 0) b = Buffer.from('G');
+    }
+    out.push(b);
+  }
+  return out;
+}
+
+const IDLE = 1000;
+
+/** Opens `count` connections that send nothing, 50 at a time; each resolves `closed` when the server closes it. */
+async function openIdle(port: number, count: number): Promise<{ closed: Promise<void> }[]> {
+  const all: { closed: Promise<void> }[] = [];
+  for (let i = 0; i < count; i += 50) {
+    const batch = Array.from({ length: Math.min(50, count - i) }, () => {
+      const s = connect(port, '127.0.0.1');
+      s.on('error', () => undefined);
+      const closed = new Promise<void>((resolve) => s.on('close', () => resolve()));
+      const open = new Promise<void>((resolve) => s.on('connect', () => resolve()));
+      return { closed, open };
+    });
+    await Promise.all(batch.map((b) => b.open));
+    all.push(...batch);
+  }
+  return all;
+}
+
+/** Waits for a `net0: stats` line whose tcp.table passes `ok`; gives that size. */
+async function tableReaches(
+  output: () => string,
+  ok: (n: number) => boolean,
+  limitMs: number,
+): Promise<number> {
+  const since = Date.now();
+  let last = -1;
+  while (Date.now() - since < limitMs) {
+    const m = [...output().matchAll(/^net0: stats .*\btcp\.table=(\d+)/gm)].pop();
+    if (m !== undefined) {
+      last = Number(m[1]);
+      if (ok(last)) return last;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`tcp.table still ${last} after ${limitMs} ms`);
+}
+
 /** What `toro dev -p` answers to the script with `cpus` CPUs (worker threads). */
 async function underDev(cpus: number): Promise<string[]> {
   const port = await freePort();
@@ -114,20 +206,21 @@ async function underDev(cpus: number): Promise<string[]> {
 async function underToro(
   cpus: number,
   machine: 'q35' | 'microvm',
-  checks: (port: number) => Promise<void>,
+  checks: (port: number, output: () => string) => Promise<void>,
+  extra: string[] = [],
 ): Promise<void> {
   expect(runToro(['build', '--cpus', String(cpus)], { cwd: dir, timeoutMs: 120_000 }).status).toBe(0);
   const port = await freePort();
   let failure: unknown;
   const code = await interruptToro(
-    ['run', '-p', `${port}:80`, '--machine', machine, '--accel', 'tcg', '--timeout', '200'],
+    ['run', '-p', `${port}:80`, '--machine', machine, '--accel', 'tcg', '--timeout', '200', ...extra],
     {
       cwd: dir,
       readyText: READY,
       timeoutMs: 220_000,
-      whileRunning: async () => {
+      whileRunning: async (_pid, output) => {
         try {
-          await checks(port);
+          await checks(port, output);
         } catch (e) {
           failure = e;
         }
@@ -191,15 +284,37 @@ describe('toro new web-server', () => {
         const out = await step(`bad ${status}`, () => raw(port, req));
         expect(out.slice(0, 12)).toBe(`HTTP/1.1 ${status}`);
       }
+      // Mutated requests, 8 at a time: each is answered with a status or closed without one, never a hang.
+      const inputs = mutated(200);
+      for (let i = 0; i < inputs.length; i += 8) {
+        const outs = await Promise.all(inputs.slice(i, i + 8).map((b) => once(port, b, 30_000)));
+        for (const [k, out] of outs.entries())
+          expect(out, JSON.stringify(inputs[i + k].toString('latin1'))).toMatch(
+            /^(HTTP\/1\.1 [1-5]\d\d [\s\S]*)?$/,
+          );
+      }
       expect((await answer(port, [], '/health')).startsWith('HTTP/1.1 200 OK')).toBe(true);
     });
   }, 600_000);
 
   it('on 1 CPU (microvm) and on 4 (q35): the README answers as under toro dev', async () => {
     const one = await underDev(1);
-    await underToro(1, 'microvm', async (port) => {
-      expect(await script(port)).toEqual(one);
-    });
+    await underToro(
+      1,
+      'microvm',
+      async (port, output) => {
+        expect(await script(port)).toEqual(one);
+        // IDLE connections that never send a byte: the server holds them all and still answers; its
+        // idle timeout (10 s) then closes every one, and the connection table empties.
+        const idle = await step('idle connections', () => openIdle(port, IDLE));
+        const held = await step('table', () => tableReaches(output, (n) => n >= IDLE, 120_000));
+        expect(held).toBeGreaterThanOrEqual(IDLE);
+        expect((await answer(port, [], '/health')).startsWith('HTTP/1.1 200 OK')).toBe(true);
+        await step('idle closed', () => Promise.all(idle.map((c) => c.closed)));
+        expect(await step('table empties', () => tableReaches(output, (n) => n === 0, 120_000))).toBe(0);
+      },
+      ['--append', 'net.stats=1'],
+    );
     const four = await underDev(4);
     expect(four).toEqual(one);
     await underToro(4, 'q35', async (port) => {

@@ -8,6 +8,7 @@ export { CHUNK_LINE_MAX, ChunkedDecoder, type FramingError } from './chunked.js'
 export { Headers, type HeadersInit } from './headers.js';
 export { DEFAULT_LIMITS, type HttpLimits, resolveLimits } from './limits.js';
 export { type BodyInit, Request, type RequestInit, Response, type ResponseInit } from './message.js';
+export { decodePercent, decodeUtf8Lossy, percentEncode } from './percent.js';
 export { type ParsedRequest, type ParseResult, RequestParser } from './request-parser.js';
 export {
   type BodyFraming,
@@ -21,7 +22,8 @@ export {
   reasonPhrase,
   serializeHead,
 } from './response.js';
-export { decodePercent, type Params, pathOf, type RouteHandler, Router } from './router.js';
+export { type Params, pathOf, type RouteHandler, Router } from './router.js';
+export { URLSearchParams, type URLSearchParamsInit } from './search-params.js';
 export {
   type AcceptedConnection,
   type HttpListener,
@@ -31,3 +33,4 @@ export {
   serveOn,
 } from './serve.js';
 export { type Handler, type HttpConnection, type ServeConnectionOptions, serveConnection } from './server.js';
+export { URL } from './url.js';

@@ -8,6 +8,7 @@
 
 import type { Request } from './message.js';
 import { Response } from './message.js';
+import { decodePercent } from './percent.js';
 
 /** The parameters a route's pattern took from the path. */
 export type Params = { [name: string]: string };
@@ -38,66 +39,6 @@ export function pathOf(url: string): string {
   if (h >= 0 && h < end) end = h;
   const path = url.slice(start, end);
   return path === '' ? '/' : path;
-}
-
-const hexValue = (c: number): number => {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 65 && c <= 70) return c - 55;
-  if (c >= 97 && c <= 102) return c - 87;
-  return -1;
-};
-
-/**
- * `%XX` escapes decoded as UTF-8 (as decodeURIComponent does); undefined where an escape is malformed
- * or the bytes are not UTF-8.
- */
-export function decodePercent(s: string): string | undefined {
-  if (s.indexOf('%') < 0) return s;
-  const bytes: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 37) {
-      const hi = i + 2 < s.length ? hexValue(s.charCodeAt(i + 1)) : -1;
-      const lo = i + 2 < s.length ? hexValue(s.charCodeAt(i + 2)) : -1;
-      if (hi < 0 || lo < 0) return undefined;
-      bytes.push(hi * 16 + lo);
-      i += 2;
-    } else if (c < 128) bytes.push(c);
-    else {
-      const encoded = new TextEncoder().encode(s[i]);
-      for (const b of encoded) bytes.push(b);
-    }
-  }
-  return validUtf8(bytes) ? new TextDecoder().decode(new Uint8Array(bytes)) : undefined;
-}
-
-/** Whether `b` is well-formed UTF-8 (RFC 3629: shortest forms, no surrogates, at most U+10FFFF). */
-function validUtf8(b: number[]): boolean {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i];
-    let more = 0;
-    let min = 0;
-    if (c < 0x80) more = 0;
-    else if (c >= 0xc2 && c <= 0xdf) more = 1;
-    else if (c >= 0xe0 && c <= 0xef) {
-      more = 2;
-      min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      more = 3;
-      min = 0x10000;
-    } else return false;
-    if (i + more >= b.length) return false;
-    let cp = more === 0 ? c : c & (0x3f >> more);
-    for (let k = 1; k <= more; k++) {
-      const x = b[i + k];
-      if ((x & 0xc0) !== 0x80) return false;
-      cp = cp * 64 + (x & 0x3f);
-    }
-    if (more > 0 && (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))) return false;
-    i += more + 1;
-  }
-  return true;
 }
 
 /** A path's segments; empty ones (a trailing or doubled slash) do not count. */

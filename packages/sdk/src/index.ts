@@ -59,6 +59,9 @@ export {
   type ServeOptions,
   type Server,
   serve,
+  URL,
+  URLSearchParams,
+  type URLSearchParamsInit,
 } from './serve.js';
 export { type Cloneable, sleep, spawn, spawnOn, type Thread, yieldNow } from './thread.js';
 

@@ -31,6 +31,9 @@ export {
   type ResponseInit,
   type RouteHandler,
   Router,
+  URL,
+  URLSearchParams,
+  type URLSearchParamsInit,
 } from '@toro/http';
 export type { ServeOptions, Server };
 

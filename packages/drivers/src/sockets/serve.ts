@@ -28,6 +28,9 @@ export {
   Router,
   type ServeOptions,
   type Server,
+  URL,
+  URLSearchParams,
+  type URLSearchParamsInit,
 } from '@toro/http';
 
 const platform: ServePlatform = {

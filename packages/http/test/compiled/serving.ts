@@ -5,8 +5,11 @@
  * that throws. Both runs must log the same lines.
  */
 import { Response } from '../../src/message.js';
-import { decodePercent, pathOf, Router } from '../../src/router.js';
+import { decodePercent } from '../../src/percent.js';
+import { pathOf, Router } from '../../src/router.js';
+import { URLSearchParams } from '../../src/search-params.js';
 import { type HttpConnection, serveConnection } from '../../src/server.js';
+import { URL } from '../../src/url.js';
 
 /** Reads give the scripted chunks, then the end of the stream; writes are kept as text. */
 class ScriptedConnection implements HttpConnection {
@@ -66,6 +69,27 @@ export async function serving(log: (line: string) => void): Promise<void> {
   for (const u of ['http://h/a/b?c#d', '/x?y', 'http://h', 'http://h/p#f?q', '/']) log(`path ${pathOf(u)}`);
   for (const s of ['plain', 'a%20b', '%E2%82%AC', '%zz', '%C3', '%ED%A0%80', 'caf%C3%A9'])
     log(`decode ${s} ${decodePercent(s) ?? '(malformed)'}`);
+  for (const [u, base] of [
+    ['HTTP://EXAMPLE.COM:80/a/../b/./c?x=1&y=a+b#f', undefined],
+    ['https://user:pa:ss@[0:0:0:0:0:0:0:1]:8443/p%41 q', undefined],
+    ['http://0x7f.1/ü?ü#ü', undefined],
+    ['../x?q', 'http://h/a/b/c'],
+    ['mailto:someone@example.com?s=hi', undefined],
+    ['http://h:99999/', undefined],
+    ['http://[1::2::3]/', undefined],
+  ] as [string, string | undefined][]) {
+    try {
+      const url = new URL(u, base);
+      log(`url ${url.href} ${url.origin} ${url.host} ${url.pathname} ${url.search} ${url.hash}`);
+      log(`  params ${url.searchParams.toString()} x=${url.searchParams.get('x')}`);
+    } catch (e) {
+      log(`url ${u}: ${(e as Error).message}`);
+    }
+  }
+  const params = new URLSearchParams('b=2&a=1&a=%C3%A9&c');
+  params.append('d', 'x y&z');
+  params.sort();
+  log(`params ${params.toString()} ${params.getAll('a').join('|')} ${params.has('c')} ${params.size}`);
   const router = app();
   const script = [
     'GET /health HTTP/1.1\r\nHost: h\r\n\r\nGET /items/1 HTTP/1.1\r\nHost: h\r\n\r\n',

@@ -115,7 +115,8 @@ export { listen, connect, udpSocket, SocketError } from '${SDK_SOCKETS_MODULE}';
 export declare function networkCpu(): number;
 export {
   type Handler, Headers, type HeadersInit, type Params, Request, type RequestInit, Response,
-  type ResponseInit, type RouteHandler, Router, type Server, type ServeOptions, serve,
+  type ResponseInit, type RouteHandler, Router, type Server, type ServeOptions, serve, URL, URLSearchParams,
+  type URLSearchParamsInit,
 } from '${SDK_HTTP_MODULE}';
 
 export type ExitStatus = number | undefined | void;
