@@ -4,12 +4,13 @@
  * server runs on CPU 1 and reaches the stack on CPU 0 through the message matrix; on 1 CPU (microvm,
  * virtio-mmio) everything is on CPU 0. The same program answers the same under `toro dev -p`.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allAtOnce, freePort, nc, roundTrip, step } from '../../drivers/test/clients.js';
+import { ip, namespacesAllowed } from './netns.js';
 import { interruptToro, runToro } from './run-toro.js';
 
 let work: string;
@@ -52,20 +53,6 @@ async function nextStats(output: () => string): Promise<Map<string, number>> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('no net0: stats line in 10 s');
-}
-
-/** Runs `ip args`; its stderr when it failed, '' when it worked. */
-function ip(...args: string[]): string {
-  const r = spawnSync('ip', args, { encoding: 'utf8', timeout: 10_000 });
-  return r.status === 0 ? '' : `ip ${args.join(' ')}: ${r.stderr || r.error?.message || 'failed'}`.trim();
-}
-
-/** Whether this machine lets the test make a network namespace of its own (root, CAP_NET_ADMIN). */
-function namespacesAllowed(): boolean {
-  const probe = `toro-probe-${process.pid}`;
-  if (ip('netns', 'add', probe) !== '') return false;
-  ip('netns', 'del', probe);
-  return true;
 }
 
 const BURST_CLIENT = join(import.meta.dirname, 'fixtures', 'burst-client.mjs');

@@ -5,10 +5,10 @@
  * -p` with as many CPUs; ab runs kept-alive and fresh connections without a failure; raw pipelined
  * requests come back in order on one connection; malformed requests get their 4xx. On 2 CPUs (q35, PCI)
  * the server runs on CPU 1 and the store on CPU 0 (the network's); on 4 the store has CPU 3; on 1
- * (microvm, virtio-mmio) everything is on CPU 0, which also holds 1,000 idle connections at once until
- * its idle timeout closes them. A fuzzer's mutated requests each get a status or a close, never a hang.
+ * (microvm, virtio-mmio) everything is on CPU 0, which also holds 1,000 idle connections at once (over
+ * a tap device) until its idle timeout closes them. A fuzzer's mutated requests each get a status or a close, never a hang.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, step } from '../../drivers/test/clients.js';
+import { ip, namespacesAllowed } from './netns.js';
 import { interruptToro, runToro } from './run-toro.js';
 
 const run = promisify(execFile);
@@ -149,44 +150,6 @@ function mutated(count: number): Buffer[] {
   return out;
 }
 
-const IDLE = 1000;
-
-/** Opens `count` connections that send nothing, 50 at a time; each resolves `closed` when the server closes it. */
-async function openIdle(port: number, count: number): Promise<{ closed: Promise<void> }[]> {
-  const all: { closed: Promise<void> }[] = [];
-  for (let i = 0; i < count; i += 50) {
-    const batch = Array.from({ length: Math.min(50, count - i) }, () => {
-      const s = connect(port, '127.0.0.1');
-      s.on('error', () => undefined);
-      const closed = new Promise<void>((resolve) => s.on('close', () => resolve()));
-      const open = new Promise<void>((resolve) => s.on('connect', () => resolve()));
-      return { closed, open };
-    });
-    await Promise.all(batch.map((b) => b.open));
-    all.push(...batch);
-  }
-  return all;
-}
-
-/** Waits for a `net0: stats` line whose tcp.table passes `ok`; gives that size. */
-async function tableReaches(
-  output: () => string,
-  ok: (n: number) => boolean,
-  limitMs: number,
-): Promise<number> {
-  const since = Date.now();
-  let last = -1;
-  while (Date.now() - since < limitMs) {
-    const m = [...output().matchAll(/^net0: stats .*\btcp\.table=(\d+)/gm)].pop();
-    if (m !== undefined) {
-      last = Number(m[1]);
-      if (ok(last)) return last;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`tcp.table still ${last} after ${limitMs} ms`);
-}
-
 /** What `toro dev -p` answers to the script with `cpus` CPUs (worker threads). */
 async function underDev(cpus: number): Promise<string[]> {
   const port = await freePort();
@@ -206,21 +169,20 @@ async function underDev(cpus: number): Promise<string[]> {
 async function underToro(
   cpus: number,
   machine: 'q35' | 'microvm',
-  checks: (port: number, output: () => string) => Promise<void>,
-  extra: string[] = [],
+  checks: (port: number) => Promise<void>,
 ): Promise<void> {
   expect(runToro(['build', '--cpus', String(cpus)], { cwd: dir, timeoutMs: 120_000 }).status).toBe(0);
   const port = await freePort();
   let failure: unknown;
   const code = await interruptToro(
-    ['run', '-p', `${port}:80`, '--machine', machine, '--accel', 'tcg', '--timeout', '200', ...extra],
+    ['run', '-p', `${port}:80`, '--machine', machine, '--accel', 'tcg', '--timeout', '200'],
     {
       cwd: dir,
       readyText: READY,
       timeoutMs: 220_000,
-      whileRunning: async (_pid, output) => {
+      whileRunning: async () => {
         try {
-          await checks(port, output);
+          await checks(port);
         } catch (e) {
           failure = e;
         }
@@ -299,26 +261,92 @@ describe('toro new web-server', () => {
 
   it('on 1 CPU (microvm) and on 4 (q35): the README answers as under toro dev', async () => {
     const one = await underDev(1);
-    await underToro(
-      1,
-      'microvm',
-      async (port, output) => {
-        expect(await script(port)).toEqual(one);
-        // IDLE connections that never send a byte: the server holds them all and still answers; its
-        // idle timeout (10 s) then closes every one, and the connection table empties.
-        const idle = await step('idle connections', () => openIdle(port, IDLE));
-        const held = await step('table', () => tableReaches(output, (n) => n >= IDLE, 120_000));
-        expect(held).toBeGreaterThanOrEqual(IDLE);
-        expect((await answer(port, [], '/health')).startsWith('HTTP/1.1 200 OK')).toBe(true);
-        await step('idle closed', () => Promise.all(idle.map((c) => c.closed)));
-        expect(await step('table empties', () => tableReaches(output, (n) => n === 0, 120_000))).toBe(0);
-      },
-      ['--append', 'net.stats=1'],
-    );
+    await underToro(1, 'microvm', async (port) => {
+      expect(await script(port)).toEqual(one);
+    });
     const four = await underDev(4);
     expect(four).toEqual(one);
     await underToro(4, 'q35', async (port) => {
       expect(await script(port)).toEqual(four);
     });
   }, 600_000);
+
+  // QEMU's user network forwards only a few connects of a burst to the guest (see tcp-echo.test.ts), so
+  // the idle connections go over a tap device in a network namespace the test makes and deletes.
+  it.skipIf(!namespacesAllowed())(
+    'on 1 CPU (microvm) over a tap device: 1,000 idle connections held, /health still answered, all closed by the idle timeout',
+    async () => {
+      expect(runToro(['build', '--cpus', '1'], { cwd: dir, timeoutMs: 120_000 }).status).toBe(0);
+      const ns = `toro-web-${process.pid}`;
+      try {
+        for (const step of [
+          ['netns', 'add', ns],
+          ['-n', ns, 'link', 'set', 'lo', 'up'],
+          ['-n', ns, 'tuntap', 'add', 'dev', 'tap0', 'mode', 'tap'],
+          ['-n', ns, 'addr', 'add', '10.78.0.1/24', 'dev', 'tap0'],
+          ['-n', ns, 'link', 'set', 'tap0', 'up'],
+        ])
+          expect(ip(...step)).toBe('');
+        let report = '';
+        const code = await interruptToro(
+          [
+            'run',
+            '--tap',
+            'tap0',
+            '--accel',
+            'tcg',
+            '--timeout',
+            '400',
+            '--append',
+            'ip=10.78.0.2/24,gw=10.78.0.1',
+          ],
+          {
+            cwd: dir,
+            prefix: ['ip', 'netns', 'exec', ns],
+            readyText: READY,
+            timeoutMs: 320_000,
+            whileRunning: async () => {
+              report = await idleClient(ns, '10.78.0.2', IDLE, 120_000);
+            },
+          },
+        );
+        const r = JSON.parse(report) as { opened: number; health: string; closedByServer: number };
+        expect(r.opened).toBe(IDLE);
+        expect(r.health).toBe('HTTP/1.1 200');
+        expect(r.closedByServer).toBe(IDLE);
+        expect(code).toBe(130);
+      } finally {
+        ip('netns', 'del', ns);
+      }
+    },
+    400_000,
+  );
 });
+
+const IDLE = 1000;
+const IDLE_CLIENT = join(import.meta.dirname, 'fixtures', 'idle-client.mjs');
+
+/** Runs the idle client inside namespace `ns`: its JSON report. */
+function idleClient(ns: string, host: string, count: number, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'ip',
+      ['netns', 'exec', ns, process.execPath, IDLE_CLIENT, host, '80', String(count), String(timeoutMs)],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 60_000);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      if (code === 0) resolve(out.trim());
+      else reject(new Error(`idle client exited ${code}: ${err}`));
+    });
+  });
+}

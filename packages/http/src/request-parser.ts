@@ -64,7 +64,8 @@ const FAILED = 3;
 
 export class RequestParser {
   private readonly limits: HttpLimits;
-  private buf = new Uint8Array(4096);
+  /** Bytes received: empty until the first arrive (an idle connection holds none), then grown by doubling. */
+  private buf = new Uint8Array(0);
   private start = 0;
   private end = 0;
   /** Where the search for the head's end resumes (bytes before it hold no end). */
@@ -101,7 +102,7 @@ export class RequestParser {
     if (this.state === FAILED || data.length === 0) return;
     if (this.end + data.length > this.buf.length) {
       const live = this.end - this.start;
-      let size = this.buf.length;
+      let size = Math.max(this.buf.length, 1024);
       while (size < live + data.length) size *= 2;
       const next = size === this.buf.length ? this.buf : new Uint8Array(size);
       next.set(this.buf.subarray(this.start, this.end), 0);

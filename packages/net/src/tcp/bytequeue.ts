@@ -1,7 +1,8 @@
 /**
  * A bounded FIFO of bytes in a ring that grows (doubling) up to its limit: a TCP connection's send
  * buffer (bytes from SND.UNA on, read again at an offset for retransmission) and receive buffer (bytes
- * the application has not read yet). It starts small so an idle connection costs little memory.
+ * the application has not read yet). It starts empty, with no ring at all until the first push, so an
+ * idle connection costs little memory.
  */
 export class ByteQueue {
   private buf: Uint8Array;
@@ -11,7 +12,7 @@ export class ByteQueue {
 
   constructor(limit: number) {
     this.limit = limit;
-    this.buf = new Uint8Array(Math.min(limit, 2048));
+    this.buf = new Uint8Array(0);
   }
 
   get length(): number {
@@ -59,6 +60,7 @@ export class ByteQueue {
   /** Drops `n` bytes from the head. */
   consume(n: number): void {
     const k = Math.min(n, this.count);
+    if (k <= 0) return;
     this.head = (this.head + k) % this.buf.length;
     this.count -= k;
     if (this.count === 0) this.head = 0;
@@ -75,7 +77,7 @@ export class ByteQueue {
 
   private reserve(need: number): void {
     if (need <= this.buf.length) return;
-    let cap = this.buf.length * 2;
+    let cap = Math.max(this.buf.length * 2, Math.min(this.limit, 2048));
     while (cap < need) cap *= 2;
     if (cap > this.limit) cap = this.limit;
     const next = new Uint8Array(cap);
