@@ -51,6 +51,8 @@ interface Figures {
   p50: number;
   p99: number;
   abRps: number;
+  /** wrk's socket errors and non-2xx answers. */
+  wrkErrors: number;
   body: string;
 }
 
@@ -122,16 +124,26 @@ async function load(port: number): Promise<Omit<Figures, 'first200' | 'body'>> {
   await run('ab', ['-k', '-q', '-n', '500', '-c', '8', url], { timeout: 120_000 });
   const wrk = (await run('wrk', [...WRK, url], { timeout: 60_000 })).stdout;
   const rps = /Requests\/sec:\s+([0-9.]+)/.exec(wrk);
-  const p50 = /^\s+50%\s+(\S+)$/m.exec(wrk);
-  const p99 = /^\s+99%\s+(\S+)$/m.exec(wrk);
+  const p50 = /^\s+50%\s+(\S+)\s*$/m.exec(wrk);
+  const p99 = /^\s+99%\s+(\S+)\s*$/m.exec(wrk);
   if (rps === null || p50 === null || p99 === null) throw new Error(`wrk said:\n${wrk}`);
-  const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)/.exec(wrk);
-  if (errors !== null) throw new Error(`wrk saw errors:\n${wrk}`);
+  // Errors are counted, not fatal: busybox httpd closes every connection, and wrk's reconnects can time out.
+  const sockets = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(wrk);
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(wrk);
+  const wrkErrors =
+    (sockets === null ? 0 : sockets.slice(1).reduce((a, b) => a + Number(b), 0)) +
+    (non2xx === null ? 0 : Number(non2xx[1]));
   const ab = (await run('ab', ['-q', '-n', String(AB_FRESH), '-c', '8', url], { timeout: 300_000 })).stdout;
   const abRps = /Requests per second:\s+([0-9.]+)/.exec(ab);
   expect(ab).toMatch(/Failed requests:\s+0/);
   if (abRps === null) throw new Error(`ab said:\n${ab}`);
-  return { wrkRps: Number(rps[1]), p50: wrkMs(p50[1]), p99: wrkMs(p99[1]), abRps: Number(abRps[1]) };
+  return {
+    wrkRps: Number(rps[1]),
+    p50: wrkMs(p50[1]),
+    p99: wrkMs(p99[1]),
+    abRps: Number(abRps[1]),
+    wrkErrors,
+  };
 }
 
 interface Booted {
@@ -285,6 +297,7 @@ it('measures HTTP serving against busybox httpd, nginx and Node.js in Linux micr
       metric('wrk -t1 -c8, kept alive (requests/s)', (x) => x.wrkRps),
       metric('wrk latency p50 (ms)', (x) => x.p50),
       metric('wrk latency p99 (ms)', (x) => x.p99),
+      metric('wrk errors (socket errors, non-2xx)', (x) => x.wrkErrors),
       metric(`ab -c8, a new connection per request (requests/s)`, (x) => x.abRps),
       ['image (kernel + initramfs, or the ELF)', ...SMPS.flatMap(() => systems.map(size))],
     ];

@@ -37,6 +37,8 @@ const SCRIPT: [string[], string][] = [
   [['-d', '{"name":"milk"}'], '/items'],
   [['-d', '{"name":"eggs","done":true}'], '/items'],
   [[], '/items'],
+  [[], '/items?done=true'],
+  [[], '/items?done=maybe'],
   [[], '/items/1'],
   [['-X', 'PUT', '-d', '{"name":"oat milk","done":true}'], '/items/1'],
   [['-X', 'DELETE'], '/items/2'],
@@ -205,8 +207,9 @@ describe('toro new web-server', () => {
       '',
       '{"id":1,"name":"milk","done":false}',
     ]);
-    expect(expected[7]).toMatch(/^HTTP\/1\.1 404 Not Found\n[\s\S]*\{"error":"no item 2"\}$/);
-    expect(expected[13]).toContain('allow: GET, POST');
+    expect(expected[9]).toMatch(/^HTTP\/1\.1 404 Not Found\n[\s\S]*\{"error":"no item 2"\}$/);
+    expect(expected[15]).toContain('allow: GET, POST');
+    expect(expected[4].endsWith('[{"id":2,"name":"eggs","done":true}]')).toBe(true);
     await underToro(2, 'q35', async (port) => {
       expect(await script(port)).toEqual(expected);
       const keep = await step('ab -k', () =>

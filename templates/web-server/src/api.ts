@@ -1,5 +1,5 @@
 // The HTTP API: routes, input validation (400 with a JSON error), and JSON answers.
-import { Response, Router } from '@toro/sdk';
+import { Response, Router, URL } from '@toro/sdk';
 import type { Request } from '@toro/sdk';
 import type { StoreClient } from './store.js';
 
@@ -37,7 +37,13 @@ async function fields(req: Request): Promise<{ name: string; done: boolean } | R
 export function api(store: StoreClient): Router {
   return new Router()
     .get('/health', () => Response.json({ status: 'ok' }))
-    .get('/items', async () => Response.json(await store.list()))
+    .get('/items', async (req) => {
+      // ?done=true or ?done=false lists only those.
+      const done = new URL(req.url).searchParams.get('done');
+      if (done !== null && done !== 'true' && done !== 'false') return error(400, 'done must be true or false');
+      const items = await store.list();
+      return Response.json(done === null ? items : items.filter((i) => i.done === (done === 'true')));
+    })
     .get('/items/:id', async (_req, params) => {
       const id = idOf(params.id);
       if (id === undefined) return error(400, 'the id must be a whole number from 1 up');
