@@ -115,15 +115,19 @@ function targetType(checker: ts.TypeChecker, n: ts.Node, p: ts.Node): ts.Type | 
   return ts.isExpression(n) ? checker.getContextualType(n) : undefined;
 }
 
+/** Whether the type `n` goes to says every call through it gives a Promise (so each is awaited). */
+function goesWherePromisesAreAwaited(checker: ts.TypeChecker, n: ts.Node, p: ts.Node): boolean {
+  const target = targetType(checker, n, p);
+  return target !== undefined && callsGivePromises(checker, target, n);
+}
+
 /** The name a declaration gives (a parameter, property, type or variable), not a use of a value. */
 const isDeclarationName = (n: ts.Node): boolean =>
-  ts.isDeclarationStatement(n.parent) ||
-  ts.isParameter(n.parent) ||
-  ts.isPropertyDeclaration(n.parent) ||
-  ts.isPropertySignature(n.parent) ||
-  ts.isTypeAliasDeclaration(n.parent)
-    ? (n.parent as ts.NamedDeclaration).name === n
-    : false;
+  (ts.isDeclarationStatement(n.parent) ||
+    ts.isParameter(n.parent) ||
+    ts.isPropertyDeclaration(n.parent) ||
+    ts.isPropertySignature(n.parent)) &&
+  (n.parent as ts.NamedDeclaration).name === n;
 
 /** Part of a type annotation (a type's name is not a value). */
 function inType(n: ts.Node): boolean {
@@ -164,8 +168,7 @@ export function checkPromisesAwaited(
         isThreadStart(checker, p, n) ||
         (ts.isVariableDeclaration(p) && p.name === n) ||
         (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && p.left === n);
-      const target = fine ? undefined : targetType(checker, n, p);
-      if (!fine && !(target !== undefined && callsGivePromises(checker, target, n)))
+      if (!fine && !goesWherePromisesAreAwaited(checker, n, p))
         refuse(n, 'an async function used as a value');
     }
     ts.forEachChild(n, visit);
