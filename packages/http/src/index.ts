@@ -27,6 +27,7 @@ export { URLSearchParams, type URLSearchParamsInit } from './search-params.js';
 export {
   type AcceptedConnection,
   type HttpListener,
+  type Latch,
   type ServeOptions,
   type ServePlatform,
   type Server,

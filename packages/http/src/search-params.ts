@@ -49,11 +49,6 @@ export class URLSearchParams {
     this.onChange = onChange;
   }
 
-  /** Replaces the pairs with those of `query` (the URL's own query changed). */
-  reset(query: string): void {
-    this.list = parseForm(query);
-  }
-
   get size(): number {
     return this.list.length;
   }

@@ -1,7 +1,7 @@
 /**
  * An HTTP server on a listening socket: the accept loop, a thread per connection (./server.ts serves
  * each), a bound on open connections, and graceful shutdown. Written against `ServePlatform` — how to
- * listen, start a thread, read the clock and log — which @toro/sdk gives on both of Toro's backends (its
+ * listen, start a thread, wait, read the clock and log — which @toro/sdk gives on both of Toro's backends (its
  * sockets and threads under `toro dev`, the image's stack and scheduler when compiled), so the server
  * is one piece of code everywhere.
  */
@@ -23,6 +23,12 @@ export interface HttpListener {
   close(): Promise<void>;
 }
 
+/** A one-time event: `wait()` returns once `open()` was called (at once after that). */
+export interface Latch {
+  wait(): Promise<void>;
+  open(): void;
+}
+
 /** What the server needs from the machine. */
 export interface ServePlatform {
   listen(port: number, host: string | undefined, backlog: number | undefined): Promise<HttpListener>;
@@ -30,6 +36,8 @@ export interface ServePlatform {
   start(task: () => Promise<void>): void;
   /** Waits `ms` milliseconds (other threads run meanwhile). */
   sleep(ms: number): Promise<void>;
+  /** A new latch, for threads of this CPU to wait on without polling. */
+  latch(): Latch;
   /** Milliseconds since 1970. */
   now(): number;
   /** Milliseconds on a clock for timeouts (default: `now`). */
@@ -69,7 +77,7 @@ export interface Server {
   readonly connections: number;
   /**
    * Stops accepting, lets each open connection finish the request it is serving (idle keep-alive
-   * connections are closed at their next read), waits up to `graceMs` (default 10 s) for them, then
+   * connections are closed at once), waits up to `graceMs` (default 10 s) for them, then
    * runs `onShutdown`. Resolves once all of it is done.
    */
   shutdown(graceMs?: number): Promise<void>;
@@ -77,7 +85,8 @@ export interface Server {
   stopped(): Promise<void>;
 }
 
-const POLL_MS = 10;
+/** How long the accept loop waits after an accept failed before it tries again. */
+const RETRY_MS = 10;
 
 function remove<T>(list: T[], item: T): void {
   const i = list.indexOf(item);
@@ -86,12 +95,14 @@ function remove<T>(list: T[], item: T): void {
 
 class RunningServer implements Server {
   readonly port: number;
-  connections = 0;
   private stopping = false;
-  private done = false;
   private readonly open: AcceptedConnection[] = [];
   /** The open connections waiting for a new request (closed at once by shutdown). */
   private readonly idle: AcceptedConnection[] = [];
+  /** Opened when a connection ends or the grace period runs out: what a wait for fewer connections waits on. */
+  private freed: Latch | null = null;
+  private readonly done: Latch;
+  private readonly clock: () => number;
 
   constructor(
     private readonly listener: HttpListener,
@@ -100,13 +111,20 @@ class RunningServer implements Server {
     private readonly options: ServeOptions,
   ) {
     this.port = listener.port;
+    this.done = platform.latch();
+    const clock = platform.clock;
+    this.clock = clock === undefined ? () => platform.now() : () => clock();
+  }
+
+  get connections(): number {
+    return this.open.length;
   }
 
   /** The accept loop: runs in a thread of its own until the listener is closed. */
   async acceptLoop(): Promise<void> {
     const max = this.options.maxConnections ?? 1024;
     for (;;) {
-      while (this.connections >= max && !this.stopping) await this.platform.sleep(POLL_MS);
+      while (this.open.length >= max && !this.stopping) await this.change();
       if (this.stopping) return;
       let conn: AcceptedConnection | undefined;
       try {
@@ -114,7 +132,7 @@ class RunningServer implements Server {
       } catch (e) {
         if (this.stopping) return;
         this.platform.log(`http: accept failed: ${(e as Error).message}`);
-        await this.platform.sleep(POLL_MS);
+        await this.platform.sleep(RETRY_MS);
         continue;
       }
       if (conn === undefined) return;
@@ -122,8 +140,19 @@ class RunningServer implements Server {
     }
   }
 
+  /** Waits until a connection ends (or the shutdown's grace period runs out). */
+  private async change(): Promise<void> {
+    if (this.freed === null) this.freed = this.platform.latch();
+    await this.freed.wait();
+  }
+
+  private changed(): void {
+    const f = this.freed;
+    this.freed = null;
+    if (f !== null) f.open();
+  }
+
   private begin(conn: AcceptedConnection): void {
-    this.connections++;
     this.open.push(conn);
     this.platform.start(async () => {
       await this.serveOne(conn);
@@ -138,7 +167,7 @@ class RunningServer implements Server {
         headerTimeoutMs: this.options.headerTimeoutMs,
         server: this.options.server,
         now: () => this.platform.now(),
-        clock: () => (this.platform.clock === undefined ? this.platform.now() : this.platform.clock()),
+        clock: this.clock,
         log: (line) => this.platform.log(line),
         accessLog: this.options.accessLog,
         remote: conn.remoteAddress,
@@ -150,9 +179,9 @@ class RunningServer implements Server {
         },
       });
     } finally {
-      this.connections--;
       remove(this.open, conn);
       remove(this.idle, conn);
+      this.changed();
     }
   }
 
@@ -161,8 +190,13 @@ class RunningServer implements Server {
     this.stopping = true;
     await this.listener.close();
     for (const c of this.idle.splice(0)) c.close();
-    const until = this.platform.now() + (graceMs ?? 10_000);
-    while (this.connections > 0 && this.platform.now() < until) await this.platform.sleep(POLL_MS);
+    let graceOver = false;
+    this.platform.start(async () => {
+      await this.platform.sleep(graceMs ?? 10_000);
+      graceOver = true;
+      this.changed();
+    });
+    while (this.open.length > 0 && !graceOver) await this.change();
     for (const c of this.open.splice(0)) c.close();
     const hook = this.options.onShutdown;
     try {
@@ -170,11 +204,11 @@ class RunningServer implements Server {
     } catch (e) {
       this.platform.log(`http: onShutdown failed: ${(e as Error).message}`);
     }
-    this.done = true;
+    this.done.open();
   }
 
   async stopped(): Promise<void> {
-    while (!this.done) await this.platform.sleep(POLL_MS * 10);
+    await this.done.wait();
   }
 }
 

@@ -136,6 +136,13 @@ export function nodePlatform(log: string[]): ServePlatform {
       void task();
     },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    latch() {
+      let open = (): void => undefined;
+      const opened = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      return { wait: () => opened, open: () => open() };
+    },
     now: () => Date.UTC(2026, 11, 7, 10, 0, 0),
     clock: () => performance.now(),
     log: (l) => log.push(l),

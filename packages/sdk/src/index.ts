@@ -11,6 +11,23 @@
  */
 import './globals.js';
 
+// HTTP: the Web-standard classes and the router are @toro/http's on both backends; serve() runs its server
+// on this backend's sockets and threads (./serve.ts).
+export {
+  type Handler,
+  Headers,
+  type HeadersInit,
+  type Params,
+  Request,
+  type RequestInit,
+  Response,
+  type ResponseInit,
+  type RouteHandler,
+  Router,
+  URL,
+  URLSearchParams,
+  type URLSearchParamsInit,
+} from '@toro/http';
 export {
   type Channel,
   ChannelClosedError,
@@ -45,24 +62,7 @@ export {
   udpSocket,
 } from './net.js';
 export { exit } from './process.js';
-export {
-  type Handler,
-  Headers,
-  type HeadersInit,
-  type Params,
-  Request,
-  type RequestInit,
-  Response,
-  type ResponseInit,
-  type RouteHandler,
-  Router,
-  type ServeOptions,
-  type Server,
-  serve,
-  URL,
-  URLSearchParams,
-  type URLSearchParamsInit,
-} from './serve.js';
+export { type ServeOptions, type Server, serve } from './serve.js';
 export { type Cloneable, sleep, spawn, spawnOn, type Thread, yieldNow } from './thread.js';
 
 /**

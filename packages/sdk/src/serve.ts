@@ -17,24 +17,10 @@ import {
   type Server,
   serveOn,
 } from '@toro/http';
+import { channel } from './channel.js';
 import { listen } from './net.js';
 import { sleep, spawn } from './thread.js';
 
-export {
-  type Handler,
-  Headers,
-  type HeadersInit,
-  type Params,
-  Request,
-  type RequestInit,
-  Response,
-  type ResponseInit,
-  type RouteHandler,
-  Router,
-  URL,
-  URLSearchParams,
-  type URLSearchParamsInit,
-} from '@toro/http';
 export type { ServeOptions, Server };
 
 const platform: ServePlatform = {
@@ -46,6 +32,20 @@ const platform: ServePlatform = {
   },
   async sleep(ms) {
     await sleep(ms);
+  },
+  latch() {
+    // A channel nothing is sent on: a receive returns once it is closed.
+    const ch = channel<number>(1);
+    let opened = false;
+    return {
+      async wait() {
+        await ch.recv();
+      },
+      open() {
+        if (!opened) ch.close();
+        opened = true;
+      },
+    };
   },
   now: () => Date.now(),
   log: (line) => console.log(line),

@@ -12,7 +12,7 @@ import {
   type Server,
   serveOn,
 } from '@toro/http';
-import { sleep, spawn } from '@toro/sdk';
+import { channel, sleep, spawn } from '@toro/sdk';
 import { listen } from './index.js';
 
 export {
@@ -42,6 +42,21 @@ const platform: ServePlatform = {
   },
   async sleep(ms) {
     await sleep(ms);
+  },
+  latch() {
+    // A channel nothing is sent on: a receive returns once it is closed (and a closed, drained channel
+    // is dropped by its home).
+    const ch = channel<number>(1);
+    let opened = false;
+    return {
+      async wait() {
+        await ch.recv();
+      },
+      open() {
+        if (!opened) ch.close();
+        opened = true;
+      },
+    };
   },
   now: () => Date.now(),
   log: (line) => console.log(line),
