@@ -1,9 +1,9 @@
 /**
- * Network namespaces for the tests that put a guest on a tap device of its own: `ip`, and whether this
- * machine lets a test make a namespace (root, CAP_NET_ADMIN). The namespace is the test's alone and
+ * Network namespaces for the tests that put a guest on a tap device of its own: `ip`, whether this
+ * machine lets a test make a namespace (root, CAP_NET_ADMIN), and a client script run inside one. The namespace is the test's alone and
  * deleted after it, so its traffic never leaves the machine.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /** Runs `ip args`; its stderr when it failed, '' when it worked. */
 export function ip(...args: string[]): string {
@@ -17,4 +17,30 @@ export function namespacesAllowed(): boolean {
   if (ip('netns', 'add', probe) !== '') return false;
   ip('netns', 'del', probe);
   return true;
+}
+
+/**
+ * Runs the Node script `script` with `args` inside namespace `ns` (killed by its PID `limitMs` + 30 s
+ * on): its trimmed stdout when it exits 0, else a rejection with its stderr.
+ */
+export function runInNamespace(ns: string, script: string, args: string[], limitMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, script, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const killer = setTimeout(() => child.kill('SIGKILL'), limitMs + 30_000);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      if (code === 0) resolve(out.trim());
+      else reject(new Error(`${script} exited ${code}: ${err}`));
+    });
+  });
 }

@@ -4,13 +4,12 @@
  * server runs on CPU 1 and reaches the stack on CPU 0 through the message matrix; on 1 CPU (microvm,
  * virtio-mmio) everything is on CPU 0. The same program answers the same under `toro dev -p`.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allAtOnce, freePort, nc, roundTrip, step } from '../../drivers/test/clients.js';
-import { ip, namespacesAllowed } from './netns.js';
+import { ip, namespacesAllowed, runInNamespace } from './netns.js';
 import { interruptToro, runToro } from './run-toro.js';
 
 let work: string;
@@ -59,29 +58,7 @@ const BURST_CLIENT = join(import.meta.dirname, 'fixtures', 'burst-client.mjs');
 
 /** Runs the burst client inside namespace `ns`: what it reported. */
 function burst(ns: string, host: string, count: number, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      'ip',
-      ['netns', 'exec', ns, process.execPath, BURST_CLIENT, host, '7', String(count), String(timeoutMs)],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 30_000);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    child.on('exit', (code) => {
-      clearTimeout(killer);
-      if (code === 0) resolve(out.trim());
-      else reject(new Error(`burst client exited ${code}: ${err}`));
-    });
-  });
+  return runInNamespace(ns, BURST_CLIENT, [host, '7', String(count), String(timeoutMs)], timeoutMs);
 }
 
 /** Boots the image with port 7 forwarded and runs `checks` against it; toro run is stopped with Ctrl-C. */

@@ -8,15 +8,15 @@
  * (microvm, virtio-mmio) everything is on CPU 0, which also holds 1,000 idle connections at once (over
  * a tap device) until its idle timeout closes them. A fuzzer's mutated requests each get a status or a close, never a hang.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, step } from '../../drivers/test/clients.js';
-import { ip, namespacesAllowed } from './netns.js';
+import { exchange } from '../../http/test/exchange.js';
+import { ip, namespacesAllowed, runInNamespace } from './netns.js';
 import { interruptToro, runToro } from './run-toro.js';
 
 const run = promisify(execFile);
@@ -79,46 +79,8 @@ async function script(port: number): Promise<string[]> {
 }
 
 /** Writes `bytes` on one connection and gives all it gets until the server closes it (or 20 s). */
-function raw(port: number, bytes: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = connect(port, '127.0.0.1');
-    let got = '';
-    const timer = setTimeout(() => {
-      s.destroy();
-      resolve(got);
-    }, 20_000);
-    s.on('connect', () => s.write(bytes));
-    s.on('data', (d) => {
-      got += d.toString('latin1');
-    });
-    s.on('close', () => {
-      clearTimeout(timer);
-      resolve(got);
-    });
-    s.on('error', reject);
-  });
-}
-
-/** Writes `bytes`, ends its side, and gives all it gets until the server closes (or `limitMs`). */
-function once(port: number, bytes: Buffer, limitMs: number): Promise<string> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    let got = '';
-    const timer = setTimeout(() => {
-      s.destroy();
-      resolve(`${got}(no close in ${limitMs} ms)`);
-    }, limitMs);
-    s.on('connect', () => s.end(bytes));
-    s.on('data', (d) => {
-      got += d.toString('latin1');
-    });
-    s.on('close', () => {
-      clearTimeout(timer);
-      resolve(got);
-    });
-    s.on('error', () => undefined);
-  });
-}
+const raw = async (port: number, bytes: string): Promise<string> =>
+  (await exchange(port, bytes, { limitMs: 20_000 })).text;
 
 /** `count` requests mutated from the README's (bytes flipped, cut, repeated, CR/LF/NUL put in), seeded. */
 function mutated(count: number): Buffer[] {
@@ -252,11 +214,15 @@ describe('toro new web-server', () => {
       // Mutated requests, 8 at a time: each is answered with a status or closed without one, never a hang.
       const inputs = mutated(200);
       for (let i = 0; i < inputs.length; i += 8) {
-        const outs = await Promise.all(inputs.slice(i, i + 8).map((b) => once(port, b, 30_000)));
-        for (const [k, out] of outs.entries())
-          expect(out, JSON.stringify(inputs[i + k].toString('latin1'))).toMatch(
+        const outs = await Promise.all(
+          inputs.slice(i, i + 8).map((b) => exchange(port, b, { limitMs: 30_000, end: true })),
+        );
+        for (const [k, out] of outs.entries()) {
+          expect(out.closed, JSON.stringify(inputs[i + k].toString('latin1'))).toBe(true);
+          expect(out.text, JSON.stringify(inputs[i + k].toString('latin1'))).toMatch(
             /^(HTTP\/1\.1 [1-5]\d\d [\s\S]*)?$/,
           );
+        }
       }
       expect((await answer(port, [], '/health')).startsWith('HTTP/1.1 200 OK')).toBe(true);
     });
@@ -331,25 +297,5 @@ const IDLE_CLIENT = join(import.meta.dirname, 'fixtures', 'idle-client.mjs');
 
 /** Runs the idle client inside namespace `ns`: its JSON report. */
 function idleClient(ns: string, host: string, count: number, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      'ip',
-      ['netns', 'exec', ns, process.execPath, IDLE_CLIENT, host, '80', String(count), String(timeoutMs)],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 60_000);
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    child.on('exit', (code) => {
-      clearTimeout(killer);
-      if (code === 0) resolve(out.trim());
-      else reject(new Error(`idle client exited ${code}: ${err}`));
-    });
-  });
+  return runInNamespace(ns, IDLE_CLIENT, [host, '80', String(count), String(timeoutMs)], timeoutMs);
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Request, Response, type Server } from '../src/index.js';
+import { exchange } from './exchange.js';
 import { startServer } from './node-conn.js';
 
 const run = promisify(execFile);
@@ -39,25 +40,8 @@ afterAll(async () => {
 });
 
 /** Sends raw bytes on one connection and returns all it gets until the server closes (or 5 s). */
-function raw(bytes: string, to = port): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = connect(to, '127.0.0.1');
-    let got = '';
-    const timer = setTimeout(() => {
-      s.destroy();
-      resolve(got);
-    }, 5000);
-    s.on('connect', () => s.write(bytes));
-    s.on('data', (d) => {
-      got += d.toString('latin1');
-    });
-    s.on('close', () => {
-      clearTimeout(timer);
-      resolve(got);
-    });
-    s.on('error', reject);
-  });
-}
+const raw = async (bytes: string, to = port): Promise<string> =>
+  (await exchange(to, bytes, { limitMs: 5000 })).text;
 
 const curl = async (...args: string[]): Promise<string> =>
   (await run('curl', ['-sS', '--max-time', '10', ...args], { timeout: 15_000 })).stdout;
