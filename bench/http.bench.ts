@@ -22,14 +22,15 @@ import { withTempDir } from '../packages/toolchain/src/vm/testing.js';
 import {
   BASELINE_SCRIPTS,
   type BaselineServer,
+  type Booted,
   baselineManifest,
+  bootLinux,
   hostTscKhz,
   imageBytes,
   LINUX_APPEND,
   LINUX_CPU,
   type LinuxBaseline,
   prepareLinuxBaseline,
-  startLinuxVm,
 } from './lib/linux-baseline.js';
 import { median, writeResults } from './lib/results.js';
 
@@ -146,14 +147,6 @@ async function load(port: number): Promise<Omit<Figures, 'first200' | 'body'>> {
   };
 }
 
-interface Booted {
-  port: number;
-  t0: number;
-  failed: Promise<string>;
-  tail(): string;
-  close(): Promise<void>;
-}
-
 async function measure(boot: () => Promise<Booted>): Promise<Figures> {
   const guest = await boot();
   try {
@@ -182,35 +175,19 @@ async function bootToro(image: string, cpus: number): Promise<Booted> {
     ports: [{ host: port, guest: 80 }],
     timeoutMs: 300_000,
   });
+  const ready = guest
+    .waitForLine(/^http-hello: listening on port 80/, 120_000)
+    .then(() => performance.now() - t0);
+  ready.catch(() => undefined);
   return {
     port,
     t0,
+    ready,
     failed: guest.exited.then((x) => `QEMU exited (code ${x.code})`),
     tail: () => guest.lines.slice(-12).join('\n'),
     async close() {
       await guest.stop();
     },
-  };
-}
-
-async function bootLinux(kernel: string, initrd: string, cpus: number, tscKhz: number): Promise<Booted> {
-  const port = await freePort();
-  const vm = startLinuxVm({
-    kernel,
-    initrd,
-    machine: 'microvm',
-    memoryMiB: MEMORY_MIB,
-    hostPort: port,
-    cpus,
-    timeoutMs: 300_000,
-    tscKhz,
-  });
-  return {
-    port,
-    t0: vm.startedAt,
-    failed: vm.exited,
-    tail: () => vm.lines.slice(-12).join('\n'),
-    close: () => vm.stop(),
   };
 }
 
@@ -252,13 +229,17 @@ it('measures HTTP serving against busybox httpd, nginx and Node.js in Linux micr
             const f =
               system === 'toro'
                 ? await measure(() => bootToro(image, smp))
-                : await measure(() =>
-                    bootLinux(
-                      (baseline as LinuxBaseline).kernel,
-                      (baseline as LinuxBaseline).initrds[system],
-                      smp,
+                : await measure(async () =>
+                    bootLinux({
+                      kernel: (baseline as LinuxBaseline).kernel,
+                      initrd: (baseline as LinuxBaseline).initrds[system],
+                      machine: 'microvm',
+                      memoryMiB: MEMORY_MIB,
+                      hostPort: await freePort(),
+                      cpus: smp,
+                      timeoutMs: 300_000,
                       tscKhz,
-                    ),
+                    }),
                   );
             runs.set(key, [...(runs.get(key) ?? []), f]);
           } catch (e) {

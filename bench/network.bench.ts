@@ -21,6 +21,8 @@ import { startGuest } from '../packages/toolchain/src/vm/index.js';
 import { withTempDir } from '../packages/toolchain/src/vm/testing.js';
 import {
   BASELINE_SCRIPTS,
+  type Booted,
+  bootLinux,
   echoInitrd,
   hostTscKhz,
   imageBytes,
@@ -28,8 +30,6 @@ import {
   LINUX_CPU,
   type LinuxBaseline,
   prepareLinuxBaseline,
-  READY_MARKER,
-  startLinuxVm,
 } from './lib/linux-baseline.js';
 import { median, writeResults } from './lib/results.js';
 
@@ -48,7 +48,6 @@ const MEMORY_MIB = 512;
 const MACHINES: Machine[] = ['microvm', 'q35'];
 const HOST = '127.0.0.1';
 const TORO_READY = /^net0: echo on port 7/;
-const UNPACK_FAILED = /Initramfs unpacking failed/;
 
 /** Sends one byte at a time on one connection and waits for it back: each round trip's ms. */
 function pingPong(port: number, count: number): Promise<number[]> {
@@ -135,21 +134,6 @@ interface Figures {
   mbPerSec: number;
 }
 
-/** A guest that has just been started: where to reach it and how to end it. */
-interface Booted {
-  port: number;
-  /** performance.now() just before QEMU was spawned. */
-  t0: number;
-  /** ms from spawn to the service's ready line on the serial console. */
-  ready: Promise<number>;
-  /** Resolves (with what happened) if the guest cannot serve: QEMU exited, or Linux failed to unpack. */
-  failed: Promise<string>;
-  /** Last serial lines, for errors. */
-  tail(): string;
-  /** Ends the guest (cleanly where it can) and reaps QEMU; always called, in a finally. */
-  close(): Promise<void>;
-}
-
 async function measure(boot: () => Promise<Booted>): Promise<Figures> {
   const guest = await boot();
   try {
@@ -228,35 +212,6 @@ async function bootToro(image: string, machine: Machine): Promise<Booted> {
   };
 }
 
-/** The Linux baseline with the echo overlay, under run-baseline.sh's QEMU arguments. */
-async function bootLinux(kernel: string, initrd: string, machine: Machine, tscKhz: number): Promise<Booted> {
-  const port = await freePort();
-  const vm = startLinuxVm({
-    kernel,
-    initrd,
-    machine,
-    memoryMiB: MEMORY_MIB,
-    hostPort: port,
-    timeoutMs: 300_000,
-    tscKhz,
-  });
-  const ready = vm.waitForLine(READY_MARKER, 120_000);
-  ready.catch(() => undefined);
-  // A partly unpacked initramfs still boots (and may serve the image's own HTTP server): stop at once.
-  const unpack = vm.waitForLine(UNPACK_FAILED, 300_000).then(
-    () => 'Linux could not unpack its initramfs (too little memory?)',
-    () => new Promise<string>(() => undefined),
-  );
-  return {
-    port,
-    t0: vm.startedAt,
-    ready,
-    failed: Promise.race([vm.exited, unpack]),
-    tail: () => vm.lines.slice(-12).join('\n'),
-    close: () => vm.stop(),
-  };
-}
-
 const fmt = (x: number): number => Number(x.toFixed(2));
 
 it('measures the booted network against a Linux microVM on microvm and q35', {
@@ -295,7 +250,20 @@ it('measures the booted network against a Linux microVM on microvm and q35', {
         if (linuxMissing === null && baseline !== null) {
           const kernel = baseline.kernel;
           try {
-            add(`linux/${machine}`, await measure(() => bootLinux(kernel, linuxInitrd, machine, tscKhz)));
+            add(
+              `linux/${machine}`,
+              await measure(async () =>
+                bootLinux({
+                  kernel,
+                  initrd: linuxInitrd,
+                  machine,
+                  memoryMiB: MEMORY_MIB,
+                  hostPort: await freePort(),
+                  timeoutMs: 300_000,
+                  tscKhz,
+                }),
+              ),
+            );
           } catch (e) {
             linuxMissing = `the Linux guest failed on ${machine} (run ${r + 1}): ${(e as Error).message.split('\n')[0]}`;
             console.log(`linux baseline: ${(e as Error).message}`);

@@ -365,3 +365,43 @@ export function startLinuxVm(o: LinuxVmOptions): LinuxVm {
 export function imageBytes(...paths: string[]): number {
   return paths.reduce((n, p) => n + statSync(p).size, 0);
 }
+
+/** A guest a bench has just started: where to reach it and how to end it. */
+export interface Booted {
+  port: number;
+  /** performance.now() just before QEMU was spawned. */
+  t0: number;
+  /** ms from spawn to the service's ready line on the serial console. */
+  ready: Promise<number>;
+  /** Resolves (with what happened) if the guest cannot serve: QEMU exited, or Linux failed to unpack. */
+  failed: Promise<string>;
+  /** Last serial lines, for errors. */
+  tail(): string;
+  /** Ends the guest (cleanly where it can) and reaps QEMU; always called, in a finally. */
+  close(): Promise<void>;
+}
+
+const UNPACK_FAILED = /Initramfs unpacking failed/;
+
+/**
+ * Boots a Linux baseline guest with its port 80 on 127.0.0.1:`hostPort`: ready at BASELINE-READY, failed
+ * when QEMU exits or the initramfs could not be unpacked (a partly unpacked one still boots, and may
+ * serve the image's own HTTP server, so the run stops at once).
+ */
+export function bootLinux(o: LinuxVmOptions): Booted {
+  const vm = startLinuxVm(o);
+  const ready = vm.waitForLine(READY_MARKER, 120_000);
+  ready.catch(() => undefined);
+  const unpack = vm.waitForLine(UNPACK_FAILED, o.timeoutMs).then(
+    () => 'Linux could not unpack its initramfs (too little memory?)',
+    () => new Promise<string>(() => undefined),
+  );
+  return {
+    port: o.hostPort,
+    t0: vm.startedAt,
+    ready,
+    failed: Promise.race([vm.exited, unpack]),
+    tail: () => vm.lines.slice(-12).join('\n'),
+    close: () => vm.stop(),
+  };
+}
