@@ -5,6 +5,7 @@
 export { BodyBuffer } from './body.js';
 export { isToken, latin1, listElements, lowerAscii, trimOws } from './bytes.js';
 export { CHUNK_LINE_MAX, ChunkedDecoder, type FramingError } from './chunked.js';
+export { contentTypeOf } from './content-types.js';
 export { Headers, type HeadersInit } from './headers.js';
 export { DEFAULT_LIMITS, type HttpLimits, resolveLimits } from './limits.js';
 export { type BodyInit, Request, type RequestInit, Response, type ResponseInit } from './message.js';
@@ -34,4 +35,5 @@ export {
   serveOn,
 } from './serve.js';
 export { type Handler, type HttpConnection, type ServeConnectionOptions, serveConnection } from './server.js';
+export { type StaticOptions, serveStatic } from './static.js';
 export { URL } from './url.js';
