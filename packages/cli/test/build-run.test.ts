@@ -65,6 +65,28 @@ describe('toro build', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('refuses a toro.json "files" that is not a folder inside the project, with the reason', () => {
+    const svc = join(work, 'files-svc');
+    expect(runToro(['new', 'compute', svc, '--yes']).status).toBe(0);
+    const config = JSON.parse(readFileSync(join(svc, 'toro.json'), 'utf8'));
+    const cases: Array<[unknown, string]> = [
+      ['/etc', '"files" must be a folder of the project, such as "public" (found "/etc")'],
+      ['../elsewhere', '"files" must be a folder inside the project (found "../elsewhere")'],
+      ['public', 'which is not a folder'],
+      [3, '"files" must be a folder of the project'],
+    ];
+    for (const [files, message] of cases) {
+      writeFileSync(join(svc, 'toro.json'), JSON.stringify({ ...config, files }));
+      for (const command of ['build', 'dev']) {
+        const r = runToro([command], { cwd: svc });
+        expect(r.status).toBe(2);
+        // oclif wraps the message at the terminal's width, with " ›   " before each line.
+        expect(r.stderr.replace(/\s*\n ›\s+/g, ' ')).toContain(message);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
+    }
+  });
+
   it('refuses to build outside a project', () => {
     const r = runToro(['build'], { cwd: work });
     expect(r.status).toBe(2);

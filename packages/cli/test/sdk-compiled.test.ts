@@ -8,7 +8,15 @@
  * (none lost, none out of order per sender), back-pressure from a slow receiver on another CPU, close,
  * isolation of module state, select over channels of several CPUs; and a worker CPU's uncaught error (its CPU and TypeScript stack, exit 1).
  */
-import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +95,13 @@ describe('a compiled service using the SDK behaves as under toro dev', () => {
   }
 });
 
+/** The fixture's checksum of img/noise.bin, computed here. */
+function sumOf(): number {
+  let sum = 0;
+  for (let i = 0; i < 70_000; i++) sum = (sum * 31 + ((i * 7919 + (i >> 8)) & 0xff)) % 1000003;
+  return sum;
+}
+
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'services');
 
 /** A project in `work` whose entry is fixtures/services/<name>.ts, built for `cpus` CPUs. */
@@ -158,6 +173,42 @@ describe('services across CPUs', () => {
     expect(lines).toEqual(dev.stdout.trimEnd().split('\n'));
     expect(lines[0]).toBe(`${'x'.repeat(12000)}|`);
     expect(lines[1]).toBe(`${'é'.repeat(12000)}|`);
+  });
+
+  it('files embedded from toro.json "files" are the same bytes on every CPU, as under toro dev', () => {
+    const dir = fixtureProject('embedded-files', 2);
+    const config = JSON.parse(readFileSync(join(dir, 'toro.json'), 'utf8'));
+    writeFileSync(join(dir, 'toro.json'), JSON.stringify({ ...config, files: 'public' }));
+    const put = (path: string, bytes: Uint8Array | string) => {
+      mkdirSync(dirname(join(dir, 'public', path)), { recursive: true });
+      writeFileSync(join(dir, 'public', path), bytes);
+    };
+    put('index.html', '<!doctype html><title>hi</title>\n');
+    put('css/site.css', 'body { color: red }\n');
+    put(
+      'img/noise.bin',
+      Uint8Array.from({ length: 70_000 }, (_, i) => (i * 7919 + (i >> 8)) & 0xff),
+    );
+    put('empty.txt', '');
+    put('docs/ünï €.txt', 'héllo\n');
+    put('.env', 'SECRET=1');
+    put('.git/config', 'x');
+    const built = runToro(['build', '--json'], { cwd: dir });
+    expect(built.status).toBe(0);
+    expect(JSON.parse(built.stdout).files).toEqual({ count: 5, bytes: 70_000 + 33 + 20 + 7 });
+    const dev = runToro(['dev'], { cwd: dir });
+    const run = runToro(['run', '--accel', 'tcg', '--timeout', '60'], { cwd: dir });
+    expect(dev.status).toBe(0);
+    expect(run.status).toBe(0);
+    const lines = serviceLines(run.stdout);
+    expect(lines).toEqual(dev.stdout.trimEnd().split('\n'));
+    expect(lines[0]).toBe('CPU 0: 5 files: css/site.css docs/ünï €.txt empty.txt img/noise.bin index.html');
+    expect(lines).toContain(
+      'img/noise.bin: 70000 bytes, sum 0, buffer 70000'.replace('sum 0', `sum ${sumOf()}`),
+    );
+    expect(lines).toContain('same view on the next call: true');
+    expect(lines).toContain('not embedded: undefined false');
+    expect(lines).toContain('CPU 1: 5 files: css/site.css docs/ünï €.txt empty.txt img/noise.bin index.html');
   });
 
   it('an uncaught error on a worker CPU names the CPU and its TypeScript stack, and the VM exits 1', () => {

@@ -37,6 +37,8 @@ export interface Backend {
   connect(host: string, port: number, options: ConnectOptions): Promise<Connection>;
   udpSocket(options: UdpOptions): Promise<UdpSocket>;
   networkCpu(): number;
+  /** The files compiled into the image (files.ts), a new Map each call. */
+  embeddedFiles(): ReadonlyMap<string, Uint8Array>;
 }
 
 const KEY = Symbol.for('toro.sdk.backend');

@@ -46,6 +46,7 @@ export {
   numaNodes,
 } from './cpu.js';
 export { dedicate, type Resource } from './dedicate.js';
+export { embeddedFiles } from './files.js';
 export {
   type Connection,
   type ConnectOptions,
@@ -85,4 +86,6 @@ export interface ToroConfig {
   cpus: number;
   /** Guest memory, e.g. "128M" or "1G". */
   memory: string;
+  /** A folder of the project whose files are compiled into the image (`embeddedFiles()`), e.g. "public". */
+  files?: string;
 }

@@ -10,6 +10,7 @@ export {
   CompileFailed,
   compileProgram,
   compileService,
+  type EmbeddedFile,
   formatDiagnostic as formatCompileDiagnostic,
 } from './compiler/index.js';
 export { writeBin } from './image/bin.js';

@@ -2,18 +2,20 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { kernelBuildInput } from '@toro/kernel';
+import { readEmbeddedFolder } from '@toro/sdk/node';
 import {
   type BuildStage,
   buildBootImage,
   buildLinuxExecutable,
   compileService,
   DEFAULT_MEMORY,
+  type EmbeddedFile,
 } from '@toro/toolchain';
 import type { Ora } from 'ora';
 import { ToroCommand } from '../lib/base-command.js';
 import { UserError } from '../lib/errors.js';
 import { formatBytes, hex } from '../lib/format.js';
-import { imagePathFor, isMemorySize, loadProject, type Project } from '../lib/project.js';
+import { filesDirFor, imagePathFor, isMemorySize, loadProject, type Project } from '../lib/project.js';
 
 export interface BuildResult {
   target: 'toro';
@@ -25,6 +27,8 @@ export interface BuildResult {
   memory: string;
   pvhEntry: string;
   sections: Array<{ name: string; address: string; size: number; flags: string }>;
+  /** The files compiled in (toro.json "files"): how many and their bytes. */
+  files: { count: number; bytes: number };
 }
 
 const STAGE_TEXT: Record<BuildStage, string> = {
@@ -89,11 +93,12 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
       flags.output ?? (project ? imagePathFor(project) : basename(entry).replace(/\.ts$/, '.elf')),
     );
 
+    const files = embeddedFilesOf(project);
     let spinner: Ora | undefined = this.spinner(`Compiling ${relative(process.cwd(), entry) || entry}`);
     await new Promise((r) => setImmediate(r));
     const built = await (async () => {
       try {
-        const service = compileService(entry, 'toro');
+        const service = compileService(entry, 'toro', files);
         return await buildBootImage({
           kernel: kernelBuildInput,
           service,
@@ -123,9 +128,14 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
       memory,
       pvhEntry: hex(built.pvhEntry),
       sections: built.sections.map((s) => ({ ...s, address: hex(s.address) })),
+      files: { count: files.length, bytes: files.reduce((n, f) => n + f.bytes.length, 0) },
     };
     const parts = built.sections.map((s) => `${s.name} ${formatBytes(s.size)} ${s.flags}`).join(', ');
     this.log(`Built ${relative(process.cwd(), out) || out} (${formatBytes(built.elf.length)}): ${parts}`);
+    if (files.length > 0)
+      this.log(
+        `Embedded ${files.length} file${files.length === 1 ? '' : 's'} (${formatBytes(result.files.bytes)})`,
+      );
     return result;
   }
 
@@ -156,6 +166,20 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
       `Built ${relative(process.cwd(), out) || out} (${formatBytes(bytes.length)}, static Linux x86-64 executable)`,
     );
     return { target: 'linux', entry, executable: out, bytes: bytes.length };
+  }
+}
+
+/** The files the project embeds (toro.json "files"), read as `toro dev` reads them. */
+function embeddedFilesOf(project: Project | undefined): EmbeddedFile[] {
+  const dir = project ? filesDirFor(project) : undefined;
+  if (dir === undefined) return [];
+  try {
+    return readEmbeddedFolder(dir);
+  } catch (e) {
+    throw new UserError(
+      (e as Error).message,
+      'embed a smaller folder, or serve the large files from elsewhere',
+    );
   }
 }
 

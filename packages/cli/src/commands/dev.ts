@@ -5,7 +5,7 @@ import { runService } from '@toro/sdk/node';
 import { ToroCommand } from '../lib/base-command.js';
 import { ExitCode, UserError } from '../lib/errors.js';
 import { parsePort, portFlag } from '../lib/ports.js';
-import { loadProject } from '../lib/project.js';
+import { filesDirFor, loadProject } from '../lib/project.js';
 
 export interface DevResult {
   entry: string;
@@ -56,7 +56,9 @@ export default class Dev extends ToroCommand<DevResult> {
     const stdout: string[] = [];
     const stderr: string[] = [];
     const started = performance.now();
+    const filesDir = filesDirFor(project);
     const service = runService({
+      ...(filesDir === undefined ? {} : { filesDir }),
       root: project.dir,
       entry,
       cpus,

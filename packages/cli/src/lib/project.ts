@@ -2,8 +2,8 @@
  * A Toro project on disk: the folder holding `toro.json`. The config names the service, its entry file
  * and the machine it wants (CPUs, memory), which `toro build` and `toro run` use as defaults.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ToroConfig } from '@toro/sdk';
 import { parseMemorySize } from '@toro/toolchain';
 import { UserError } from './errors.js';
@@ -77,12 +77,40 @@ export function parseConfig(text: string, path: string): ToroConfig {
     fail('cpus', 'a whole number from 1 to 255');
   }
   if (typeof obj.memory !== 'string' || !isMemorySize(obj.memory)) fail('memory', 'a size such as "128M"');
-  return {
+  if (
+    obj.files !== undefined &&
+    (typeof obj.files !== 'string' || obj.files.length === 0 || isAbsolute(obj.files))
+  )
+    fail('files', 'a folder of the project, such as "public"');
+  const config: ToroConfig = {
     name: obj.name as string,
     entry: obj.entry as string,
     cpus: obj.cpus as number,
     memory: obj.memory as string,
   };
+  if (obj.files !== undefined) config.files = obj.files as string;
+  return config;
+}
+
+/**
+ * The folder of files the project embeds (toro.json "files"), absolute; undefined when it embeds none.
+ * It must be a folder inside the project.
+ */
+export function filesDirFor(project: Project): string | undefined {
+  const files = project.config.files;
+  if (files === undefined) return undefined;
+  const dir = resolve(project.dir, files);
+  const inside = relative(project.dir, dir);
+  if (inside.startsWith('..') || isAbsolute(inside))
+    throw new UserError(
+      `${project.configPath}: "files" must be a folder inside the project (found ${JSON.stringify(files)})`,
+    );
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UserError(
+      `${project.configPath}: "files" names ${dir}, which is not a folder`,
+      `create the folder, or remove "files" from toro.json`,
+    );
+  return dir;
 }
 
 /** Where `toro build` writes the project's image, and where `toro run` looks for it. */

@@ -18,6 +18,7 @@ import type { Thread } from '../thread.js';
 import { ChannelHome, NodeChannel } from './channels.js';
 import { fromWire, type HasRef, toWire } from './clone.js';
 import { ConsoleState, type Line } from './console.js';
+import { type EmbeddedFileEntry, readEmbeddedFolder } from './files.js';
 import { NodeNet } from './net.js';
 import type {
   ChannelOp,
@@ -56,6 +57,9 @@ export class NodeCpu implements Backend {
   private readonly net: NodeNet;
   private rotor = 0;
   private stopping = false;
+  private readonly filesDir: string | undefined;
+  /** The embedded folder, read at the first embeddedFiles() (./files.ts). */
+  private files: EmbeddedFileEntry[] | undefined;
   readonly console: ConsoleState;
 
   constructor(
@@ -64,6 +68,7 @@ export class NodeCpu implements Backend {
   ) {
     this.self = start.cpu;
     this.ports = start.ports;
+    this.filesDir = start.filesDir;
     this.net = new NodeNet(start.forwards);
     this.cpuList = start.nodes.map((node, id) => ({ id, node }));
     const nodeCount = Math.max(...start.nodes) + 1;
@@ -271,6 +276,11 @@ export class NodeCpu implements Backend {
   }
   networkCpu(): number {
     return this.netOwner;
+  }
+  embeddedFiles(): ReadonlyMap<string, Uint8Array> {
+    if (this.files === undefined)
+      this.files = this.filesDir === undefined ? [] : readEmbeddedFolder(this.filesDir);
+    return new Map(this.files.map((f) => [f.path, f.bytes]));
   }
 
   exit(code: number): never {

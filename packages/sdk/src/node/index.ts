@@ -8,6 +8,12 @@ import { type MachineExit, type MachineOptions, startMachine } from './machine.j
 import { prepareProject } from './prepare.js';
 
 export {
+  EMBEDDED_FILES_MAX_BYTES,
+  type EmbeddedFileEntry,
+  listEmbeddedFolder,
+  readEmbeddedFolder,
+} from './files.js';
+export {
   type Machine,
   type MachineExit,
   type MachineOptions,

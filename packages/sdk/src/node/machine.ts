@@ -24,6 +24,8 @@ export interface MachineOptions {
   onCrash?: (report: string) => void;
   /** Port forwards (`toro dev -p HOST:GUEST`): a service listening on GUEST binds 127.0.0.1:HOST. */
   forwards?: ReadonlyArray<{ host: number; guest: number }>;
+  /** The folder of embedded files (toro.json "files"), absolute; none embeds nothing. */
+  filesDir?: string;
 }
 
 export interface MachineExit {
@@ -83,6 +85,7 @@ export function startMachine(opts: MachineOptions): Machine {
       writeConsole: !opts.onOutput,
       forwards: (opts.forwards ?? []).map((f) => ({ host: f.host, guest: f.guest })),
     };
+    if (opts.filesDir !== undefined) start.filesDir = opts.filesDir;
     const transfer = row.filter((p): p is MessagePort => p !== null);
     const w = new Worker(new URL('./worker.js', import.meta.url), {
       workerData: start,

@@ -79,4 +79,6 @@ export interface CpuStart {
   writeConsole: boolean;
   /** `toro dev -p HOST:GUEST` forwards: a listener on GUEST binds 127.0.0.1:HOST (net.ts). */
   forwards: Array<{ host: number; guest: number }>;
+  /** The folder `embeddedFiles()` reads (toro.json "files", absolute), if the project embeds one. */
+  filesDir?: string;
 }

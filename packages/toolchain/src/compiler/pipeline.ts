@@ -11,6 +11,7 @@
  */
 import type { ObjectFile } from '../obj/object.js';
 import type { PositionEntry } from './backend/code-buffer.js';
+import type { EmbeddedFile } from './backend/embedded-files.js';
 import { emitModule } from './backend/object.js';
 import { type CompileDiagnostic, makeDiagnostic } from './frontend/diagnostics.js';
 import {
@@ -44,6 +45,8 @@ export interface CompileOptions {
   target: Target;
   /** Print the IR after this stage into `dumps`. */
   dump?: DumpStage;
+  /** Files compiled into the program, for `embeddedFiles()` (./backend/embedded-files.ts). */
+  files?: readonly EmbeddedFile[];
 }
 
 export interface CompileResult {
@@ -107,7 +110,7 @@ function finish(lowered: LowerResult, options: CompileOptions, program = true): 
     verifyModule(m);
     if (options.dump === pass.name) dump = printModule(m);
   }
-  const { object, positions } = emitModule(m, options.entry, program);
+  const { object, positions } = emitModule(m, options.entry, program, options.files);
   const result: CompileResult = { object, diagnostics: [], positions };
   if (dump !== undefined) result.dump = dump;
   return result;

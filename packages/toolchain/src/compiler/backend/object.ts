@@ -3,11 +3,12 @@
  * objects and the global slots, and for the program .rodata with its stack-trace table) plus the
  * machine-code → source position map.
  */
-import type { ObjectFile, SymbolDef } from '../../obj/object.js';
+import type { ObjectFile, Relocation, SymbolDef } from '../../obj/object.js';
 import type { IrModule } from '../ir/types.js';
 import { RT } from '../runtime/symbols.js';
 import { stringObject, VALUE } from './abi.js';
 import { CodeBuffer, type PositionEntry } from './code-buffer.js';
+import { type EmbeddedFile, emitEmbeddedFiles } from './embedded-files.js';
 import { FunctionEmitter } from './emit.js';
 import { emitStackCapture, stackTable } from './stack-table.js';
 
@@ -17,8 +18,16 @@ export interface BackendResult {
   positions: PositionEntry[];
 }
 
-/** `withGlobals`: this object defines the global slots (the program's; the runtime's has none). */
-export function emitModule(m: IrModule, file: string, withGlobals = true): BackendResult {
+/**
+ * `withGlobals`: this object defines the global slots and the embedded files' table (the program's;
+ * the runtime's has neither).
+ */
+export function emitModule(
+  m: IrModule,
+  file: string,
+  withGlobals = true,
+  files: readonly EmbeddedFile[] = [],
+): BackendResult {
   const code = new CodeBuffer();
   // The program's `main` only runs the modules' top-level code (../frontend/lower/module.ts): it
   // goes after the end of the code that stack traces show, as Node shows no frame for that.
@@ -38,6 +47,7 @@ export function emitModule(m: IrModule, file: string, withGlobals = true): Backe
 
   const data: number[] = [];
   const dataSymbols: SymbolDef[] = [];
+  const dataRelocations: Relocation[] = [];
   const word = (v: bigint) => {
     for (let k = 0n; k < 8n; k++) data.push(Number((v >> (8n * k)) & 0xffn));
   };
@@ -52,6 +62,7 @@ export function emitModule(m: IrModule, file: string, withGlobals = true): Backe
     dataSymbols.push({ name: d.name, section: '.data', value: BigInt(data.length), global: false });
     for (const b of stringObject(d.text)) data.push(b);
   }
+  if (withGlobals) emitEmbeddedFiles(files, data, dataSymbols, dataRelocations);
 
   const object: ObjectFile = {
     file,
@@ -75,7 +86,7 @@ export function emitModule(m: IrModule, file: string, withGlobals = true): Backe
     ],
     symbols: [...code.symbols, ...dataSymbols, ...(stack?.symbols ?? [])],
     externs: [],
-    relocations: code.relocations,
+    relocations: [...code.relocations, ...dataRelocations],
   };
   if (stack)
     object.sections.push({

@@ -373,11 +373,19 @@ interface ReadonlyMap<K, V> {
   get(key: K): V | undefined;
   has(key: K): boolean;
   forEach(callbackfn: (value: V, key: K, map: ReadonlyMap<K, V>) => void): void;
+  keys(): IterableIterator<K>;
+  values(): IterableIterator<V>;
+  entries(): IterableIterator<[K, V]>;
+  [Symbol.iterator](): IterableIterator<[K, V]>;
 }
 interface ReadonlySet<T> {
   readonly size: number;
   has(value: T): boolean;
   forEach(callbackfn: (value: T, value2: T, set: ReadonlySet<T>) => void): void;
+  keys(): IterableIterator<T>;
+  values(): IterableIterator<T>;
+  entries(): IterableIterator<[T, T]>;
+  [Symbol.iterator](): IterableIterator<T>;
 }
 interface MapConstructor { new <K, V>(entries?: readonly (readonly [K, V])[] | null): Map<K, V>; }
 declare var Map: MapConstructor;

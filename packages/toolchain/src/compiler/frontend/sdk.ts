@@ -30,6 +30,7 @@ export const SDK_COMPILED = new Set([
   'spawnOn',
   'dedicate',
   'networkCpu',
+  'embeddedFiles',
   // methods of the SDK's interfaces, as <Interface>_<method>
   'Thread_join',
   'channel',
@@ -113,6 +114,7 @@ export interface UdpSocket {
 }
 export { listen, connect, udpSocket, SocketError } from '${SDK_SOCKETS_MODULE}';
 export declare function networkCpu(): number;
+export declare function embeddedFiles(): ReadonlyMap<string, Uint8Array>;
 export {
   type Handler, Headers, type HeadersInit, type Params, Request, type RequestInit, Response,
   type ResponseInit, type RouteHandler, Router, type Server, type ServeOptions, serve, URL, URLSearchParams,
@@ -121,5 +123,5 @@ export {
 
 export type ExitStatus = number | undefined | void;
 export type Main = () => ExitStatus | Promise<ExitStatus>;
-export interface ToroConfig { name: string; entry: string; cpus: number; memory: string; }
+export interface ToroConfig { name: string; entry: string; cpus: number; memory: string; files?: string; }
 `;

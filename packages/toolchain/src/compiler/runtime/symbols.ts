@@ -45,6 +45,8 @@ export const RT = {
   stackNames: '__rt_stack_names',
   programText: '__rt_program_text',
   programTextEnd: '__rt_program_text_end',
+  // emitted with the program by ../backend/embedded-files.ts
+  filesTable: '__rt_files_table',
   // lib/*.ts
   typedGet: 'rt.typed.get',
   typedSet: 'rt.typed.set',

@@ -471,6 +471,8 @@ function intrinsic(L: Lowering, node: ts.CallExpression, name: string): Operand 
       return { k: 'sym', name: RT.stackTable };
     case '__stack_names':
       return { k: 'sym', name: RT.stackNames };
+    case '__files_table':
+      return { k: 'sym', name: RT.filesTable };
     case '__hole':
       return { k: 'con', cls: 'v', bits: VALUE.HOLE };
     // The OS layer (runtime/os-*.asm), for the SDK (runtime/lib/sdk.ts).

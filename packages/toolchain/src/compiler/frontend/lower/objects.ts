@@ -36,11 +36,15 @@ export const isArray = (L: Lowering, node: ts.Node): boolean => {
   return isArrayType(L.checker, t) || L.checker.isTupleType(t);
 };
 
-/** Map, Set, or an iterator of our lib (keys()/values()/entries(), taken as snapshot arrays). */
+/**
+ * Map, Set (ReadonlyMap and ReadonlySet are their read-only types: the checker keeps the writes
+ * out), or an iterator of our lib (keys()/values()/entries(), taken as snapshot arrays).
+ */
 export function collectionKind(L: Lowering, node: ts.Node): 'Map' | 'Set' | 'Iterator' | undefined {
   const sym = concrete(L.checker, L.checker.getNonNullableType(L.typeOf(node))).getSymbol();
   if (!sym || !L.fromLib(sym)) return undefined;
-  if (sym.name === 'Map' || sym.name === 'Set') return sym.name;
+  if (sym.name === 'Map' || sym.name === 'ReadonlyMap') return 'Map';
+  if (sym.name === 'Set' || sym.name === 'ReadonlySet') return 'Set';
   if (sym.name === 'IterableIterator') return 'Iterator';
   return undefined;
 }

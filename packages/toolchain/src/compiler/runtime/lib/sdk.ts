@@ -11,6 +11,7 @@ import { makeError, rangeError, typeError } from './errors.js';
 import { stringify } from './json.js';
 import { get, objectNew, set } from './object.js';
 import { concat } from './string.js';
+import { bytesView } from './typed.js';
 import { channelObject, fromWire, toWire } from './wire.js';
 
 declare function __tag(v: unknown): number;
@@ -48,6 +49,9 @@ declare function __wire_pack(s: string): number;
 declare function __wire_unpack(block: number): string;
 declare function __console_block(block: number): void;
 declare function __console_owner(cpu: number): void;
+declare function __files_table(): unknown;
+declare function __ld(o: unknown, i: number): unknown;
+declare function __len(o: unknown): number;
 
 function isWhole(v: unknown): boolean {
   return __tag(v) === 0 && Math.floor(__as_number(v)) === __as_number(v);
@@ -223,7 +227,7 @@ const EMPTY = 5; // select's poll: nothing yet (a watcher is left)
 
 /**
  * This CPU's SDK state: [channel homes (a Map by id), select's turn, remote waits (a table), join
- * slots (a table), net0's CPU, the next channel id, the closed home].
+ * slots (a table), net0's CPU, the next channel id, the closed home, the embedded files' views].
  */
 function state(): unknown {
   let st = __sdk_state();
@@ -236,6 +240,7 @@ function state(): unknown {
     push(st, 0);
     push(st, 0);
     push(st, homeNew(0));
+    push(st, undefined);
     setElement(elementAt(st, 6), 3, 1);
     __sdk_set_state(st);
   }
@@ -671,6 +676,28 @@ export function dedicate(resource: unknown, cpu: unknown): unknown {
 function own(r: number, owner: number): void {
   if (r === RESOURCE_CONSOLE) __console_owner(owner);
   else setElement(state(), 4, owner);
+}
+
+/**
+ * `embeddedFiles()`: a new Map of the files compiled into the image (../../backend/embedded-files.ts),
+ * path → a Uint8Array over the image's bytes (no copy), in the table's order. The views are made once
+ * per CPU, so every call gives the same Uint8Array for a path, as under `toro dev`.
+ */
+export function embeddedFiles(): unknown {
+  const table = __files_table();
+  const n = __as_number(__ld(table, 0));
+  let views = elementAt(state(), 7);
+  if (views === undefined) {
+    views = arrayNew(0);
+    for (let i = 0; i < n; i++) {
+      const bytes = __ld(table, 2 + 2 * i);
+      push(views, bytesView(bytes, __len(bytes)));
+    }
+    setElement(state(), 7, views);
+  }
+  const files = collectionNew(KIND_MAP, undefined);
+  for (let i = 0; i < n; i++) mapSet(files, __ld(table, 1 + 2 * i), elementAt(views, i));
+  return files;
 }
 
 /** `networkCpu()`: the CPU net0 is dedicated to (0 until dedicate('net0', cpu) moves it). */

@@ -620,7 +620,15 @@ export function typedFromUnits(kind: number, units: string, from: number, n: num
   return t;
 }
 
-// ---- bytes for ./text.ts ----
+// ---- bytes for ./text.ts and ./sdk.ts ----
+
+/** A Uint8Array over the whole of an existing BYTES store of n bytes (a new ArrayBuffer holds it). */
+export function bytesView(store: unknown, n: number): unknown {
+  const b = __alloc(KIND_ARRAYBUFFER, 2);
+  __st(b, 0, store);
+  __st(b, 1, n);
+  return makeView(1, b, 0, n);
+}
 
 /** A new Uint8Array of n zero bytes. */
 export function newBytes(n: number): unknown {
