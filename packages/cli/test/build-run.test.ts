@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interruptToro, runToro } from './run-toro.js';
+import { interruptToro, runToro, unwrapped } from './run-toro.js';
 
 // One scaffolded project shared by the tests below; each QEMU boot is bounded by `--timeout`, which the
 // runner enforces by killing the guest's own PID.
@@ -80,8 +80,7 @@ describe('toro build', () => {
       for (const command of ['build', 'dev']) {
         const r = runToro([command], { cwd: svc });
         expect(r.status).toBe(2);
-        // oclif wraps the message at the terminal's width, with " ›   " before each line.
-        expect(r.stderr.replace(/\s*\n ›\s+/g, ' ')).toContain(message);
+        expect(unwrapped(r.stderr)).toContain(message);
         expect(r.stderr).not.toMatch(/\n\s+at /);
       }
     }

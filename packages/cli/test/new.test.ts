@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runToro } from './run-toro.js';
+import { runToro, unwrapped } from './run-toro.js';
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
@@ -74,7 +74,9 @@ describe('toro new', () => {
   it('explains bad input without a stack trace', () => {
     const noTemplate = runToro(['new', '--yes'], { cwd: work });
     expect(noTemplate.status).toBe(2);
-    expect(noTemplate.stderr).toContain('pass one of: compute, hello, pipeline, tcp-echo, web-server');
+    expect(unwrapped(noTemplate.stderr)).toContain(
+      'pass one of: compute, hello, pipeline, static-site, tcp-echo, web-server',
+    );
     const unknown = runToro(['new', 'nope', 'x', '--yes'], { cwd: work });
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('unknown template "nope"');

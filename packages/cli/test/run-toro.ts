@@ -80,3 +80,8 @@ export function serviceLines(stdout: string): string[] {
   const end = lines.findIndex((l) => /^toro: exit \d+$/.test(l));
   return lines.slice(start, end);
 }
+
+/** An error message as one line: oclif wraps it at the terminal's width, with " ›   " before each line. */
+export function unwrapped(stderr: string): string {
+  return stderr.replace(/\s*\n ›\s+/g, ' ');
+}

@@ -14,8 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, step } from '../../drivers/test/clients.js';
+import { step } from '../../drivers/test/clients.js';
 import { exchange } from '../../http/test/exchange.js';
+import { answer, runScript, type Script, scriptUnderDev, underToro } from './http-project.js';
 import { ip, namespacesAllowed, runInNamespace } from './netns.js';
 import { interruptToro, runToro } from './run-toro.js';
 
@@ -32,7 +33,7 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The README's requests, in order: [curl arguments after the URL's path, path]. */
-const SCRIPT: [string[], string][] = [
+const SCRIPT: Script = [
   [[], '/health'],
   [['-d', '{"name":"milk"}'], '/items'],
   [['-d', '{"name":"eggs","done":true}'], '/items'],
@@ -54,28 +55,8 @@ const SCRIPT: [string[], string][] = [
   [[], '/items'],
 ];
 
-/** Headers whose values depend on the moment, not on the program. */
-const VARYING = new Set(['date']);
-
-/** One answer as curl saw it: the status line, the headers that matter (sorted), the body. */
-async function answer(port: number, args: string[], path: string): Promise<string> {
-  const out = await run(
-    'curl',
-    ['-sS', '-i', '--max-time', '20', ...args, `http://127.0.0.1:${port}${path}`],
-    {
-      timeout: 30_000,
-    },
-  );
-  const [head, ...body] = out.stdout.split('\r\n\r\n');
-  const [status, ...fields] = head.split('\r\n');
-  const kept = fields.filter((f) => !VARYING.has(f.slice(0, f.indexOf(':')).toLowerCase())).sort();
-  return [status, ...kept, '', body.join('\r\n\r\n')].join('\n');
-}
-
 async function script(port: number): Promise<string[]> {
-  const answers: string[] = [];
-  for (const [args, path] of SCRIPT) answers.push(await step(`curl ${path}`, () => answer(port, args, path)));
-  return answers;
+  return runScript(port, SCRIPT);
 }
 
 /** Writes `bytes` on one connection and gives all it gets until the server closes it (or 20 s). */
@@ -114,48 +95,7 @@ function mutated(count: number): Buffer[] {
   return out;
 }
 
-/** What `toro dev -p` answers to the script with `cpus` CPUs (worker threads). */
-async function underDev(cpus: number): Promise<string[]> {
-  const port = await freePort();
-  let answers: string[] = [];
-  const code = await interruptToro(['dev', '-p', `${port}:80`, '--cpus', String(cpus)], {
-    cwd: dir,
-    readyText: READY,
-    whileRunning: async () => {
-      answers = await script(port);
-    },
-  });
-  expect(code).toBe(130);
-  return answers;
-}
-
-/** Builds with `cpus` CPUs, boots on `machine` with port 80 forwarded, and runs `checks`. */
-async function underToro(
-  cpus: number,
-  machine: 'q35' | 'microvm',
-  checks: (port: number) => Promise<void>,
-): Promise<void> {
-  expect(runToro(['build', '--cpus', String(cpus)], { cwd: dir, timeoutMs: 120_000 }).status).toBe(0);
-  const port = await freePort();
-  let failure: unknown;
-  const code = await interruptToro(
-    ['run', '-p', `${port}:80`, '--machine', machine, '--accel', 'tcg', '--timeout', '200'],
-    {
-      cwd: dir,
-      readyText: READY,
-      timeoutMs: 220_000,
-      whileRunning: async () => {
-        try {
-          await checks(port);
-        } catch (e) {
-          failure = e;
-        }
-      },
-    },
-  );
-  if (failure !== undefined) throw failure;
-  expect(code).toBe(130);
-}
+const underDev = (cpus: number): Promise<string[]> => scriptUnderDev(dir, READY, cpus, SCRIPT);
 
 describe('toro new web-server', () => {
   it('on 2 CPUs (q35): the README answers as under toro dev, ab without a failure, pipelining in order, 4xx for bad requests', async () => {
@@ -172,7 +112,7 @@ describe('toro new web-server', () => {
     expect(expected[9]).toMatch(/^HTTP\/1\.1 404 Not Found\n[\s\S]*\{"error":"no item 2"\}$/);
     expect(expected[15]).toContain('allow: GET, POST');
     expect(expected[4].endsWith('[{"id":2,"name":"eggs","done":true}]')).toBe(true);
-    await underToro(2, 'q35', async (port) => {
+    await underToro(dir, READY, 2, 'q35', async (port) => {
       expect(await script(port)).toEqual(expected);
       const keep = await step('ab -k', () =>
         run('ab', ['-k', '-q', '-n', '1000', '-c', '8', `http://127.0.0.1:${port}/health`], {
@@ -230,12 +170,12 @@ describe('toro new web-server', () => {
 
   it('on 1 CPU (microvm) and on 4 (q35): the README answers as under toro dev', async () => {
     const one = await underDev(1);
-    await underToro(1, 'microvm', async (port) => {
+    await underToro(dir, READY, 1, 'microvm', async (port) => {
       expect(await script(port)).toEqual(one);
     });
     const four = await underDev(4);
     expect(four).toEqual(one);
-    await underToro(4, 'q35', async (port) => {
+    await underToro(dir, READY, 4, 'q35', async (port) => {
       expect(await script(port)).toEqual(four);
     });
   }, 600_000);

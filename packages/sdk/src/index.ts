@@ -24,6 +24,8 @@ export {
   type ResponseInit,
   type RouteHandler,
   Router,
+  type StaticOptions,
+  serveStatic,
   URL,
   URLSearchParams,
   type URLSearchParamsInit,

@@ -43,9 +43,15 @@ export function listTemplates(): TemplateInfo[] {
     });
 }
 
-/** Every file of a template as [relative output path, filled-in contents]. */
-export function renderTemplate(template: TemplateInfo, values: TemplateValues): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
+/**
+ * Every file of a template as [relative output path, contents]: text files with the values filled
+ * in, binary files (an image, a font: not UTF-8, or holding a NUL) byte for byte.
+ */
+export function renderTemplate(
+  template: TemplateInfo,
+  values: TemplateValues,
+): Array<[string, string | Uint8Array]> {
+  const out: Array<[string, string | Uint8Array]> = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir).sort()) {
       const path = join(dir, entry);
@@ -56,7 +62,13 @@ export function renderTemplate(template: TemplateInfo, values: TemplateValues): 
       const rel = relative(template.dir, path);
       if (rel === 'template.json') continue;
       const target = rel.replace(/(^|\/)_gitignore$/, '$1.gitignore');
-      const text = readFileSync(path, 'utf8')
+      const bytes = readFileSync(path);
+      if (!isText(bytes)) {
+        out.push([target, bytes]);
+        continue;
+      }
+      const text = bytes
+        .toString('utf8')
         .replaceAll('{{name}}', values.name)
         .replaceAll('{{cpus}}', String(values.cpus))
         .replaceAll('{{memory}}', values.memory);
@@ -65,4 +77,15 @@ export function renderTemplate(template: TemplateInfo, values: TemplateValues): 
   };
   walk(template.dir);
   return out;
+}
+
+/** True for bytes that are UTF-8 text: they decode without a replacement and hold no NUL. */
+function isText(bytes: Uint8Array): boolean {
+  if (bytes.includes(0)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }

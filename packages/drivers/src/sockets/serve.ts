@@ -28,6 +28,8 @@ export {
   Router,
   type ServeOptions,
   type Server,
+  type StaticOptions,
+  serveStatic,
   URL,
   URLSearchParams,
   type URLSearchParamsInit,

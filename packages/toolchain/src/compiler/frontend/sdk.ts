@@ -117,8 +117,8 @@ export declare function networkCpu(): number;
 export declare function embeddedFiles(): ReadonlyMap<string, Uint8Array>;
 export {
   type Handler, Headers, type HeadersInit, type Params, Request, type RequestInit, Response,
-  type ResponseInit, type RouteHandler, Router, type Server, type ServeOptions, serve, URL, URLSearchParams,
-  type URLSearchParamsInit,
+  type ResponseInit, type RouteHandler, Router, type Server, type ServeOptions, serve, type StaticOptions,
+  serveStatic, URL, URLSearchParams, type URLSearchParamsInit,
 } from '${SDK_HTTP_MODULE}';
 
 export type ExitStatus = number | undefined | void;
