@@ -43,6 +43,8 @@ export async function interruptToro(
     prefix?: string[];
     /** Runs once `readyText` was printed; `output()` is everything printed so far, as it grows. */
     whileRunning?: (pid: number, output: () => string) => void | Promise<void>;
+    /** Gets everything it printed, once it has exited. */
+    onExit?: (output: string) => void;
   },
 ): Promise<number | null> {
   const prefix = opts.prefix ?? [];
@@ -52,6 +54,8 @@ export async function interruptToro(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const killer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+  // Listened for from the start: a child that stops by itself while `whileRunning` runs is seen.
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   try {
     let out = '';
     await new Promise<void>((resolve, reject) => {
@@ -64,9 +68,10 @@ export async function interruptToro(
       );
     });
     await opts.whileRunning?.(child.pid as number, () => out);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     child.kill('SIGINT');
-    return await exited;
+    const code = await exited;
+    opts.onExit?.(out);
+    return code;
   } finally {
     clearTimeout(killer);
     child.kill('SIGKILL');

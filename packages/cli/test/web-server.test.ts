@@ -183,7 +183,7 @@ describe('toro new web-server', () => {
   // QEMU's user network forwards only a few connects of a burst to the guest (see tcp-echo.test.ts), so
   // the idle connections go over a tap device in a network namespace the test makes and deletes.
   it.skipIf(!namespacesAllowed())(
-    'on 1 CPU (microvm) over a tap device: 1,000 idle connections held, /health still answered, all closed by the idle timeout',
+    'on 1 CPU (microvm) over a tap device: 1,000 idle connections held, /health still answered, all closed by the idle timeout, twice',
     async () => {
       expect(runToro(['build', '--cpus', '1'], { cwd: dir, timeoutMs: 120_000 }).status).toBe(0);
       const ns = `toro-web-${process.pid}`;
@@ -196,7 +196,8 @@ describe('toro new web-server', () => {
           ['-n', ns, 'link', 'set', 'tap0', 'up'],
         ])
           expect(ip(...step)).toBe('');
-        let report = '';
+        const reports: string[] = [];
+        let output = '';
         const code = await interruptToro(
           [
             'run',
@@ -214,16 +215,25 @@ describe('toro new web-server', () => {
             prefix: ['ip', 'netns', 'exec', ns],
             readyText: READY,
             timeoutMs: 320_000,
+            onExit: (out) => {
+              output = out;
+            },
             whileRunning: async () => {
-              report = await idleClient(ns, '10.78.0.2', IDLE, 120_000);
+              // Twice: the second round needs the memory the first gave back, merged into blocks
+              // the collector can map again.
+              for (let round = 0; round < 2; round++)
+                reports.push(await idleClient(ns, '10.78.0.2', IDLE, 120_000));
             },
           },
         );
-        const r = JSON.parse(report) as { opened: number; health: string; closedByServer: number };
-        expect(r.opened).toBe(IDLE);
-        expect(r.health).toBe('HTTP/1.1 200');
-        expect(r.closedByServer).toBe(IDLE);
-        expect(code).toBe(130);
+        expect(reports).toHaveLength(2);
+        for (const report of reports) {
+          const r = JSON.parse(report) as { opened: number; health: string; closedByServer: number };
+          expect(r.opened, output).toBe(IDLE);
+          expect(r.health, output).toBe('HTTP/1.1 200');
+          expect(r.closedByServer, output).toBe(IDLE);
+        }
+        expect(code, output).toBe(130);
       } finally {
         ip('netns', 'del', ns);
       }

@@ -25,7 +25,7 @@
 ;   | reap, receive waiters, wake_dirty mask, recv round robin     |
 ;   +--------------------------------------------------------------+
 ;   | page free lists, one per order 0..PAGE_MAX_ORDER             |  page allocator (owner only)
-;   | bump ranges [next, end) and owned ranges [start, end)        |  .own_* read by others
+;   | bump ranges [next, end), owned ranges [start, end), free maps |  .own_* read by others
 ;   | partial slab list per size class, stack cache, stack window  |
 ;   | device vectors: handed out, enabled, pending; the irq waiter |  irq.asm (owner only)
 ;   +--------------------------------------------------------------+
@@ -159,6 +159,7 @@ struc mech
   .bump_end:     resq MECH_RANGES
   .own_start:    resq MECH_RANGES       ; memory this CPU owns, for page_owner; fixed after init
   .own_end:      resq MECH_RANGES
+  .free_map:     resq MECH_RANGES       ; per piece: a byte per page, order+1 at the head of a free block
   .slabs:        resq OBJ_CLASSES       ; partial slabs per class
   .stack_cache:  resq 1                 ; stacks of exited threads, guard page still unmapped
   .sw_pdpt:      resq 1                 ; stack_window.asm: the window's PDPT (0 until first used)

@@ -14,7 +14,14 @@
 ; memory never handed out yet, so starting costs nothing however large the machine. Blocks come from, in
 ; order: the free list of that order; the bump ranges (the gap left by aligning the bump pointer is cut
 ; into smaller aligned blocks and put on their free lists, so no byte is lost); a larger free block split
-; in halves. Freed blocks go on their order's list; there is no coalescing.
+; in halves. A freed block is merged with its buddy (the other half of the block of the next order, at
+; address ^ size) while the buddy is free and of the same order, as in a buddy allocator, so memory
+; freed page by page becomes large blocks again (the collector's semispaces need them).
+;
+; Free blocks: the lists are doubly linked through the blocks themselves ([block] = next, [block+8] =
+; prev), and each piece has a free map at its start, a byte per page of the piece: order+1 at the first
+; page of a free block, 0 everywhere else (pages in use, inside a free block, or still in a bump range).
+; The map is how a free finds its buddy without reading memory that may be in use.
 ;
 ; A thread that finds its CPU's memory used up can borrow from the rest of its node (page_alloc_node).
 ;
@@ -35,8 +42,10 @@ page_alloc_order:
   mov rax, [r8 + mech.free_lists + rcx * 8]
   test rax, rax
   jz .bump
-  mov rdx, [rax]
-  mov [r8 + mech.free_lists + rcx * 8], rdx
+  push rax
+  mov rdi, rax
+  call free_unlink
+  pop rax
 .got:                                   ; RAX = block, ECX = order, R8 = mech
   mov edx, PAGE_SIZE
   shl rdx, cl
@@ -72,7 +81,9 @@ page_alloc_order:
   mov [r8 + mech.bump_next + r10 * 8], rsi
   inc dword [r8 + mech.range_cur]
   push rcx
+  push r9
   call carve_free
+  pop r9
   pop rcx
   jmp .range
 
@@ -85,18 +96,28 @@ page_alloc_order:
   mov rax, [r8 + mech.free_lists + rdx * 8]
   test rax, rax
   jz .larger
-  mov rsi, [rax]
-  mov [r8 + mech.free_lists + rdx * 8], rsi
+  push rcx
+  push rdx
+  push rax
+  mov rdi, rax
+  mov ecx, edx
+  call free_unlink
+  pop rax
+  pop rdx
+  pop rcx
 .halve:                                 ; keep the lower half, free the upper half one order down
   dec edx
-  mov esi, PAGE_SIZE
-  xchg ecx, edx
-  shl rsi, cl
-  xchg ecx, edx
-  add rsi, rax
-  mov rdi, [r8 + mech.free_lists + rdx * 8]
-  mov [rsi], rdi
-  mov [r8 + mech.free_lists + rdx * 8], rsi
+  push rax
+  push rcx
+  push rdx
+  mov rdi, PAGE_SIZE
+  mov ecx, edx
+  shl rdi, cl
+  add rdi, rax
+  call free_push                        ; its buddy is the lower half, in use: nothing to merge
+  pop rdx
+  pop rcx
+  pop rax
   cmp edx, ecx
   ja .halve
   jmp .got
@@ -161,9 +182,9 @@ page_alloc_node:
   pop rbx
   ret
 
-; carve_free — puts [RDI, RSI) (page-aligned) on the free lists as the largest aligned blocks that fit.
-; Does not change .free_bytes: the bytes were already counted free in a bump range. R8 = mech.
-; Clobbers RAX, RCX, RDX, RDI, R11.
+; carve_free — puts [RDI, RSI) (page-aligned) on the free lists as the largest aligned blocks that fit,
+; each merged with free buddies (free_insert). Does not change .free_bytes: the bytes were already
+; counted free in a bump range. R8 = mech. Clobbers RAX, RCX, RDX, RDI, R9-R11.
 carve_free:
   cmp rdi, rsi
   jae .done
@@ -181,16 +202,17 @@ carve_free:
   dec ecx
   jmp .fit
 .push:
-  mov r11, [r8 + mech.free_lists + rcx * 8]
-  mov [rdi], r11
-  mov [r8 + mech.free_lists + rcx * 8], rdi
-  add rdi, rdx
+  push rsi
+  push rax                              ; the next block's address
+  call free_insert
+  pop rdi
+  pop rsi
   jmp carve_free
 .done:
   ret
 
 ; page_free_order — RDI = block from page_alloc_order (on any CPU), ESI = its order. The owner's free
-; list gets it back: at once if this CPU owns it, else through the matrix. RAX = 0, or -1 when no CPU
+; lists get it back (merged with its free buddies): at once if this CPU owns it, else through the matrix. RAX = 0, or -1 when no CPU
 ; owns the address (it was never allocated here; nothing is done). Clobbers the caller-saved registers.
 page_free_order:
   push rbx
@@ -225,18 +247,111 @@ page_free_order:
   pop rbx
   ret
 
-; page_free_local — RDI = block this CPU owns, ESI = its order: back on the free list.
-; Clobbers RAX, RCX, RDX, R8.
+; page_free_local — RDI = block this CPU owns, ESI = its order: back on the free lists, merged with
+; its free buddies. Clobbers RAX, RCX, RDX, RDI, RSI, R8-R11.
 page_free_local:
   mov r8, [gs:percpu.mech]
   mov ecx, esi
-  mov rax, [r8 + mech.free_lists + rcx * 8]
-  mov [rdi], rax
-  mov [r8 + mech.free_lists + rcx * 8], rdi
   mov edx, PAGE_SIZE
   shl rdx, cl
   add [r8 + mech.free_bytes], rdx
   inc qword [r8 + mech.page_frees]
+  mov ecx, esi
+  jmp free_insert
+
+; free_insert — RDI = a block of order ECX this CPU owns, not on any list: merges it with its buddy
+; while the buddy is free with the same order and the pair lies in the same piece, then puts the
+; result on its list. R8 = mech. Clobbers RAX, RCX, RDX, RDI, RSI, R9-R11.
+free_insert:
+  call free_map_of                      ; RSI = the piece's map, R9 = its start, R10 = its end
+.merge:
+  cmp ecx, PAGE_MAX_ORDER
+  jae free_push
+  mov edx, PAGE_SIZE
+  shl rdx, cl                           ; RDX = block size
+  mov r11, rdi
+  xor r11, rdx                          ; R11 = buddy
+  cmp r11, r9
+  jb free_push                          ; the pair would start before the piece
+  lea rax, [r11 + rdx]
+  cmp rax, r10
+  ja free_push                          ; or end after it
+  mov rax, r11
+  sub rax, r9
+  shr rax, PAGE_SHIFT
+  movzx eax, byte [rsi + rax]
+  dec eax
+  cmp eax, ecx
+  jne free_push                         ; the buddy is in use, split, or still in a bump range
+  push rdi
+  mov rdi, r11
+  call free_unlink
+  pop rdi
+  and rdi, r11                          ; the pair starts at the lower of the two
+  inc ecx
+  jmp .merge
+
+; free_push — RDI = a free block of order ECX this CPU owns: first on its list, marked in the map.
+; R8 = mech. Clobbers RAX, RDX, RSI, R9, R10.
+free_push:
+  call free_map_of
+  mov rax, [r8 + mech.free_lists + rcx * 8]
+  mov [rdi], rax                        ; next
+  mov qword [rdi + 8], 0                ; prev
+  test rax, rax
+  jz .first
+  mov [rax + 8], rdi
+.first:
+  mov [r8 + mech.free_lists + rcx * 8], rdi
+  mov rax, rdi
+  sub rax, r9
+  shr rax, PAGE_SHIFT
+  lea edx, [ecx + 1]
+  mov [rsi + rax], dl
+  ret
+
+; free_unlink — RDI = a block on the list of order ECX: off the list, unmarked in the map. R8 = mech.
+; Clobbers RAX, RDX, RSI, R9, R10.
+free_unlink:
+  mov rax, [rdi]                        ; next
+  mov rdx, [rdi + 8]                    ; prev
+  test rax, rax
+  jz .no_next
+  mov [rax + 8], rdx
+.no_next:
+  test rdx, rdx
+  jz .was_first
+  mov [rdx], rax
+  jmp .unmark
+.was_first:
+  mov [r8 + mech.free_lists + rcx * 8], rax
+.unmark:
+  call free_map_of
+  mov rax, rdi
+  sub rax, r9
+  shr rax, PAGE_SHIFT
+  mov byte [rsi + rax], 0
+  ret
+
+; free_map_of — RDI = an address in one of this CPU's pieces: RSI = that piece's free map, R9 = its
+; start, R10 = its end. R8 = mech. Every block on the lists is in a piece (page_free_order sends blocks
+; of other CPUs to their owner). Clobbers RAX.
+free_map_of:
+  xor eax, eax
+.piece:
+  mov r9, [r8 + mech.own_start + rax * 8]
+  mov r10, [r8 + mech.own_end + rax * 8]
+  cmp rdi, r9
+  jb .next
+  cmp rdi, r10
+  jb .found
+.next:
+  inc eax
+  cmp eax, [r8 + mech.range_count]
+  jb .piece
+  ud2                                   ; a block outside this CPU's memory: a kernel bug, stop here
+.found:
+  mov rsi, [r8 + mech.free_map + rax * 8]
   ret
 
 ; page_owner — EAX = the CPU whose allocator owns address RDI, or -1. Reads other CPUs' .own_* fields,
@@ -369,6 +484,30 @@ mem_init_cpu:
   sub [rbx + mech.free_bytes], r12
   mov [rbx + mech.range_count], r8d
   mov dword [rbx + mech.range_cur], 0
+  ; Each piece's free map (a byte per page) takes the piece's first pages, zeroed; they stay in use.
+  xor r9d, r9d
+.map:
+  cmp r9d, r8d
+  jae .mapped
+  mov rdi, [rbx + mech.own_start + r9 * 8]
+  mov rdx, [rbx + mech.own_end + r9 * 8]
+  sub rdx, rdi                          ; piece bytes
+  mov rcx, rdx
+  shr rcx, PAGE_SHIFT                   ; pages = map bytes
+  add rcx, PAGE_SIZE - 1
+  and rcx, -PAGE_SIZE                   ; whole pages of map
+  cmp rcx, rdx
+  cmova rcx, rdx                        ; a piece of one page is all map
+  mov [rbx + mech.free_map + r9 * 8], rdi
+  lea rax, [rdi + rcx]
+  mov [rbx + mech.bump_next + r9 * 8], rax
+  sub [rbx + mech.free_bytes], rcx
+  shr rcx, 3
+  xor eax, eax
+  rep stosq
+  inc r9d
+  jmp .map
+.mapped:
   pop r15
   pop r14
   pop r13

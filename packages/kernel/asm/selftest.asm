@@ -297,6 +297,7 @@ st_table:                               ; name, routine; 0 ends it
   dq name_sched, st_sched
   dq name_idle, st_idle
   dq name_alloc, st_alloc
+  dq name_coalesce, st_coalesce
   dq name_matrix, st_matrix
   dq name_threads, st_threads
   dq name_mem, st_mem
@@ -309,6 +310,7 @@ st_table:                               ; name, routine; 0 ends it
 name_sched:      db "sched", 0
 name_idle:       db "idle", 0
 name_alloc:      db "alloc", 0
+name_coalesce:   db "coalesce", 0
 name_matrix:     db "matrix", 0
 name_threads:    db "threads", 0
 name_mem:        db "mem", 0
@@ -350,6 +352,7 @@ st_after:  resb ST_SNAP * MAX_CPUS
 
 %include "st_sched.asm"
 %include "st_alloc.asm"
+%include "st_coalesce.asm"
 %include "st_matrix.asm"
 %include "st_threads.asm"
 %include "st_mem.asm"

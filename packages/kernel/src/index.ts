@@ -54,6 +54,7 @@ export const sources: readonly string[] = [
   'image_end.asm',
   'st_sched.asm',
   'st_alloc.asm',
+  'st_coalesce.asm',
   'st_matrix.asm',
   'st_threads.asm',
   'st_mem.asm',
