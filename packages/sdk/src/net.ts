@@ -35,8 +35,9 @@ export interface ListenOptions {
   /** How many connections may wait to be accepted (default 511). */
   backlog?: number;
   /**
-   * The CPUs that handle accepted connections (default: every CPU but `networkCpu()`). Under `toro dev`
-   * a connection is handled on the CPU that called `accept()`; the list is checked but does not move it.
+   * Reserved for spreading accepted connections over CPUs: the list is checked (every entry a CPU of
+   * this machine, at least one), but today a connection is always handled on the CPU that called
+   * `accept()`, on both backends. To serve from several CPUs, listen on different ports from each.
    */
   cpus?: readonly number[];
 }
