@@ -3,7 +3,8 @@
  * body) and ../shared/baseline's Linux microVMs serving about as much with busybox httpd, nginx and
  * Node.js, each under QEMU TCG on microvm with 1 and 2 vCPUs and user networking, measured from the host
  * through the forwarded port on 127.0.0.1: QEMU start to the first 200, wrk (8 kept-alive connections,
- * 10 s) requests per second and latency percentiles, and ab with a new connection per request. When the
+ * 10 s) requests per second and latency percentiles, ab with a new connection per request, and the
+ * smallest guest memory each serves from. When the
  * baseline cannot be had, Toro is still measured and the table says why the Linux columns are empty.
  */
 import { execFile } from 'node:child_process';
@@ -163,14 +164,14 @@ async function measure(boot: () => Promise<Booted>): Promise<Figures> {
   }
 }
 
-async function bootToro(image: string, cpus: number): Promise<Booted> {
+async function bootToro(image: string, cpus: number, memoryMiB = MEMORY_MIB): Promise<Booted> {
   const port = await freePort();
   const t0 = performance.now();
   const guest = await startGuest({
     image,
     machine: 'microvm',
     cpus,
-    memory: MEMORY_MIB,
+    memory: memoryMiB,
     accel: 'tcg',
     ports: [{ host: port, guest: 80 }],
     timeoutMs: 300_000,
@@ -192,6 +193,43 @@ async function bootToro(image: string, cpus: number): Promise<Booted> {
 }
 
 const fmt = (x: number): number => Number(x.toFixed(x >= 100 ? 0 : 2));
+
+/** The guest memory sizes tried for "the smallest -m that serves", in MiB. */
+const MEMORY_LADDER = [4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512];
+const SERVES_AB = ['-k', '-q', '-n', '500', '-c', '8'];
+
+/** Whether a guest booted with `boot` serves: a 200 within 60 s, then ab -k 500 requests without a failure. */
+async function serves(boot: () => Promise<Booted>): Promise<boolean> {
+  const guest = await boot();
+  try {
+    await Promise.race([
+      first200(guest.port, guest.t0, 60_000),
+      guest.failed.then((why) => Promise.reject(new Error(why))),
+    ]);
+    const ab = await Promise.race([
+      run('ab', [...SERVES_AB, `http://${HOST}:${guest.port}/`], { timeout: 120_000 }),
+      guest.failed.then((why) => Promise.reject(new Error(why))),
+    ]);
+    return /Complete requests:\s+500/.test(ab.stdout) && /Failed requests:\s+0/.test(ab.stdout);
+  } catch {
+    return false;
+  } finally {
+    await guest.close();
+  }
+}
+
+/** The smallest size of MEMORY_LADDER at which `serves` holds (a binary search: serving is monotonic). */
+async function smallestMemory(boot: (mib: number) => Promise<Booted>): Promise<number | undefined> {
+  let lo = 0;
+  let hi = MEMORY_LADDER.length - 1;
+  if (!(await serves(() => boot(MEMORY_LADDER[hi])))) return undefined;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (await serves(() => boot(MEMORY_LADDER[mid]))) hi = mid;
+    else lo = mid + 1;
+  }
+  return MEMORY_LADDER[lo];
+}
 
 it('measures HTTP serving against busybox httpd, nginx and Node.js in Linux microVMs', {
   timeout: 3_000_000,
@@ -215,6 +253,18 @@ it('measures HTTP serving against busybox httpd, nginx and Node.js in Linux micr
       }
     } else linuxMissing = outcome.reason;
 
+    /** One of the baseline's Linux guests, serving on a free port. */
+    const bootBaseline = async (system: BaselineServer, smp: number, mib: number): Promise<Booted> =>
+      bootLinux({
+        kernel: (baseline as LinuxBaseline).kernel,
+        initrd: (baseline as LinuxBaseline).initrds[system],
+        machine: 'microvm',
+        memoryMiB: mib,
+        hostPort: await freePort(),
+        cpus: smp,
+        timeoutMs: 300_000,
+        tscKhz,
+      });
     const systems: System[] = ['toro', ...SERVERS];
     const runs = new Map<string, Figures[]>();
     const failedSystems = new Map<string, string>();
@@ -229,18 +279,7 @@ it('measures HTTP serving against busybox httpd, nginx and Node.js in Linux micr
             const f =
               system === 'toro'
                 ? await measure(() => bootToro(image, smp))
-                : await measure(async () =>
-                    bootLinux({
-                      kernel: (baseline as LinuxBaseline).kernel,
-                      initrd: (baseline as LinuxBaseline).initrds[system],
-                      machine: 'microvm',
-                      memoryMiB: MEMORY_MIB,
-                      hostPort: await freePort(),
-                      cpus: smp,
-                      timeoutMs: 300_000,
-                      tscKhz,
-                    }),
-                  );
+                : await measure(() => bootBaseline(system, smp, MEMORY_MIB));
             runs.set(key, [...(runs.get(key) ?? []), f]);
           } catch (e) {
             if (system === 'toro') throw e;
@@ -255,6 +294,21 @@ it('measures HTTP serving against busybox httpd, nginx and Node.js in Linux micr
     }
     for (const system of failedSystems.keys())
       for (const k of [...runs.keys()]) if (k.startsWith(`${system}/`)) runs.delete(k);
+
+    // The smallest -m that serves, per system and vCPU count.
+    const smallest = new Map<string, number | undefined>();
+    for (const smp of SMPS)
+      for (const system of systems) {
+        if (system !== 'toro' && (linuxMissing !== null || baseline === null || failedSystems.has(system)))
+          continue;
+        smallest.set(
+          `${system}/${smp}`,
+          await smallestMemory((mib) =>
+            system === 'toro' ? bootToro(image, smp, mib) : bootBaseline(system, smp, mib),
+          ),
+        );
+        console.log(`http bench: ${system}/${smp} serves from -m ${smallest.get(`${system}/${smp}`)}M`);
+      }
 
     const keys = SMPS.flatMap((smp) => systems.map((s) => `${s}/${smp}`));
     const cell = (key: string, f: (x: Figures) => number): number | string => {
@@ -280,6 +334,10 @@ it('measures HTTP serving against busybox httpd, nginx and Node.js in Linux micr
       metric('wrk latency p99 (ms)', (x) => x.p99),
       metric('wrk errors (socket errors, non-2xx)', (x) => x.wrkErrors),
       metric(`ab -c8, a new connection per request (requests/s)`, (x) => x.abRps),
+      [
+        'smallest -m that serves (MiB)',
+        ...keys.map((k) => (smallest.has(k) ? (smallest.get(k) ?? `> ${MEMORY_LADDER.at(-1)}`) : 'n/a')),
+      ],
       ['image (kernel + initramfs, or the ELF)', ...SMPS.flatMap(() => systems.map(size))],
     ];
     const versions =
@@ -297,6 +355,7 @@ it('measures HTTP serving against busybox httpd, nginx and Node.js in Linux micr
         `Median of ${RUNS} boots each, interleaved (run, vCPUs, system), -M microvm, -m ${MEMORY_MIB}M for all, user networking, from the host on 127.0.0.1 through QEMU's forwarded port. ` +
         'Per boot: QEMU spawn to the first 200 (a GET on a new connection every 50 ms, not waiting for the one before), a warm-up of ab -k -n 500 -c 8 (not measured), ' +
         `wrk ${WRK.join(' ')} (requests/s, latency percentiles), then ab -n ${AB_FRESH} -c 8 without keep-alive (a TCP connection per request). ` +
+        `The smallest -m that serves: a binary search over ${MEMORY_LADDER.join(', ')} MiB, one boot each, serving meaning a 200 within 60 s and then ab ${SERVES_AB.join(' ')} without a failure. ` +
         `Toro: bench/services/http-hello.ts, serve() from @toro/sdk, the server on CPU 1 and the stack on CPU 0 with 2 vCPUs, everything on CPU 0 with 1. Linux: ../shared/baseline's images (${versions}). The whole bench took ${elapsed.toFixed(0)} s.`,
       columns: ['metric', ...SMPS.flatMap((smp) => systems.map((s) => `${s} ${smp} vCPU`))],
       rows,

@@ -8,36 +8,9 @@ import { Response } from '../../src/message.js';
 import { decodePercent } from '../../src/percent.js';
 import { pathOf, Router } from '../../src/router.js';
 import { URLSearchParams } from '../../src/search-params.js';
-import { type HttpConnection, serveConnection } from '../../src/server.js';
+import { serveConnection } from '../../src/server.js';
 import { URL } from '../../src/url.js';
-
-/** Reads give the scripted chunks, then the end of the stream; writes are kept as text. */
-class ScriptedConnection implements HttpConnection {
-  readonly written: string[] = [];
-  closed = false;
-  ended = false;
-
-  constructor(private readonly chunks: string[]) {}
-
-  async read(): Promise<Uint8Array | undefined> {
-    const next = this.chunks.shift();
-    return next === undefined ? undefined : new TextEncoder().encode(next);
-  }
-
-  async write(data: Uint8Array): Promise<void> {
-    this.written.push(new TextDecoder().decode(data));
-  }
-
-  async end(): Promise<void> {
-    this.ended = true;
-  }
-
-  close(): void {
-    this.closed = true;
-  }
-
-  setTimeout(_ms: number): void {}
-}
+import { ScriptedConnection } from './scripted-connection.js';
 
 function app(): Router {
   const items = new Map<string, string>([['1', 'one']]);

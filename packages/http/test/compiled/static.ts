@@ -7,30 +7,9 @@
 import { contentTypeOf } from '../../src/content-types.js';
 import { Request, Response } from '../../src/message.js';
 import { Router } from '../../src/router.js';
-import { type HttpConnection, serveConnection } from '../../src/server.js';
+import { serveConnection } from '../../src/server.js';
 import { serveStatic } from '../../src/static.js';
-
-/** Reads give the scripted chunks, then the end of the stream; writes are kept as text. */
-class ScriptedConnection implements HttpConnection {
-  readonly written: string[] = [];
-
-  constructor(private readonly chunks: string[]) {}
-
-  async read(): Promise<Uint8Array | undefined> {
-    const next = this.chunks.shift();
-    return next === undefined ? undefined : new TextEncoder().encode(next);
-  }
-
-  async write(data: Uint8Array): Promise<void> {
-    this.written.push(new TextDecoder().decode(data));
-  }
-
-  async end(): Promise<void> {}
-
-  close(): void {}
-
-  setTimeout(_ms: number): void {}
-}
+import { ScriptedConnection } from './scripted-connection.js';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
