@@ -19,6 +19,7 @@ bits 64
 st_coalesce:
   push rbx
   push r12
+  push r13
   mov rdi, st_coalesce_worker
   xor esi, esi
   call st_on_every_cpu
@@ -31,34 +32,22 @@ st_coalesce:
   jae .done
   mov edi, ebx
   call st_result_cpu
-  imul eax, ebx, ST_SLOT
-  add rax, st_slots
-  push rax
-  mov rsi, [rax]
-  test rsi, rsi
-  jnz .took
+  call .slot
+  cmp qword [rax], 0
+  jne .took
   mov r12d, ST_FAIL
 .took:
-  mov rdi, key_pages
+  xor r13d, r13d                        ; slot word, and its key
+.word:
+  call .slot
+  mov rdi, [st_coalesce_keys + r13 * 8]
+  mov rsi, [rax + r13 * 8]
   call st_kv
-  mov rax, [rsp]
-  mov rdi, key_largest_before
-  mov rsi, [rax + 8]
-  call st_kv
-  mov rax, [rsp]
-  mov rdi, key_largest_after
-  mov rsi, [rax + 16]
-  call st_kv
-  mov rax, [rsp]
-  mov rdi, key_free_before
-  mov rsi, [rax + 24]
-  call st_kv
-  mov rax, [rsp]
-  mov rdi, key_free_after
-  mov rsi, [rax + 32]
-  call st_kv
+  inc r13d
+  cmp r13d, 5
+  jb .word
   call print_newline
-  pop rax
+  call .slot
   mov rdx, [rax + 16]
   cmp rdx, [rax + 8]
   jge .merged
@@ -73,8 +62,13 @@ st_coalesce:
   jmp .cpu
 .done:
   mov eax, r12d
+  pop r13
   pop r12
   pop rbx
+  ret
+.slot:                                  ; RAX = CPU EBX's slot
+  imul eax, ebx, ST_SLOT
+  add rax, st_slots
   ret
 
 ; st_coalesce_worker — see the file header; results in this CPU's slot.
@@ -165,6 +159,9 @@ st_largest_order:
   ret
 
 section .rodata
+align 8
+st_coalesce_keys:                       ; the slot's words, in order
+  dq key_pages, key_largest_before, key_largest_after, key_free_before, key_free_after
 key_pages:          db " pages=", 0
 key_largest_before: db " largest_before=", 0
 key_largest_after:  db " largest_after=", 0
