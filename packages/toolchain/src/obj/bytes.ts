@@ -52,6 +52,18 @@ export class ByteBuffer {
     if (offset + bytes.length > this.length) this.length = offset + bytes.length;
   }
 
+  /** Appends bytes at the end. */
+  append(bytes: Uint8Array | readonly number[]): void {
+    this.writeAt(this.length, bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes));
+  }
+
+  /** Appends a 64-bit little-endian word. */
+  appendWord(v: bigint): void {
+    this.ensure(this.length + 8);
+    writeLE(this.buf, this.length, 8, v);
+    this.length += 8;
+  }
+
   /** Extends with zeros up to `n` bytes. */
   padTo(n: number): void {
     this.ensure(n);

@@ -3,6 +3,7 @@
  * objects and the global slots, and for the program .rodata with its stack-trace table) plus the
  * machine-code → source position map.
  */
+import { ByteBuffer } from '../../obj/bytes.js';
 import type { ObjectFile, Relocation, SymbolDef } from '../../obj/object.js';
 import type { IrModule } from '../ir/types.js';
 import { RT } from '../runtime/symbols.js';
@@ -45,22 +46,19 @@ export function emitModule(
   }
   const text = code.finish();
 
-  const data: number[] = [];
+  const data = new ByteBuffer();
   const dataSymbols: SymbolDef[] = [];
   const dataRelocations: Relocation[] = [];
-  const word = (v: bigint) => {
-    for (let k = 0n; k < 8n; k++) data.push(Number((v >> (8n * k)) & 0xffn));
-  };
   if (withGlobals) {
     dataSymbols.push({ name: RT.globalCount, section: '.data', value: 0n, global: true });
-    word(BigInt(m.globals));
+    data.appendWord(BigInt(m.globals));
     dataSymbols.push({ name: RT.globals, section: '.data', value: BigInt(data.length), global: true });
     // HOLE until the declaration runs: a function reading it earlier throws ReferenceError.
-    for (let g = 0; g < m.globals; g++) word(VALUE.HOLE);
+    for (let g = 0; g < m.globals; g++) data.appendWord(VALUE.HOLE);
   }
   for (const d of m.data) {
     dataSymbols.push({ name: d.name, section: '.data', value: BigInt(data.length), global: false });
-    for (const b of stringObject(d.text)) data.push(b);
+    data.append(stringObject(d.text));
   }
   if (withGlobals) emitEmbeddedFiles(files, data, dataSymbols, dataRelocations);
 
@@ -77,7 +75,7 @@ export function emitModule(
       },
       {
         name: '.data',
-        bytes: Uint8Array.from(data),
+        bytes: data.toBytes(),
         size: data.length,
         align: 4096,
         nobits: false,
