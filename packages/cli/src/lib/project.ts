@@ -3,7 +3,7 @@
  * and the machine it wants (CPUs, memory), which `toro build` and `toro run` use as defaults.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ToroConfig } from '@toro/sdk';
 import { parseMemorySize } from '@toro/toolchain';
 import { UserError } from './errors.js';
@@ -101,7 +101,7 @@ export function filesDirFor(project: Project): string | undefined {
   if (files === undefined) return undefined;
   const dir = resolve(project.dir, files);
   const inside = relative(project.dir, dir);
-  if (inside.startsWith('..') || isAbsolute(inside))
+  if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside))
     throw new UserError(
       `${project.configPath}: "files" must be a folder inside the project (found ${JSON.stringify(files)})`,
     );
