@@ -208,6 +208,11 @@ describe('services across CPUs', () => {
     );
     expect(lines).toContain('same view on the next call: true');
     expect(lines).toContain('not embedded: undefined false');
+    expect(lines).toContain('after a write here: 66');
+    expect(lines.filter((l) => l.startsWith('first byte of css/site.css:'))).toEqual([
+      'first byte of css/site.css: 98',
+      'first byte of css/site.css: 98',
+    ]);
     expect(lines).toContain('CPU 1: 5 files: css/site.css docs/ünï €.txt empty.txt img/noise.bin index.html');
   });
 

@@ -8,8 +8,11 @@
  *
  * The pairs are tagged references, filled in by the linker (64-bit relocations against .data with
  * the reference tag in the addend). The collector leaves them alone: they are outside every heap.
- * The objects are in .data, not .rodata, so a write through a Uint8Array is a write, as under Node.
+ * The objects are in .data, not .rodata, so a write through a Uint8Array is a write, as under Node;
+ * and the image build renames a service's .data .svcdata, which every other CPU copies into its own
+ * memory at boot (kernel isolate.asm), so each CPU has its own bytes, as each `toro dev` CPU does.
  */
+import type { ByteBuffer } from '../../obj/bytes.js';
 import type { Relocation, SymbolDef } from '../../obj/object.js';
 import { RT } from '../runtime/symbols.js';
 import { HEAP, stringObject, VALUE } from './abi.js';
@@ -23,14 +26,10 @@ export interface EmbeddedFile {
 /** Appends the table and its objects to `data` (the .data bytes so far, 8-aligned). */
 export function emitEmbeddedFiles(
   files: readonly EmbeddedFile[],
-  data: number[],
+  data: ByteBuffer,
   symbols: SymbolDef[],
   relocations: Relocation[],
 ): void {
-  const word = (v: bigint) => {
-    for (let k = 0n; k < 8n; k++) data.push(Number((v >> (8n * k)) & 0xffn));
-  };
-  const double = (x: number) => word(new BigUint64Array(new Float64Array([x]).buffer)[0]);
   const tagged = (at: number, target: number) =>
     relocations.push({
       section: '.data',
@@ -40,16 +39,16 @@ export function emitEmbeddedFiles(
       range: 'any',
     });
   symbols.push({ name: RT.filesTable, section: '.data', value: BigInt(data.length), global: true });
-  word(BigInt(1 + 2 * files.length) | (BigInt(HEAP.KIND_WORDS) << 32n));
-  double(files.length);
+  data.appendWord(BigInt(1 + 2 * files.length) | (BigInt(HEAP.KIND_WORDS) << 32n));
+  data.appendWord(new BigUint64Array(new Float64Array([files.length]).buffer)[0]);
   const slots = data.length;
-  for (let i = 0; i < 2 * files.length; i++) word(VALUE.UNDEFINED);
+  for (let i = 0; i < 2 * files.length; i++) data.appendWord(VALUE.UNDEFINED);
   files.forEach((file, i) => {
     tagged(slots + 16 * i, data.length);
-    for (const b of stringObject(file.path)) data.push(b);
+    data.append(stringObject(file.path));
     tagged(slots + 16 * i + 8, data.length);
-    word(BigInt(file.bytes.length) | (BigInt(HEAP.KIND_BYTES) << 32n));
-    for (const b of file.bytes) data.push(b);
-    while (data.length % 8 !== 0) data.push(0);
+    data.appendWord(BigInt(file.bytes.length) | (BigInt(HEAP.KIND_BYTES) << 32n));
+    data.append(file.bytes);
+    data.padTo((data.length + 7) & ~7);
   });
 }

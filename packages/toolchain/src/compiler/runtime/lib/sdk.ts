@@ -680,8 +680,9 @@ function own(r: number, owner: number): void {
 
 /**
  * `embeddedFiles()`: a new Map of the files compiled into the image (../../backend/embedded-files.ts),
- * path → a Uint8Array over the image's bytes (no copy), in the table's order. The views are made once
- * per CPU, so every call gives the same Uint8Array for a path, as under `toro dev`.
+ * path → a Uint8Array over this CPU's copy of the service's data (no copy here), in the table's order.
+ * The views are made once per CPU, so every call gives the same Uint8Array for a path, as under
+ * `toro dev`.
  */
 export function embeddedFiles(): unknown {
   const table = __files_table();
