@@ -160,6 +160,7 @@ struc mech
   .own_start:    resq MECH_RANGES       ; memory this CPU owns, for page_owner; fixed after init
   .own_end:      resq MECH_RANGES
   .free_map:     resq MECH_RANGES       ; per piece: a byte per page, order+1 at the head of a free block
+                                        ; (biased: page p's byte at .free_map + p, see free_map_of)
   .slabs:        resq OBJ_CLASSES       ; partial slabs per class
   .stack_cache:  resq 1                 ; stacks of exited threads, guard page still unmapped
   .sw_pdpt:      resq 1                 ; stack_window.asm: the window's PDPT (0 until first used)

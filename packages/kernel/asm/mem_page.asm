@@ -263,7 +263,7 @@ page_free_local:
 ; while the buddy is free with the same order and the pair lies in the same piece, then puts the
 ; result on its list. R8 = mech. Clobbers RAX, RCX, RDX, RDI, RSI, R9-R11.
 free_insert:
-  call free_map_of                      ; RSI = the piece's map, R9 = its start, R10 = its end
+  call free_map_of                      ; RSI = the piece's biased map, R9 = its start, R10 = its end
 .merge:
   cmp ecx, PAGE_MAX_ORDER
   jae free_push
@@ -277,7 +277,6 @@ free_insert:
   cmp rax, r10
   ja free_push                          ; or end after it
   mov rax, r11
-  sub rax, r9
   shr rax, PAGE_SHIFT
   movzx eax, byte [rsi + rax]
   dec eax
@@ -304,7 +303,6 @@ free_push:
 .first:
   mov [r8 + mech.free_lists + rcx * 8], rdi
   mov rax, rdi
-  sub rax, r9
   shr rax, PAGE_SHIFT
   lea edx, [ecx + 1]
   mov [rsi + rax], dl
@@ -328,13 +326,12 @@ free_unlink:
 .unmark:
   call free_map_of
   mov rax, rdi
-  sub rax, r9
   shr rax, PAGE_SHIFT
   mov byte [rsi + rax], 0
   ret
 
-; free_map_of — RDI = an address in one of this CPU's pieces: RSI = that piece's free map, R9 = its
-; start, R10 = its end. R8 = mech. Every block on the lists is in a piece (page_free_order sends blocks
+; free_map_of — RDI = an address in one of this CPU's pieces: RSI = that piece's free map, biased so
+; that address A's byte is [RSI + (A >> PAGE_SHIFT)], R9 = the piece's start, R10 = its end. R8 = mech. Every block on the lists is in a piece (page_free_order sends blocks
 ; of other CPUs to their owner). Clobbers RAX.
 free_map_of:
   xor eax, eax
@@ -498,7 +495,11 @@ mem_init_cpu:
   and rcx, -PAGE_SIZE                   ; whole pages of map
   cmp rcx, rdx
   cmova rcx, rdx                        ; a piece of one page is all map
-  mov [rbx + mech.free_map + r9 * 8], rdi
+  mov rax, rdi
+  shr rax, PAGE_SHIFT
+  neg rax
+  add rax, rdi                          ; the map less the piece's first page number (free_map_of)
+  mov [rbx + mech.free_map + r9 * 8], rax
   lea rax, [rdi + rcx]
   mov [rbx + mech.bump_next + r9 * 8], rax
   sub [rbx + mech.free_bytes], rcx
