@@ -53,7 +53,19 @@ const SCRIPT: Script = [
   [[], '/nothing/here'],
   [['-I'], '/items/1'],
   [[], '/items'],
+  [[], '/health'],
+  [[], '/health'],
+  [[], '/health'],
 ];
+
+/** Which CPU answered each of the script's last three requests, /health in a row. */
+function lastCpus(answers: readonly string[]): number[] {
+  return answers.slice(-3).map((a) => Number(/"cpu":(\d+)\}$/.exec(a)?.[1] ?? -1));
+}
+
+/** The answers as two runs must agree on them: which CPU answered /health is the turn's, not the program's. */
+const comparable = (answers: readonly string[]): string[] =>
+  answers.map((a) => a.replace(/"cpu":\d+\}$/, '"cpu":N}'));
 
 async function script(port: number): Promise<string[]> {
   return runScript(port, SCRIPT);
@@ -112,6 +124,7 @@ describe('toro new web-server', () => {
     expect(expected[9]).toMatch(/^HTTP\/1\.1 404 Not Found\n[\s\S]*\{"error":"no item 2"\}$/);
     expect(expected[15]).toContain('allow: GET, POST');
     expect(expected[4].endsWith('[{"id":2,"name":"eggs","done":true}]')).toBe(true);
+    expect(lastCpus(expected)).toEqual([1, 1, 1]);
     await underToro(dir, READY, 2, 'q35', async (port) => {
       expect(await script(port)).toEqual(expected);
       const keep = await step('ab -k', () =>
@@ -170,13 +183,17 @@ describe('toro new web-server', () => {
 
   it('on 1 CPU (microvm) and on 4 (q35): the README answers as under toro dev', async () => {
     const one = await underDev(1);
+    expect(lastCpus(one)).toEqual([0, 0, 0]);
     await underToro(dir, READY, 1, 'microvm', async (port) => {
       expect(await script(port)).toEqual(one);
     });
     const four = await underDev(4);
-    expect(four).toEqual(one);
+    expect(comparable(four)).toEqual(comparable(one));
+    expect(lastCpus(four).sort()).toEqual([1, 2, 3]);
     await underToro(dir, READY, 4, 'q35', async (port) => {
-      expect(await script(port)).toEqual(four);
+      const answers = await script(port);
+      expect(comparable(answers)).toEqual(comparable(four));
+      expect(lastCpus(answers).sort()).toEqual([1, 2, 3]);
     });
   }, 600_000);
 

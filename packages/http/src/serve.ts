@@ -31,7 +31,12 @@ export interface Latch {
 
 /** What the server needs from the machine. */
 export interface ServePlatform {
-  listen(port: number, host: string | undefined, backlog: number | undefined): Promise<HttpListener>;
+  listen(
+    port: number,
+    host: string | undefined,
+    backlog: number | undefined,
+    reusePort: boolean,
+  ): Promise<HttpListener>;
   /** Runs `task` in a thread of its own on this CPU. */
   start(task: () => Promise<void>): void;
   /** Waits `ms` milliseconds (other threads run meanwhile). */
@@ -53,6 +58,12 @@ export interface ServeOptions {
   host?: string;
   /** Connections waiting to be accepted (default: the platform's). */
   backlog?: number;
+  /**
+   * Share the port with the other servers (and listens) on it that say so too, each new connection going
+   * to one of them in turn: how several CPUs serve one port, each calling `serve` with its own handler
+   * in a function started there with `spawnOn` (the SDK's `ListenOptions.reusePort`). Default false.
+   */
+  reusePort?: boolean;
   /** Request size limits; a request past one is answered 413, 414 or 431. */
   limits?: Partial<HttpLimits>;
   /** Read inactivity after which an unfinished request gets 408 and an idle connection is closed (default 10 s). */
@@ -229,7 +240,7 @@ export async function serveOn(
     throw new RangeError(`serve: maxConnections ${max} is not a whole number >= 1`);
   checkDuration('timeoutMs', options.timeoutMs);
   checkDuration('headerTimeoutMs', options.headerTimeoutMs);
-  const listener = await platform.listen(port, options.host, options.backlog);
+  const listener = await platform.listen(port, options.host, options.backlog, options.reusePort === true);
   const server = new RunningServer(listener, platform, handler, options);
   platform.start(async () => {
     await server.acceptLoop();

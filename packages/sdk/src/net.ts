@@ -14,7 +14,9 @@
  * Where it works: under `toro dev` (the Node backend, src/node/net.ts) every socket is a real Node socket
  * owned by the CPU (worker thread) that created it, so a connection is handled on the CPU that called
  * `accept()`; binding is refused for anything but loopback addresses ('EACCES'), and `toro dev -p
- * HOST:GUEST` makes a listener on guest port GUEST bind 127.0.0.1:HOST. In a compiled image they are
+ * HOST:GUEST` makes a listener on guest port GUEST bind 127.0.0.1:HOST; a port listened to with
+ * `reusePort` from several CPUs is held by the machine thread, which hands each CPU its turn
+ * (src/node/shared-ports.ts). In a compiled image they are
  * the stack's sockets (packages/drivers/src/sockets): the CPU net0 is dedicated to owns the device, the
  * stack and every socket, and a call from another CPU reaches it through the message matrix; a listener
  * binds the image's one interface (a host of 127.0.0.1 or 0.0.0.0 means it too), and a connection is
@@ -24,7 +26,7 @@
 // The failure type is the stack's own (packages/net/src/sockets/errors.ts), so a service catches the
 // same class under `toro dev` and in an image; only that small module is loaded here.
 import { SocketError, type SocketErrorCode } from '@toro/net/socket-errors';
-import { backend, checkCpu } from './backend.js';
+import { backend } from './backend.js';
 
 export { SocketError, type SocketErrorCode };
 
@@ -35,11 +37,13 @@ export interface ListenOptions {
   /** How many connections may wait to be accepted (default 511). */
   backlog?: number;
   /**
-   * Reserved for spreading accepted connections over CPUs: the list is checked (every entry a CPU of
-   * this machine, at least one), but today a connection is always handled on the CPU that called
-   * `accept()`, on both backends. To serve from several CPUs, listen on different ports from each.
+   * Share the port with the other listens on it that say `reusePort` too (SO_REUSEPORT, as Bun and
+   * Node 22 name it): each new connection goes to one of them, in turn among those waiting in
+   * `accept()`. This is how several CPUs serve one port: each listens (call it in a function started
+   * on that CPU with `spawnOn`) and handles what it accepts. A listen without it on a port in use, or
+   * with it on a port listened to without it, fails with 'EADDRINUSE'.
    */
-  cpus?: readonly number[];
+  reusePort?: boolean;
 }
 
 /** How `connect` connects. */
@@ -118,20 +122,15 @@ function badPort(port: number, allowZero: boolean): boolean {
 /** Listens for TCP connections on `port` (0: the system picks). */
 export function listen(port: number, options: ListenOptions = {}): Promise<Listener> {
   if (badPort(port, true)) return invalid(`listen: port ${port} is not 0 to 65535`);
-  const { backlog, cpus } = options;
+  const { backlog, reusePort } = options;
   if (backlog !== undefined && (!Number.isInteger(backlog) || backlog < 1)) {
     return invalid(`listen: backlog ${backlog} is not a whole number >= 1`);
   }
   if (options.host !== undefined && (typeof options.host !== 'string' || options.host === '')) {
     return invalid('listen: host must be a non-empty address');
   }
-  if (cpus !== undefined) {
-    if (cpus.length === 0) return invalid('listen: cpus must name at least one CPU');
-    try {
-      for (const cpu of cpus) checkCpu(cpu, 'listen');
-    } catch (e) {
-      return invalid(e instanceof Error ? e.message : String(e));
-    }
+  if (reusePort !== undefined && typeof reusePort !== 'boolean') {
+    return invalid('listen: reusePort must be true or false');
   }
   return backend().listen(port, options);
 }

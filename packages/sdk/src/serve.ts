@@ -24,8 +24,8 @@ import { sleep, spawn } from './thread.js';
 export type { ServeOptions, Server };
 
 const platform: ServePlatform = {
-  async listen(port, host, backlog): Promise<HttpListener> {
-    return await listen(port, { host, backlog });
+  async listen(port, host, backlog, reusePort): Promise<HttpListener> {
+    return await listen(port, { host, backlog, reusePort });
   },
   start(task) {
     spawn(task);

@@ -1,5 +1,5 @@
 // The HTTP API: routes, input validation (400 with a JSON error), and JSON answers.
-import { Response, Router, URL } from '@toro/sdk';
+import { currentCpu, Response, Router, URL } from '@toro/sdk';
 import type { Request } from '@toro/sdk';
 import type { StoreClient } from './store.js';
 
@@ -36,7 +36,8 @@ async function fields(req: Request): Promise<{ name: string; done: boolean } | R
 /** The API's routes over `store`. */
 export function api(store: StoreClient): Router {
   return new Router()
-    .get('/health', () => Response.json({ status: 'ok' }))
+    // Which CPU answered: the HTTP CPUs take the connections in turn.
+    .get('/health', () => Response.json({ status: 'ok', cpu: currentCpu() }))
     .get('/items', async (req) => {
       // ?done=true or ?done=false lists only those.
       const done = new URL(req.url).searchParams.get('done');

@@ -10,7 +10,6 @@ import { SocketError } from '@toro/net';
 import {
   type Connection,
   type ConnectOptions,
-  cpus,
   currentCpu,
   type Listener,
   type ListenOptions,
@@ -38,24 +37,14 @@ export async function listen(port: number, options?: ListenOptions): Promise<Lis
   const host = options?.host;
   if (host !== undefined && host === '')
     throw new SocketError('EINVAL', 'listen: host must be a non-empty address');
-  const serving = options?.cpus;
-  if (serving !== undefined) {
-    if (serving.length === 0) throw new SocketError('EINVAL', 'listen: cpus must name at least one CPU');
-    const count = cpus().length;
-    for (const cpu of serving)
-      if (!Number.isInteger(cpu) || cpu < 0 || cpu >= count)
-        throw new SocketError(
-          'EINVAL',
-          `listen: CPU ${cpu} does not exist (this machine has CPUs 0 to ${count - 1})`,
-        );
-  }
+  const reusePort = options !== undefined && options.reusePort === true;
   const owner = networkCpu();
   if (currentCpu() === owner) {
     const s = await localSockets();
     // The stack's listener has the SDK Listener's members; `for await` over it is not compiled (TORO).
-    return (await s.listen(port, { host, backlog })) as unknown as Listener;
+    return (await s.listen(port, { host, backlog, reusePort })) as unknown as Listener;
   }
-  const r = await spawnOn(owner, remoteListen, port, host ?? '', backlog ?? 0).join();
+  const r = await spawnOn(owner, remoteListen, port, host ?? '', backlog ?? 0, reusePort).join();
   const handle = unwrap(r);
   if (handle === null) throw new SocketError('EIO', 'listen: no listener came back');
   return new RemoteListener(handle) as unknown as Listener;

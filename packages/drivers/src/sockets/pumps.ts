@@ -18,8 +18,10 @@ import type {
   WriteRequest,
 } from './wire.js';
 
-/** Listeners opened for other CPUs, by port (so a close from there finds its listener). */
+/** Listeners opened for other CPUs, by a number of their own (so a close from there finds its listener:
+ * listens that share a port with reusePort are one listener each). */
 const listeners: Map<number, StreamListener> = new Map();
+let nextListener = 1;
 
 export function ok<T>(value: T): Reply<T> {
   return { value, error: '', message: '' };
@@ -140,27 +142,30 @@ export async function remoteListen(
   port: number,
   host: string,
   backlog: number,
+  reusePort: boolean,
 ): Promise<Reply<ListenerHandle | null>> {
   try {
     const s = await localSockets();
     const l = await s.listen(port, {
       host: host === '' ? undefined : host,
       backlog: backlog > 0 ? backlog : undefined,
+      reusePort,
     });
-    listeners.set(l.port, l);
+    const id = nextListener++;
+    listeners.set(id, l);
     const accepts = pipe<number, ConnectionHandle | null>();
     spawn(serveAccepts, l, accepts);
-    return ok({ port: l.port, accepts });
+    return ok({ id, port: l.port, accepts });
   } catch (e) {
     return failed(e, null);
   }
 }
 
 /** A listener's close() from another CPU. */
-export async function remoteCloseListener(port: number): Promise<number> {
-  const l = listeners.get(port);
+export async function remoteCloseListener(id: number): Promise<number> {
+  const l = listeners.get(id);
   if (l === undefined) return 0;
-  listeners.delete(port);
+  listeners.delete(id);
   await l.close();
   return 1;
 }

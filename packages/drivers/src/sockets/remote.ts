@@ -120,7 +120,7 @@ export class RemoteListener {
     if (this.closed) return;
     this.closed = true;
     this.h.accepts.requests.close();
-    await spawnOn(networkCpu(), remoteCloseListener, this.port).join();
+    await spawnOn(networkCpu(), remoteCloseListener, this.h.id).join();
   }
 }
 

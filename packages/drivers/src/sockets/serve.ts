@@ -36,8 +36,8 @@ export {
 } from '@toro/http';
 
 const platform: ServePlatform = {
-  async listen(port, host, backlog): Promise<HttpListener> {
-    return await listen(port, { host, backlog });
+  async listen(port, host, backlog, reusePort): Promise<HttpListener> {
+    return await listen(port, { host, backlog, reusePort });
   },
   start(task) {
     spawn(task);

@@ -42,6 +42,8 @@ export interface ConnectionHandle {
 
 /** A listener owned by the network CPU; an accept's reply is null once it is closed. */
 export interface ListenerHandle {
+  /** Which of the network CPU's listeners for other CPUs it is (./pumps.ts). */
+  readonly id: number;
   readonly port: number;
   readonly accepts: Pipe<number, ConnectionHandle | null>;
 }

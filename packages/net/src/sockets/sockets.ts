@@ -9,7 +9,7 @@ import type { NetStack } from '../stack.js';
 import type { Tcp } from '../tcp/tcp.js';
 import { DatagramSocket } from './datagram.js';
 import { SocketError } from './errors.js';
-import { StreamListener } from './listener.js';
+import { ListenerGroup, StreamListener } from './listener.js';
 import type { SignalSource } from './signal.js';
 import { StreamConnection } from './stream.js';
 import { Waitable, WaitPoint, Waits } from './wait.js';
@@ -20,15 +20,20 @@ const DEFAULT_BACKLOG = 511;
 const EPHEMERAL_FIRST = 49152;
 const EPHEMERAL_LAST = 65535;
 
-/** listen's options as the SDK has them (cpus are the caller's to place: ./sockets.ts does not move work). */
+/** listen's options as the SDK has them. */
 export interface StreamListenOptions {
   host?: string;
+  /** The port's accept queue; when listens share a port, the first one's (./listener.ts). */
   backlog?: number;
+  /** Share the port with other listens that say so too; connections go to them in turn. */
+  reusePort?: boolean;
 }
 
 export class Sockets {
   readonly waits: Waits;
   private nextPort = EPHEMERAL_FIRST;
+  /** The ports listening, each one group of listens (./listener.ts). */
+  private readonly groups: Map<number, ListenerGroup> = new Map();
 
   constructor(
     readonly stack: NetStack,
@@ -62,21 +67,42 @@ export class Sockets {
     return await this.waits.wake();
   }
 
-  /** Listens on `port` (0: a free one from 49152 up). */
+  /**
+   * Listens on `port` (0: a free one from 49152 up). A port that listens already is EADDRINUSE, unless
+   * both that listen and this one said `reusePort`: then this one joins it (./listener.ts).
+   */
   async listen(port: number, options?: StreamListenOptions): Promise<StreamListener> {
     this.localHost(options?.host, 'listen');
     const backlog = options?.backlog ?? DEFAULT_BACKLOG;
+    const reusePort = options !== undefined && options.reusePort === true;
     if (port !== 0) {
-      if (this.tcp.hasListener(port)) throw new SocketError('EADDRINUSE', `listen: port ${port} is in use`);
-      return new StreamListener(this.tcp.listen(port, { backlog }), this.waits, this.signals);
+      const group = this.groups.get(port);
+      if (group !== undefined && reusePort && group.reusePort)
+        return new StreamListener(group, this.waits, this.signals);
+      if (group !== undefined || this.tcp.hasListener(port))
+        throw new SocketError(
+          'EADDRINUSE',
+          group !== undefined && group.reusePort !== reusePort
+            ? `listen: port ${port} is in use (to share it, every listen on it must say reusePort)`
+            : `listen: port ${port} is in use`,
+        );
+      return this.open(port, backlog, reusePort);
     }
     for (let i = EPHEMERAL_FIRST; i <= EPHEMERAL_LAST; i++) {
       const p = this.nextPort;
       this.nextPort = p >= EPHEMERAL_LAST ? EPHEMERAL_FIRST : p + 1;
-      if (!this.tcp.hasListener(p))
-        return new StreamListener(this.tcp.listen(p, { backlog }), this.waits, this.signals);
+      if (!this.tcp.hasListener(p)) return this.open(p, backlog, reusePort);
     }
     throw new SocketError('EADDRINUSE', 'listen: no free port');
+  }
+
+  /** A port's first listen: its group, and the listener that is its first member. */
+  private open(port: number, backlog: number, reusePort: boolean): StreamListener {
+    const group = new ListenerGroup(this.tcp.listen(port, { backlog }), reusePort, this.waits, (g) => {
+      if (this.groups.get(g.port) === g) this.groups.delete(g.port);
+    });
+    this.groups.set(port, group);
+    return new StreamListener(group, this.waits, this.signals);
   }
 
   /** Opens a connection to host:port (a dotted quad or a name the DNS servers know). */

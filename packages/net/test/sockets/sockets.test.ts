@@ -159,6 +159,59 @@ describe('sockets over the stack', () => {
     expect(again.port).toBe(l.port);
   });
 
+  it('shares a port between listens that say reusePort: connections go to the waiting ones in turn', async () => {
+    net = pair();
+    const s = net.a.sockets;
+    const first = await s.listen(8080, { reusePort: true });
+    // Without reusePort on both sides the port stays taken.
+    expect(await failure(s.listen(8080))).toBe('EADDRINUSE');
+    const plain = await s.listen(8081);
+    expect(await failure(s.listen(8081, { reusePort: true }))).toBe('EADDRINUSE');
+    await plain.close();
+    const members = [
+      first,
+      await s.listen(8080, { reusePort: true }),
+      await s.listen(8080, { reusePort: true }),
+    ];
+    const got: number[][] = [[], [], []];
+    // Each member takes connections one at a time, as a CPU's accept loop does.
+    const loops = members.map(async (l, m) => {
+      for (;;) {
+        const c = await l.accept();
+        if (c === undefined) return;
+        got[m].push(c.remotePort);
+        await echo(c);
+        c.close();
+      }
+    });
+    const roundTrip = async (i: number): Promise<string> => {
+      const c = await net.b.sockets.connect('10.0.0.1', 8080);
+      const back = readAll(c);
+      await c.write(`ping ${i}`);
+      await c.end();
+      const text = Buffer.from(await back).toString();
+      c.close();
+      return text;
+    };
+    for (let i = 0; i < 9; i++) expect(await roundTrip(i)).toBe(`ping ${i}`);
+    // One client at a time: each connection went to the member that had waited longest.
+    expect(got.map((g) => g.length)).toEqual([3, 3, 3]);
+    // A member that leaves hands its turn on; the port listens while any member does.
+    await members[0].close();
+    const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => roundTrip(100 + i)));
+    expect(burst).toEqual(Array.from({ length: 12 }, (_, i) => `ping ${100 + i}`));
+    expect(got[0].length).toBe(3);
+    expect(got[1].length + got[2].length).toBe(18);
+    expect(got[1].length).toBeGreaterThan(3);
+    expect(got[2].length).toBeGreaterThan(3);
+    await members[1].close();
+    await members[2].close();
+    await Promise.all(loops);
+    // The last member closed the port: it is free again, for a listen without reusePort too.
+    expect(await failure(net.b.sockets.connect('10.0.0.1', 8080, 2000))).toBe('ECONNREFUSED');
+    (await s.listen(8080)).close();
+  }, 30_000);
+
   it('sends and receives UDP datagrams, with sizes and closed sockets refused', async () => {
     net = pair();
     const server = await net.a.sockets.udpSocket(5353);

@@ -29,6 +29,7 @@ import type {
   MatrixMessage,
   ToCpu,
 } from './protocol.js';
+import type { Shared } from './shared-ports.js';
 
 /** Where `prepare.ts` records, on each top-level exported function, the module and name it is found by. */
 export const EXPORT_TAG = Symbol.for('toro.export');
@@ -55,6 +56,9 @@ export class NodeCpu implements Backend {
   private readonly ownerWaits: Array<{ resource: Resource; cpu: number; done: () => void }> = [];
   private netOwner = 0;
   private readonly net: NodeNet;
+  /** Listens with reusePort waiting for the machine's answer (net.ts, shared-ports.ts). */
+  private readonly shares = new Map<number, (answer: Shared) => void>();
+  private nextShare = 0;
   private rotor = 0;
   private stopping = false;
   private readonly filesDir: string | undefined;
@@ -69,7 +73,15 @@ export class NodeCpu implements Backend {
     this.self = start.cpu;
     this.ports = start.ports;
     this.filesDir = start.filesDir;
-    this.net = new NodeNet(start.forwards);
+    this.net = new NodeNet(start.forwards, {
+      share: (host, port, backlog, member) =>
+        new Promise((resolve) => {
+          const req = this.nextShare++;
+          this.shares.set(req, resolve);
+          this.toMachine({ k: 'share', cpu: this.self, req, host, port, backlog, member });
+        }),
+      unshare: (host, port, member) => this.toMachine({ k: 'unshare', cpu: this.self, host, port, member }),
+    });
     this.cpuList = start.nodes.map((node, id) => ({ id, node }));
     const nodeCount = Math.max(...start.nodes) + 1;
     this.nodeList = Array.from({ length: nodeCount }, (_, id) => ({
@@ -324,6 +336,12 @@ export class NodeCpu implements Backend {
       case 'drain':
         this.console.drain(m.expect);
         return;
+      case 'shared': {
+        const done = this.shares.get(m.req);
+        this.shares.delete(m.req);
+        done?.(m.answer);
+        return;
+      }
     }
   }
 

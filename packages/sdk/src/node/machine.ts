@@ -1,7 +1,8 @@
 /**
  * The machine of the node backend, in the Node main thread: it starts one worker thread per CPU, wires
  * the matrix (a MessageChannel for every pair of CPUs), tells CPU 0 to run the entry module, keeps track
- * of who owns the console, and stops everything when the service exits or a CPU reports an uncaught error.
+ * of who owns the console, holds the ports CPUs share (reusePort: ./shared-ports.ts), and stops
+ * everything when the service exits or a CPU reports an uncaught error.
  *
  * Stopping: every CPU is asked how many console lines it has sent (and stops writing more); the console's
  * owner is asked to write all of them; then the workers are terminated. A CPU that never answers (a loop
@@ -9,6 +10,7 @@
  */
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { CpuStart, FromCpu, ToCpu } from './protocol.js';
+import { SharedPorts } from './shared-ports.js';
 
 const STOP_WAIT_MS = 2000;
 
@@ -69,6 +71,7 @@ export function startMachine(opts: MachineOptions): Machine {
 
   let owner = 0;
   let stopping = false;
+  const shared = new SharedPorts();
   let resolveExit: (e: MachineExit) => void = () => {};
   const exited = new Promise<MachineExit>((r) => {
     resolveExit = r;
@@ -121,6 +124,14 @@ export function startMachine(opts: MachineOptions): Machine {
       case 'out':
         opts.onOutput?.(m.fd, m.text);
         return;
+      case 'share':
+        void shared.join(m.cpu, m.host, m.port, m.backlog, m.member).then((answer) => {
+          if (!stopping) send(m.cpu, { k: 'shared', req: m.req, answer });
+        });
+        return;
+      case 'unshare':
+        shared.leave(m.cpu, m.host, m.port, m.member);
+        return;
     }
   }
 
@@ -149,6 +160,7 @@ export function startMachine(opts: MachineOptions): Machine {
       else process.stderr.write(`${report}\n`);
     }
     await Promise.all(workers.map((w) => w.terminate()));
+    shared.closeAll();
     resolveExit({ code, crashedCpu: crash?.cpu });
   }
 

@@ -26,6 +26,8 @@ import type {
   UdpSocket,
 } from '../net.js';
 import { SocketError } from '../net.js';
+import { type ProxiedPeer, parseProxyLine } from './proxy-line.js';
+import type { Shared } from './shared-ports.js';
 
 const READ_HIGH = 256 * 1024;
 const WRITE_SLICE = 64 * 1024;
@@ -75,10 +77,20 @@ export interface Forward {
   guest: number;
 }
 
+/** The machine's part in a listen with reusePort (./shared-ports.ts holds the port). */
+export interface PortSharing {
+  /** Asks the machine to relay host:port's connections to the loopback port `member`. */
+  share(host: string, port: number, backlog: number, member: number): Promise<Shared>;
+  unshare(host: string, port: number, member: number): void;
+}
+
 export class NodeNet {
   private readonly forwards: Map<number, number>;
 
-  constructor(forwards: readonly Forward[] = []) {
+  constructor(
+    forwards: readonly Forward[] = [],
+    private readonly sharing: PortSharing | null = null,
+  ) {
     this.forwards = new Map(forwards.map((f) => [f.guest, f.host]));
   }
 
@@ -90,6 +102,8 @@ export class NodeNet {
       );
     }
     const hostPort = this.forwards.get(port) ?? port;
+    if (options.reusePort === true && this.sharing !== null)
+      return this.listenShared(port, hostPort, host, options.backlog ?? 511, this.sharing);
     return new Promise((resolve, reject) => {
       const server = createServer({ allowHalfOpen: true });
       const fail = (e: Error): void => reject(toSocketError(e));
@@ -101,6 +115,34 @@ export class NodeNet {
         resolve(new NodeListener(server, actual));
       });
     });
+  }
+
+  /**
+   * A listen with reusePort: a server of this CPU's own on a free loopback port, which the machine
+   * relays its share of host:hostPort's connections to, each behind a PROXY line naming the client.
+   */
+  private async listenShared(
+    port: number,
+    hostPort: number,
+    host: string,
+    backlog: number,
+    sharing: PortSharing,
+  ): Promise<Listener> {
+    const server = createServer({ allowHalfOpen: true });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (e) => reject(toSocketError(e)));
+      server.listen({ port: 0, host: '127.0.0.1', backlog, exclusive: true }, () => resolve());
+    });
+    const bound = server.address();
+    const member = bound !== null && typeof bound === 'object' ? bound.port : 0;
+    const answer = await sharing.share(host, hostPort, backlog, member);
+    if (answer.error !== null) {
+      server.close();
+      throw new SocketError(answer.error.code, answer.error.message);
+    }
+    // listen(0): the port the machine picked, which other CPUs' listens can then share.
+    const shared = port === 0 ? answer.port : port;
+    return new NodeListener(server, shared, () => sharing.unshare(host, answer.port, member));
   }
 
   connect(host: string, port: number, options: ConnectOptions): Promise<Connection> {
@@ -163,17 +205,27 @@ class NodeListener implements Listener {
   private readonly waiting: Array<Waiter<Connection | undefined>> = [];
   private closed = false;
 
+  /** `unshare`: the listen shares its port (reusePort); connections come from the machine's relay. */
   constructor(
     private readonly server: Server,
     readonly port: number,
+    private readonly unshare: (() => void) | null = null,
   ) {
     server.on('connection', (socket: Socket) => {
-      const conn = new NodeConnection(socket);
-      const w = this.waiting.shift();
-      if (w) w.resolve(conn);
-      else this.ready.push(conn);
+      if (unshare === null) this.arrived(new NodeConnection(socket));
+      else relayed(socket, (peer) => this.arrived(new NodeConnection(socket, peer)));
     });
     server.on('error', () => this.shut());
+  }
+
+  private arrived(conn: Connection): void {
+    if (this.closed) {
+      conn.close();
+      return;
+    }
+    const w = this.waiting.shift();
+    if (w) w.resolve(conn);
+    else this.ready.push(conn);
   }
 
   accept(): Promise<Connection | undefined> {
@@ -194,6 +246,7 @@ class NodeListener implements Listener {
   private shut(): void {
     if (this.closed) return;
     this.closed = true;
+    this.unshare?.();
     for (const w of this.waiting.splice(0)) w.resolve(undefined);
     // Connections the service never took are closed rather than left half-open.
     for (const c of this.ready.splice(0)) c.close();
@@ -206,6 +259,33 @@ class NodeListener implements Listener {
       yield conn;
     }
   }
+}
+
+/**
+ * A connection from the machine's relay: its PROXY line is read off first (the client it names is the
+ * connection's peer); the stream's own bytes after it are put back. A connection without a valid line
+ * (not from the relay) is closed.
+ */
+function relayed(socket: Socket, ready: (peer: ProxiedPeer) => void): void {
+  let head = Buffer.alloc(0);
+  // Ended (or failed) before its line: nothing to hand out.
+  const gone = (): void => void socket.destroy();
+  const onData = (chunk: Buffer): void => {
+    head = Buffer.concat([head, chunk]);
+    const parsed = parseProxyLine(head);
+    if (parsed === 'more') return;
+    socket.off('data', onData);
+    socket.off('end', gone);
+    socket.off('error', gone);
+    socket.pause();
+    if (parsed === 'bad') return void socket.destroy();
+    if (parsed.rest < head.length) socket.unshift(head.subarray(parsed.rest));
+    ready(parsed.peer);
+    socket.resume();
+  };
+  socket.on('data', onData);
+  socket.once('end', gone);
+  socket.once('error', gone);
 }
 
 class NodeConnection implements Connection {
@@ -223,10 +303,14 @@ class NodeConnection implements Connection {
   private writeFailure: SocketError | undefined;
   private readonly drainWaits: Array<Waiter<void>> = [];
 
-  constructor(private readonly socket: Socket) {
-    this.remoteAddress = socket.remoteAddress ?? '';
-    this.remotePort = socket.remotePort ?? 0;
-    this.localPort = socket.localPort ?? 0;
+  /** `peer`: who the connection is from when the machine relays it (a shared port's PROXY line). */
+  constructor(
+    private readonly socket: Socket,
+    peer?: ProxiedPeer,
+  ) {
+    this.remoteAddress = peer?.remoteAddress ?? socket.remoteAddress ?? '';
+    this.remotePort = peer?.remotePort ?? socket.remotePort ?? 0;
+    this.localPort = peer?.localPort ?? socket.localPort ?? 0;
     socket.on('data', (chunk: Buffer) => {
       this.chunks.push(chunk);
       this.buffered += chunk.length;

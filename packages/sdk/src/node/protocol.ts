@@ -3,13 +3,14 @@
  *
  * - the matrix: one MessagePort pair for every pair of CPUs (like the kernel's message matrix), so that
  *   everything one CPU sends another (spawns, channel operations, console lines) arrives in send order;
- * - each CPU's link to the machine (the Node main thread, machine.ts): start, exit, crash reports and the
- *   console's hand-over and drain at exit.
+ * - each CPU's link to the machine (the Node main thread, machine.ts): start, exit, crash reports, the
+ *   console's hand-over and drain at exit, and the ports CPUs share (shared-ports.ts).
  *
  * Values that cross are in wire form (clone.ts): structured-clonable, with channels as references.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { Resource } from '../dedicate.js';
+import type { Shared } from './shared-ports.js';
 
 /** A channel as it crosses CPUs: where it lives, its number there, its capacity. */
 export interface ChannelRef {
@@ -56,7 +57,9 @@ export type ToCpu =
   /** The machine is stopping: stop writing to the console and report how many lines were sent. */
   | { k: 'quiesce' }
   /** To the console owner: answer `drained` once these many lines of each CPU are written. */
-  | { k: 'drain'; expect: number[] };
+  | { k: 'drain'; expect: number[] }
+  /** The answer to a `share`: the port the machine listens on, or why it could not. */
+  | { k: 'shared'; req: number; answer: Shared };
 
 /** CPU → machine. */
 export type FromCpu =
@@ -66,7 +69,11 @@ export type FromCpu =
   | { k: 'count'; cpu: number; lines: number }
   | { k: 'drained' }
   /** A console line, when the machine captures output instead of writing it (--json). */
-  | { k: 'out'; fd: 1 | 2; text: string };
+  | { k: 'out'; fd: 1 | 2; text: string }
+  /** A listen with reusePort: the machine holds host:port and relays connections to `member` (shared-ports.ts). */
+  | { k: 'share'; cpu: number; req: number; host: string; port: number; backlog: number; member: number }
+  /** That listen closed. */
+  | { k: 'unshare'; cpu: number; host: string; port: number; member: number };
 
 /** What each CPU's worker is started with. */
 export interface CpuStart {

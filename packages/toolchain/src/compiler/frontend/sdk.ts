@@ -86,7 +86,7 @@ export declare function dedicate(resource: Resource, cpu: number): Promise<void>
 export type SocketErrorCode =
   | 'ECONNREFUSED' | 'ECONNRESET' | 'ETIMEDOUT' | 'EADDRINUSE' | 'EADDRNOTAVAIL' | 'EACCES' | 'EPIPE'
   | 'EHOSTUNREACH' | 'ENETUNREACH' | 'ENOTFOUND' | 'EMSGSIZE' | 'EINVAL' | 'CLOSED' | 'EIO';
-export interface ListenOptions { host?: string; backlog?: number; cpus?: readonly number[]; }
+export interface ListenOptions { host?: string; backlog?: number; reusePort?: boolean; }
 export interface ConnectOptions { timeoutMs?: number; }
 export interface Connection extends AsyncIterable<Uint8Array> {
   readonly remoteAddress: string;
