@@ -92,6 +92,18 @@ toro_stack_map:
 toro_stack_unmap:
   jmp stack_unmap
 
+; toro_space_map — RDI = bytes (1 .. 4 GiB). RAX = the start of a space of RDX = RDI rounded up to whole
+; pages in this CPU's window (stack_window.asm), contiguous in addresses and every page mapped now from
+; this CPU's own free pages, wherever they lie; RAX = RDX = 0 when it has not that many pages or the
+; window has no room. For the collector's semispaces. Use it on this CPU only.
+toro_space_map:
+  jmp space_map
+
+; toro_space_unmap — RDI = a space from toro_space_map, RSI = its bytes, on the CPU that made it. RAX = 0,
+; and its pages are free again; −1 when RDI is not one (nothing is done).
+toro_space_unmap:
+  jmp space_unmap
+
 ; toro_alloc — RDI = size in bytes (1 .. OBJ_MAX_SIZE). RAX = a 16-byte-aligned object from this CPU's
 ; allocator, or 0. Larger blocks come from toro_page_alloc.
 toro_alloc:

@@ -90,7 +90,7 @@ section .data
 %include "abi.asm"                      ; the entry points services call (docs/kernel-abi.md)
 %ifdef SERVICE
 global toro_console_write, toro_page_alloc, toro_page_free, toro_alloc, toro_free
-global toro_stack_map, toro_stack_unmap
+global toro_stack_map, toro_stack_unmap, toro_space_map, toro_space_unmap
 global toro_thread_create, toro_thread_create_on, toro_thread_yield, toro_thread_sleep
 global toro_thread_block, toro_thread_wake, toro_thread_join, toro_thread_self, toro_thread_exit
 global toro_msg_send, toro_msg_recv, toro_msg_try_recv, toro_msg_flush

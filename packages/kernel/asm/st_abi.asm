@@ -8,6 +8,9 @@
 ;   nodes=<n> stats=<MECH_NSTATS> stats_bad=0 node_free_ok=1 node_bad=-1 stack_big=0
 ;   stack_size=<SW_STACK_MAX> stack_touch=3 stack_zero=0 stack_pages=2 stack_unmap=0 stack_kept=0
 ;   stack_unmap_twice=-1 stack_unmap_bad=-1 stacks_many=<ST_STACKS> stacks_kept=0
+;   space_zero=0 space_huge=0 space_size=<ST_SPACE> space_aligned=0 space_pages=<ST_SPACE / 4 KiB>
+;   space_touch=3 space_unmap=0 space_kept=0 space_unmap_twice=-1 space_unmap_bad=-1
+;   space_scattered_ok=1 space_scattered_rw=1
 ;   irq_vector=1 irq_none=0 irq_bad=-1 irq_enable=0 irq_enable_bad=-1 irq_wait_vector=1
 ;   irq_wait_early=1 irq_took=1 irq_took_again=0 irq_wait_timeout=0 irq_disabled_wait=0
 ;   irq_disabled_took=1 irq_kick=1 irq_route_bad=-1 irq_msi=<0xFEE00000 | apic id << 12>
@@ -255,6 +258,7 @@ st_abi:
   mov rdx, -1
   call st_abi_expect
   call st_abi_stacks
+  call st_abi_spaces
   call st_abi_irq
   call print_newline
   mov eax, r13d
@@ -273,6 +277,189 @@ st_abi_expect:
   jmp st_kv
 
 ST_STACKS equ 3000                      ; more stacks at once than 128 MiB could hold committed
+ST_SPACE equ 3 * 1048576 + 5 * PAGE_SIZE ; a space of three slots and a bit
+ST_SCATTER equ 2048                     ; pages taken one by one; every other one is then given back
+
+; st_abi_spaces — toro_space_map / toro_space_unmap (stack_window.asm): a space is its size in pages,
+; mapped at once, aligned to a slot, and all of it comes back; one made of pages with no two next to
+; each other in memory (every other page of ST_SCATTER) is contiguous to the program. Keys as in the
+; header; updates R13D like st_abi_expect. Preserves RBX, R12.
+st_abi_spaces:
+  push rbx
+  push r12
+  push r14
+  push r15
+  xor edi, edi
+  call toro_space_map
+  mov rdi, key_space_zero
+  mov rsi, rax
+  xor edx, edx
+  call st_abi_expect
+  mov rdi, SPACE_MAX + 1
+  call toro_space_map
+  mov rdi, key_space_huge
+  mov rsi, rax
+  xor edx, edx
+  call st_abi_expect
+  mov edi, ST_SPACE                     ; once, so that the window's tables exist for the count below
+  call toro_space_map
+  test rax, rax
+  jz .failed
+  mov rdi, rax
+  mov esi, ST_SPACE
+  call toro_space_unmap
+  mov r8, [gs:percpu.mech]
+  mov r12, [r8 + mech.free_bytes]       ; R12: free bytes before
+  mov edi, ST_SPACE
+  call toro_space_map
+  mov rbx, rax                          ; RBX: the space
+  mov rdi, key_space_size
+  mov rsi, rdx
+  mov edx, ST_SPACE
+  call st_abi_expect
+  test rbx, rbx
+  jz .failed
+  mov rdi, key_space_aligned
+  mov rsi, rbx
+  and esi, SW_SLOT - 1
+  xor edx, edx
+  call st_abi_expect
+  mov r8, [gs:percpu.mech]
+  mov rsi, r12
+  sub rsi, [r8 + mech.free_bytes]
+  shr rsi, PAGE_SHIFT
+  mov rdi, key_space_pages
+  mov edx, ST_SPACE / PAGE_SIZE
+  call st_abi_expect
+  mov byte [rbx], 1                     ; its first byte and its last
+  mov byte [rbx + ST_SPACE - 1], 2
+  movzx esi, byte [rbx]
+  movzx eax, byte [rbx + ST_SPACE - 1]
+  add esi, eax
+  mov rdi, key_space_touch
+  mov edx, 3
+  call st_abi_expect
+  mov rdi, rbx
+  mov esi, ST_SPACE
+  call toro_space_unmap
+  mov rdi, key_space_unmap
+  mov rsi, rax
+  xor edx, edx
+  call st_abi_expect
+  mov r8, [gs:percpu.mech]
+  mov rsi, r12
+  sub rsi, [r8 + mech.free_bytes]
+  mov rdi, key_space_kept
+  xor edx, edx
+  call st_abi_expect
+  mov rdi, rbx
+  mov esi, ST_SPACE
+  call toro_space_unmap
+  mov rdi, key_space_unmap_twice
+  mov rsi, rax
+  mov rdx, -1
+  call st_abi_expect
+  mov rdi, rsp
+  mov esi, PAGE_SIZE
+  call toro_space_unmap
+  mov rdi, key_space_unmap_bad
+  mov rsi, rax
+  mov rdx, -1
+  call st_abi_expect
+  ; Scattered pages: ST_SCATTER single pages, every other one given back, then a space as large as
+  ; those: it takes them (the single pages are first on their list), and reads back what was written.
+  mov edi, ST_SCATTER * 8 / PAGE_SIZE
+  call toro_page_alloc
+  mov r14, rax                          ; R14: the pages' addresses
+  test r14, r14
+  jz .failed
+  xor r15d, r15d
+.take:
+  mov edi, 1
+  call toro_page_alloc
+  mov [r14 + r15 * 8], rax
+  inc r15d
+  cmp r15d, ST_SCATTER
+  jb .take
+  xor r15d, r15d
+.give:
+  mov rdi, [r14 + r15 * 8]
+  mov esi, 1
+  call toro_page_free
+  add r15d, 2
+  cmp r15d, ST_SCATTER
+  jb .give
+  mov edi, ST_SCATTER / 2 * PAGE_SIZE
+  call toro_space_map
+  mov rbx, rax
+  test rbx, rbx
+  jz .failed
+  xor r15d, r15d                        ; R15: pages not next to the one before in memory
+  xor r12d, r12d                        ; R12: the page
+.page:
+  mov rdi, r12
+  shl rdi, PAGE_SHIFT
+  add rdi, rbx                          ; RDI: the page's address
+  mov [rdi], r12                        ; each page holds its number
+  call sw_pte
+  mov rax, [rax]
+  mov rcx, PTE_ADDR_MASK
+  and rax, rcx
+  test r12, r12
+  jz .first
+  lea rcx, [rdx + PAGE_SIZE]
+  cmp rax, rcx
+  je .first
+  inc r15d
+.first:
+  mov rdx, rax                          ; RDX: the page before, in memory
+  inc r12d
+  cmp r12d, ST_SCATTER / 2
+  jb .page
+  xor esi, esi
+  cmp r15d, ST_SCATTER / 4              ; most of them: they came one by one, none next to another
+  setae sil
+  mov rdi, key_space_scattered_ok
+  mov edx, 1
+  call st_abi_expect
+  xor r12d, r12d
+  mov esi, 1
+.check:
+  mov rax, r12
+  shl rax, PAGE_SHIFT
+  cmp [rbx + rax], r12
+  je .same
+  xor esi, esi
+.same:
+  inc r12d
+  cmp r12d, ST_SCATTER / 2
+  jb .check
+  mov rdi, key_space_scattered_rw
+  mov edx, 1
+  call st_abi_expect
+  mov rdi, rbx
+  mov esi, ST_SCATTER / 2 * PAGE_SIZE
+  call toro_space_unmap
+  mov r15d, 1
+.back:
+  mov rdi, [r14 + r15 * 8]
+  mov esi, 1
+  call toro_page_free
+  add r15d, 2
+  cmp r15d, ST_SCATTER
+  jb .back
+  mov rdi, r14
+  mov esi, ST_SCATTER * 8 / PAGE_SIZE
+  call toro_page_free
+  jmp .out
+.failed:
+  mov r13d, ST_FAIL
+.out:
+  pop r15
+  pop r14
+  pop r12
+  pop rbx
+  ret
 
 ST_IRQ_WAIT_NS equ 5000000000          ; an interrupt must end the wait long before this
 
@@ -621,6 +808,18 @@ key_stack_unmap_twice:    db " stack_unmap_twice=", 0
 key_stack_unmap_bad:      db " stack_unmap_bad=", 0
 key_stacks_many:          db " stacks_many=", 0
 key_stacks_kept:          db " stacks_kept=", 0
+key_space_zero:           db " space_zero=", 0
+key_space_huge:           db " space_huge=", 0
+key_space_size:           db " space_size=", 0
+key_space_aligned:        db " space_aligned=", 0
+key_space_pages:          db " space_pages=", 0
+key_space_touch:          db " space_touch=", 0
+key_space_unmap:          db " space_unmap=", 0
+key_space_kept:           db " space_kept=", 0
+key_space_unmap_twice:    db " space_unmap_twice=", 0
+key_space_unmap_bad:      db " space_unmap_bad=", 0
+key_space_scattered_ok:   db " space_scattered_ok=", 0
+key_space_scattered_rw:   db " space_scattered_rw=", 0
 key_irq_vector:           db " irq_vector=", 0
 key_irq_none:             db " irq_none=", 0
 key_irq_bad:              db " irq_bad=", 0

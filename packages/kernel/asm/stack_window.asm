@@ -28,6 +28,15 @@
 ; address. mech.sw_bytes counts what the window holds (its pages, tables and reserve), so that the free
 ; memory's accounting stays exact (selftest.asm st_check_memory).
 ;
+;
+; Spaces (space_map / space_unmap, toro_space_map): the window also gives the compiled runtime its
+; collector's semispaces, which must be contiguous in addresses but need not be in memory. A space is
+; a run of consecutive slots with no guard page, every page of it mapped at once from whatever pages
+; of the CPU's memory are free, so a CPU whose memory is cut into small free blocks (a thousand
+; connections' buffers and stacks come and go) can still make a 32 MiB semispace, which no single
+; block of its memory may be able to give. Its pages are present from the start, so a space never
+; faults.
+;
 ; Calling convention: System V (kernel.asm); every routine runs on the CPU whose window it uses.
 
 SW_SLOT_SHIFT  equ 20
@@ -37,6 +46,7 @@ SW_STACK_MAX   equ SW_SLOT - PAGE_SIZE  ; the most toro_stack_map gives
 SW_RESERVE     equ 8                    ; pages kept for faults taken inside the page allocator
 SW_PML4_FIRST  equ 1                    ; CPU c's window is PML4 entry SW_PML4_FIRST + c
 SW_TABLE_FLAGS equ PTE_PRESENT | PTE_WRITE
+SPACE_MAX      equ 1 << 32               ; the largest space: 4 GiB, 4096 slots
 
 section .text
 bits 64
@@ -122,8 +132,32 @@ stack_unmap:
   call sw_bit
   bt [rax], rcx
   jnc .bad                              ; a slot not in use
-  mov r12, rbx                          ; R12: each page of the stack in turn
+  mov rdi, rbx
+  lea rsi, [rbx - PAGE_SIZE + SW_SLOT]
+  call sw_release
+  mov edi, r13d
+  call sw_bit
+  btr [rax], rcx
+  xor eax, eax
+  jmp .out
+.bad:
+  mov rax, -1
+.out:
+  pop r13
+  pop r12
+  pop rbx
+  ret
+
+; sw_release — RDI .. RSI = whole pages of slots in use (their tables exist): every page mapped there
+; goes back to the allocator and is unmapped. Clobbers RAX, RCX, RDX, RSI, RDI, R8-R11.
+sw_release:
+  push rbx
+  push r12
+  mov r12, rdi                          ; R12: each page in turn
+  mov rbx, rsi                          ; RBX: the end
 .page:
+  cmp r12, rbx
+  jae .done
   mov rdi, r12
   call sw_pte
   mov rdi, [rax]
@@ -139,11 +173,169 @@ stack_unmap:
   call page_free_order
 .next:
   add r12, PAGE_SIZE
-  test r12d, SW_SLOT - 1
-  jnz .page
-  mov edi, r13d
+  jmp .page
+.done:
+  pop r12
+  pop rbx
+  ret
+
+; space_map — RDI = bytes (1 .. SPACE_MAX). RAX = the start of a space of RDX = RDI rounded up to whole
+; pages, every page mapped from this CPU's own memory (any free pages: none need be next to another),
+; the space aligned to SW_SLOT; RAX = RDX = 0 when the window has no free run of slots that long or
+; the CPU has not that many pages (nothing is kept then). Does not switch.
+space_map:
+  push rbx
+  push r12
+  push r13
+  push r14
+  push r15
+  test rdi, rdi
+  jz .fail
+  mov rax, SPACE_MAX
+  cmp rdi, rax
+  ja .fail
+  lea r14, [rdi + PAGE_SIZE - 1]
+  and r14, -PAGE_SIZE                   ; R14: bytes, whole pages
+  lea r13, [r14 + SW_SLOT - 1]
+  shr r13, SW_SLOT_SHIFT                ; R13: slots
+  mov r8, [gs:percpu.mech]              ; pages enough, before anything is touched
+  mov rax, [r8 + mech.free_bytes]
+  cmp rax, r14
+  jb .fail
+  call sw_ready
+  test eax, eax
+  jz .fail
+  xor ebx, ebx                          ; RBX: the slot looked at
+  xor r12d, r12d                        ; R12: free slots in a row before it
+.look:
+  cmp ebx, SW_SLOTS
+  jae .fail
+  mov edi, ebx
+  call sw_bit
+  bt [rax], rcx
+  jc .taken
+  inc r12d
+  inc ebx
+  cmp r12, r13
+  jb .look
+  sub ebx, r12d                         ; RBX: the run's first slot
+  jmp .run
+.taken:
+  xor r12d, r12d
+  inc ebx
+  jmp .look
+.run:
+  xor r12d, r12d                        ; R12: slots of the run marked and given tables
+.mark:
+  cmp r12, r13
+  jae .marked
+  lea rdi, [rbx + r12]
+  call sw_bit
+  bts [rax], rcx
+  inc r12d
+  lea rdi, [rbx + r12 - 1]
+  shl rdi, SW_SLOT_SHIFT
+  call sw_base
+  add rdi, rax
+  call sw_table
+  test rax, rax
+  jz .unmark                            ; no memory for its tables: no page was mapped yet
+  jmp .mark
+.marked:
+  mov r15, rbx
+  shl r15, SW_SLOT_SHIFT
+  call sw_base
+  add r15, rax                          ; R15: the space
+  xor r12d, r12d                        ; R12: bytes mapped
+.fill:
+  cmp r12, r14
+  jae .filled
+  xor edi, edi
+  call page_alloc_order
+  test rax, rax
+  jz .unfill
+  mov r8, [gs:percpu.mech]
+  add qword [r8 + mech.sw_bytes], PAGE_SIZE
+  mov rdx, rax
+  lea rdi, [r15 + r12]
+  call sw_pte
+  or rdx, PTE_PRESENT | PTE_WRITE
+  or rdx, [pte_nx]
+  mov [rax], rdx                        ; not present before: nothing cached to flush
+  add r12, PAGE_SIZE
+  jmp .fill
+.filled:
+  mov rax, r15
+  mov rdx, r14
+  jmp .out
+.unfill:                                ; out of pages: the R12 bytes mapped go back, then every slot
+  mov rdi, r15
+  lea rsi, [r15 + r12]
+  call sw_release
+  call .clear
+  jmp .fail
+.unmark:                                ; the first R12 slots are marked
+  mov r13, r12
+  call .clear
+.fail:
+  xor eax, eax
+  xor edx, edx
+.out:
+  pop r15
+  pop r14
+  pop r13
+  pop r12
+  pop rbx
+  ret
+; clears the bits of slots RBX .. RBX + R13 (R13 ends 0).
+.clear:
+  test r13, r13
+  jz .cleared
+  dec r13
+  lea rdi, [rbx + r13]
   call sw_bit
   btr [rax], rcx
+  jmp .clear
+.cleared:
+  ret
+
+; space_unmap — RDI = a space from space_map of this CPU, RSI = its bytes (as space_map gave them). Its
+; pages go back to the allocator and its slots are free again. RAX = 0, or -1 when RDI is not the start
+; of such a space (nothing is done).
+space_unmap:
+  push rbx
+  push r12
+  push r13
+  mov rbx, rdi
+  call sw_slot_of
+  test eax, eax
+  js .bad
+  test ebx, SW_SLOT - 1
+  jnz .bad
+  mov r12d, eax                         ; R12: the first slot
+  lea r13, [rsi + SW_SLOT - 1]
+  shr r13, SW_SLOT_SHIFT                ; R13: slots
+  test r13, r13
+  jz .bad
+  lea rax, [r12 + r13]
+  cmp rax, SW_SLOTS
+  ja .bad
+  mov edi, r12d
+  call sw_bit
+  bt [rax], rcx
+  jnc .bad                              ; not in use: unmapped already, or never mapped
+  mov rdi, rbx
+  mov rax, r13
+  shl rax, SW_SLOT_SHIFT
+  lea rsi, [rbx + rax]
+  call sw_release
+.clear:
+  dec r13
+  lea rdi, [r12 + r13]
+  call sw_bit
+  btr [rax], rcx
+  test r13, r13
+  jnz .clear
   xor eax, eax
   jmp .out
 .bad:

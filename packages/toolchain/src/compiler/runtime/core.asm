@@ -5,8 +5,8 @@
 ; os-toro.asm (the kernel ABI, docs/kernel-abi.md). Its four routines follow System V:
 ;   os_write(rdi = fd 1|2, rsi = bytes, rdx = count)   writes them all (or gives up on an error)
 ;   os_exit(rdi = status)                              never returns
-;   os_map(rdi = bytes, a multiple of 4096)            rax = fresh memory or 0, rdx = bytes reserved
-;   os_unmap(rdi = address, rsi = bytes reserved)      gives it back
+;   os_space_map(rdi = bytes, a multiple of 4096)      rax = a fresh semispace or 0, rdx = bytes reserved
+;   os_space_unmap(rdi = address, rsi = bytes reserved) gives it back
 ;
 ; Heap objects: one header word (bits 0–31 length, 32–39 kind, bit 63 forwarded) then the payload.
 ; A string's length counts UTF-16 code units (JavaScript's string semantics), stored one byte each
@@ -15,7 +15,7 @@
 ; a value (a double, a special, a reference — or a raw code address, which is never tagged), so the
 ; collector forwards exactly the words tagged TAG_REF.
 ;
-; Growth policy (see ../README.md "GC"): the from-space is memory from os_map. A collection
+; Growth policy (see ../README.md "GC"): the from-space is memory from os_space_map. A collection
 ; maps a fresh to-space big enough for everything the from-space holds plus the pending request,
 ; copies the live data L into it, unmaps the old from-space, and lets allocation continue up to
 ; L + max(L, MIN_HEAP) + request. Peak resident memory is therefore about 3L + MIN_HEAP, and the
@@ -42,7 +42,7 @@ bits 64
 default rel
 
 extern MAIN, GLOBALS, GLOBAL_COUNT, UNCAUGHT, OVERFLOW, NOT_STRING
-extern os_exit, os_write, os_map, os_unmap       ; the OS layer: os-linux.asm or os-toro.asm
+extern os_exit, os_write, os_space_map, os_space_unmap   ; the OS layer: os-linux.asm or os-toro.asm
 extern os_runtime_ready, os_after_main
 extern __rt_thread_roots                         ; threads.asm: the roots of the CPU's other threads
 
@@ -743,7 +743,7 @@ collect:
     add rdi, [gc_request]
     add rdi, MIN_HEAP + 4095
     and rdi, -4096
-    call os_map
+    call os_space_map
     test rax, rax
     jnz .mapped
     mov rdi, r13                ; no room for that: the least that surely holds what survives, and the
@@ -800,7 +800,7 @@ collect:
 .flip:
     mov rdi, r12                ; the old from-space goes back to the OS
     mov rsi, [heap_size]
-    call os_unmap
+    call os_space_unmap
     mov rax, [heap_to]
     mov [heap_from], rax
     mov [heap_ptr], r14
@@ -832,7 +832,7 @@ collect:
 ; map_space(rdi = bytes, a multiple of 4096) → rax: fresh memory, rdx: bytes reserved (>= rdi).
 ; Running out is fatal. Preserves rbx, r12-r15 (the OS layer is System V).
 map_space:
-    call os_map
+    call os_space_map
     test rax, rax
     jz out_of_memory
     ret

@@ -82,11 +82,14 @@ os_unmap:
     syscall
     ret
 
-; os_stack_map / os_stack_unmap: a thread's stack is such a mapping too (Linux commits it as touched).
-global os_stack_map, os_stack_unmap
+; os_stack_map / os_stack_unmap: a thread's stack is such a mapping too (Linux commits it as touched), and
+; so is a collector semispace (os_space_map / os_space_unmap).
+global os_stack_map, os_stack_unmap, os_space_map, os_space_unmap
 os_stack_map:
+os_space_map:
     jmp os_map
 os_stack_unmap:
+os_space_unmap:
     jmp os_unmap
 
 ; The machine as the SDK sees it (runtime/lib/sdk.ts): one CPU (0) in one node (0).

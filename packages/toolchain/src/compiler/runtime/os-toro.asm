@@ -13,7 +13,7 @@ default rel
 
 extern __rt_boot, __rt_exit, __rt_thread_main_handle, __rt_thread_new_native, PUMP
 extern toro_console_write, toro_exit, toro_page_alloc, toro_page_free, toro_panic
-extern toro_stack_map, toro_stack_unmap
+extern toro_stack_map, toro_stack_unmap, toro_space_map, toro_space_unmap
 extern toro_cpu_count, toro_cpu_id, toro_cpu_node, toro_node_count, toro_node_mem
 extern toro_thread_self, toro_thread_sleep, toro_thread_yield, toro_thread_create, toro_thread_block, toro_thread_wake
 extern toro_alloc, toro_free, toro_msg_send, toro_msg_recv, toro_msg_flush, toro_wall_clock_ns
@@ -239,6 +239,28 @@ os_unmap:
     shr rsi, 12
     CRITICAL toro_page_free
     ret
+
+; os_space_map(rdi = bytes) → rax: a collector semispace, rdx = its bytes, or 0. First a space of the
+; kernel's window (toro_space_map: contiguous addresses over whatever pages of this CPU's memory are
+; free, so a fragmented memory still gives a large semispace), failing that a block of os_map (one
+; power-of-two block, which may be borrowed from another CPU of the node). os_space_unmap(rdi = such a
+; semispace, rsi = its bytes) tells the two apart by address: the window lies above 512 GiB, the
+; identity-mapped memory below. Spaces never switch; os_map may (only when borrowing).
+global os_space_map, os_space_unmap
+os_space_map:
+    push rdi
+    push rdi
+    call toro_space_map
+    pop rdi
+    pop rdi
+    test rax, rax
+    jz os_map
+    ret
+os_space_unmap:
+    mov rax, rdi
+    shr rax, 39                 ; the PML4 entry: 0 is the identity map, the windows are above
+    jz os_unmap
+    jmp toro_space_unmap
 
 ; os_stack_map(rdi = bytes) → rax: a thread's compiled-code stack, rdx = its bytes (at least rdi), or 0:
 ; the kernel's lazily committed stacks (a page takes memory when first touched). os_stack_unmap(rdi =
