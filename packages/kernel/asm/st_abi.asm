@@ -366,8 +366,9 @@ st_abi_spaces:
   mov rsi, rax
   mov rdx, -1
   call st_abi_expect
-  ; Scattered pages: ST_SCATTER single pages, every other one given back, then a space as large as
-  ; those: it takes them (the single pages are first on their list), and reads back what was written.
+  ; Scattered pages: ST_SCATTER single pages, every other one given back, then every larger block of
+  ; the CPU taken (st_abi_exhaust), so that single pages are all a space can be made of; it must still
+  ; be whole to the program.
   mov edi, ST_SCATTER * 8 / PAGE_SIZE
   call toro_page_alloc
   mov r14, rax                          ; R14: the pages' addresses
@@ -389,11 +390,19 @@ st_abi_spaces:
   add r15d, 2
   cmp r15d, ST_SCATTER
   jb .give
+  call st_abi_exhaust
+  push rax                              ; the blocks taken, given back below
+  push rax
   mov edi, ST_SCATTER / 2 * PAGE_SIZE
   call toro_space_map
   mov rbx, rax
   test rbx, rbx
-  jz .failed
+  jnz .scattered
+  pop rdi
+  pop rdi
+  call st_abi_restore
+  jmp .failed
+.scattered:
   xor r15d, r15d                        ; R15: pages not next to the one before in memory
   xor r12d, r12d                        ; R12: the page
 .page:
@@ -417,7 +426,7 @@ st_abi_spaces:
   cmp r12d, ST_SCATTER / 2
   jb .page
   xor esi, esi
-  cmp r15d, ST_SCATTER / 4              ; most of them: they came one by one, none next to another
+  cmp r15d, ST_SCATTER / 4              ; most of them: none of the scattered ones is next to another
   setae sil
   mov rdi, key_space_scattered_ok
   mov edx, 1
@@ -440,6 +449,9 @@ st_abi_spaces:
   mov rdi, rbx
   mov esi, ST_SCATTER / 2 * PAGE_SIZE
   call toro_space_unmap
+  pop rdi
+  pop rdi
+  call st_abi_restore
   mov r15d, 1
 .back:
   mov rdi, [r14 + r15 * 8]
@@ -720,6 +732,72 @@ st_abi_stacks:
   inc ebx
   jmp .next
 .done:
+  ret
+
+; st_abi_exhaust — takes every free block of order 1 and up of this CPU (page_alloc_order: its own
+; memory, never borrowed). RAX = a block listing them: [0] how many, then from [16] (address, order)
+; pairs; 0 when there was no block for the list. Clobbers what page_alloc_order does, and RDX.
+ST_EXHAUST_ORDER equ 4                  ; the list: 64 KiB (the stacks' tables above cut memory into many blocks)
+ST_EXHAUST_MAX equ ((PAGE_SIZE << ST_EXHAUST_ORDER) / 16) - 1
+st_abi_exhaust:
+  push rbx
+  push r12
+  push r13
+  mov edi, ST_EXHAUST_ORDER
+  call page_alloc_order
+  mov rbx, rax                          ; RBX: the list
+  test rbx, rbx
+  jz .out
+  mov qword [rbx], 0
+  mov r12d, PAGE_MAX_ORDER              ; R12: the order taken
+.take:
+  cmp qword [rbx], ST_EXHAUST_MAX
+  jae .out
+  mov edi, r12d
+  call page_alloc_order
+  test rax, rax
+  jz .lower
+  mov r13, [rbx]
+  shl r13, 4
+  mov [rbx + r13 + 16], rax
+  mov [rbx + r13 + 24], r12
+  inc qword [rbx]
+  jmp .take
+.lower:
+  dec r12d
+  jnz .take
+.out:
+  mov rax, rbx
+  pop r13
+  pop r12
+  pop rbx
+  ret
+
+; st_abi_restore — RDI = a list from st_abi_exhaust (or 0): its blocks, and the list, go back.
+st_abi_restore:
+  push rbx
+  push r12
+  mov rbx, rdi
+  test rbx, rbx
+  jz .out
+.give:
+  mov r12, [rbx]
+  test r12, r12
+  jz .list
+  dec r12
+  mov [rbx], r12
+  shl r12, 4
+  mov rdi, [rbx + r12 + 16]
+  mov rsi, [rbx + r12 + 24]
+  call page_free_order
+  jmp .give
+.list:
+  mov rdi, rbx
+  mov esi, ST_EXHAUST_ORDER
+  call page_free_order
+.out:
+  pop r12
+  pop rbx
   ret
 
 st_abi_plus_one:

@@ -47,6 +47,7 @@ SW_RESERVE     equ 8                    ; pages kept for faults taken inside the
 SW_PML4_FIRST  equ 1                    ; CPU c's window is PML4 entry SW_PML4_FIRST + c
 SW_TABLE_FLAGS equ PTE_PRESENT | PTE_WRITE
 SPACE_MAX      equ 1 << 32               ; the largest space: 4 GiB, 4096 slots
+SPACE_BLOCK_ORDER equ 9                 ; a space takes blocks of at most 2 MiB (its pages go back one by one)
 
 section .text
 bits 64
@@ -180,7 +181,8 @@ sw_release:
   ret
 
 ; space_map — RDI = bytes (1 .. SPACE_MAX). RAX = the start of a space of RDX = RDI rounded up to whole
-; pages, every page mapped from this CPU's own memory (any free pages: none need be next to another),
+; pages, every page mapped from this CPU's own memory (any free pages: none need be next to another;
+; it takes the largest blocks that fit, so an unfragmented memory costs few allocator calls),
 ; the space aligned to SW_SLOT; RAX = RDX = 0 when the window has no free run of slots that long or
 ; the CPU has not that many pages (nothing is kept then). Does not switch.
 space_map:
@@ -247,22 +249,47 @@ space_map:
   call sw_base
   add r15, rax                          ; R15: the space
   xor r12d, r12d                        ; R12: bytes mapped
-.fill:
+.fill:                                  ; the largest block that fits what is left, down to single pages
   cmp r12, r14
   jae .filled
-  xor edi, edi
+  mov rax, r14
+  sub rax, r12
+  shr rax, PAGE_SHIFT
+  bsr rax, rax                          ; the largest order that fits
+  cmp eax, SPACE_BLOCK_ORDER
+  jbe .order
+  mov eax, SPACE_BLOCK_ORDER
+.order:
+  push rax
+  push rax
+  mov edi, eax
   call page_alloc_order
+  pop rcx
+  pop rcx
   test rax, rax
-  jz .unfill
+  jnz .block
+  test ecx, ecx
+  jz .unfill                            ; not even a page
+  lea eax, [ecx - 1]
+  jmp .order
+.block:                                 ; RAX = a block of order ECX: each of its pages, in order
+  mov edx, PAGE_SIZE
+  shl rdx, cl
   mov r8, [gs:percpu.mech]
-  add qword [r8 + mech.sw_bytes], PAGE_SIZE
+  add [r8 + mech.sw_bytes], rdx
+  lea r9, [rax + rdx]                   ; R9: the block's end
   mov rdx, rax
+.map:
   lea rdi, [r15 + r12]
-  call sw_pte
-  or rdx, PTE_PRESENT | PTE_WRITE
-  or rdx, [pte_nx]
-  mov [rax], rdx                        ; not present before: nothing cached to flush
+  call sw_pte                           ; clobbers RCX, R8
+  mov rcx, rdx
+  or rcx, PTE_PRESENT | PTE_WRITE
+  or rcx, [pte_nx]
+  mov [rax], rcx                        ; not present before: nothing cached to flush
   add r12, PAGE_SIZE
+  add rdx, PAGE_SIZE
+  cmp rdx, r9
+  jb .map
   jmp .fill
 .filled:
   mov rax, r15
