@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,7 @@ describe('toro build', () => {
     const result = JSON.parse(r.stdout);
     expect(result.image).toBe(join(project, 'build', 'svc.elf'));
     expect(result).toMatchObject({ target: 'toro', entry: join(project, 'src', 'main.ts'), cpus: 2 });
+    expect(result.warnings).toEqual([]);
     expect(result.sections.map((s: { name: string }) => s.name)).toEqual([
       '.text',
       '.rodata',
@@ -84,6 +85,37 @@ describe('toro build', () => {
         expect(r.stderr).not.toMatch(/\n\s+at /);
       }
     }
+  });
+
+  it('warns when each CPU’s copy of the service’s data would take more than half its share of memory', () => {
+    const svc = join(work, 'big-files-svc');
+    expect(runToro(['new', 'compute', svc, '--yes']).status).toBe(0);
+    const config = JSON.parse(readFileSync(join(svc, 'toro.json'), 'utf8'));
+    writeFileSync(join(svc, 'toro.json'), JSON.stringify({ ...config, files: 'public' }));
+    mkdirSync(join(svc, 'public'));
+    writeFileSync(join(svc, 'public', 'video.bin'), Buffer.alloc(6 << 20, 7));
+    const r = runToro(['build', '--cpus', '4', '--memory', '32M', '--json'], {
+      cwd: svc,
+      timeoutMs: 120_000,
+    });
+    expect(r.status).toBe(0);
+    const warnings: string[] = JSON.parse(r.stdout).warnings;
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^each of the 4 CPUs copies the service's data \(6\.\d MiB, of which embedded files 6\.0 MiB\) into its own share of memory \(8\.0 MiB\)/,
+    );
+    const human = runToro(['build', '--cpus', '4', '--memory', '32M'], { cwd: svc, timeoutMs: 120_000 });
+    expect(human.status).toBe(0);
+    expect(unwrapped(human.stderr)).toContain('Warning: each of the 4 CPUs copies the service');
+    expect(unwrapped(human.stderr)).toContain(
+      'build it for more memory (--memory) or fewer CPUs, or embed fewer files',
+    );
+    // One CPU holds the image's own copy: nothing to warn about.
+    const one = runToro(['build', '--cpus', '1', '--memory', '32M', '--json'], {
+      cwd: svc,
+      timeoutMs: 120_000,
+    });
+    expect(JSON.parse(one.stdout).warnings).toEqual([]);
   });
 
   it('refuses to build outside a project', () => {

@@ -10,6 +10,7 @@ import {
   compileService,
   DEFAULT_MEMORY,
   type EmbeddedFile,
+  parseMemorySize,
 } from '@toro/toolchain';
 import type { Ora } from 'ora';
 import { ToroCommand } from '../lib/base-command.js';
@@ -29,6 +30,31 @@ export interface BuildResult {
   sections: Array<{ name: string; address: string; size: number; flags: string }>;
   /** The files compiled in (toro.json "files"): how many and their bytes. */
   files: { count: number; bytes: number };
+  /** What may keep the image from booting as built (also printed as warnings). */
+  warnings: string[];
+}
+
+/**
+ * Why an image built for `cpus` and `memoryBytes` may not boot: every CPU but the first copies the
+ * service's data (.svcdata, embedded files included) into its own even share of memory at boot, and
+ * past half of that share little is left for its runtime (the kernel then stops with "cpu N cannot
+ * copy the service's data", or the collector runs out). None when it fits.
+ */
+export function serviceDataWarnings(
+  svcdataBytes: number,
+  filesBytes: number,
+  cpus: number,
+  memoryBytes: number,
+): string[] {
+  if (cpus < 2) return [];
+  const share = Math.floor(memoryBytes / cpus);
+  if (svcdataBytes <= share / 2) return [];
+  return [
+    `each of the ${cpus} CPUs copies the service's data (${formatBytes(svcdataBytes)}` +
+      `${filesBytes > 0 ? `, of which embedded files ${formatBytes(filesBytes)}` : ''}) into its own share of ` +
+      `memory (${formatBytes(share)}), more than half of it: the image may not boot; build it for more ` +
+      'memory (--memory) or fewer CPUs, or embed fewer files',
+  ];
 }
 
 const STAGE_TEXT: Record<BuildStage, string> = {
@@ -129,13 +155,17 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
       pvhEntry: hex(built.pvhEntry),
       sections: built.sections.map((s) => ({ ...s, address: hex(s.address) })),
       files: { count: files.length, bytes: files.reduce((n, f) => n + f.bytes.length, 0) },
+      warnings: [],
     };
+    const svcdata = built.sections.find((s) => s.name === '.svcdata')?.size ?? 0;
+    result.warnings = serviceDataWarnings(svcdata, result.files.bytes, cpus, parseMemorySize(memory) * 2 ** 20);
     const parts = built.sections.map((s) => `${s.name} ${formatBytes(s.size)} ${s.flags}`).join(', ');
     this.log(`Built ${relative(process.cwd(), out) || out} (${formatBytes(built.elf.length)}): ${parts}`);
     if (files.length > 0)
       this.log(
         `Embedded ${files.length} file${files.length === 1 ? '' : 's'} (${formatBytes(result.files.bytes)})`,
       );
+    for (const w of result.warnings) this.warn(w);
     return result;
   }
 

@@ -27,7 +27,7 @@ export const RUNTIME_MEMORY: Record<Target, RuntimeMemory> = {
   // Linux grows the main thread's stack on demand up to RLIMIT_STACK; we take at most stackMax.
   linux: { minHeap: 8 << 20, stackMax: 8 << 20, stackMargin: 1 << 20 },
   // A service shares the VM's memory (128 MiB by default) with the kernel and every CPU: the stack is
-  // one 4 MiB block, the first semispace 2 MiB (os-toro.asm rounds semispaces up to powers of two).
+  // one 4 MiB block, the first semispace 2 MiB (a space of the kernel's window: os_space_map, os-toro.asm).
   toro: { minHeap: 2 << 20, stackMax: 4 << 20, stackMargin: 1 << 20 },
 };
 
