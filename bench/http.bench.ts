@@ -367,7 +367,7 @@ it('measures HTTP serving against busybox httpd, nginx and Node.js in Linux micr
         `Bodies served: ${bodies}.`,
         'TCG emulates every guest instruction on the host cores (2 here, shared by QEMU and the load generator), so these are the whole path under emulation, not native speeds; compare systems within one run only.',
         `QEMU arguments that differ: -cpu (max for Toro, the runner's TCG default; ${LINUX_CPU} for Linux, run-baseline.sh's) and the boot (a PVH ELF for Toro; bzImage, initramfs and -append "${LINUX_APPEND}" + tsc_early_khz for Linux).`,
-        `Smallest -m: Toro splits memory evenly between the CPUs' own allocators, so with 2 vCPUs each half must hold an isolate's runtime (its stack, the collector's semispace and the room to copy it); the ladder's next step below 24 MiB is 16, which is the issue's aim and not reached yet.`,
+        `Smallest -m: Toro splits memory evenly between the CPUs' own allocators, so with 2 vCPUs each half must hold an isolate's runtime (its stack, the collector's semispace and the room to copy it). The semispaces are spaces of the kernel's window made of any free pages, not single power-of-two blocks, so one vCPU serves from 16 MiB; below that the main thread's 4 MiB stack block and the first collection's to-space no longer fit beside the kernel and the image.`,
         'Why Toro is where it is: compiled code still computes every number as a double and looks properties up by name (the compiler speed issue), and with 2 vCPUs every socket call crosses CPUs as a message with a pump thread on the network CPU (docs/architecture.md, "The network").',
       ],
     });
