@@ -538,6 +538,8 @@ export class ExpressionLowering {
 
   /** An element or property read as the boxed value it is (no representation check). */
   unchecked(node: ts.Expression): Operand {
+    // A link of an optional chain (`o?.x === true`) is read by the chain, which may end before it.
+    if (node.flags & ts.NodeFlags.OptionalChain) return this.expr(node);
     if (ts.isElementAccessExpression(node) || ts.isPropertyAccessExpression(node)) {
       const ref = memberReference(this, node);
       if (ref.readRaw) return ref.readRaw();
