@@ -299,11 +299,11 @@ space_map:
   mov rdi, r15
   lea rsi, [r15 + r12]
   call sw_release
-  call .clear
-  jmp .fail
+  mov r12, r13                          ; every slot of the run is marked
 .unmark:                                ; the first R12 slots are marked
-  mov r13, r12
-  call .clear
+  mov edi, ebx
+  mov rsi, r12
+  call sw_unmark
 .fail:
   xor eax, eax
   xor edx, edx
@@ -314,16 +314,18 @@ space_map:
   pop r12
   pop rbx
   ret
-; clears the bits of slots RBX .. RBX + R13 (R13 ends 0).
-.clear:
-  test r13, r13
-  jz .cleared
-  dec r13
-  lea rdi, [rbx + r13]
+
+; sw_unmark — EDI = a slot, RSI = a count: those slots of this CPU's window are free again. Clobbers RAX,
+; RCX, RSI, RDI.
+sw_unmark:
+  test rsi, rsi
+  jz .done
   call sw_bit
   btr [rax], rcx
-  jmp .clear
-.cleared:
+  inc edi
+  dec rsi
+  jmp sw_unmark
+.done:
   ret
 
 ; space_unmap — RDI = a space from space_map of this CPU, RSI = its bytes (as space_map gave them). Its
@@ -356,13 +358,9 @@ space_unmap:
   shl rax, SW_SLOT_SHIFT
   lea rsi, [rbx + rax]
   call sw_release
-.clear:
-  dec r13
-  lea rdi, [r12 + r13]
-  call sw_bit
-  btr [rax], rcx
-  test r13, r13
-  jnz .clear
+  mov edi, r12d
+  mov rsi, r13
+  call sw_unmark
   xor eax, eax
   jmp .out
 .bad:
