@@ -88,8 +88,8 @@ export class NodeNet {
   private readonly forwards: Map<number, number>;
 
   constructor(
-    forwards: readonly Forward[] = [],
-    private readonly sharing: PortSharing | null = null,
+    forwards: readonly Forward[],
+    private readonly sharing: PortSharing,
   ) {
     this.forwards = new Map(forwards.map((f) => [f.guest, f.host]));
   }
@@ -102,8 +102,7 @@ export class NodeNet {
       );
     }
     const hostPort = this.forwards.get(port) ?? port;
-    if (options.reusePort === true && this.sharing !== null)
-      return this.listenShared(port, hostPort, host, options.backlog ?? 511, this.sharing);
+    if (options.reusePort === true) return this.listenShared(port, hostPort, host, options.backlog ?? 511);
     return new Promise((resolve, reject) => {
       const server = createServer({ allowHalfOpen: true });
       const fail = (e: Error): void => reject(toSocketError(e));
@@ -126,8 +125,8 @@ export class NodeNet {
     hostPort: number,
     host: string,
     backlog: number,
-    sharing: PortSharing,
   ): Promise<Listener> {
+    const sharing = this.sharing;
     const server = createServer({ allowHalfOpen: true });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e) => reject(toSocketError(e)));
