@@ -37,7 +37,7 @@ export async function listen(port: number, options?: ListenOptions): Promise<Lis
   const host = options?.host;
   if (host !== undefined && host === '')
     throw new SocketError('EINVAL', 'listen: host must be a non-empty address');
-  const reusePort = options !== undefined && options.reusePort === true;
+  const reusePort = options?.reusePort === true;
   const owner = networkCpu();
   if (currentCpu() === owner) {
     const s = await localSockets();

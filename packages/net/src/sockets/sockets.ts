@@ -74,7 +74,7 @@ export class Sockets {
   async listen(port: number, options?: StreamListenOptions): Promise<StreamListener> {
     this.localHost(options?.host, 'listen');
     const backlog = options?.backlog ?? DEFAULT_BACKLOG;
-    const reusePort = options !== undefined && options.reusePort === true;
+    const reusePort = options?.reusePort === true;
     if (port !== 0) {
       const group = this.groups.get(port);
       if (group !== undefined && reusePort && group.reusePort)
