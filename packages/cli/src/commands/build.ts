@@ -158,7 +158,12 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
       warnings: [],
     };
     const svcdata = built.sections.find((s) => s.name === '.svcdata')?.size ?? 0;
-    result.warnings = serviceDataWarnings(svcdata, result.files.bytes, cpus, parseMemorySize(memory) * 2 ** 20);
+    result.warnings = serviceDataWarnings(
+      svcdata,
+      result.files.bytes,
+      cpus,
+      parseMemorySize(memory) * 2 ** 20,
+    );
     const parts = built.sections.map((s) => `${s.name} ${formatBytes(s.size)} ${s.flags}`).join(', ');
     this.log(`Built ${relative(process.cwd(), out) || out} (${formatBytes(built.elf.length)}): ${parts}`);
     if (files.length > 0)
