@@ -184,6 +184,34 @@ describe('toro run', () => {
     expect(missing.stderr).toContain('no image at');
   });
 
+  it('builds a disk image that boots through the BIOS, with the command line and layout it was built with', () => {
+    const built = runToro(['build', '--format', 'disk', '--append', 'mode=disk', '--json'], { cwd: project });
+    expect(built.status).toBe(0);
+    const result = JSON.parse(built.stdout);
+    expect(result).toMatchObject({
+      format: 'disk',
+      image: join(project, 'build', 'svc.img'),
+      cmdline: 'mode=disk',
+    });
+    expect(result.bytes % (1024 * 1024)).toBe(0);
+    const r = runToro(['run', '--disk', '--timeout', '60', '--json'], { cwd: project });
+    expect(r.status).toBe(0);
+    const run = JSON.parse(r.stdout);
+    expect(run).toMatchObject({ bootFrom: 'disk', machine: 'q35', cpus: 2, memory: '64M', exitCode: 0 });
+    expect(run.serial).toContain('toro-boot: BIOS, loading the kernel from disk');
+    expect(run.serial).toContain('toro: cmdline "mode=disk"');
+    expect(run.serial).toContain('9592 primes below 100000; the largest is 99991');
+    // What a disk cannot do, said before QEMU starts.
+    const append = runToro(['run', '--disk', '--append', 'x=1'], { cwd: project });
+    expect(append.status).toBe(2);
+    expect(append.stderr).toContain('--format disk --append');
+    const microvm = runToro(['run', '--disk', '--machine', 'microvm'], { cwd: project });
+    expect(microvm.stderr).toContain('use --machine q35');
+    const elfAppend = runToro(['build', '--append', 'x=1'], { cwd: project });
+    expect(elfAppend.status).toBe(2);
+    expect(elfAppend.stderr).toContain('toro run --append');
+  });
+
   it('says how to install QEMU when it is missing', () => {
     const r = runToro(['run', join(project, 'build', 'svc.elf')], {
       cwd: project,

@@ -83,3 +83,21 @@ export {
   parseBanner,
   type TscSource,
 } from './banner.js';
+
+/** Absolute path of the folder holding the BIOS boot path's .asm files (with a trailing separator). */
+export const bootDir: string = fileURLToPath(new URL('../boot/', import.meta.url));
+
+/** The BIOS boot path's sources: the MBR and the loader it starts (both include boot_defs.asm). */
+export const bootSources: readonly string[] = [
+  'mbr.asm',
+  'bios_loader.asm',
+  'boot_defs.asm',
+  'boot_console.asm',
+];
+
+/** What the toolchain's disk writer needs to assemble the BIOS boot code (its `boot` option). */
+export const biosBootInput = {
+  includePaths: [bootDir, asmDir],
+  mbrFile: `${bootDir}mbr.asm`,
+  loaderFile: `${bootDir}bios_loader.asm`,
+} as const;

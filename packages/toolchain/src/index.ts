@@ -13,6 +13,7 @@ export {
   type EmbeddedFile,
   formatDiagnostic as formatCompileDiagnostic,
 } from './compiler/index.js';
+export * from './disk/index.js';
 export { writeBin } from './image/bin.js';
 export { type ElfOptions, writeElf } from './image/elf.js';
 export {

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
-import { kernelBuildInput } from '@toro/kernel';
+import { biosBootInput, kernelBuildInput } from '@toro/kernel';
 import { readEmbeddedFolder } from '@toro/sdk/node';
 import {
+  BootCodeError,
   type BuildStage,
   buildBootImage,
   buildLinuxExecutable,
@@ -11,19 +12,32 @@ import {
   DEFAULT_MEMORY,
   type EmbeddedFile,
   parseMemorySize,
+  writeDiskFile,
+  writeDiskImage,
 } from '@toro/toolchain';
 import type { Ora } from 'ora';
 import { ToroCommand } from '../lib/base-command.js';
 import { UserError } from '../lib/errors.js';
 import { formatBytes, hex } from '../lib/format.js';
-import { filesDirFor, imagePathFor, isMemorySize, loadProject, type Project } from '../lib/project.js';
+import {
+  diskPathFor,
+  filesDirFor,
+  imagePathFor,
+  isMemorySize,
+  loadProject,
+  type Project,
+} from '../lib/project.js';
 
 export interface BuildResult {
   target: 'toro';
+  /** elf: the PVH ELF QEMU boots with -kernel; disk: a raw GPT disk the BIOS boots (the ELF inside). */
+  format: 'elf' | 'disk';
   /** The compiled service's entry file. */
   entry: string;
   image: string;
   bytes: number;
+  /** With --format disk: the kernel command line recorded in the disk. */
+  cmdline?: string;
   cpus: number;
   memory: string;
   pvhEntry: string;
@@ -103,7 +117,20 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
     memory: Flags.string({
       description: 'guest memory the image is built for, e.g. 512M (default: toro.json)',
     }),
-    output: Flags.string({ char: 'o', description: 'image file to write (default: build/<name>.elf)' }),
+    format: Flags.string({
+      description:
+        'elf: a PVH ELF (QEMU -kernel, Firecracker); disk: a raw GPT disk image that boots under a BIOS, ' +
+        'the ELF inside it',
+      options: ['elf', 'disk'],
+      default: 'elf',
+    }),
+    append: Flags.string({
+      description: 'kernel command line recorded in a disk image (--format disk; an ELF takes it at boot)',
+    }),
+    output: Flags.string({
+      char: 'o',
+      description: 'image file to write (default: build/<name>.elf, or build/<name>.img for a disk)',
+    }),
   };
 
   async run(): Promise<BuildResult | LinuxBuildResult> {
@@ -115,8 +142,20 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
     const memory = flags.memory ?? project?.config.memory ?? DEFAULT_MEMORY;
     if (!isMemorySize(memory))
       throw new UserError(`"${memory}" is not a memory size`, 'use a size such as 128M or 1G');
+    const disk = flags.format === 'disk';
+    if (flags.append !== undefined && !disk)
+      throw new UserError(
+        'an ELF image takes its command line when it boots',
+        'pass it to `toro run --append`, or build a disk image with --format disk',
+      );
+    const suffix = disk ? '.img' : '.elf';
     const out = resolve(
-      flags.output ?? (project ? imagePathFor(project) : basename(entry).replace(/\.ts$/, '.elf')),
+      flags.output ??
+        (project
+          ? disk
+            ? diskPathFor(project)
+            : imagePathFor(project)
+          : basename(entry).replace(/\.ts$/, suffix)),
     );
 
     const files = embeddedFilesOf(project);
@@ -142,14 +181,29 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
       }
     })();
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, built.elf);
+    let bytes = built.elf.length;
+    if (disk) {
+      spinner?.succeed();
+      spinner = this.spinner('Writing the disk image');
+      try {
+        const image = writeDiskImage({ elf: built.elf, boot: biosBootInput, cmdline: flags.append });
+        writeDiskFile(out, image);
+        bytes = image.size;
+      } catch (e) {
+        spinner?.fail();
+        if (e instanceof BootCodeError) throw new UserError(e.message);
+        throw e;
+      }
+    } else writeFileSync(out, built.elf);
     spinner?.succeed();
 
     const result: BuildResult = {
       target: 'toro',
+      format: disk ? 'disk' : 'elf',
       entry,
       image: out,
-      bytes: built.elf.length,
+      bytes,
+      cmdline: disk ? (flags.append ?? '') : undefined,
       cpus,
       memory,
       pvhEntry: hex(built.pvhEntry),
@@ -165,7 +219,8 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
       parseMemorySize(memory) * 2 ** 20,
     );
     const parts = built.sections.map((s) => `${s.name} ${formatBytes(s.size)} ${s.flags}`).join(', ');
-    this.log(`Built ${relative(process.cwd(), out) || out} (${formatBytes(built.elf.length)}): ${parts}`);
+    const what = disk ? `disk image, kernel ${formatBytes(built.elf.length)}` : formatBytes(bytes);
+    this.log(`Built ${relative(process.cwd(), out) || out} (${what}): ${parts}`);
     if (files.length > 0)
       this.log(
         `Embedded ${files.length} file${files.length === 1 ? '' : 's'} (${formatBytes(result.files.bytes)})`,

@@ -7,7 +7,9 @@ import {
   formatSymbolizedFault,
   type GuestExit,
   type ImageSymbol,
+  looksLikeDisk,
   type Machine,
+  readDiskKernel,
   readElfSymbols,
   readLayout,
   type SymbolizedFault,
@@ -16,10 +18,12 @@ import {
 import { ToroCommand } from '../lib/base-command.js';
 import { ExitCode, UserError } from '../lib/errors.js';
 import { parsePort, portFlag } from '../lib/ports.js';
-import { imagePathFor, loadProject, type Project } from '../lib/project.js';
+import { diskPathFor, imagePathFor, loadProject, type Project } from '../lib/project.js';
 
 export interface RunResult {
   image: string;
+  /** kernel: QEMU loaded the ELF (PVH); disk: the BIOS booted the disk image. */
+  bootFrom: 'kernel' | 'disk';
   machine: Machine;
   accel: 'kvm' | 'tcg';
   cpus: number;
@@ -50,18 +54,21 @@ export default class Run extends ToroCommand<RunResult> {
   static override summary = 'Boot an image in QEMU and stream its serial console.';
   static override description =
     'Boots IMAGE (default: the image `toro build` wrote for the project in this folder) and prints the ' +
-    "guest's serial console. The command exits with the guest's exit code; Ctrl-C stops the guest. KVM is " +
+    "guest's serial console. IMAGE may be a PVH ELF or a disk image from `toro build --format disk`, which " +
+    "boots through the BIOS on q35 as a cloud VM would. The command exits with the guest's exit code; " +
+    'Ctrl-C stops the guest. KVM is ' +
     'used only when a quick probe boot works under it; otherwise QEMU emulates the CPU (TCG). Port forwards ' +
     'listen on 127.0.0.1 only.';
   static override examples = [
     '<%= config.bin %> run',
     '<%= config.bin %> run build/hello.elf --cpus 4 --memory 512M --machine q35',
     '<%= config.bin %> run --accel tcg -p 8080:80',
+    '<%= config.bin %> run --disk -p 8080:80',
   ];
   static override args = {
     image: Args.string({
       ignoreStdin: true,
-      description: 'PVH ELF image to boot (default: the project build output)',
+      description: 'PVH ELF or disk image to boot (default: the project build output)',
     }),
   };
   static override flags = {
@@ -74,7 +81,14 @@ export default class Run extends ToroCommand<RunResult> {
       description: 'guest memory, e.g. 128M or 2G (default: as built, else toro.json)',
     }),
     numa: Flags.integer({ description: 'NUMA nodes; CPUs and memory are split evenly', min: 1, max: 64 }),
-    machine: Flags.string({ description: 'QEMU machine', options: ['microvm', 'q35'], default: 'microvm' }),
+    disk: Flags.boolean({
+      description: "boot the project's disk image (build/<name>.img, from `toro build --format disk`)",
+      default: false,
+    }),
+    machine: Flags.string({
+      description: 'QEMU machine (default: microvm for an ELF, q35 for a disk)',
+      options: ['microvm', 'q35'],
+    }),
     accel: Flags.string({ description: 'accelerator', options: ['auto', 'kvm', 'tcg'], default: 'auto' }),
     port: portFlag,
     tap: Flags.string({
@@ -93,22 +107,41 @@ export default class Run extends ToroCommand<RunResult> {
   async run(): Promise<RunResult> {
     const { args, flags } = await this.parse(Run);
     const project = args.image ? undefined : loadProject(process.cwd());
-    const image = resolve(args.image ?? imagePathFor(project as Project));
+    const projectImage = (p: Project) => (flags.disk ? diskPathFor(p) : imagePathFor(p));
+    const image = resolve(args.image ?? projectImage(project as Project));
     if (!existsSync(image)) {
       throw new UserError(
         `no image at ${image}`,
-        args.image ? 'check the path' : 'build it first with `toro build`',
+        args.image
+          ? 'check the path'
+          : `build it first with \`toro build${flags.disk ? ' --format disk' : ''}\``,
       );
     }
+    const bytes = readFileSync(image);
+    const bootFrom = looksLikeDisk(bytes) ? 'disk' : 'kernel';
+    if (flags.disk && bootFrom !== 'disk')
+      throw new UserError(`${image} is not a disk image`, 'build one with `toro build --format disk`');
+    if (bootFrom === 'disk' && flags.machine === 'microvm')
+      throw new UserError(
+        'a disk image boots through the BIOS, which microvm does not have',
+        'use --machine q35',
+      );
+    if (bootFrom === 'disk' && flags.append !== undefined)
+      throw new UserError(
+        'a disk image carries the command line it was built with',
+        'rebuild it with `toro build --format disk --append ...`',
+      );
+    const kernel = bootFrom === 'disk' ? diskKernel(image, bytes) : bytes;
     // Flags win, then what `toro build` recorded in the image, then toro.json.
-    const layout = readLayout(readFileSync(image));
+    const layout = readLayout(kernel);
     const cpus = flags.cpus ?? layout?.cpus ?? project?.config.cpus ?? 1;
     const memory = flags.memory ?? layout?.memory ?? project?.config.memory ?? DEFAULT_MEMORY;
-    const machine = flags.machine as Machine;
+    const machine = (flags.machine ?? (bootFrom === 'disk' ? 'q35' : 'microvm')) as Machine;
     const json = this.jsonEnabled();
 
     const guest = await startGuest({
       image,
+      bootFrom,
       machine,
       cpus,
       memory,
@@ -133,7 +166,7 @@ export default class Run extends ToroCommand<RunResult> {
     process.once('SIGINT', onInt);
     process.once('SIGTERM', onTerm);
     // Fault reports are symbolized as they end, right under the raw block.
-    const faults = new FaultWatcher(imageSymbols(image));
+    const faults = new FaultWatcher(imageSymbols(kernel));
     guest.serial.on('data', (line: string) => {
       if (!json) process.stdout.write(`${line}\n`);
       const fault = faults.push(line);
@@ -147,6 +180,7 @@ export default class Run extends ToroCommand<RunResult> {
     process.exitCode = signalled ?? exit.code ?? ExitCode.failure;
     return {
       image,
+      bootFrom,
       machine,
       accel: guest.accel,
       cpus,
@@ -160,10 +194,22 @@ export default class Run extends ToroCommand<RunResult> {
   }
 }
 
-/** The image's symbols, or none when it has no readable symbol table (faults then print unresolved). */
-function imageSymbols(image: string): ImageSymbol[] {
+/** The kernel ELF a disk image carries; a UserError naming the file when it carries none. */
+function diskKernel(image: string, bytes: Uint8Array): Uint8Array {
   try {
-    return readElfSymbols(readFileSync(image));
+    return readDiskKernel(bytes);
+  } catch (e) {
+    throw new UserError(
+      `${image}: ${(e as Error).message}`,
+      'build the disk with `toro build --format disk`',
+    );
+  }
+}
+
+/** The kernel's symbols, or none when it has no readable symbol table (faults then print unresolved). */
+function imageSymbols(kernel: Uint8Array): ImageSymbol[] {
+  try {
+    return readElfSymbols(kernel);
   } catch {
     return [];
   }

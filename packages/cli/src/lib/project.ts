@@ -117,3 +117,8 @@ export function filesDirFor(project: Project): string | undefined {
 export function imagePathFor(project: Project): string {
   return join(project.dir, 'build', `${project.config.name}.elf`);
 }
+
+/** Where `toro build --format disk` writes the project's disk image, and where `toro run --disk` looks. */
+export function diskPathFor(project: Project): string {
+  return join(project.dir, 'build', `${project.config.name}.img`);
+}

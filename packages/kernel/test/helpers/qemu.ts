@@ -9,8 +9,10 @@
 import { findQemu, launchGuest } from '../../../toolchain/src/vm/index.js';
 
 export interface QemuBoot {
-  /** Path of the ELF to pass to -kernel. */
+  /** Path of the ELF to pass to -kernel (with `disk`, of the raw disk image the BIOS boots instead). */
   kernel: string;
+  /** Boot `kernel` as a disk through the firmware (`-drive`, snapshot=on) rather than with -kernel. */
+  disk?: boolean;
   /** -M value, e.g. "microvm", "q35", "microvm,acpi=off". */
   machine: string;
   /** -m value, e.g. "64M". */
@@ -40,7 +42,8 @@ export interface QemuResult {
 export function qemuArgs(boot: QemuBoot): string[] {
   const args = ['-M', boot.machine, '-accel', 'tcg'];
   if (boot.cpu !== undefined) args.push('-cpu', boot.cpu);
-  args.push('-kernel', boot.kernel);
+  if (boot.disk) args.push('-drive', `file=${boot.kernel},format=raw,snapshot=on`);
+  else args.push('-kernel', boot.kernel);
   if (boot.append !== undefined) args.push('-append', boot.append);
   args.push('-nodefaults', '-no-user-config', '-nographic', '-serial', 'stdio');
   if (boot.debugExit ?? true) args.push('-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04');

@@ -12,6 +12,7 @@ import {
   ELFDATA2LSB,
   EM_X86_64,
   PHDR_SIZE,
+  PT_LOAD,
   PT_NOTE,
   XEN_ELFNOTE_PHYS32_ENTRY,
   XEN_NOTE_NAME,
@@ -125,4 +126,49 @@ export function readImageNotes(bytes: Uint8Array): ElfNote[] {
 
 function fail(problem: BootImageProblem, message: string): BootImageCheck {
   return { ok: false, problem, message };
+}
+
+/** A PT_LOAD segment as a loader places it: physical address, bytes from the file, bytes in memory. */
+export interface LoadSegment {
+  offset: number;
+  paddr: bigint;
+  filesz: number;
+  memsz: number;
+}
+
+/** The PT_LOAD segments of a boot image, in program-header order; throws BootImageError when it is not one. */
+export function readLoadSegments(bytes: Uint8Array): LoadSegment[] {
+  readPvhEntry(bytes);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const phoff = Number(view.getBigUint64(32, true));
+  const phentsize = view.getUint16(54, true);
+  const phnum = view.getUint16(56, true);
+  const segments: LoadSegment[] = [];
+  for (let i = 0; i < phnum; i++) {
+    const at = phoff + i * phentsize;
+    if (view.getUint32(at, true) !== PT_LOAD) continue;
+    const segment = {
+      offset: Number(view.getBigUint64(at + 8, true)),
+      paddr: view.getBigUint64(at + 24, true),
+      filesz: Number(view.getBigUint64(at + 32, true)),
+      memsz: Number(view.getBigUint64(at + 40, true)),
+    };
+    if (segment.filesz > 0 && segment.offset + segment.filesz > bytes.length)
+      throw new BootImageError('truncated', 'a PT_LOAD segment runs past the end of the file');
+    segments.push(segment);
+  }
+  return segments;
+}
+
+/** How many bytes of `bytes` the ELF occupies (its headers, contents and section table): what follows is padding. */
+export function elfFileLength(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const phoff = Number(view.getBigUint64(32, true));
+  const shoff = Number(view.getBigUint64(40, true));
+  const phnum = view.getUint16(56, true);
+  const shentsize = view.getUint16(58, true);
+  const shnum = view.getUint16(60, true);
+  let end = Math.max(EHDR_SIZE, phoff + phnum * PHDR_SIZE, shoff + shnum * shentsize);
+  for (const s of readLoadSegments(bytes)) if (s.filesz > 0) end = Math.max(end, s.offset + s.filesz);
+  return Math.min(end, bytes.length);
 }

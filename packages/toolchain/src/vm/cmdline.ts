@@ -20,8 +20,15 @@ export interface PortForward {
 }
 
 export interface QemuConfig {
-  /** Path of the PVH ELF image passed to `-kernel`. */
+  /** Path of the PVH ELF image passed to `-kernel`, or of the disk image with `bootFrom: 'disk'`. */
   image: string;
+  /**
+   * 'kernel' (default): QEMU loads the ELF itself (PVH). 'disk': `image` is a raw disk `toro build
+   * --format disk` wrote, booted by the machine's firmware (SeaBIOS) from its first drive, as a cloud
+   * VM boots it; q35 only, the command line is the one recorded in the disk, and QEMU writes nothing
+   * back to the file (snapshot=on).
+   */
+  bootFrom?: 'kernel' | 'disk';
   /** Default 'microvm' (fast to boot, no PCI); 'q35' for a PC with PCI and full ACPI tables (SRAT...). */
   machine?: Machine;
   accel: Accel;
@@ -160,6 +167,17 @@ export function buildQemuArgs(config: QemuConfig): string[] {
     throw new VmOptionError(`accel must be kvm or tcg, got ${String(config.accel)}`);
   }
   if (config.image === '') throw new VmOptionError('image path is empty');
+  const bootFrom = config.bootFrom ?? 'kernel';
+  if (bootFrom !== 'kernel' && bootFrom !== 'disk')
+    throw new VmOptionError(`bootFrom must be kernel or disk, got ${String(bootFrom)}`);
+  if (bootFrom === 'disk' && machine !== 'q35')
+    throw new VmOptionError(
+      'a disk image boots through the BIOS, which microvm does not have: use machine q35',
+    );
+  if (bootFrom === 'disk' && config.append !== undefined && config.append !== '')
+    throw new VmOptionError(
+      'a disk image carries the command line it was built with: rebuild it with `toro build --format disk --append ...`',
+    );
   const cpus = config.cpus ?? 1;
   checkCount('cpus', cpus, 1, 255);
   const memoryMiB = parseMemorySize(config.memory ?? DEFAULT_MEMORY);
@@ -184,7 +202,10 @@ export function buildQemuArgs(config: QemuConfig): string[] {
     if (config.icount !== 'auto') checkCount('icount shift', config.icount, 0, 10);
     args.push('-icount', `shift=${config.icount}`);
   }
-  args.push('-kernel', config.image);
+  if (bootFrom === 'disk') {
+    // QEMU's option syntax doubles a comma that belongs to the value.
+    args.push('-drive', `file=${config.image.replaceAll(',', ',,')},format=raw,snapshot=on`);
+  } else args.push('-kernel', config.image);
   if (config.append !== undefined && config.append !== '') args.push('-append', config.append);
   args.push(...(config.extraArgs ?? []));
   return args;

@@ -4,6 +4,8 @@
  */
 
 import { readFile } from 'node:fs/promises';
+import { readDiskKernel } from '../disk/disk-image.js';
+import { DiskFormatError } from '../disk/gpt.js';
 import { BootImageError, validateBootImage } from '../image/elf-read.js';
 import { type AccelRequest, resolveAccel } from './accel.js';
 import { buildQemuArgs, type QemuConfig, qemuConfigNotes } from './cmdline.js';
@@ -22,16 +24,24 @@ export interface GuestOptions extends Omit<QemuConfig, 'accel'> {
   killGraceMs?: number;
   /** Append every serial line to this file. */
   logFile?: string;
-  /** Default true: refuse images that are not PVH-bootable x86-64 ELFs. */
+  /** Default true: refuse images that are not PVH-bootable x86-64 ELFs (or disks that do not carry one). */
   validateImage?: boolean;
 }
 
-async function validate(image: string): Promise<void> {
+async function validate(image: string, bootFrom: QemuConfig['bootFrom']): Promise<void> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(image);
   } catch (err) {
     throw new VmOptionError(`cannot read image ${image}: ${(err as Error).message}`);
+  }
+  if (bootFrom === 'disk') {
+    try {
+      bytes = readDiskKernel(bytes);
+    } catch (err) {
+      if (err instanceof DiskFormatError) throw new VmOptionError(`${image}: ${err.message}`);
+      throw err;
+    }
   }
   const check = validateBootImage(bytes);
   if (!check.ok) throw new BootImageError(check.problem, `${image}: ${check.message}`);
@@ -39,7 +49,7 @@ async function validate(image: string): Promise<void> {
 
 export async function startGuest(options: GuestOptions): Promise<Guest> {
   const qemuPath = options.qemuPath ?? findQemu();
-  if (options.validateImage !== false) await validate(options.image);
+  if (options.validateImage !== false) await validate(options.image, options.bootFrom);
   const { accel } = await resolveAccel(options.accel ?? 'auto', { qemuPath });
   const config = { ...options, accel };
   const args = buildQemuArgs(config);

@@ -20,6 +20,8 @@ export interface NasmBinOutput {
 export interface NasmOptions {
   /** Folder for %include lookups (passed as -I). */
   includeDir?: string;
+  /** More folders for %include, searched after includeDir. */
+  includeDirs?: string[];
   /** -D definitions. */
   defines?: Record<string, string>;
   timeoutMs?: number;
@@ -34,6 +36,7 @@ export async function nasmBin(sourceFile: string, opts: NasmOptions = {}): Promi
     const args = ['-f', 'bin', '-o', binPath, '--before', `[map sections symbols ${mapPath}]`];
     if (opts.includeDir)
       args.push('-I', opts.includeDir.endsWith('/') ? opts.includeDir : `${opts.includeDir}/`);
+    for (const d of opts.includeDirs ?? []) args.push('-I', d.endsWith('/') ? d : `${d}/`);
     for (const [name, value] of Object.entries(opts.defines ?? {})) args.push(`-D${name}=${value}`);
     args.push(sourceFile);
     await new Promise<void>((resolve, reject) => {

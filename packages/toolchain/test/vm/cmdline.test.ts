@@ -155,6 +155,18 @@ describe('buildQemuArgs', () => {
     }
   });
 
+  it('boots a disk image from the first drive on q35, read-only to QEMU, with no -kernel or -append', () => {
+    const argv = buildQemuArgs({ image: '/tmp/a,b.img', bootFrom: 'disk', machine: 'q35', accel: 'tcg' });
+    expect(valuesOf(argv, '-drive')).toEqual(['file=/tmp/a,,b.img,format=raw,snapshot=on']);
+    expect(argv).not.toContain('-kernel');
+    expect(() => buildQemuArgs({ image: 'd.img', bootFrom: 'disk', accel: 'tcg' })).toThrow(
+      /use machine q35/,
+    );
+    expect(() =>
+      buildQemuArgs({ image: 'd.img', bootFrom: 'disk', machine: 'q35', accel: 'tcg', append: 'x=1' }),
+    ).toThrow(/--format disk --append/);
+  });
+
   it('adds -icount only under TCG', () => {
     expect(valuesOf(buildQemuArgs({ ...base, icount: 3 }), '-icount')).toEqual(['shift=3']);
     expect(valuesOf(buildQemuArgs({ ...base, icount: 'auto' }), '-icount')).toEqual(['shift=auto']);
