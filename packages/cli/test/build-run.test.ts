@@ -212,6 +212,15 @@ describe('toro run', () => {
     expect(elfAppend.stderr).toContain('toro run --append');
   });
 
+  it("writes Compute Engine's image: disk.raw of whole GiB in a gzip'd tar", () => {
+    const built = runToro(['build', '--format', 'gce', '--json'], { cwd: project });
+    expect(built.status).toBe(0);
+    const result = JSON.parse(built.stdout);
+    expect(result).toMatchObject({ format: 'gce', image: join(project, 'build', 'svc.tar.gz') });
+    const listing = execFileSync('tar', ['-tvzf', result.image], { encoding: 'utf8' });
+    expect(listing).toMatch(/\s1073741824 \S+ \S+ disk\.raw\n$/);
+  });
+
   it('says how to install QEMU when it is missing', () => {
     const r = runToro(['run', join(project, 'build', 'svc.elf')], {
       cwd: project,

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Args, Flags } from '@oclif/core';
 import { biosBootInput, kernelBuildInput } from '@toro/kernel';
@@ -11,9 +11,11 @@ import {
   compileService,
   DEFAULT_MEMORY,
   type EmbeddedFile,
+  GCE_SIZE_UNIT,
   parseMemorySize,
   writeDiskFile,
   writeDiskImage,
+  writeGceTarball,
 } from '@toro/toolchain';
 import type { Ora } from 'ora';
 import { ToroCommand } from '../lib/base-command.js';
@@ -30,8 +32,11 @@ import {
 
 export interface BuildResult {
   target: 'toro';
-  /** elf: the PVH ELF QEMU boots with -kernel; disk: a raw GPT disk the BIOS boots (the ELF inside). */
-  format: 'elf' | 'disk';
+  /**
+   * elf: the PVH ELF QEMU boots with -kernel; disk: a raw GPT disk the BIOS boots (the ELF inside);
+   * gce: that disk as Compute Engine imports it (disk.raw, whole GiB, in a gzip'd tar).
+   */
+  format: 'elf' | 'disk' | 'gce';
   /** The compiled service's entry file. */
   entry: string;
   image: string;
@@ -120,16 +125,18 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
     format: Flags.string({
       description:
         'elf: a PVH ELF (QEMU -kernel, Firecracker); disk: a raw GPT disk image that boots under a BIOS, ' +
-        'the ELF inside it',
-      options: ['elf', 'disk'],
+        "the ELF inside it; gce: that disk as Compute Engine imports it (disk.raw in a gzip'd tar)",
+      options: ['elf', 'disk', 'gce'],
       default: 'elf',
     }),
     append: Flags.string({
-      description: 'kernel command line recorded in a disk image (--format disk; an ELF takes it at boot)',
+      description:
+        'kernel command line recorded in a disk image (--format disk or gce; an ELF takes it at boot)',
     }),
     output: Flags.string({
       char: 'o',
-      description: 'image file to write (default: build/<name>.elf, or build/<name>.img for a disk)',
+      description:
+        'image file to write (default: build/<name>.elf, build/<name>.img for a disk, build/<name>.tar.gz for gce)',
     }),
   };
 
@@ -142,20 +149,22 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
     const memory = flags.memory ?? project?.config.memory ?? DEFAULT_MEMORY;
     if (!isMemorySize(memory))
       throw new UserError(`"${memory}" is not a memory size`, 'use a size such as 128M or 1G');
-    const disk = flags.format === 'disk';
+    const format = flags.format as BuildResult['format'];
+    const disk = format !== 'elf';
     if (flags.append !== undefined && !disk)
       throw new UserError(
         'an ELF image takes its command line when it boots',
         'pass it to `toro run --append`, or build a disk image with --format disk',
       );
-    const suffix = disk ? '.img' : '.elf';
+    const suffix = { elf: '.elf', disk: '.img', gce: '.tar.gz' }[format];
+    const projectOut = (p: Project) =>
+      format === 'elf'
+        ? imagePathFor(p)
+        : format === 'disk'
+          ? diskPathFor(p)
+          : join(p.dir, 'build', `${p.config.name}.tar.gz`);
     const out = resolve(
-      flags.output ??
-        (project
-          ? disk
-            ? diskPathFor(project)
-            : imagePathFor(project)
-          : basename(entry).replace(/\.ts$/, suffix)),
+      flags.output ?? (project ? projectOut(project) : basename(entry).replace(/\.ts$/, suffix)),
     );
 
     const files = embeddedFilesOf(project);
@@ -184,11 +193,22 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
     let bytes = built.elf.length;
     if (disk) {
       spinner?.succeed();
-      spinner = this.spinner('Writing the disk image');
+      spinner = this.spinner(
+        format === 'gce'
+          ? "Writing the Compute Engine image (disk.raw in a gzip'd tar)"
+          : 'Writing the disk image',
+      );
+      await new Promise((r) => setImmediate(r));
       try {
-        const image = writeDiskImage({ elf: built.elf, boot: biosBootInput, cmdline: flags.append });
-        writeDiskFile(out, image);
-        bytes = image.size;
+        const image = writeDiskImage({
+          elf: built.elf,
+          boot: biosBootInput,
+          cmdline: flags.append,
+          sizeBytes: format === 'gce' ? GCE_SIZE_UNIT : undefined,
+        });
+        if (format === 'gce') await writeGceTarball(out, image);
+        else writeDiskFile(out, image);
+        bytes = format === 'gce' ? statSync(out).size : image.size;
       } catch (e) {
         spinner?.fail();
         if (e instanceof BootCodeError) throw new UserError(e.message);
@@ -199,7 +219,7 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
 
     const result: BuildResult = {
       target: 'toro',
-      format: disk ? 'disk' : 'elf',
+      format,
       entry,
       image: out,
       bytes,
@@ -219,7 +239,10 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
       parseMemorySize(memory) * 2 ** 20,
     );
     const parts = built.sections.map((s) => `${s.name} ${formatBytes(s.size)} ${s.flags}`).join(', ');
-    const what = disk ? `disk image, kernel ${formatBytes(built.elf.length)}` : formatBytes(bytes);
+    const what =
+      format === 'elf'
+        ? formatBytes(bytes)
+        : `${format === 'gce' ? `Compute Engine image ${formatBytes(bytes)}` : 'disk image'}, kernel ${formatBytes(built.elf.length)}`;
     this.log(`Built ${relative(process.cwd(), out) || out} (${what}): ${parts}`);
     if (files.length > 0)
       this.log(

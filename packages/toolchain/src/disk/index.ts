@@ -9,5 +9,6 @@ export {
   TORO_KERNEL_PARTITION,
   writeDiskImage,
 } from './disk-image.js';
+export { GCE_DISK_NAME, GCE_SIZE_UNIT, writeGceTarball } from './gce-tarball.js';
 export { DiskFormatError, type GptPartition, readGpt, type SparseDisk } from './gpt.js';
 export { writeDiskFile } from './write-file.js';
