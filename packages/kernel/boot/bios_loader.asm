@@ -26,6 +26,22 @@ BOOT_CODE16 equ 0x18
 BOOT_DATA16 equ 0x20
 E820_SMAP   equ 0x534D4150              ; "SMAP"
 
+; Into 32-bit protected mode with interrupts off, flat data segments in DS and ES: the way in for pm_move
+; and enter_kernel. Clobbers EAX.
+%macro protected_mode_flat 0
+  cli
+  o32 lgdt [boot_gdtr]
+  mov eax, cr0
+  or al, CR0_PE
+  mov cr0, eax
+  jmp BOOT_CODE32:%%protected
+bits 32
+%%protected:
+  mov ax, BOOT_DATA32
+  mov ds, ax
+  mov es, ax
+%endmacro
+
 org LOADER_ADDR
 bits 16
 
@@ -213,18 +229,8 @@ load_file_bytes:
 ; bytes at EDI: in 32-bit protected mode (flat segments), returning to real mode with DS = ES = 0 and
 ; interrupts on again. Clobbers EAX, ECX, ESI, EDI, DL.
 pm_move:
-  cli
   mov dl, al
-  o32 lgdt [boot_gdtr]
-  mov eax, cr0
-  or al, CR0_PE
-  mov cr0, eax
-  jmp BOOT_CODE32:.protected
-bits 32
-.protected:
-  mov ax, BOOT_DATA32
-  mov ds, ax
-  mov es, ax
+  protected_mode_flat
   test dl, dl
   jnz .zero
   rep movsb
@@ -267,17 +273,7 @@ build_start_info:
 
 ; enter_kernel — into 32-bit protected mode for good and on to the PVH entry (never returns).
 enter_kernel:
-  cli
-  o32 lgdt [boot_gdtr]
-  mov eax, cr0
-  or al, CR0_PE
-  mov cr0, eax
-  jmp BOOT_CODE32:.protected
-bits 32
-.protected:
-  mov ax, BOOT_DATA32
-  mov ds, ax
-  mov es, ax
+  protected_mode_flat
   mov fs, ax
   mov gs, ax
   mov ss, ax
