@@ -14,8 +14,9 @@ export default class Deploy extends ToroCommand<DeployResult> {
   static override description =
     'Uploads the image that `toro build` wrote and starts it as a VM on the chosen target. ' +
     'This command is not available yet: it lands with the deployment milestone. Until then, boot the image ' +
-    'locally with `toro run`, or hand the ELF (a PVH kernel) to any VMM that boots PVH: QEMU -kernel, ' +
-    'Firecracker 1.12 or later, Cloud Hypervisor.';
+    'locally with `toro run`, hand the ELF (a PVH kernel) to any VMM that boots PVH (QEMU -kernel, ' +
+    'Firecracker 1.12 or later, Cloud Hypervisor), or build a disk that boots under a BIOS: ' +
+    '`toro build --format gce` writes the tarball Compute Engine imports by hand.';
   static override examples = [
     '<%= config.bin %> deploy --target gcp --project my-project --region europe-west1',
   ];
@@ -31,7 +32,9 @@ export default class Deploy extends ToroCommand<DeployResult> {
     const { flags } = await this.parse(Deploy);
     throw new UserError(
       `toro deploy --target ${flags.target} is not available yet`,
-      'boot the image locally with `toro run`, or pass the ELF to a PVH-capable VMM (QEMU -kernel, Firecracker >= 1.12)',
+      flags.target === 'gcp'
+        ? 'build the image Compute Engine imports with `toro build --format gce` (disk.raw in a tarball), or boot it locally with `toro run --disk`'
+        : 'boot the image locally with `toro run`, or pass the ELF to a PVH-capable VMM (QEMU -kernel, Firecracker >= 1.12)',
       ExitCode.failure,
     );
   }
