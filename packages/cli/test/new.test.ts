@@ -106,6 +106,6 @@ describe('toro deploy', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('not available yet');
     // Until it lands, the image Compute Engine imports by hand is one build away.
-    expect(r.stderr).toContain('toro build --format gce');
+    expect(r.stderr).toContain('Compute Engine imports');
   });
 });
