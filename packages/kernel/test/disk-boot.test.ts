@@ -52,6 +52,13 @@ test.each(['mbr.asm', 'bios_loader.asm'])('%s assembles to what nasm -f bin make
   expect(Buffer.from(ours).equals(Buffer.from(nasm.bin))).toBe(true);
 });
 
+test('refuses a command line the loader cannot hold, before writing anything', () => {
+  expect(() => writeDiskImage({ elf, boot: biosBootInput, cmdline: 'x'.repeat(2048) })).toThrow(
+    /2048 bytes; a disk image takes at most 2047/,
+  );
+  expect(() => writeDiskImage({ elf, boot: biosBootInput, cmdline: 'a\0b' })).toThrow(/without NUL/);
+});
+
 test('the disk carries the kernel ELF unchanged', () => {
   const disk = flattenDisk(writeDiskImage({ elf, boot: biosBootInput, cmdline: '' }));
   expect(Buffer.from(readDiskKernel(disk)).equals(Buffer.from(elf))).toBe(true);
