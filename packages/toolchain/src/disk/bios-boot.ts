@@ -5,7 +5,7 @@
  */
 import { assembleFile } from '../build/assemble-file.js';
 import { linkObjects } from '../build/link-objects.js';
-import { writeBin } from '../image/bin.js';
+import { binOrigin, writeBin } from '../image/bin.js';
 import type { LoadSegment } from '../image/elf-read.js';
 import type { LinkedImage } from '../link/image.js';
 
@@ -32,21 +32,37 @@ export class BootCodeError extends Error {
   override name = 'BootCodeError';
 }
 
-function assembled(file: string, includePaths: readonly string[]): { image: LinkedImage; bytes: Uint8Array } {
-  const { object } = assembleFile(file, { includePaths: [...includePaths] });
-  const image = linkObjects([object]);
-  return { image, bytes: writeBin(image) };
+/** One boot file assembled: its linked image (for the labels) and its flat bytes (a copy is filled in). */
+export interface BootCode {
+  image: LinkedImage;
+  bytes: Uint8Array;
+}
+
+/** The MBR and the loader, assembled once per disk. */
+export function assembleBootCode(sources: BiosBootSources): { mbr: BootCode; loader: BootCode } {
+  const assembled = (file: string): BootCode => {
+    const { object } = assembleFile(file, { includePaths: [...sources.includePaths] });
+    const image = linkObjects([object]);
+    return { image, bytes: writeBin(image) };
+  };
+  const loader = assembled(sources.loaderFile);
+  if (loader.bytes.length > LOADER_MAX_BYTES)
+    throw new BootCodeError(
+      `the loader is ${loader.bytes.length} bytes, more than the ${LOADER_MAX_BYTES} it may take`,
+    );
+  return { mbr: assembled(sources.mbrFile), loader };
 }
 
 function offsetOf(image: LinkedImage, name: string): number {
   const symbol = image.symbols.find((s) => s.name === name);
   if (!symbol) throw new BootCodeError(`the boot code defines no ${name} label`);
-  return Number(symbol.address - (image.origin ?? 0n));
+  return Number(symbol.address - binOrigin(image));
 }
 
 /** The 512-byte MBR with its loader fields set (the disk writer adds the partition table). */
-export function mbrCode(sources: BiosBootSources, loaderLba: number, loaderSectors: number): Uint8Array {
-  const { image, bytes } = assembled(sources.mbrFile, sources.includePaths);
+export function mbrCode(mbr: BootCode, loaderLba: number, loaderSectors: number): Uint8Array {
+  const { image } = mbr;
+  const bytes = Uint8Array.from(mbr.bytes);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   view.setUint32(offsetOf(image, 'loader_lba'), loaderLba, true);
   view.setUint16(offsetOf(image, 'loader_sectors'), loaderSectors, true);
@@ -54,12 +70,9 @@ export function mbrCode(sources: BiosBootSources, loaderLba: number, loaderSecto
 }
 
 /** The loader with boot_info filled in. */
-export function loaderCode(sources: BiosBootSources, fields: LoaderFields): Uint8Array {
-  const { image, bytes } = assembled(sources.loaderFile, sources.includePaths);
-  if (bytes.length > LOADER_MAX_BYTES)
-    throw new BootCodeError(
-      `the loader is ${bytes.length} bytes, more than the ${LOADER_MAX_BYTES} it may take`,
-    );
+export function loaderCode(loader: BootCode, fields: LoaderFields): Uint8Array {
+  const { image } = loader;
+  const bytes = Uint8Array.from(loader.bytes);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const table = offsetOf(image, 'bi_segments');
   const cmdlineAt = offsetOf(image, 'bi_cmdline');

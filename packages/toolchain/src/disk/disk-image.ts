@@ -10,7 +10,7 @@
  * wants whole GiB).
  */
 import { elfFileLength, readLoadSegments, readPvhEntry } from '../image/elf-read.js';
-import { type BiosBootSources, loaderCode, mbrCode } from './bios-boot.js';
+import { assembleBootCode, type BiosBootSources, loaderCode, mbrCode } from './bios-boot.js';
 import { DiskFormatError, type GptPartition, gptExtents, readGpt, SECTOR, type SparseDisk } from './gpt.js';
 import { derivedGuid } from './guid.js';
 
@@ -38,10 +38,9 @@ export function writeDiskImage(options: DiskImageOptions): SparseDisk {
   const { elf } = options;
   const entry = readPvhEntry(elf);
   const segments = readLoadSegments(elf);
-  // The loader's size does not depend on the values it is given: assemble once to size it.
-  const probe = loaderCode(options.boot, { elfLba: 0, entry: 0, segments: [], cmdline: '' });
+  const code = assembleBootCode(options.boot);
   const loaderLba = MIB_SECTORS;
-  const loaderSectors = sectorsFor(probe.length);
+  const loaderSectors = sectorsFor(code.loader.bytes.length);
   const kernelLba = alignMib(loaderLba + loaderSectors);
   const kernelSectors = alignMib(sectorsFor(elf.length));
   const needed = kernelLba + kernelSectors + MIB_SECTORS; // the last MiB holds the backup GPT
@@ -63,13 +62,13 @@ export function writeDiskImage(options: DiskImageOptions): SparseDisk {
       lastLba: kernelLba + kernelSectors - 1,
     },
   ];
-  const loader = loaderCode(options.boot, {
+  const loader = loaderCode(code.loader, {
     elfLba: kernelLba,
     entry: Number(entry),
     segments,
     cmdline: options.cmdline ?? '',
   });
-  const bootCode = mbrCode(options.boot, loaderLba, loaderSectors);
+  const bootCode = mbrCode(code.mbr, loaderLba, loaderSectors);
   return {
     size: sectors * SECTOR,
     extents: [
