@@ -85,23 +85,43 @@ interface NoteSegment {
   align: number;
 }
 
-/** The PT_NOTE program headers of an ELF64 file, those whose header lies inside `bytes`. */
-function noteSegments(bytes: Uint8Array): NoteSegment[] {
+/** One ELF64 program header, the fields the readers here use. */
+interface ProgramHeader {
+  type: number;
+  offset: number;
+  paddr: bigint;
+  filesz: number;
+  memsz: number;
+  align: number;
+}
+
+/** The program headers of an ELF64 file, those whose header lies inside `bytes`, in order. */
+function programHeaders(bytes: Uint8Array): ProgramHeader[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const phoff = Number(view.getBigUint64(32, true));
   const phentsize = view.getUint16(54, true);
   const phnum = view.getUint16(56, true);
-  const segments: NoteSegment[] = [];
+  const headers: ProgramHeader[] = [];
   for (let i = 0; i < phnum; i++) {
     const at = phoff + i * phentsize;
-    if (at + PHDR_SIZE > bytes.length || view.getUint32(at, true) !== PT_NOTE) continue;
-    segments.push({
+    if (at + PHDR_SIZE > bytes.length) continue;
+    headers.push({
+      type: view.getUint32(at, true),
       offset: Number(view.getBigUint64(at + 8, true)),
-      size: Number(view.getBigUint64(at + 32, true)),
-      align: Number(view.getBigUint64(at + 48, true)) === 8 ? 8 : 4,
+      paddr: view.getBigUint64(at + 24, true),
+      filesz: Number(view.getBigUint64(at + 32, true)),
+      memsz: Number(view.getBigUint64(at + 40, true)),
+      align: Number(view.getBigUint64(at + 48, true)),
     });
   }
-  return segments;
+  return headers;
+}
+
+/** The PT_NOTE program headers of an ELF64 file, those whose header lies inside `bytes`. */
+function noteSegments(bytes: Uint8Array): NoteSegment[] {
+  return programHeaders(bytes)
+    .filter((h) => h.type === PT_NOTE)
+    .map((h) => ({ offset: h.offset, size: h.filesz, align: h.align === 8 ? 8 : 4 }));
 }
 
 /** The PVH entry among one PT_NOTE segment's notes (a 32- or 64-bit descriptor), if there is one. */
@@ -139,25 +159,13 @@ export interface LoadSegment {
 /** The PT_LOAD segments of a boot image, in program-header order; throws BootImageError when it is not one. */
 export function readLoadSegments(bytes: Uint8Array): LoadSegment[] {
   readPvhEntry(bytes);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const phoff = Number(view.getBigUint64(32, true));
-  const phentsize = view.getUint16(54, true);
-  const phnum = view.getUint16(56, true);
-  const segments: LoadSegment[] = [];
-  for (let i = 0; i < phnum; i++) {
-    const at = phoff + i * phentsize;
-    if (view.getUint32(at, true) !== PT_LOAD) continue;
-    const segment = {
-      offset: Number(view.getBigUint64(at + 8, true)),
-      paddr: view.getBigUint64(at + 24, true),
-      filesz: Number(view.getBigUint64(at + 32, true)),
-      memsz: Number(view.getBigUint64(at + 40, true)),
-    };
-    if (segment.filesz > 0 && segment.offset + segment.filesz > bytes.length)
-      throw new BootImageError('truncated', 'a PT_LOAD segment runs past the end of the file');
-    segments.push(segment);
-  }
-  return segments;
+  return programHeaders(bytes)
+    .filter((h) => h.type === PT_LOAD)
+    .map(({ offset, paddr, filesz, memsz }) => {
+      if (filesz > 0 && offset + filesz > bytes.length)
+        throw new BootImageError('truncated', 'a PT_LOAD segment runs past the end of the file');
+      return { offset, paddr, filesz, memsz };
+    });
 }
 
 /** How many bytes of `bytes` the ELF occupies (its headers, contents and section table): what follows is padding. */
