@@ -121,16 +121,6 @@ export default class Run extends ToroCommand<RunResult> {
     const bootFrom = looksLikeDisk(bytes) ? 'disk' : 'kernel';
     if (flags.disk && bootFrom !== 'disk')
       throw new UserError(`${image} is not a disk image`, 'build one with `toro build --format disk`');
-    if (bootFrom === 'disk' && flags.machine === 'microvm')
-      throw new UserError(
-        'a disk image boots through the BIOS, which microvm does not have',
-        'use --machine q35',
-      );
-    if (bootFrom === 'disk' && flags.append !== undefined)
-      throw new UserError(
-        'a disk image carries the command line it was built with',
-        'rebuild it with `toro build --format disk --append ...`',
-      );
     const kernel = bootFrom === 'disk' ? diskKernel(image, bytes) : bytes;
     // Flags win, then what `toro build` recorded in the image, then toro.json.
     const layout = readLayout(kernel);

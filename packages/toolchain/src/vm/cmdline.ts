@@ -172,7 +172,7 @@ export function buildQemuArgs(config: QemuConfig): string[] {
     throw new VmOptionError(`bootFrom must be kernel or disk, got ${String(bootFrom)}`);
   if (bootFrom === 'disk' && machine !== 'q35')
     throw new VmOptionError(
-      'a disk image boots through the BIOS, which microvm does not have: use machine q35',
+      'a disk image boots through the BIOS, which microvm does not have: use machine q35 (toro run: use --machine q35)',
     );
   if (bootFrom === 'disk' && config.append !== undefined && config.append !== '')
     throw new VmOptionError(
