@@ -4,7 +4,6 @@ import { Args, Flags } from '@oclif/core';
 import { biosBootInput, kernelBuildInput } from '@toro/kernel';
 import { readEmbeddedFolder } from '@toro/sdk/node';
 import {
-  BootCodeError,
   type BuildStage,
   buildBootImage,
   buildLinuxExecutable,
@@ -21,14 +20,7 @@ import type { Ora } from 'ora';
 import { ToroCommand } from '../lib/base-command.js';
 import { UserError } from '../lib/errors.js';
 import { formatBytes, hex } from '../lib/format.js';
-import {
-  diskPathFor,
-  filesDirFor,
-  imagePathFor,
-  isMemorySize,
-  loadProject,
-  type Project,
-} from '../lib/project.js';
+import { buildOutputFor, filesDirFor, isMemorySize, loadProject, type Project } from '../lib/project.js';
 
 export interface BuildResult {
   target: 'toro';
@@ -157,14 +149,8 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
         'pass it to `toro run --append`, or build a disk image with --format disk',
       );
     const suffix = { elf: '.elf', disk: '.img', gce: '.tar.gz' }[format];
-    const projectOut = (p: Project) =>
-      format === 'elf'
-        ? imagePathFor(p)
-        : format === 'disk'
-          ? diskPathFor(p)
-          : join(p.dir, 'build', `${p.config.name}.tar.gz`);
     const out = resolve(
-      flags.output ?? (project ? projectOut(project) : basename(entry).replace(/\.ts$/, suffix)),
+      flags.output ?? (project ? buildOutputFor(project, suffix) : basename(entry).replace(/\.ts$/, suffix)),
     );
 
     const files = embeddedFilesOf(project);
@@ -211,7 +197,6 @@ export default class Build extends ToroCommand<BuildResult | LinuxBuildResult> {
         bytes = format === 'gce' ? statSync(out).size : image.size;
       } catch (e) {
         spinner?.fail();
-        if (e instanceof BootCodeError) throw new UserError(e.message);
         throw e;
       }
     } else writeFileSync(out, built.elf);

@@ -4,6 +4,7 @@
  */
 import {
   AccelUnavailableError,
+  BootCodeError,
   BootImageError,
   BuildError,
   CompileFailed,
@@ -31,6 +32,7 @@ export function toUserError(err: Error): UserError | undefined {
   if (err instanceof BootImageError) {
     return new UserError(err.message, 'build a bootable image with `toro build`', ExitCode.usage);
   }
+  if (err instanceof BootCodeError) return new UserError(err.message, undefined, ExitCode.usage);
   if (err instanceof BuildError) {
     // Every diagnostic, tsc-style (file(line,col): error: …), then the summary as the error itself.
     const shown = err.diagnostics.map(formatDiagnostic).join('\n');

@@ -113,12 +113,17 @@ export function filesDirFor(project: Project): string | undefined {
   return dir;
 }
 
+/** Where `toro build` writes the project's output with this suffix (`.elf`, `.img`, `.tar.gz`). */
+export function buildOutputFor(project: Project, suffix: string): string {
+  return join(project.dir, 'build', `${project.config.name}${suffix}`);
+}
+
 /** Where `toro build` writes the project's image, and where `toro run` looks for it. */
 export function imagePathFor(project: Project): string {
-  return join(project.dir, 'build', `${project.config.name}.elf`);
+  return buildOutputFor(project, '.elf');
 }
 
 /** Where `toro build --format disk` writes the project's disk image, and where `toro run --disk` looks. */
 export function diskPathFor(project: Project): string {
-  return join(project.dir, 'build', `${project.config.name}.img`);
+  return buildOutputFor(project, '.img');
 }
