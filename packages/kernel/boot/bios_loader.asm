@@ -146,14 +146,10 @@ copy_cmdline:
 ; memory size. Clobbers EAX, EBX, ECX, EDX, ESI, EDI.
 load_segments:
   mov bx, bi_segments
+  mov cx, [bi_segment_count]            ; at most BOOT_SEGMENTS_MAX: the disk writer checks
 .segment:
-  cmp bx, bi_segments + boot_segment_size * BOOT_SEGMENTS_MAX
-  jae .done
-  mov ax, bx
-  sub ax, bi_segments
-  shr ax, 4                             ; boot_segment_size is 16: AX = this segment's index
-  cmp ax, [bi_segment_count]
-  jae .done
+  jcxz .done
+  push cx
   mov eax, [bx + boot_segment.offset]
   mov [load_offset], eax
   mov eax, [bx + boot_segment.paddr]
@@ -169,7 +165,9 @@ load_segments:
   sub ecx, [bx + boot_segment.filesz]
   mov al, 1
   call pm_move
+  pop cx
   add bx, boot_segment_size
+  dec cx
   jmp .segment
 .done:
   ret
